@@ -1,0 +1,72 @@
+# cxresearch — the two commands are `make run` and `make test`.
+# Needs only python3 (3.11+) and make: everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS := course,test,realdata
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+.PHONY: run test test-fast test-slow lint format notebooks data lab install clean distclean help
+
+help:
+	@echo "make run        set up .venv, execute the whole course, write the HTML build to build/"
+	@echo "make test       set up .venv, run lint, unit tests, doctests and nbval on every notebook"
+	@echo "make test-slow  the long Monte Carlo checks (marked slow; not part of make test)"
+	@echo "make lab        JupyterLab on notebooks/"
+	@echo "make notebooks  re-execute the notebooks in place (refresh their stored outputs)"
+	@echo "make data       regenerate the generated datasets and the README's dataset table"
+	@echo "make lint       ruff check + ruff format --check;  make format  apply ruff format"
+	@echo "make clean      remove build output and caches;  make distclean  also .venv"
+
+# The environment: created when missing, reinstalled when the dependency files change.
+# constraints.txt pins every package to the versions the stored notebook outputs were
+# made with, so a fresh machine reproduces them exactly.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python tools/course.py build --output build
+	@echo
+	@echo "The course is built. Open build/index.html in a browser:"
+	@echo "  file://$(CURDIR)/build/index.html"
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow" --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" --doctest-modules cxresearch tests
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/course.py execute $(NOTEBOOKS)
+
+data: $(STAMP)
+	$(BIN)/python tools/make_data.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print | xargs rm -rf
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,58 @@
+"""cxresearch: customer experience (CX) research and teaching.
+
+Import it as ``import cxresearch as cx``. Importing is cheap: the public functions
+below are looked up lazily, so pandas, SciPy, statsmodels and matplotlib are only
+imported when a function that needs them is first used.
+
+Examples
+--------
+>>> import cxresearch as cx
+>>> "load_dataset" in cx.__all__
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# Public name -> submodule that defines it. Add a line here when a module gains a
+# public function; tests/test_init.py checks that every entry resolves.
+_LAZY: dict[str, str] = {
+    # datasets
+    "list_datasets": "datasets",
+    "load_dataset": "datasets",
+    "describe_dataset": "datasets",
+}
+
+# Submodules reachable as attributes (cx.exercises.check(...), cx.datasets.codebook()).
+_SUBMODULES = (
+    "datasets",
+    "exercises",
+)
+
+__all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        value = getattr(module, name)
+        globals()[name] = value  # cache: later look-ups skip this function
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cxresearch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for static analysers and IDEs only
+    from . import datasets, exercises
+    from .datasets import describe_dataset, list_datasets, load_dataset

@@ -1,0 +1,245 @@
+"""Exercises that students check themselves.
+
+Every notebook ends with exercises. A student computes an answer and asks the package
+whether it is right::
+
+    import cxresearch as cx
+    cx.exercises.check("01.1", 1998)
+
+The reply says right or wrong and, when wrong, gives a hint; it never prints the
+solution. The answer key lives in ``cxresearch/_exercises/NN.json`` (one file per
+notebook) and worked solutions, written as code, in the repository's ``solutions/``
+folder, where an instructor finds them. The key is plain text: it keeps honest students
+honest, it is not a lock.
+
+Kinds of answer
+---------------
+``integer``
+    An exact whole number.
+``number``
+    A number, right within ``atol`` (absolute) or ``rtol`` (relative) of the key.
+``choice``
+    One option letter out of ``options``.
+``text``
+    A word or phrase; case, surrounding spaces and repeated inner spaces are ignored.
+    The key may list several accepted spellings.
+``set``
+    A collection of words in any order (case-insensitive); nothing missing, nothing extra.
+
+Examples
+--------
+>>> from cxresearch import exercises
+>>> exercises.check("00.1", None)
+00.1: no answer yet. Replace None with your answer and run the cell again.
+>>> exercises.check("00.1", 4).correct
+False
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import numbers
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+__all__ = ["CheckResult", "check", "hint", "list_exercises", "question"]
+
+_KINDS = ("integer", "number", "choice", "text", "set")
+
+
+@functools.cache
+def _key() -> dict[str, dict[str, Any]]:
+    key: dict[str, dict[str, Any]] = {}
+    folder = resources.files(__package__).joinpath("_exercises")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        for exercise_id, spec in json.loads(entry.read_text(encoding="utf-8")).items():
+            if exercise_id in key:
+                raise RuntimeError(f"exercise {exercise_id!r} is defined twice ({entry.name})")
+            if spec.get("kind") not in _KINDS:
+                raise RuntimeError(
+                    f"exercise {exercise_id!r} in {entry.name} has kind {spec.get('kind')!r}; "
+                    f"allowed kinds are {', '.join(_KINDS)}"
+                )
+            key[exercise_id] = spec
+    return key
+
+
+def _spec(exercise_id: str) -> dict[str, Any]:
+    if not isinstance(exercise_id, str):
+        raise TypeError(
+            f"exercise_id must be a string such as '01.2', got {type(exercise_id).__name__}"
+        )
+    key = _key()
+    if exercise_id not in key:
+        raise ValueError(
+            f"unknown exercise {exercise_id!r}; known exercises are: {', '.join(sorted(key))}"
+        )
+    return key[exercise_id]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one answer. Displays as a one-line message; truthy when correct."""
+
+    exercise_id: str
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def _normalise(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _as_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    if isinstance(answer, numbers.Real):
+        return float(answer)
+    # numpy scalars and 0-d arrays, pandas scalars
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _judge(spec: dict[str, Any], answer: Any) -> tuple[bool, str | None]:
+    """Return (correct, reason) where reason explains a malformed answer."""
+    kind = spec["kind"]
+    expected = spec["answer"]
+    if kind in ("integer", "number"):
+        value = _as_number(answer)
+        if value is None or math.isnan(value):
+            return False, f"the answer should be a number, got {answer!r}"
+        if kind == "integer":
+            return value == expected, None
+        tolerance = max(spec.get("atol", 0.0), spec.get("rtol", 0.0) * abs(expected))
+        if tolerance == 0.0:
+            tolerance = 1e-9 * max(1.0, abs(expected))
+        return abs(value - expected) <= tolerance, None
+    if kind == "choice":
+        options = spec["options"]
+        letter = _normalise(answer)
+        if letter not in {_normalise(k) for k in options}:
+            return False, f"choose one of the options {', '.join(options)}, got {answer!r}"
+        return letter == _normalise(expected), None
+    if kind == "text":
+        accepted = expected if isinstance(expected, list) else [expected]
+        if not isinstance(answer, str):
+            return False, f"the answer should be text, got {answer!r}"
+        return _normalise(answer) in {_normalise(a) for a in accepted}, None
+    # set
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        return False, f"the answer should be a list of items, got {answer!r}"
+    given = [_normalise(a) for a in answer]
+    if len(set(given)) != len(given):
+        return False, "the answer lists the same item more than once"
+    return set(given) == {_normalise(e) for e in expected}, None
+
+
+def check(exercise_id: str, answer: Any) -> CheckResult:
+    """Say whether an answer to an exercise is right, with a hint when it is not.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise's number as printed in the notebook, e.g. ``"01.2"``.
+    answer : object
+        Your answer: a number, an option letter, a word or a list of words, as the
+        exercise asks. ``None`` means "not answered yet".
+
+    Returns
+    -------
+    CheckResult
+        Shows as a one-line verdict; ``bool(result)`` is True when the answer is right.
+
+    Raises
+    ------
+    ValueError
+        If the exercise number is unknown; the message lists the known ones.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> cx.exercises.check("00.1", 6)
+    00.1: correct. Well done!
+    """
+    spec = _spec(exercise_id)
+    if answer is None:
+        return CheckResult(
+            exercise_id,
+            False,
+            f"{exercise_id}: no answer yet. Replace None with your answer and run the cell again.",
+        )
+    correct, reason = _judge(spec, answer)
+    if correct:
+        return CheckResult(exercise_id, True, f"{exercise_id}: correct. Well done!")
+    if reason:
+        return CheckResult(exercise_id, False, f"{exercise_id}: not quite: {reason}.")
+    hint_text = spec.get("hint", "")
+    message = f"{exercise_id}: not quite." + (f" Hint: {hint_text}" if hint_text else "")
+    return CheckResult(exercise_id, False, message)
+
+
+def hint(exercise_id: str) -> str:
+    """Return the hint for an exercise (without the solution).
+
+    Examples
+    --------
+    >>> hint("00.1").startswith("Count")
+    True
+    """
+    return _spec(exercise_id).get("hint", "")
+
+
+def question(exercise_id: str) -> str:
+    """Return the text of an exercise's question.
+
+    Examples
+    --------
+    >>> question("00.1").startswith("How many")
+    True
+    """
+    return _spec(exercise_id)["question"]
+
+
+def list_exercises(notebook: str | None = None):
+    """List the exercises, optionally only those of one notebook.
+
+    Parameters
+    ----------
+    notebook : str, optional
+        A notebook name such as ``"01-what-is-cx"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per exercise: ``exercise``, ``notebook``, ``kind``, ``question``.
+
+    Examples
+    --------
+    >>> list_exercises("00-start-here")["exercise"].iloc[0]
+    '00.1'
+    """
+    import pandas as pd
+
+    rows = [
+        {"exercise": k, "notebook": v["notebook"], "kind": v["kind"], "question": v["question"]}
+        for k, v in sorted(_key().items())
+        if notebook is None or v["notebook"] == notebook
+    ]
+    if notebook is not None and not rows:
+        known = sorted({v["notebook"] for v in _key().values()})
+        raise ValueError(f"no exercises for notebook {notebook!r}; notebooks with exercises: {known}")
+    return pd.DataFrame(rows, columns=["exercise", "notebook", "kind", "question"])
