@@ -4,6 +4,7 @@ Every notebook ends with exercises. A student computes an answer and asks the pa
 whether it is right::
 
     import cxresearch as cx
+
     cx.exercises.check("01.1", 1998)
 
 The reply says right or wrong and, when wrong, gives a hint; it never prints the
@@ -241,5 +242,7 @@ def list_exercises(notebook: str | None = None):
     ]
     if notebook is not None and not rows:
         known = sorted({v["notebook"] for v in _key().values()})
-        raise ValueError(f"no exercises for notebook {notebook!r}; notebooks with exercises: {known}")
+        raise ValueError(
+            f"no exercises for notebook {notebook!r}; notebooks with exercises: {known}"
+        )
     return pd.DataFrame(rows, columns=["exercise", "notebook", "kind", "question"])

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
-
-# Figures are drawn off screen in tests, whatever the machine has.
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture

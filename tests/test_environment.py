@@ -49,8 +49,12 @@ def drift(pyproject_text: str, environment_text: str) -> list[str]:
     """Every disagreement between the two files, as readable sentences."""
     py = {CONDA_NAME.get(k, k): v for k, v in pyproject_requirements(pyproject_text).items()}
     env = environment_requirements(environment_text)
-    problems = [f"{n} is in pyproject.toml but not in environment.yml" for n in py.keys() - env.keys()]
-    problems += [f"{n} is in environment.yml but not in pyproject.toml" for n in env.keys() - py.keys()]
+    problems = [
+        f"{n} is in pyproject.toml but not in environment.yml" for n in py.keys() - env.keys()
+    ]
+    problems += [
+        f"{n} is in environment.yml but not in pyproject.toml" for n in env.keys() - py.keys()
+    ]
     problems += [
         f"{n}: lower bound {py[n]} in pyproject.toml but {env[n]} in environment.yml"
         for n in py.keys() & env.keys()

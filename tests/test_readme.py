@@ -25,7 +25,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     commands = [
         line.strip()
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
-        if line.strip() and not line.startswith("#") and not line.startswith("set ")
+        if line.strip()
+        and not line.startswith("#")
+        and not line.startswith("set ")
         and not line.startswith("cd ")
     ]
     assert commands == ["make test"]

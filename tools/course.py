@@ -102,7 +102,7 @@ def build(output: Path) -> None:
         page.write_text(body, encoding="utf-8")
         meta = _meta(nb)
         rows.append(
-            "<tr><td>{num}</td><td><a href=\"{href}\">{title}</a></td>"
+            '<tr><td>{num}</td><td><a href="{href}">{title}</a></td>'
             "<td>{goal}</td><td>{pre}</td></tr>".format(
                 num=html.escape(path.stem[:2]),
                 href=html.escape(page.name),

@@ -36,7 +36,9 @@ def generate(resource: dict) -> str:
     result = func(**spec["arguments"], seed=spec["seed"])
     frame = getattr(result, spec["attribute"]) if spec.get("attribute") else result
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, float_format=spec.get("float_format", "%.4f"), lineterminator="\n")
+    frame.to_csv(
+        buffer, index=False, float_format=spec.get("float_format", "%.4f"), lineterminator="\n"
+    )
     return buffer.getvalue()
 
 
