@@ -39,7 +39,7 @@ run: $(STAMP)
 	@echo "  file://$(CURDIR)/build/index.html"
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow" --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
+	$(BIN)/python -m pytest -m "not slow" --durations=5 --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" --doctest-modules cxresearch tests

@@ -25,6 +25,7 @@ from nbconvert import HTMLExporter
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 TIMEOUT = 300  # seconds per cell
+BUDGET = 60.0  # seconds a whole notebook may take (issue #2: instructors need fast notebooks)
 
 
 def _execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
@@ -39,14 +40,22 @@ def _execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(paths: list[Path]) -> None:
-    """Re-execute notebooks in place."""
+def execute(paths: list[Path]) -> int:
+    """Re-execute notebooks in place; return 1 if any took longer than the budget."""
+    slow = []
     for path in paths:
         start = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
         _execute(nb, path.parent)
         nbformat.write(nb, path)
-        print(f"executed {path.relative_to(ROOT)} in {time.perf_counter() - start:.1f} s")
+        elapsed = time.perf_counter() - start
+        print(f"executed {path.relative_to(ROOT)} in {elapsed:.1f} s")
+        if elapsed > BUDGET:
+            slow.append(f"{path.name} ({elapsed:.0f} s)")
+    if slow:
+        print(f"over the {BUDGET:.0f} s budget per notebook: {', '.join(slow)}")
+        return 1
+    return 0
 
 
 def _meta(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -115,7 +124,7 @@ def build(output: Path) -> None:
     (output / "index.html").write_text(INDEX.format(rows="\n".join(rows)), encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_exec = sub.add_parser("execute", help="re-execute notebooks in place")
@@ -124,10 +133,10 @@ def main(argv: list[str] | None = None) -> None:
     p_build.add_argument("--output", type=Path, default=ROOT / "build")
     args = parser.parse_args(argv)
     if args.command == "execute":
-        execute([p.resolve() for p in args.notebooks])
-    else:
-        build(args.output.resolve())
+        return execute([p.resolve() for p in args.notebooks])
+    build(args.output.resolve())
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
