@@ -25,12 +25,36 @@ _LAZY: dict[str, str] = {
     "list_datasets": "datasets",
     "load_dataset": "datasets",
     "describe_dataset": "datasets",
+    # metrics
+    "nps": "metrics",
+    "nps_test": "metrics",
+    "nps_sample_size": "metrics",
+    "csat": "metrics",
+    "ces": "metrics",
+    "top_box": "metrics",
+    "likert_table": "metrics",
+    # reliability
+    "cronbach_alpha": "reliability",
+    "item_statistics": "reliability",
+    "factor_loadings": "reliability",
+    "composite_reliability": "reliability",
+    "ave": "reliability",
+    "htmt": "reliability",
+    "fornell_larcker": "reliability",
+    "reliability_table": "reliability",
+    # plots
+    "plot_nps": "plots",
+    "plot_likert": "plots",
+    "plot_item_correlations": "plots",
 }
 
 # Submodules reachable as attributes (cx.exercises.check(...), cx.datasets.codebook()).
 _SUBMODULES = (
     "datasets",
     "exercises",
+    "metrics",
+    "plots",
+    "reliability",
 )
 
 __all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])

@@ -348,8 +348,9 @@ def load_dataset(name: str) -> pd.DataFrame:
 
 
 def _source(resource: dict[str, Any]) -> str:
-    sources = resource.get("sources") or [{}]
-    return "; ".join(s.get("title", s.get("path", "")) for s in sources)
+    """The primary (first) source of a resource, as text."""
+    first = (resource.get("sources") or [{}])[0]
+    return first.get("title", first.get("path", ""))
 
 
 def list_datasets() -> pd.DataFrame:

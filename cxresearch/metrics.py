@@ -1,0 +1,965 @@
+"""Customer experience metrics with honest uncertainty: NPS, CSAT, CES, top-box, Likert.
+
+Every function takes a DataFrame of survey answers (one row per respondent) and
+returns a tidy DataFrame with one row per group: the estimate, its standard error and
+a confidence interval, and the number of answers ``n`` it rests on.
+
+Missing values raise unless ``dropna=True`` is passed; then the incomplete rows are
+dropped and counted: the result gets a column ``n_dropped`` (per group) and the total
+is kept in ``result.attrs["n_dropped"]`` (which every result carries, ``0`` when
+nothing was dropped). Rows whose *group label* is missing belong to no group and
+are counted only in the total.
+
+Weights (``weights="column"``) are survey weights. Shares and means are weighted;
+standard errors use Kish's effective sample size
+``n_eff = (sum w)^2 / sum w^2`` in place of ``n``, which treats the weights as
+fixed and ignores any stratification or clustering (for a full design-based
+analysis, use a survey package).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+
+__all__ = [
+    "ces",
+    "csat",
+    "likert_table",
+    "nps",
+    "nps_sample_size",
+    "nps_test",
+    "top_box",
+]
+
+NPS_SCALE = (0, 10)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _z(ci: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def _kish(w: np.ndarray) -> float:
+    """Kish's effective sample size (sum w)^2 / sum w^2."""
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+def _prepare(
+    data: Any,
+    *,
+    score: Hashable | Sequence[Hashable],
+    score_argument: str,
+    by: Hashable | Sequence[Hashable] | None,
+    weights: Hashable | None,
+    scale: tuple[int, int] | None,
+    integer: bool,
+    dropna: bool,
+) -> tuple[pd.DataFrame, list[Hashable], list[Hashable], int]:
+    """Check the input; return (complete rows, score columns, by columns, n_dropped)."""
+    data = v.check_dataframe(data)
+    if isinstance(score, list | tuple):
+        raise TypeError(f"{score_argument} must name one column, got {score!r}.")
+    scores = v.check_columns(data, score, score_argument)
+    if not scores:
+        raise ValueError(f"{score_argument} must name at least one column.")
+    by_cols = v.check_columns(data, by, "by")
+    overlap = set(by_cols) & set(scores)
+    if overlap:
+        raise ValueError(f"by: {v.format_values(overlap)} is also the score column.")
+    v.check_numeric(data, scores, score_argument)
+    if weights is not None:
+        v.check_weights(data, weights)
+    if len(data) == 0:
+        raise ValueError("data has no rows; at least one answer is needed.")
+    needed = [*scores, *by_cols, *([weights] if weights is not None else [])]
+    clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument=score_argument)
+    for col in scores:
+        if integer:
+            v.check_integer_valued(clean[col], col, score_argument)
+        if scale is not None:
+            v.check_range(clean[col], col, score_argument, *scale)
+    if len(clean) == 0:
+        raise ValueError(
+            f"no complete rows left after dropping {n_dropped} row(s) with missing values."
+        )
+    return clean, scores, by_cols, n_dropped
+
+
+def _groups(
+    data: pd.DataFrame, clean: pd.DataFrame, by_cols: list[Hashable]
+) -> list[tuple[tuple, pd.DataFrame, int]]:
+    """(group key, rows, rows dropped from that group) for each group; raises on empty groups."""
+    if not by_cols:
+        return [((), clean, len(data) - len(clean))]
+    for col in by_cols:
+        if isinstance(data[col].dtype, pd.CategoricalDtype):
+            empty = sorted(set(data[col].cat.categories) - set(clean[col].unique()), key=str)
+            if empty:
+                raise ValueError(
+                    f"by: group(s) {v.format_values(empty)} of column {col!r} have no "
+                    f"(complete) answers, so no estimate exists for them. Drop unused "
+                    f"levels with .cat.remove_unused_categories() or collect answers."
+                )
+    key = by_cols if len(by_cols) > 1 else by_cols[0]
+    dropped_rows = data.loc[data.index.difference(clean.index), by_cols]
+    dropped_counts = (
+        dropped_rows.dropna().groupby(key, observed=True, sort=False).size()
+        if len(dropped_rows)
+        else pd.Series(dtype=int)
+    )
+    out = []
+    for name, rows in clean.groupby(key, sort=True, observed=True):
+        name_t = name if isinstance(name, tuple) else (name,)
+        lookup = name_t if len(by_cols) > 1 else name_t[0]
+        out.append((name_t, rows, int(dropped_counts.get(lookup, 0))))
+    return out
+
+
+def _assemble(
+    rows: list[dict[str, Any]],
+    groups: list[tuple[tuple, pd.DataFrame, int]],
+    by_cols: list[Hashable],
+    *,
+    dropna: bool,
+    n_dropped: int,
+) -> pd.DataFrame:
+    records = []
+    for (name, _, dropped), row in zip(groups, rows, strict=True):
+        rec: dict[Hashable, Any] = dict(zip(by_cols, name, strict=True))
+        if dropna:
+            rec["n_dropped"] = dropped
+        rec.update(row)
+        records.append(rec)
+    out = pd.DataFrame.from_records(records)
+    if dropna:  # n_dropped goes right after n (and n_eff)
+        cols = list(out.columns)
+        cols.remove("n_dropped")
+        anchor = cols.index("n_eff") if "n_eff" in cols else cols.index("n")
+        cols.insert(anchor + 1, "n_dropped")
+        out = out[cols]
+    out.attrs["n_dropped"] = n_dropped
+    return out
+
+
+def _weights_of(rows: pd.DataFrame, weights: Hashable | None, group: tuple) -> np.ndarray:
+    if weights is None:
+        return np.ones(len(rows))
+    w = rows[weights].to_numpy(dtype=float)
+    if w.sum() <= 0:
+        raise ValueError(
+            f"weights: column {weights!r} sums to 0 in group {group!r}; "
+            f"weights must have a positive total in every group."
+        )
+    return w
+
+
+def _wilson(p: float, n: float, z: float) -> tuple[float, float]:
+    """Wilson (1927) score interval for a proportion p from n answers."""
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# ------------------------------------------------------------------------------- NPS
+
+
+def _nps_parts(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    total = w.sum()
+    p_pro = float(w[x >= 9].sum() / total)
+    p_det = float(w[x <= 6].sum() / total)
+    return p_pro, 1 - p_pro - p_det, p_det
+
+
+def _nps_se(p_pro: float, p_det: float, n: float) -> float:
+    """Standard error of NPS (in points) from the +1/0/-1 scoring."""
+    var = p_pro + p_det - (p_pro - p_det) ** 2
+    return 100 * math.sqrt(max(var, 0.0) / n)
+
+
+def _nps_bootstrap(
+    x: np.ndarray, w: np.ndarray, n_boot: int, rng: np.random.Generator, weighted: bool
+) -> np.ndarray:
+    """Bootstrap replicates of NPS (points) by resampling respondents."""
+    if not weighted:  # resampling n answers = multinomial counts of the three classes
+        p_pro, p_pas, p_det = _nps_parts(x, w)
+        counts = rng.multinomial(len(x), [p_pro, max(p_pas, 0.0), p_det], size=n_boot)
+        return 100 * (counts[:, 0] - counts[:, 2]) / len(x)
+    s = np.where(x >= 9, 1.0, np.where(x <= 6, -1.0, 0.0))
+    out = np.empty(n_boot)
+    chunk = max(1, 2_000_000 // len(x))
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        idx = rng.integers(0, len(x), size=(stop - start, len(x)))
+        ww = w[idx]
+        tot = ww.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:stop] = 100 * (ww * s[idx]).sum(axis=1) / tot
+    return out[np.isfinite(out)]
+
+
+def nps(
+    data: pd.DataFrame,
+    *,
+    score: Hashable = "likely_to_recommend",
+    by: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    method: str = "wald",
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Net Promoter Score with its standard error and confidence interval.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str, default "likely_to_recommend"
+        Column with the 0-10 answer to "How likely is it that you would recommend
+        us to a friend or colleague?". Whole numbers 0 to 10 only.
+    by : str or list of str, optional
+        Column(s) defining groups; one row per group in the result.
+    weights : str, optional
+        Column of non-negative survey weights (see Notes).
+    ci : float, default 0.95
+        Confidence level of the interval.
+    method : {"wald", "bootstrap"}, default "wald"
+        ``"wald"``: NPS +/- z * SE (clipped to [-100, 100]). ``"bootstrap"``:
+        percentile interval from ``n_boot`` resamples of respondents within each
+        group; ``std_error`` is then the standard deviation of the replicates.
+    n_boot : int, default 2000
+        Bootstrap resamples (``method="bootstrap"`` only).
+    seed : int, numpy.random.Generator or None
+        Randomness for the bootstrap. Ignored by the Wald method.
+    dropna : bool, default False
+        Missing scores, group labels or weights raise ``ValueError`` unless
+        ``dropna=True``; then those rows are dropped and counted in a column
+        ``n_dropped`` and in ``result.attrs["n_dropped"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``n`` (answers), ``n_eff`` (Kish
+        effective n; weighted only), ``pct_promoters``, ``pct_passives``,
+        ``pct_detractors`` (percent), ``nps`` (points, -100 to 100),
+        ``std_error``, ``ci_low``, ``ci_high`` (points).
+
+    Notes
+    -----
+    Promoters answer 9-10, passives 7-8, detractors 0-6 (Reichheld 2003), and
+    ``NPS = 100 (p_P - p_D)``. Scoring each answer +1 (promoter), 0 (passive) or
+    -1 (detractor), NPS is 100 times the mean score, whose variance per answer is
+    ``p_P + p_D - (p_P - p_D)^2``. Hence
+
+    ``SE(NPS) = 100 * sqrt((p_P + p_D - (p_P - p_D)^2) / n)``
+
+    and the Wald interval is ``NPS +/- z_(1+ci)/2 * SE``. With weights, the shares
+    are weighted and ``n`` is replaced by Kish's effective sample size
+    ``n_eff = (sum w)^2 / sum w^2``. When every answer falls in one class the
+    standard error is 0 and the interval collapses to a point; collect more
+    answers rather than trust it.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business
+    Review*, 81(12), 46-54.
+
+    Kish, L. (1965). *Survey Sampling*. New York: Wiley.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> store_a = [10, 9, 9, 8, 7, 6, 10, 9, 3, 10]
+    >>> store_b = [5, 6, 7, 8, 9, 10, 2, 8, 9, 6]
+    >>> answers = pd.DataFrame(
+    ...     {"store": ["A"] * 10 + ["B"] * 10, "likely_to_recommend": store_a + store_b}
+    ... )
+    >>> res = cx.nps(answers, by="store")
+    >>> print(res.round(1).to_string(index=False))
+    store  n  pct_promoters  pct_passives  pct_detractors   nps  std_error  ci_low  ci_high
+        A 10           60.0          20.0            20.0  40.0       25.3    -9.6     89.6
+        B 10           30.0          30.0            40.0 -10.0       26.3   -61.5     41.5
+    """
+    ci = v.check_level(ci)
+    v.check_one_of(method, ("wald", "bootstrap"), "method")
+    if method == "bootstrap":
+        n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
+    rng = v.make_rng(seed)  # checked even for "wald", so a bad seed never passes silently
+    clean, _, by_cols, n_dropped = _prepare(
+        data,
+        score=score,
+        score_argument="score",
+        by=by,
+        weights=weights,
+        scale=NPS_SCALE,
+        integer=True,
+        dropna=dropna,
+    )
+    z = _z(ci)
+    groups = _groups(data, clean, by_cols)
+    rows = []
+    for name, g, _ in groups:
+        x = g[score].to_numpy(dtype=float)
+        w = _weights_of(g, weights, name)
+        n_eff = _kish(w)
+        p_pro, p_pas, p_det = _nps_parts(x, w)
+        est = 100 * (p_pro - p_det)
+        row: dict[str, Any] = {"n": len(x)}
+        if weights is not None:
+            row["n_eff"] = n_eff
+        row.update(
+            pct_promoters=100 * p_pro,
+            pct_passives=100 * p_pas,
+            pct_detractors=100 * p_det,
+            nps=est,
+        )
+        if method == "wald":
+            se = _nps_se(p_pro, p_det, n_eff)
+            low, high = max(-100.0, est - z * se), min(100.0, est + z * se)
+        else:
+            reps = _nps_bootstrap(x, w, n_boot, rng, weights is not None)
+            se = float(np.std(reps, ddof=1))
+            low, high = (float(q) for q in np.quantile(reps, [(1 - ci) / 2, (1 + ci) / 2]))
+        row.update(std_error=se, ci_low=low, ci_high=high)
+        rows.append(row)
+    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+
+
+def nps_test(
+    data: pd.DataFrame,
+    *,
+    score: Hashable = "likely_to_recommend",
+    by: Hashable,
+    groups: Sequence[Any] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Compare the NPS of two independent groups (two stores, two survey waves).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str, default "likely_to_recommend"
+        Column with the 0-10 recommendation answer.
+    by : str
+        Column whose values name the groups.
+    groups : pair of values, optional
+        The two groups to compare, in order ``(first, second)``; the difference is
+        ``NPS(second) - NPS(first)`` (for survey waves: later minus earlier). By
+        default ``by`` must have exactly two values, taken in sorted order.
+    weights : str, optional
+        Survey weights; standard errors then use Kish's effective n (see :func:`nps`).
+    ci : float, default 0.95
+        Confidence level of the interval for the difference.
+    dropna : bool, default False
+        As in :func:`nps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``term`` ("second - first"), ``group_1``, ``group_2``, ``n_1``,
+        ``n_2``, ``nps_1``, ``nps_2``, ``estimate`` (the difference in points),
+        ``std_error``, ``statistic`` (z), ``p_value`` (two-sided), ``ci_low``,
+        ``ci_high``.
+
+    Notes
+    -----
+    For independent samples the variances add:
+    ``SE(diff) = sqrt(SE_1^2 + SE_2^2)`` with each ``SE`` from :func:`nps`;
+    ``z = diff / SE(diff)`` is compared with the standard normal. This is a Wald
+    test; it assumes the two groups are different respondents. For the same
+    respondents asked twice, the covariance of their answers must be subtracted,
+    which this function does not do.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business
+    Review*, 81(12), 46-54.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> store_a = [10, 9, 9, 8, 7, 6, 10, 9, 3, 10]
+    >>> store_b = [5, 6, 7, 8, 9, 10, 2, 8, 9, 6]
+    >>> answers = pd.DataFrame(
+    ...     {"store": ["A"] * 10 + ["B"] * 10, "likely_to_recommend": store_a + store_b}
+    ... )
+    >>> res = cx.nps_test(answers, by="store")
+    >>> print(res[["term", "estimate", "std_error", "p_value"]].round(3).to_string(index=False))
+     term  estimate  std_error  p_value
+    B - A     -50.0     36.469     0.17
+    """
+    v.check_dataframe(data)
+    if by is None or not isinstance(by, Hashable) or isinstance(by, tuple | list):
+        raise TypeError(f"by must name one column, got {by!r}.")
+    v.check_columns(data, by, "by")
+    if groups is None:
+        levels = data[by].dropna().unique()
+        if len(levels) != 2:
+            raise ValueError(
+                f"by: column {by!r} has {len(levels)} distinct value(s) "
+                f"{v.format_values(sorted(levels, key=str))}; nps_test compares exactly two. "
+                f"Pick two with groups=(first, second)."
+            )
+        groups = sorted(levels, key=lambda x: (str(type(x)), x))
+    else:
+        if isinstance(groups, str) or not isinstance(groups, Sequence) or len(groups) != 2:
+            raise TypeError(f"groups must be a pair (first, second), got {groups!r}.")
+        if groups[0] == groups[1]:
+            raise ValueError(f"groups must name two different groups, got {groups!r}.")
+        present = set(data[by].dropna().unique())
+        absent = [gr for gr in groups if gr not in present]
+        if absent:
+            raise ValueError(
+                f"groups: {v.format_values(absent)} not found in column {by!r}; "
+                f"it holds {v.format_values(sorted(present, key=str), 10)}."
+            )
+    subset = data.loc[data[by].isin(list(groups))]
+    if isinstance(subset[by].dtype, pd.CategoricalDtype):
+        subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
+    res = nps(subset, score=score, by=by, weights=weights, ci=ci, dropna=dropna)
+    res = res.set_index(by)
+    r1, r2 = res.loc[groups[0]], res.loc[groups[1]]
+    diff = float(r2["nps"] - r1["nps"])
+    se = math.hypot(float(r1["std_error"]), float(r2["std_error"]))
+    z = _z(ci)
+    from scipy import stats
+
+    if se > 0:
+        stat = diff / se
+        p = float(2 * stats.norm.sf(abs(stat)))
+    else:
+        stat, p = math.nan, math.nan
+    out = pd.DataFrame(
+        {
+            "term": [f"{groups[1]} - {groups[0]}"],
+            "group_1": [groups[0]],
+            "group_2": [groups[1]],
+            "n_1": [int(r1["n"])],
+            "n_2": [int(r2["n"])],
+            "nps_1": [float(r1["nps"])],
+            "nps_2": [float(r2["nps"])],
+            "estimate": [diff],
+            "std_error": [se],
+            "statistic": [stat],
+            "p_value": [p],
+            "ci_low": [diff - z * se],
+            "ci_high": [diff + z * se],
+        }
+    )
+    out.attrs["n_dropped"] = res.attrs.get("n_dropped", 0)
+    return out
+
+
+def nps_sample_size(
+    margin: float,
+    *,
+    p_promoters: float | None = None,
+    p_detractors: float | None = None,
+    ci: float = 0.95,
+    design_effect: float = 1.0,
+) -> int:
+    """Number of answers needed for an NPS margin of error of ``margin`` points.
+
+    Parameters
+    ----------
+    margin : float
+        Wanted half-width of the confidence interval, in NPS points (0-200 scale
+        units, e.g. ``5`` for +/- 5 points).
+    p_promoters, p_detractors : float, optional
+        Planning guesses of the shares (0-1). Without them the worst case
+        ``p_P = p_D = 0.5`` (variance 1) is used, which is never too small.
+    ci : float, default 0.95
+        Confidence level.
+    design_effect : float, default 1.0
+        Multiplies the answer: e.g. ``n / n_eff`` of the weights you expect.
+
+    Returns
+    -------
+    int
+        The smallest ``n`` with ``z * SE(NPS) <= margin``.
+
+    Notes
+    -----
+    ``n = ceil(deff * z^2 * (p_P + p_D - (p_P - p_D)^2) / (margin / 100)^2)``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business
+    Review*, 81(12), 46-54.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> cx.nps_sample_size(5)
+    1537
+    >>> cx.nps_sample_size(5, p_promoters=0.5, p_detractors=0.2)
+    938
+    """
+    if isinstance(margin, bool) or not isinstance(margin, int | float):
+        raise TypeError(f"margin must be a number of NPS points, got {margin!r}.")
+    if not 0 < margin <= 200 or not math.isfinite(margin):
+        raise ValueError(f"margin must be between 0 (exclusive) and 200 points, got {margin!r}.")
+    ci = v.check_level(ci)
+    if (p_promoters is None) != (p_detractors is None):
+        raise ValueError("give both p_promoters and p_detractors, or neither (worst case).")
+    if p_promoters is None:
+        var = 1.0
+    else:
+        for name, p in (("p_promoters", p_promoters), ("p_detractors", p_detractors)):
+            if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 1:
+                raise ValueError(f"{name} must be a share between 0 and 1, got {p!r}.")
+        if p_promoters + p_detractors > 1:
+            raise ValueError(
+                f"p_promoters + p_detractors must not exceed 1, got {p_promoters} + {p_detractors}."
+            )
+        var = p_promoters + p_detractors - (p_promoters - p_detractors) ** 2
+    if (
+        isinstance(design_effect, bool)
+        or not isinstance(design_effect, int | float)
+        or not (design_effect >= 1)
+    ):
+        raise ValueError(f"design_effect must be a number >= 1, got {design_effect!r}.")
+    z = _z(ci)
+    n = design_effect * z**2 * var / (margin / 100) ** 2
+    return max(1, math.ceil(n - 1e-9))
+
+
+# ------------------------------------------------------------------- top box / CSAT
+
+
+def _top_box_rows(
+    data: pd.DataFrame,
+    *,
+    score: Hashable,
+    scale: tuple[int, int],
+    top: int,
+    by: Any,
+    weights: Hashable | None,
+    ci: float,
+    dropna: bool,
+    extra: Callable[[np.ndarray, np.ndarray], dict[str, float]] | None,
+    label: str,
+) -> pd.DataFrame:
+    low, high = v.check_scale(scale)
+    top = v.check_positive_int(top, "top")
+    if top >= high - low + 1:
+        raise ValueError(
+            f"top must be smaller than the number of answer options ({high - low + 1} "
+            f"on the scale {low}-{high}), got {top}."
+        )
+    ci = v.check_level(ci)
+    clean, _, by_cols, n_dropped = _prepare(
+        data,
+        score=score,
+        score_argument="score",
+        by=by,
+        weights=weights,
+        scale=(low, high),
+        integer=True,
+        dropna=dropna,
+    )
+    z = _z(ci)
+    groups = _groups(data, clean, by_cols)
+    rows = []
+    for name, g, _ in groups:
+        x = g[score].to_numpy(dtype=float)
+        w = _weights_of(g, weights, name)
+        n_eff = _kish(w)
+        p = float(w[x >= high - top + 1].sum() / w.sum())
+        lo, hi = _wilson(p, n_eff, z)
+        row: dict[str, Any] = {"n": len(x)}
+        if weights is not None:
+            row["n_eff"] = n_eff
+        row.update({label: 100 * p, "ci_low": 100 * lo, "ci_high": 100 * hi})
+        if extra is not None:
+            row.update(extra(x, w))
+        rows.append(row)
+    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+
+
+def _mean_and_se(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """Weighted mean, its standard error (Kish n_eff) and the degrees of freedom."""
+    mean = float(np.average(x, weights=w))
+    n_eff = _kish(w)
+    if n_eff <= 1:
+        return mean, math.nan, math.nan
+    var = float(np.average((x - mean) ** 2, weights=w))
+    return mean, math.sqrt(var / (n_eff - 1)), n_eff - 1
+
+
+def top_box(
+    data: pd.DataFrame,
+    *,
+    score: Hashable,
+    scale: tuple[int, int] = (1, 5),
+    top: int = 1,
+    by: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Share of answers in the top ``top`` categories of a rating scale (top-box).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str
+        Column of whole-number answers on ``scale``.
+    scale : (int, int), default (1, 5)
+        Lowest and highest answer code; higher means better.
+    top : int, default 1
+        How many of the highest categories count (``top=2``: top-2-box).
+    by, weights, ci, dropna
+        As in :func:`nps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``by`` columns, ``n`` (``n_eff`` if weighted),
+        ``top_box`` (percent), ``ci_low``, ``ci_high`` (Wilson interval, percent).
+
+    Notes
+    -----
+    ``p = share of answers >= high - top + 1``. The Wilson (1927) score interval is
+    ``(p + z^2/2n +/- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)``; unlike the Wald
+    interval it stays inside [0, 1] and keeps its coverage near 0 and 1. With
+    weights, ``p`` is weighted and ``n`` is Kish's effective n.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association*, 22(158), 209-212.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame({"rating": [5, 4, 4, 3, 5, 2, 4, 5, 1, 4]})
+    >>> print(cx.top_box(answers, score="rating", top=1).round(2).to_string(index=False))
+     n  top_box  ci_low  ci_high
+    10     30.0   10.78    60.32
+    """
+    return _top_box_rows(
+        data,
+        score=score,
+        scale=scale,
+        top=top,
+        by=by,
+        weights=weights,
+        ci=ci,
+        dropna=dropna,
+        extra=None,
+        label="top_box",
+    )
+
+
+def csat(
+    data: pd.DataFrame,
+    *,
+    score: Hashable = "satisfaction",
+    scale: tuple[int, int] = (1, 5),
+    top: int = 2,
+    by: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Customer satisfaction score (CSAT): top-2-box share and mean rating.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str, default "satisfaction"
+        Column of whole-number answers on ``scale`` (higher = more satisfied).
+    scale : (int, int), default (1, 5)
+        Lowest and highest answer code.
+    top : int, default 2
+        Categories counted as satisfied (2: "satisfied" and "very satisfied").
+    by, weights, ci, dropna
+        As in :func:`nps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``by`` columns, ``n`` (``n_eff`` if weighted), ``csat``
+        (percent satisfied), ``ci_low``, ``ci_high`` (Wilson interval, percent),
+        ``mean`` (mean rating) and ``mean_std_error``.
+
+    Notes
+    -----
+    ``CSAT = 100 * share of answers in the top ``top`` categories``, with the
+    Wilson (1927) interval (see :func:`top_box`). ``mean_std_error = s / sqrt(n)``
+    (weighted: the weighted standard deviation over ``sqrt(n_eff - 1)`` with the
+    population-form variance, which equals ``s / sqrt(n)`` without weights).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association*, 22(158), 209-212.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame({"satisfaction": [5, 4, 4, 3, 5, 2, 4, 5, 1, 4]})
+    >>> print(cx.csat(answers).round(2).to_string(index=False))
+     n  csat  ci_low  ci_high  mean  mean_std_error
+    10  70.0   39.68    89.22   3.7            0.42
+    """
+
+    def extra(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
+        mean, se, _ = _mean_and_se(x, w)
+        return {"mean": mean, "mean_std_error": se}
+
+    return _top_box_rows(
+        data,
+        score=score,
+        scale=scale,
+        top=top,
+        by=by,
+        weights=weights,
+        ci=ci,
+        dropna=dropna,
+        extra=extra,
+        label="csat",
+    )
+
+
+def ces(
+    data: pd.DataFrame,
+    *,
+    score: Hashable = "customer_effort",
+    scale: tuple[int, int] = (1, 7),
+    top: int = 3,
+    by: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Customer Effort Score (CES): mean agreement that the task was easy.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str, default "customer_effort"
+        Column of whole-number answers to "The company made it easy for me to
+        handle my issue" on ``scale``, higher = easier (CES 2.0). If your survey
+        asks "how much effort" (higher = harder), reverse it first:
+        ``low + high - answer``.
+    scale : (int, int), default (1, 7)
+        Lowest and highest answer code.
+    top : int, default 3
+        Categories counted as "easy" for ``pct_easy`` (5-7 on a 1-7 scale).
+    by, weights, ci, dropna
+        As in :func:`nps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``by`` columns, ``n`` (``n_eff`` if weighted), ``ces``
+        (mean), ``std_error``, ``ci_low``, ``ci_high`` (t interval) and
+        ``pct_easy`` (percent in the top ``top`` categories).
+
+    Notes
+    -----
+    ``CES = mean answer``, ``SE = s / sqrt(n)``, interval
+    ``CES +/- t_(n-1) SE`` (weighted: weighted mean, Kish ``n_eff`` for ``n``).
+    The measure is due to Dixon, Freeman & Toman (2010).
+
+    References
+    ----------
+    Dixon, M., Freeman, K., & Toman, N. (2010). Stop trying to delight your
+    customers. *Harvard Business Review*, 88(7/8), 116-122.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame({"customer_effort": [7, 6, 5, 5, 3, 7, 2, 6]})
+    >>> print(cx.ces(answers).round(2).to_string(index=False))
+     n  ces  std_error  ci_low  ci_high  pct_easy
+     8 5.12       0.64    3.61     6.64      75.0
+    """
+    from scipy import stats
+
+    low, high = v.check_scale(scale)
+    top = v.check_positive_int(top, "top")
+    if top >= high - low + 1:
+        raise ValueError(
+            f"top must be smaller than the number of answer options ({high - low + 1}), got {top}."
+        )
+    ci = v.check_level(ci)
+    clean, _, by_cols, n_dropped = _prepare(
+        data,
+        score=score,
+        score_argument="score",
+        by=by,
+        weights=weights,
+        scale=(low, high),
+        integer=True,
+        dropna=dropna,
+    )
+    groups = _groups(data, clean, by_cols)
+    rows = []
+    for name, g, _ in groups:
+        x = g[score].to_numpy(dtype=float)
+        w = _weights_of(g, weights, name)
+        mean, se, df = _mean_and_se(x, w)
+        t = float(stats.t.ppf(0.5 + ci / 2, df)) if df == df else math.nan
+        row: dict[str, Any] = {"n": len(x)}
+        if weights is not None:
+            row["n_eff"] = _kish(w)
+        row.update(
+            ces=mean,
+            std_error=se,
+            ci_low=mean - t * se,
+            ci_high=mean + t * se,
+            pct_easy=100 * float(w[x >= high - top + 1].sum() / w.sum()),
+        )
+        rows.append(row)
+    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+
+
+# ----------------------------------------------------------------------------- Likert
+
+
+def likert_table(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[Hashable],
+    scale: tuple[int, int] = (1, 5),
+    labels: Sequence[str] | Mapping[int, str] | None = None,
+    by: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Share of each answer per item (and group): the table behind a Likert chart.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent, one column per item.
+    items : list of str
+        Item columns, all answered on ``scale``.
+    scale : (int, int), default (1, 5)
+        Lowest and highest answer code.
+    labels : list of str or dict, optional
+        Wording of each answer (a list from low to high, or ``{code: label}``);
+        adds a ``label`` column.
+    by : str or list of str, optional
+        Group column(s).
+    weights : str, optional
+        Survey weights; the shares are then weighted (``n`` stays a head count).
+    dropna : bool, default False
+        Missing answers raise unless ``dropna=True``; then each item keeps its own
+        complete answers (missing values are dropped item by item, not listwise),
+        and the number dropped per item (and group) is in ``n_dropped``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item x (group) x answer, every answer of the scale present
+        (zero counts included): ``item``, ``by`` columns, ``answer``, ``label``
+        (if given), ``n`` (count), ``pct`` (percent of the item's answers).
+
+    Notes
+    -----
+    ``pct = 100 * sum of weights with that answer / sum of weights`` per item and
+    group; the percentages of each item add up to 100.
+
+    References
+    ----------
+    Likert, R. (1932). A technique for the measurement of attitudes. *Archives of
+    Psychology*, 22(140), 1-55.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame({"q1": [1, 2, 2, 3], "q2": [3, 3, 2, 3]})
+    >>> tab = cx.likert_table(answers, items=["q1", "q2"], scale=(1, 3))
+    >>> print(tab.to_string(index=False))
+    item  answer  n  pct
+      q1       1  1 25.0
+      q1       2  2 50.0
+      q1       3  1 25.0
+      q2       1  0  0.0
+      q2       2  1 25.0
+      q2       3  3 75.0
+    """
+    low, high = v.check_scale(scale)
+    data = v.check_dataframe(data)
+    item_list = v.check_columns(data, items, "items")
+    if not item_list:
+        raise ValueError("items must name at least one column.")
+    answers = list(range(low, high + 1))
+    label_map: dict[int, str] | None = None
+    if labels is not None:
+        if isinstance(labels, Mapping):
+            label_map = {int(k): str(val) for k, val in labels.items()}
+            missing = [a for a in answers if a not in label_map]
+            if missing:
+                raise ValueError(f"labels: no label for answer(s) {v.format_values(missing)}.")
+        else:
+            labels = list(labels)
+            if len(labels) != len(answers):
+                raise ValueError(
+                    f"labels must have one entry per answer {low}-{high} "
+                    f"({len(answers)}), got {len(labels)}."
+                )
+            label_map = dict(zip(answers, map(str, labels), strict=True))
+    v.check_numeric(data, item_list, "items")
+    by_cols = v.check_columns(data, by, "by")
+    if weights is not None:
+        v.check_weights(data, weights)
+    if len(data) == 0:
+        raise ValueError("data has no rows; at least one answer is needed.")
+    frames = []
+    total_dropped = 0
+    for item in item_list:
+        needed = [item, *by_cols, *([weights] if weights is not None else [])]
+        part = data[needed]
+        clean, n_drop = v.drop_missing(part, needed, dropna=dropna, argument="items")
+        total_dropped += n_drop
+        v.check_integer_valued(clean[item], item, "items")
+        v.check_range(clean[item], item, "items", low, high)
+        if len(clean) == 0:
+            raise ValueError(f"items: column {item!r} has no answers left after dropping NaN.")
+        for name, g, dropped in _groups(part, clean, by_cols):
+            x = g[item].to_numpy(dtype=float)
+            w = _weights_of(g, weights, name)
+            counts = np.array([(x == a).sum() for a in answers])
+            shares = np.array([w[x == a].sum() for a in answers]) / w.sum()
+            frame = pd.DataFrame({"answer": answers, "n": counts, "pct": 100 * shares})
+            if label_map is not None:
+                frame.insert(1, "label", [label_map[a] for a in answers])
+            for col, val in reversed(list(zip(by_cols, name, strict=True))):
+                frame.insert(0, col, val)
+            frame.insert(0, "item", item)
+            if dropna:
+                frame["n_dropped"] = dropped
+            frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["n_dropped"] = total_dropped
+    return out

@@ -1,0 +1,873 @@
+"""Reliability and validity of multi-item scales.
+
+Cronbach's alpha with a Feldt interval, item statistics, standardized loadings from a
+one-factor model per construct, composite reliability (rho_c), average variance
+extracted (AVE), the heterotrait-monotrait ratio (HTMT) and the Fornell-Larcker
+criterion, and a one-row-per-construct summary table.
+
+Constructs are given as a dict ``{construct: [item columns]}``. All statistics of one
+call are computed on the same respondents: missing answers raise unless
+``dropna=True``, which drops incomplete rows (listwise over every item used) and
+reports the count in ``result.attrs["n_dropped"]`` (always present, ``0`` when
+nothing was dropped).
+
+Single-item constructs have no internal-consistency reliability: alpha, loadings
+estimated from data, rho_c and AVE are NaN for them (PLS software such as seminr and
+SmartPLS reports 1 by convention, since it fixes the single loading at 1; pass that
+loading explicitly to reproduce it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+
+__all__ = [
+    "ave",
+    "composite_reliability",
+    "cronbach_alpha",
+    "factor_loadings",
+    "fornell_larcker",
+    "htmt",
+    "item_statistics",
+    "reliability_table",
+]
+
+#: Lower bound of a uniqueness in the one-factor ML fit (as R's factanal).
+_MIN_UNIQUENESS = 0.005
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def _item_frame(
+    data: Any, items: Sequence[Hashable] | None, *, dropna: bool, argument: str = "items"
+) -> tuple[pd.DataFrame, int]:
+    """The item columns as a float frame with complete rows, and the number dropped."""
+    data = v.check_dataframe(data)
+    cols = list(data.columns) if items is None else v.check_columns(data, items, argument)
+    if len(cols) < 2:
+        raise ValueError(
+            f"{argument}: at least two items are needed, got {len(cols)} ({v.format_values(cols)})."
+        )
+    v.check_numeric(data, cols, argument)
+    clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument=argument)
+    if len(clean) < 3:
+        raise ValueError(
+            f"data: at least 3 complete rows are needed, got {len(clean)}"
+            + (f" after dropping {n_dropped} incomplete row(s)." if n_dropped else ".")
+        )
+    x = clean[cols].astype(float)
+    const = [c for c in cols if x[c].std() == 0]
+    if const:
+        raise ValueError(
+            f"{argument}: column(s) {v.format_values(const)} have the same answer in every "
+            f"row (zero variance); correlations with them are undefined."
+        )
+    return x, n_dropped
+
+
+def _check_constructs(data: pd.DataFrame, constructs: Any) -> dict[Hashable, list[Hashable]]:
+    if not isinstance(constructs, Mapping) or not constructs:
+        raise TypeError(
+            "constructs must be a non-empty dict {construct name: [item columns]}, "
+            f"got {type(constructs).__name__}."
+        )
+    out: dict[Hashable, list[Hashable]] = {}
+    for name, items in constructs.items():
+        if isinstance(items, str) or not isinstance(items, Sequence | pd.Index):
+            raise TypeError(f"constructs[{name!r}] must be a list of item columns, got {items!r}.")
+        cols = v.check_columns(data, list(items), f"constructs[{name!r}]")
+        if not cols:
+            raise ValueError(f"constructs[{name!r}] lists no items.")
+        out[name] = cols
+    return out
+
+
+def _construct_frame(
+    data: Any, constructs: Any, *, dropna: bool
+) -> tuple[pd.DataFrame, dict[Hashable, list[Hashable]], int]:
+    data = v.check_dataframe(data)
+    spec = _check_constructs(data, constructs)
+    cols = list(dict.fromkeys(c for items in spec.values() for c in items))
+    v.check_numeric(data, cols, "constructs")
+    clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument="constructs")
+    if len(clean) < 3:
+        raise ValueError(f"data: at least 3 complete rows are needed, got {len(clean)}.")
+    x = clean[cols].astype(float)
+    const = [c for c in cols if x[c].std() == 0]
+    if const:
+        raise ValueError(
+            f"constructs: item column(s) {v.format_values(const)} have zero variance; "
+            f"correlations with them are undefined."
+        )
+    return x, spec, n_dropped
+
+
+def _finish(out: pd.DataFrame, n_dropped: int) -> pd.DataFrame:
+    out.attrs["n_dropped"] = n_dropped
+    return out
+
+
+# --------------------------------------------------------------------------- alpha
+
+
+def _alpha_from_cov(cov: np.ndarray, standardized: bool = False) -> float:
+    if standardized:  # the same formula on the correlation matrix
+        sd = np.sqrt(np.diag(cov))
+        cov = cov / np.outer(sd, sd)
+    k = cov.shape[0]
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+def cronbach_alpha(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[Hashable] | None = None,
+    ci: float = 0.95,
+    standardized: bool = False,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Cronbach's alpha of a set of items, with Feldt's confidence interval.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    items : list of str, optional
+        Item columns (at least two). Default: every column of ``data``.
+    ci : float, default 0.95
+        Confidence level.
+    standardized : bool, default False
+        Compute alpha from the item correlations instead of covariances
+        ("standardized alpha", the alpha of the z-scored items; what SPSS calls
+        alpha based on standardized items and what seminr reports as alpha).
+    dropna : bool, default False
+        Missing answers raise ``ValueError`` unless ``dropna=True``, which drops
+        incomplete rows (listwise) and reports the count in ``n_dropped`` and
+        ``result.attrs["n_dropped"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``n``, ``n_items``, ``alpha``, ``ci_low``, ``ci_high``
+        (and ``n_dropped`` when ``dropna=True``).
+
+    Notes
+    -----
+    With ``k`` items of covariance matrix ``C``,
+    ``alpha = k / (k - 1) * (1 - tr(C) / sum(C))`` (Cronbach 1951). Feldt's (1965)
+    interval uses ``(1 - alpha_pop) / (1 - alpha)`` ~ F(n - 1, (n - 1)(k - 1)):
+    ``[1 - (1 - alpha) F_{1-a/2}, 1 - (1 - alpha) F_{a/2}]`` with ``a = 1 - ci``
+    (the same as ``pingouin.cronbach_alpha``, which rounds it to 3 decimals).
+    Standardized alpha uses the correlation matrix ``R`` in place of ``C``:
+    ``k / (k - 1) * (1 - k / sum(R))``.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson
+    reliability coefficient twenty. *Psychometrika*, 30(3), 357-370.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "q1": [1, 3, 5, 2, 4, 2, 3, 3],
+    ...         "q2": [1, 3, 5, 4, 4, 1, 3, 5],
+    ...         "q3": [1, 2, 5, 1, 3, 1, 4, 4],
+    ...     }
+    ... )
+    >>> print(cx.cronbach_alpha(answers).round(3).to_string(index=False))
+     n  n_items  alpha  ci_low  ci_high
+     8        3  0.899    0.66    0.978
+    """
+    from scipy import stats
+
+    ci = v.check_level(ci)
+    if not isinstance(standardized, bool):
+        raise TypeError(f"standardized must be True or False, got {standardized!r}.")
+    x, n_dropped = _item_frame(data, items, dropna=dropna)
+    n, k = x.shape
+    alpha = _alpha_from_cov(np.cov(x.to_numpy(), rowvar=False), standardized)
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    a = 1 - ci
+    low = 1 - (1 - alpha) * stats.f.isf(a / 2, df1, df2)
+    high = 1 - (1 - alpha) * stats.f.isf(1 - a / 2, df1, df2)
+    row: dict[str, Any] = {"n": n, "n_items": k}
+    if dropna:
+        row["n_dropped"] = n_dropped
+    row.update(alpha=alpha, ci_low=float(low), ci_high=float(high))
+    return _finish(pd.DataFrame([row]), n_dropped)
+
+
+def item_statistics(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[Hashable] | None = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Item means, corrected item-total correlations and alpha if an item is deleted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    items : list of str, optional
+        Item columns (at least two). Default: every column of ``data``.
+    dropna : bool, default False
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: ``item``, ``n``, ``mean``, ``std_dev``,
+        ``corrected_item_total_r`` (correlation of the item with the sum of the
+        *other* items) and ``alpha_if_deleted`` (NaN with only two items).
+
+    Notes
+    -----
+    An item with a low corrected item-total correlation, or whose deletion raises
+    alpha, measures something else than the rest of the scale. Alpha if deleted is
+    Cronbach's (1951) alpha of the remaining ``k - 1`` items.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "q1": [1, 3, 5, 2, 4, 2, 3, 3],
+    ...         "q2": [1, 3, 5, 4, 4, 1, 3, 5],
+    ...         "q3": [1, 2, 5, 1, 3, 1, 4, 4],
+    ...     }
+    ... )
+    >>> print(cx.item_statistics(answers).round(3).to_string(index=False))
+    item  n  mean  std_dev  corrected_item_total_r  alpha_if_deleted
+      q1  8 2.875    1.246                   0.850             0.838
+      q2  8 3.250    1.581                   0.762             0.894
+      q3  8 2.625    1.598                   0.825             0.839
+    """
+    x, n_dropped = _item_frame(data, items, dropna=dropna)
+    arr = x.to_numpy()
+    cov = np.cov(arr, rowvar=False)
+    total = arr.sum(axis=1)
+    rows = []
+    k = arr.shape[1]
+    for j, item in enumerate(x.columns):
+        rest = total - arr[:, j]
+        keep = [i for i in range(k) if i != j]
+        rows.append(
+            {
+                "item": item,
+                "n": arr.shape[0],
+                "mean": float(arr[:, j].mean()),
+                "std_dev": float(arr[:, j].std(ddof=1)),
+                "corrected_item_total_r": float(np.corrcoef(arr[:, j], rest)[0, 1]),
+                "alpha_if_deleted": (
+                    _alpha_from_cov(cov[np.ix_(keep, keep)]) if k > 2 else math.nan
+                ),
+            }
+        )
+    return _finish(pd.DataFrame(rows), n_dropped)
+
+
+# ------------------------------------------------------------------------- loadings
+
+
+def _one_factor_ml(r: np.ndarray) -> np.ndarray:
+    """Standardized loadings of a one-factor ML model fitted to correlation matrix r."""
+    from scipy import optimize
+
+    p = r.shape[0]
+    if p == 1:
+        return np.array([math.nan])
+    if p == 2:  # not identified: report the equal-loadings (tau-equivalent) solution
+        return np.full(2, math.sqrt(r[0, 1]) if r[0, 1] > 0 else math.nan)
+    # Concentrated ML over the uniquenesses psi, as R's factanal (Lawley & Maxwell):
+    # for fixed psi the best loadings come from the largest eigenvalue of
+    # Psi^-1/2 R Psi^-1/2, and the criterion depends on the other eigenvalues only.
+
+    def loadings_for(psi: np.ndarray) -> np.ndarray:
+        sc = 1 / np.sqrt(psi)
+        vals, vecs = np.linalg.eigh(r * np.outer(sc, sc))
+        return np.sqrt(psi) * vecs[:, -1] * math.sqrt(max(vals[-1] - 1, 0.0))
+
+    def objective(psi: np.ndarray) -> tuple[float, np.ndarray]:
+        sc = 1 / np.sqrt(psi)
+        vals = np.linalg.eigvalsh(r * np.outer(sc, sc))[:-1]
+        f = -float(np.sum(np.log(vals) - vals) - 1 + p)
+        lam = loadings_for(psi)
+        grad = np.diag(np.outer(lam, lam) + np.diag(psi) - r) / psi**2
+        return f, grad
+
+    start = (1 - 0.5 / p) / np.diag(np.linalg.inv(r))
+    res = optimize.minimize(
+        objective,
+        np.clip(start, _MIN_UNIQUENESS, 1.0),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(_MIN_UNIQUENESS, 1.0)] * p,
+        options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 1000},
+    )
+    psi = res.x
+    _, grad = objective(psi)
+    free = (psi > _MIN_UNIQUENESS + 1e-9) & (psi < 1 - 1e-9)
+    if np.max(np.abs(grad[free]), initial=0.0) > 1e-4:  # pragma: no cover - not seen
+        raise RuntimeError(f"one-factor ML fit did not converge: {res.message}")
+    lam = loadings_for(psi)
+    lam = lam / np.sqrt(lam**2 + psi)
+    return lam if lam.sum() >= 0 else -lam
+
+
+def factor_loadings(
+    data: pd.DataFrame,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]],
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Standardized loadings from a one-factor maximum-likelihood fit per construct.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    constructs : dict
+        ``{construct: [item columns]}``.
+    dropna : bool, default False
+        As in :func:`cronbach_alpha` (listwise over every item of every construct).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: ``construct``, ``item``, ``loading``.
+
+    Notes
+    -----
+    For each construct separately, the congeneric model ``Sigma = lambda lambda' +
+    Psi`` is fitted to the item correlation matrix ``R`` by maximum likelihood
+    (minimising ``log|Sigma| + tr(R Sigma^-1)``, uniquenesses bounded below by
+    0.005 as in R's ``factanal``); the loadings are rescaled to unit item variance
+    and signed so that they sum to a positive number. This is the same model as a
+    one-factor confirmatory factor analysis (e.g. lavaan's ``cfa`` with one factor),
+    so the standardized loadings agree. With three items the model is just
+    identified and ``lambda_1 = sqrt(r12 r13 / r23)``. Two items do not identify
+    the model; the equal-loadings solution ``sqrt(r12)`` is reported. A single
+    item gives NaN. A loading at about 0.997 means the fit hit the bound (a
+    Heywood case): one item carries the construct almost alone.
+
+    In PLS-SEM, loadings are correlations of items with the PLS composite instead;
+    they are larger than factor loadings, and so are rho_c and AVE computed from them.
+
+    References
+    ----------
+    Joereskog, K. G. (1967). Some contributions to maximum likelihood factor
+    analysis. *Psychometrika*, 32(4), 443-482.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "q1": [1, 3, 5, 2, 4, 2, 3, 3],
+    ...         "q2": [1, 3, 5, 4, 4, 1, 3, 5],
+    ...         "q3": [1, 2, 5, 1, 3, 1, 4, 4],
+    ...     }
+    ... )
+    >>> res = cx.factor_loadings(answers, constructs={"service": ["q1", "q2", "q3"]})
+    >>> print(res.round(3).to_string(index=False))
+    construct item  loading
+      service   q1    0.927
+      service   q2    0.801
+      service   q3    0.899
+    """
+    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    rows = []
+    for name, items in spec.items():
+        lam = _one_factor_ml(
+            np.corrcoef(x[items].to_numpy(), rowvar=False).reshape(len(items), len(items))
+        )
+        rows += [
+            {"construct": name, "item": item, "loading": float(val)}
+            for item, val in zip(items, lam, strict=True)
+        ]
+    return _finish(pd.DataFrame(rows), n_dropped)
+
+
+def _loadings_dict(loadings: Any) -> dict[Hashable, np.ndarray]:
+    """Accept {construct: loadings} or a frame with construct/item/loading columns."""
+    if isinstance(loadings, pd.DataFrame):
+        need = {"construct", "loading"}
+        if not need <= set(loadings.columns):
+            raise ValueError(
+                "loadings: a DataFrame needs columns 'construct' and 'loading' (as returned "
+                f"by factor_loadings), got {v.format_values(loadings.columns, 10)}."
+            )
+        out = {
+            name: g["loading"].to_numpy(dtype=float)
+            for name, g in loadings.groupby("construct", sort=False)
+        }
+    elif isinstance(loadings, Mapping) and loadings:
+        out = {}
+        for name, vals in loadings.items():
+            if isinstance(vals, Mapping):
+                vals = list(vals.values())
+            arr = np.asarray(vals, dtype=float).ravel()
+            out[name] = arr
+    else:
+        raise TypeError(
+            "loadings must be a dict {construct: [standardized loadings]} or a DataFrame "
+            f"with columns construct, item, loading; got {type(loadings).__name__}."
+        )
+    for name, arr in out.items():
+        if arr.size == 0:
+            raise ValueError(f"loadings[{name!r}] is empty.")
+        bad = arr[np.isinf(arr) | (np.abs(arr) > 1)]  # NaN: not estimable, passed on
+        if bad.size:
+            raise ValueError(
+                f"loadings[{name!r}]: standardized loadings must lie between -1 "
+                f"and 1, got {v.format_values(bad)}."
+            )
+    return out
+
+
+def _rho_c(lam: np.ndarray) -> float:
+    if np.isnan(lam).any():
+        return math.nan
+    s = lam.sum()
+    return float(s**2 / (s**2 + np.sum(1 - lam**2)))
+
+
+def _ave(lam: np.ndarray) -> float:
+    return math.nan if np.isnan(lam).any() else float(np.mean(lam**2))
+
+
+def _resolve_loadings(
+    data: Any, constructs: Any, loadings: Any, dropna: bool
+) -> tuple[dict[Hashable, np.ndarray], int]:
+    if loadings is not None:
+        if data is not None:
+            raise ValueError(
+                "give either data (with constructs, to fit loadings) or loadings, not both."
+            )
+        return _loadings_dict(loadings), 0
+    if data is None or constructs is None:
+        raise ValueError("give data and constructs (to fit loadings), or loadings.")
+    fitted = factor_loadings(data, constructs=constructs, dropna=dropna)
+    return _loadings_dict(fitted), fitted.attrs["n_dropped"]
+
+
+def composite_reliability(
+    data: pd.DataFrame | None = None,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]] | None = None,
+    loadings: Any = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Composite reliability rho_c per construct from standardized loadings.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        Answers; with ``constructs``, loadings are fitted by :func:`factor_loadings`.
+    constructs : dict, optional
+        ``{construct: [item columns]}``.
+    loadings : dict or DataFrame, optional
+        Standardized loadings instead of ``data``: ``{construct: [loadings]}`` or a
+        table with columns ``construct``, ``loading`` (e.g. from another program).
+    dropna : bool, default False
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct: ``construct``, ``n_items``, ``rho_c``.
+
+    Notes
+    -----
+    ``rho_c = (sum lambda)^2 / ((sum lambda)^2 + sum(1 - lambda^2))``
+    (Joereskog 1971; Fornell & Larcker 1981), the share of the variance of the sum
+    score due to the common factor. Values of 0.7 and above are usually asked for.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> res = cx.composite_reliability(loadings={"service": [0.8, 0.7, 0.6]})
+    >>> print(res.round(4).to_string(index=False))
+    construct  n_items  rho_c
+      service        3 0.7449
+    """
+    lam, n_dropped = _resolve_loadings(data, constructs, loadings, dropna)
+    out = pd.DataFrame(
+        {
+            "construct": list(lam),
+            "n_items": [a.size for a in lam.values()],
+            "rho_c": [_rho_c(a) for a in lam.values()],
+        }
+    )
+    return _finish(out, n_dropped)
+
+
+def ave(
+    data: pd.DataFrame | None = None,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]] | None = None,
+    loadings: Any = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Average variance extracted (AVE) per construct from standardized loadings.
+
+    Parameters
+    ----------
+    data, constructs, loadings, dropna
+        As in :func:`composite_reliability`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct: ``construct``, ``n_items``, ``ave``.
+
+    Notes
+    -----
+    ``AVE = mean(lambda^2)``: the average share of an item's variance that the
+    construct explains (Fornell & Larcker 1981). 0.5 or more is the usual bar for
+    convergent validity.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> print(cx.ave(loadings={"service": [0.8, 0.7, 0.6]}).round(4).to_string(index=False))
+    construct  n_items    ave
+      service        3 0.4967
+    """
+    lam, n_dropped = _resolve_loadings(data, constructs, loadings, dropna)
+    out = pd.DataFrame(
+        {
+            "construct": list(lam),
+            "n_items": [a.size for a in lam.values()],
+            "ave": [_ave(a) for a in lam.values()],
+        }
+    )
+    return _finish(out, n_dropped)
+
+
+# ------------------------------------------------------------------------ validity
+
+
+def htmt(
+    data: pd.DataFrame,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]],
+    absolute: bool = False,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Heterotrait-monotrait ratio (HTMT) for every pair of constructs.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    constructs : dict
+        ``{construct: [item columns]}``, at least two constructs.
+    absolute : bool, default False
+        Average absolute correlations (as seminr does). The default follows
+        Henseler et al. (2015), who average the correlations themselves and assume
+        every item is coded in the same direction.
+    dropna : bool, default False
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair ``i < j`` (in the order of ``constructs``):
+        ``construct_1``, ``construct_2``, ``htmt``. Pivot it for a matrix:
+        ``res.pivot(index="construct_2", columns="construct_1", values="htmt")``.
+
+    Notes
+    -----
+    ``HTMT_ij = mean(r between items of i and items of j) /
+    sqrt(mean(r among items of i) * mean(r among items of j))``, the within-construct
+    means taken over the off-diagonal correlations. A single-item construct's
+    monotrait mean is taken as 1 (as seminr does). Values above 0.85 (or 0.90 for
+    conceptually close constructs) suggest the two do not measure different things.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for
+    assessing discriminant validity in variance-based structural equation modeling.
+    *Journal of the Academy of Marketing Science*, 43(1), 115-135.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "a1": [1, 2, 3, 4, 5, 3],
+    ...         "a2": [2, 2, 3, 5, 4, 3],
+    ...         "b1": [3, 1, 2, 5, 4, 4],
+    ...         "b2": [2, 1, 3, 4, 5, 5],
+    ...     }
+    ... )
+    >>> res = cx.htmt(answers, constructs={"A": ["a1", "a2"], "B": ["b1", "b2"]})
+    >>> print(res.round(3).to_string(index=False))
+    construct_1 construct_2  htmt
+              A           B 0.863
+    """
+    if not isinstance(absolute, bool):
+        raise TypeError(f"absolute must be True or False, got {absolute!r}.")
+    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    if len(spec) < 2:
+        raise ValueError(f"constructs: HTMT needs at least two constructs, got {len(spec)}.")
+    r = x.corr()
+    if absolute:
+        r = r.abs()
+    mono = {}
+    for name, items in spec.items():
+        k = len(items)
+        block = r.loc[items, items].to_numpy()
+        mono[name] = 1.0 if k == 1 else float(block[np.triu_indices(k, 1)].mean())
+    names = list(spec)
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            hetero = float(r.loc[spec[a], spec[b]].to_numpy().mean())
+            denom = mono[a] * mono[b]
+            value = hetero / math.sqrt(denom) if denom > 0 else math.nan
+            rows.append({"construct_1": a, "construct_2": b, "htmt": value})
+    return _finish(pd.DataFrame(rows), n_dropped)
+
+
+def fornell_larcker(
+    data: pd.DataFrame,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]],
+    loadings: Any = None,
+    scores: pd.DataFrame | None = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Fornell-Larcker criterion: sqrt(AVE) of each construct vs its correlations.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    constructs : dict
+        ``{construct: [item columns]}``, at least two constructs.
+    loadings : dict or DataFrame, optional
+        Standardized loadings for the AVE (see :func:`composite_reliability`);
+        default: fitted by :func:`factor_loadings`.
+    scores : pandas.DataFrame, optional
+        Construct scores, one column per construct, same rows as ``data`` (e.g. PLS
+        scores). Default: the mean of each construct's items.
+    dropna : bool, default False
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: ``construct_1``, ``construct_2``, ``correlation`` (of the
+        scores), ``sqrt_ave_1``, ``sqrt_ave_2`` and ``criterion_met`` (both square
+        roots exceed the absolute correlation).
+
+    Notes
+    -----
+    Discriminant validity holds for a pair when
+    ``sqrt(AVE_i) > |r_ij|`` and ``sqrt(AVE_j) > |r_ij|`` (Fornell & Larcker 1981):
+    each construct shares more variance with its own items than with the other
+    construct. Mean scores contain measurement error, so their correlation is lower
+    than the latent one and the check is lenient; HTMT is the stricter test.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "a1": [1, 2, 3, 4, 5, 3],
+    ...         "a2": [2, 2, 3, 5, 4, 3],
+    ...         "b1": [3, 1, 2, 5, 4, 4],
+    ...         "b2": [2, 1, 3, 4, 5, 5],
+    ...     }
+    ... )
+    >>> res = cx.fornell_larcker(answers, constructs={"A": ["a1", "a2"], "B": ["b1", "b2"]})
+    >>> print(res.round(3).to_string(index=False))
+    construct_1 construct_2  correlation  sqrt_ave_1  sqrt_ave_2  criterion_met
+              A           B        0.778        0.92       0.897           True
+    """
+    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    if len(spec) < 2:
+        raise ValueError(
+            f"constructs: Fornell-Larcker needs at least two constructs, got {len(spec)}."
+        )
+    if loadings is None:
+        lam = _loadings_dict(factor_loadings(x, constructs=spec))
+    else:
+        lam = _loadings_dict(loadings)
+        missing = [c for c in spec if c not in lam]
+        if missing:
+            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(missing)}.")
+    if scores is None:
+        sc = pd.DataFrame({name: x[items].mean(axis=1) for name, items in spec.items()})
+    else:
+        v.check_dataframe(scores, "scores")
+        v.check_columns(scores, list(spec), "scores")
+        if not scores.index.equals(data.index):
+            if len(scores) != len(data):
+                raise ValueError(
+                    f"scores must have one row per row of data ({len(data)}), got {len(scores)}."
+                )
+            scores = scores.set_axis(data.index)
+        sc = scores.loc[x.index, list(spec)]
+        v.check_numeric(sc, list(spec), "scores")
+        v.check_no_missing(sc, list(spec), "scores")
+    r = sc[list(spec)].astype(float).corr()
+    names = list(spec)
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            corr = float(r.loc[a, b])
+            s1, s2 = math.sqrt(_ave(lam[a])), math.sqrt(_ave(lam[b]))
+            rows.append(
+                {
+                    "construct_1": a,
+                    "construct_2": b,
+                    "correlation": corr,
+                    "sqrt_ave_1": s1,
+                    "sqrt_ave_2": s2,
+                    "criterion_met": bool(s1 > abs(corr) and s2 > abs(corr)),
+                }
+            )
+    return _finish(pd.DataFrame(rows), n_dropped)
+
+
+def reliability_table(
+    data: pd.DataFrame,
+    *,
+    constructs: Mapping[Hashable, Sequence[Hashable]],
+    loadings: Any = None,
+    standardized: bool = False,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """One row per construct: Cronbach's alpha, composite reliability and AVE.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    constructs : dict
+        ``{construct: [item columns]}``.
+    loadings : dict or DataFrame, optional
+        Standardized loadings for rho_c and AVE (e.g. PLS loadings from seminr);
+        default: one-factor ML loadings from :func:`factor_loadings`.
+    standardized : bool, default False
+        Standardized alpha (from correlations), as in :func:`cronbach_alpha`.
+    dropna : bool, default False
+        As in :func:`cronbach_alpha` (listwise over all items, so every row of the
+        table rests on the same respondents).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``construct``, ``n_items``, ``n``, ``alpha``, ``rho_c``, ``ave``.
+
+    Notes
+    -----
+    ``alpha`` as in :func:`cronbach_alpha` (NaN for a single item), ``rho_c`` as in
+    :func:`composite_reliability`, ``ave`` as in :func:`ave`. Alpha assumes equal
+    loadings (tau-equivalence); rho_c weights by the loadings, so rho_c >= alpha
+    roughly when loadings differ. Usual bars: alpha and rho_c >= 0.7, AVE >= 0.5.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "q1": [1, 3, 5, 2, 4, 2, 3, 3],
+    ...         "q2": [1, 3, 5, 4, 4, 1, 3, 5],
+    ...         "q3": [1, 2, 5, 1, 3, 1, 4, 4],
+    ...     }
+    ... )
+    >>> res = cx.reliability_table(answers, constructs={"service": ["q1", "q2", "q3"]})
+    >>> print(res.round(3).to_string(index=False))
+    construct  n_items  n  alpha  rho_c  ave
+      service        3  8  0.899  0.909 0.77
+    """
+    if not isinstance(standardized, bool):
+        raise TypeError(f"standardized must be True or False, got {standardized!r}.")
+    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    if loadings is None:
+        lam = _loadings_dict(factor_loadings(x, constructs=spec))
+    else:
+        lam = _loadings_dict(loadings)
+        missing = [c for c in spec if c not in lam]
+        if missing:
+            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(missing)}.")
+        wrong = [c for c in spec if lam[c].size != len(spec[c])]
+        if wrong:
+            raise ValueError(
+                f"loadings: construct(s) {v.format_values(wrong)} have a different number "
+                f"of loadings than items."
+            )
+    rows = []
+    for name, items in spec.items():
+        alpha = (
+            _alpha_from_cov(np.cov(x[items].to_numpy(), rowvar=False), standardized)
+            if len(items) > 1
+            else math.nan
+        )
+        rows.append(
+            {
+                "construct": name,
+                "n_items": len(items),
+                "n": len(x),
+                "alpha": alpha,
+                "rho_c": _rho_c(lam[name]),
+                "ave": _ave(lam[name]),
+            }
+        )
+    return _finish(pd.DataFrame(rows), n_dropped)

@@ -1,0 +1,380 @@
+"""Tests for cxresearch.metrics: NPS, CSAT, CES, top-box and Likert tables.
+
+Reference numbers come from the closed forms written out in each test, from peer
+libraries run here (statsmodels' Wilson interval, SciPy's t interval) and from a
+Monte Carlo check of the NPS interval's coverage.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxresearch import metrics
+
+Z95 = stats.norm.ppf(0.975)
+
+
+def answers(promoters: int, passives: int, detractors: int, **extra) -> pd.DataFrame:
+    """A survey with the given number of 10s, 8s and 3s."""
+    scores = [10] * promoters + [8] * passives + [3] * detractors
+    return pd.DataFrame({"likely_to_recommend": scores, **extra})
+
+
+@pytest.fixture
+def two_stores() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "store": ["A"] * 10 + ["B"] * 10,
+            "likely_to_recommend": [10, 9, 9, 8, 7, 6, 10, 9, 3, 10, 5, 6, 7, 8, 9, 10, 2, 8, 9, 6],
+        }
+    )
+
+
+# ------------------------------------------------------------------------------ NPS
+
+
+def test_nps_shares_and_score_by_hand():
+    res = metrics.nps(answers(6, 2, 2))
+    row = res.iloc[0]
+    assert row["n"] == 10
+    assert row["pct_promoters"] == pytest.approx(60)
+    assert row["pct_passives"] == pytest.approx(20)
+    assert row["pct_detractors"] == pytest.approx(20)
+    assert row["nps"] == pytest.approx(40)
+
+
+def test_nps_classes_cut_at_6_and_9():
+    data = pd.DataFrame({"likely_to_recommend": list(range(11))})
+    row = metrics.nps(data).iloc[0]
+    assert row["pct_detractors"] == pytest.approx(100 * 7 / 11)  # 0..6
+    assert row["pct_passives"] == pytest.approx(100 * 2 / 11)  # 7, 8
+    assert row["pct_promoters"] == pytest.approx(100 * 2 / 11)  # 9, 10
+
+
+def test_nps_standard_error_equals_closed_form():
+    # p_P = 0.6, p_D = 0.2: variance of the +1/0/-1 score = 0.6 + 0.2 - 0.4^2 = 0.64
+    row = metrics.nps(answers(6, 2, 2)).iloc[0]
+    assert row["std_error"] == pytest.approx(100 * math.sqrt(0.64 / 10), rel=1e-12)
+    # the same number as the standard error of the mean of the +1/0/-1 scores (ddof=0)
+    s = np.array([1] * 6 + [0] * 2 + [-1] * 2)
+    assert row["std_error"] == pytest.approx(100 * s.std() / math.sqrt(10), rel=1e-12)
+
+
+def test_nps_wald_interval_is_estimate_plus_minus_z_se():
+    row = metrics.nps(answers(50, 30, 20), ci=0.9).iloc[0]
+    z = stats.norm.ppf(0.95)
+    assert row["ci_low"] == pytest.approx(row["nps"] - z * row["std_error"])
+    assert row["ci_high"] == pytest.approx(row["nps"] + z * row["std_error"])
+
+
+def test_nps_interval_is_clipped_to_the_scale():
+    row = metrics.nps(answers(9, 0, 1)).iloc[0]
+    assert row["ci_high"] == 100
+    assert row["ci_low"] < row["nps"]
+
+
+def test_nps_by_group_equals_each_subset(two_stores):
+    res = metrics.nps(two_stores, by="store")
+    assert list(res["store"]) == ["A", "B"]
+    for store, row in res.set_index("store").iterrows():
+        alone = metrics.nps(two_stores[two_stores["store"] == store]).iloc[0]
+        assert row["nps"] == pytest.approx(alone["nps"])
+        assert row["std_error"] == pytest.approx(alone["std_error"])
+    assert list(res["nps"]) == pytest.approx([40, -10])
+
+
+def test_nps_by_two_columns():
+    data = answers(4, 4, 4, wave=[1, 2] * 6, store=["A"] * 6 + ["B"] * 6)
+    res = metrics.nps(data, by=["store", "wave"])
+    assert list(res.columns[:3]) == ["store", "wave", "n"]
+    assert res["n"].sum() == 12
+    assert len(res) == 4
+
+
+def test_nps_equal_weights_change_nothing():
+    data = answers(30, 20, 10, w=2.0)
+    plain = metrics.nps(data).iloc[0]
+    weighted = metrics.nps(data, weights="w").iloc[0]
+    assert weighted["n_eff"] == pytest.approx(60)
+    for col in ("nps", "std_error", "ci_low", "ci_high"):
+        assert weighted[col] == pytest.approx(plain[col])
+
+
+def test_nps_weighted_shares_and_kish_effective_n():
+    data = answers(1, 1, 2, w=[3.0, 1.0, 1.0, 1.0])
+    row = metrics.nps(data, weights="w").iloc[0]
+    p_pro, p_det = 3 / 6, 2 / 6
+    n_eff = 6**2 / (9 + 1 + 1 + 1)
+    assert row["nps"] == pytest.approx(100 * (p_pro - p_det))
+    assert row["n_eff"] == pytest.approx(n_eff)
+    var = p_pro + p_det - (p_pro - p_det) ** 2
+    assert row["std_error"] == pytest.approx(100 * math.sqrt(var / n_eff))
+
+
+@pytest.mark.parametrize("shares", [(0.45, 0.30, 0.25), (0.70, 0.20, 0.10)])
+def test_nps_wald_interval_covers_truth_95_percent_at_n_200(shares):
+    """20,000 simulated surveys of n = 200; the interval should cover the truth ~95%."""
+    rng = np.random.default_rng(20260301)
+    n, reps = 200, 20_000
+    counts = rng.multinomial(n, shares, size=reps)  # promoters, passives, detractors
+    true_nps = 100 * (shares[0] - shares[2])
+    # Every survey with the same counts gets the same interval: run cx.nps once per
+    # distinct count vector (all in one call, one group each) and map back.
+    unique, inverse = np.unique(counts, axis=0, return_inverse=True)
+    scores = np.concatenate([np.repeat([10, 8, 3], row) for row in unique])
+    survey = np.repeat(np.arange(len(unique)), n)
+    res = metrics.nps(pd.DataFrame({"survey": survey, "likely_to_recommend": scores}), by="survey")
+    low = res["ci_low"].to_numpy()[inverse.ravel()]
+    high = res["ci_high"].to_numpy()[inverse.ravel()]
+    coverage = np.mean((low <= true_nps) & (true_nps <= high))
+    assert 0.935 <= coverage <= 0.965
+
+
+def test_nps_bootstrap_is_reproducible_and_close_to_wald():
+    data = answers(160, 120, 120)
+    a = metrics.nps(data, method="bootstrap", seed=1)
+    b = metrics.nps(data, method="bootstrap", seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    wald = metrics.nps(data).iloc[0]
+    assert a["std_error"].iloc[0] == pytest.approx(wald["std_error"], rel=0.1)
+    assert a["ci_low"].iloc[0] == pytest.approx(wald["ci_low"], abs=2.0)
+    assert a["ci_high"].iloc[0] == pytest.approx(wald["ci_high"], abs=2.0)
+
+
+def test_nps_bootstrap_weighted_and_generator_seed():
+    data = answers(60, 40, 40, w=np.tile([1.0, 2.0], 70))
+    rng = np.random.default_rng(5)
+    res = metrics.nps(data, weights="w", method="bootstrap", seed=rng, n_boot=500)
+    wald = metrics.nps(data, weights="w").iloc[0]
+    assert res["std_error"].iloc[0] == pytest.approx(wald["std_error"], rel=0.15)
+
+
+def test_nps_dropna_drops_and_reports():
+    data = answers(5, 3, 2)
+    data.loc[[1, 7], "likely_to_recommend"] = np.nan
+    res = metrics.nps(data, dropna=True)
+    assert res["n"].iloc[0] == 8
+    assert res["n_dropped"].iloc[0] == 2
+    assert res.attrs["n_dropped"] == 2
+    assert metrics.nps(answers(5, 3, 2)).attrs["n_dropped"] == 0
+
+
+def test_nps_dropna_counts_per_group(two_stores):
+    data = two_stores.astype({"likely_to_recommend": float})
+    data.loc[[0, 1, 15], "likely_to_recommend"] = np.nan
+    res = metrics.nps(data, by="store", dropna=True).set_index("store")
+    assert res.loc["A", "n_dropped"] == 2
+    assert res.loc["B", "n_dropped"] == 1
+    assert res.attrs["n_dropped"] == 3
+
+
+def test_nps_does_not_modify_input(two_stores):
+    before = two_stores.copy()
+    metrics.nps(two_stores, by="store", method="bootstrap", seed=3)
+    metrics.nps_test(two_stores, by="store")
+    pd.testing.assert_frame_equal(two_stores, before)
+
+
+# ------------------------------------------------------------------------- nps_test
+
+
+def test_nps_test_by_hand(two_stores):
+    res = metrics.nps_test(two_stores, by="store").iloc[0]
+    by_store = metrics.nps(two_stores, by="store").set_index("store")
+    diff = by_store.loc["B", "nps"] - by_store.loc["A", "nps"]
+    se = math.sqrt(by_store.loc["A", "std_error"] ** 2 + by_store.loc["B", "std_error"] ** 2)
+    assert res["term"] == "B - A"
+    assert res["estimate"] == pytest.approx(diff)
+    assert res["std_error"] == pytest.approx(se)
+    assert res["statistic"] == pytest.approx(diff / se)
+    assert res["p_value"] == pytest.approx(2 * stats.norm.sf(abs(diff / se)))
+    assert res["ci_low"] == pytest.approx(diff - Z95 * se)
+    assert res["ci_high"] == pytest.approx(diff + Z95 * se)
+
+
+def test_nps_test_respects_group_order(two_stores):
+    ab = metrics.nps_test(two_stores, by="store", groups=("A", "B")).iloc[0]
+    ba = metrics.nps_test(two_stores, by="store", groups=("B", "A")).iloc[0]
+    assert ab["estimate"] == pytest.approx(-ba["estimate"])
+    assert ab["p_value"] == pytest.approx(ba["p_value"])
+
+
+def test_nps_test_needs_exactly_two_groups(two_stores):
+    three = pd.concat([two_stores, two_stores.assign(store="C")])
+    with pytest.raises(ValueError, match=r"3 distinct value.*groups="):
+        metrics.nps_test(three, by="store")
+    res = metrics.nps_test(three, by="store", groups=("A", "C"))
+    # C repeats both stores' answers: NPS 15 against A's 40
+    assert res["estimate"].iloc[0] == pytest.approx(15 - 40)
+    with pytest.raises(ValueError, match="'D'"):
+        metrics.nps_test(three, by="store", groups=("A", "D"))
+
+
+# ------------------------------------------------------------------ nps_sample_size
+
+
+def test_nps_sample_size_worst_case():
+    # z^2 * 1 / 0.05^2 = 1536.6 -> 1537
+    assert metrics.nps_sample_size(5) == math.ceil(Z95**2 / 0.05**2) == 1537
+
+
+def test_nps_sample_size_gives_the_margin():
+    n = metrics.nps_sample_size(4, p_promoters=0.5, p_detractors=0.2)
+    var = 0.5 + 0.2 - 0.3**2
+    assert 100 * Z95 * math.sqrt(var / n) <= 4
+    assert 100 * Z95 * math.sqrt(var / (n - 1)) > 4
+
+
+def test_nps_sample_size_bad_input():
+    with pytest.raises(ValueError, match="margin"):
+        metrics.nps_sample_size(0)
+    with pytest.raises(ValueError, match="p_promoters"):
+        metrics.nps_sample_size(5, p_promoters=0.5)
+    with pytest.raises(ValueError, match="exceed 1"):
+        metrics.nps_sample_size(5, p_promoters=0.7, p_detractors=0.4)
+
+
+# -------------------------------------------------------------- CSAT, CES, top box
+
+
+def test_csat_wilson_interval_matches_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    data = pd.DataFrame({"satisfaction": [5, 4, 4, 3, 5, 2, 4, 5, 1, 4, 3, 3]})
+    row = metrics.csat(data).iloc[0]
+    low, high = proportion_confint(7, 12, alpha=0.05, method="wilson")
+    assert row["csat"] == pytest.approx(100 * 7 / 12)
+    assert row["ci_low"] == pytest.approx(100 * low, rel=1e-10)
+    assert row["ci_high"] == pytest.approx(100 * high, rel=1e-10)
+    assert row["mean"] == pytest.approx(data["satisfaction"].mean())
+    assert row["mean_std_error"] == pytest.approx(data["satisfaction"].sem())
+
+
+def test_top_box_counts_the_top_categories():
+    data = pd.DataFrame({"r": [1, 2, 3, 4, 5, 5, 4, 7]})
+    assert metrics.top_box(data, score="r", scale=(1, 7), top=1)["top_box"].iloc[0] == 12.5
+    assert metrics.top_box(data, score="r", scale=(1, 7), top=3)["top_box"].iloc[0] == 37.5
+
+
+def test_ces_mean_and_t_interval_match_scipy():
+    x = np.array([7, 6, 5, 5, 3, 7, 2, 6, 4, 6])
+    row = metrics.ces(pd.DataFrame({"customer_effort": x}), ci=0.9).iloc[0]
+    low, high = stats.t.interval(0.9, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert row["ces"] == pytest.approx(x.mean())
+    assert row["std_error"] == pytest.approx(stats.sem(x))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+    assert row["pct_easy"] == pytest.approx(70)
+
+
+def test_ces_weighted_mean():
+    data = pd.DataFrame({"customer_effort": [7, 1], "w": [3.0, 1.0]})
+    row = metrics.ces(data, weights="w").iloc[0]
+    assert row["ces"] == pytest.approx(5.5)
+    assert row["n_eff"] == pytest.approx(16 / 10)
+
+
+# ----------------------------------------------------------------------- Likert
+
+
+def test_likert_table_counts_and_shares():
+    data = pd.DataFrame({"q1": [1, 2, 2, 3], "q2": [3, 3, 2, 3], "g": ["x", "x", "y", "y"]})
+    tab = metrics.likert_table(
+        data, items=["q1", "q2"], scale=(1, 3), labels=["no", "maybe", "yes"]
+    )
+    assert list(tab.columns) == ["item", "answer", "label", "n", "pct"]
+    assert tab.groupby("item")["pct"].sum().tolist() == pytest.approx([100, 100])
+    q2 = tab[tab["item"] == "q2"]
+    assert q2["n"].tolist() == [0, 1, 3]  # an answer nobody gave still has its row
+    assert q2["label"].tolist() == ["no", "maybe", "yes"]
+    by = metrics.likert_table(data, items=["q1"], scale=(1, 3), by="g")
+    assert len(by) == 6
+    assert by.loc[(by["g"] == "y") & (by["answer"] == 2), "pct"].item() == 50
+
+
+def test_likert_table_dropna_is_per_item():
+    data = pd.DataFrame({"q1": [1, 2, np.nan, 3], "q2": [3, 3, 2, 3]})
+    tab = metrics.likert_table(data, items=["q1", "q2"], scale=(1, 3), dropna=True)
+    assert tab.groupby("item")["n"].sum().to_dict() == {"q1": 3, "q2": 4}
+    assert tab.attrs["n_dropped"] == 1
+
+
+# ------------------------------------------------------------------- bad input
+
+
+def test_score_outside_scale_raises_naming_column_and_value():
+    data = pd.DataFrame({"likely_to_recommend": [3, 11, 9]})
+    with pytest.raises(ValueError, match=r"'likely_to_recommend'.*\[11\].*0 to 10"):
+        metrics.nps(data)
+    with pytest.raises(ValueError, match=r"'satisfaction'.*\[0\].*1 to 5"):
+        metrics.csat(pd.DataFrame({"satisfaction": [0, 5]}))
+    with pytest.raises(ValueError, match=r"'q'.*\[6\]"):
+        metrics.likert_table(pd.DataFrame({"q": [1, 6]}), items=["q"])
+
+
+def test_non_integer_score_raises():
+    with pytest.raises(ValueError, match=r"whole numbers.*\[7.5\]"):
+        metrics.nps(pd.DataFrame({"likely_to_recommend": [7.5, 9.0]}))
+    # whole numbers stored as floats are fine
+    assert metrics.nps(pd.DataFrame({"likely_to_recommend": [7.0, 9.0]}))["n"].item() == 2
+
+
+def test_missing_value_raises_unless_dropna():
+    data = pd.DataFrame({"likely_to_recommend": [9, np.nan, 3]})
+    with pytest.raises(ValueError, match=r"'likely_to_recommend' has 1 missing.*dropna=True"):
+        metrics.nps(data)
+    with pytest.raises(ValueError, match="missing"):
+        metrics.ces(pd.DataFrame({"customer_effort": [5, None]}))
+    with pytest.raises(ValueError, match="missing"):
+        metrics.nps(answers(2, 2, 2, store=["a", None, "b", "a", "b", "a"]), by="store")
+
+
+def test_empty_groups_raise():
+    with pytest.raises(ValueError, match="no rows"):
+        metrics.nps(pd.DataFrame({"likely_to_recommend": pd.Series([], dtype=int)}))
+    data = answers(2, 2, 2, store=pd.Categorical(["a"] * 6, categories=["a", "b"]))
+    with pytest.raises(ValueError, match=r"group\(s\) \['b'\].*'store'"):
+        metrics.nps(data, by="store")
+    all_missing = pd.DataFrame({"likely_to_recommend": [np.nan, np.nan]})
+    with pytest.raises(ValueError, match="no complete rows"):
+        metrics.nps(all_missing, dropna=True)
+
+
+def test_missing_column_raises_listing_available_columns():
+    with pytest.raises(
+        ValueError,
+        match=r"score: column \['nps_answer'\] not found.*"
+        r"likely_to_recommend",
+    ):
+        metrics.nps(answers(1, 1, 1), score="nps_answer")
+    with pytest.raises(ValueError, match=r"by: column \['region'\] not found"):
+        metrics.nps(answers(1, 1, 1), by="region")
+    with pytest.raises(ValueError, match="weights"):
+        metrics.nps(answers(1, 1, 1), weights="w")
+
+
+def test_wrong_types_raise_type_error():
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame, got list"):
+        metrics.nps([9, 10, 3])
+    with pytest.raises(TypeError, match=r"'likely_to_recommend' must be numeric"):
+        metrics.nps(pd.DataFrame({"likely_to_recommend": ["9", "10"]}))
+    with pytest.raises(TypeError, match="seed"):
+        metrics.nps(answers(1, 1, 1), method="bootstrap", seed="abc")
+    with pytest.raises(TypeError, match="scale"):
+        metrics.csat(pd.DataFrame({"satisfaction": [1]}), scale=(1.0, 5.0))
+
+
+def test_bad_options_raise_value_error():
+    data = answers(3, 3, 3, w=-1.0)
+    with pytest.raises(ValueError, match=r"ci must lie strictly between 0 and 1.*95"):
+        metrics.nps(data, ci=95)
+    with pytest.raises(ValueError, match=r"method must be one of \['wald', 'bootstrap'\]"):
+        metrics.nps(data, method="exact")
+    with pytest.raises(ValueError, match=r"non-negative weights.*\[-1.0\]"):
+        metrics.nps(data, weights="w")
+    with pytest.raises(ValueError, match="top must be smaller"):
+        metrics.top_box(pd.DataFrame({"r": [1, 2]}), score="r", scale=(1, 5), top=5)
