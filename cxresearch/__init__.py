@@ -42,6 +42,14 @@ _LAZY: dict[str, str] = {
     "htmt": "reliability",
     "fornell_larcker": "reliability",
     "reliability_table": "reliability",
+    # simulate
+    "RetailParams": "simulate",
+    "SimulatedSurvey": "simulate",
+    "simulate_panel": "simulate",
+    "simulate_survey": "simulate",
+    "truth": "simulate",
+    "CX_FORMULA": "simulate",
+    "DETERMINANTS": "simulate",
     # plots
     "plot_nps": "plots",
     "plot_likert": "plots",
@@ -55,6 +63,7 @@ _SUBMODULES = (
     "metrics",
     "plots",
     "reliability",
+    "simulate",
 )
 
 __all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])

@@ -1,0 +1,1628 @@
+"""The retail customer-experience model of Verhoef et al. (2009), simulated with a known truth.
+
+Verhoef, Lemon, Parasuraman, Roggeveen, Tsiros and Schlesinger (2009) describe customer
+experience (CX) at time *t* as created by seven determinants -- the social environment,
+the service interface, the retail atmosphere, the assortment, the price, the experience
+in alternative channels and the retail brand -- plus the customer's experience at
+*t - 1*, with situation moderators (store type, location, culture, season, economic
+climate, competition) and consumer moderators (goals, task orientation,
+socio-demographics, attitudes) changing how strongly each determinant matters. The paper
+is conceptual: it gives no numbers. This module turns it into a data-generating process
+whose every effect is a documented parameter (:class:`RetailParams`), simulates a panel
+of customer visits (:func:`simulate_panel`) and a multi-item survey
+(:func:`simulate_survey`), and returns the true effects as a tidy table
+(:func:`truth`) that lines up with a fitted table by ``term``.
+
+The model
+---------
+For customer *i* (home store *j*, region *r*) in period *t* (a quarter)::
+
+    x_kit = q_jk + c_ik + v_kit                         perceived determinant k
+    cx_it = a + rho * cx_i,t-1 + u_i + sum_k b_k(i,t) * x_kit + m(i,t) + e_it
+    b_k(i,t) = w_k + moderator terms                    (see RetailParams)
+    expectation_it = prior_expectation_i + culture_r + lambda * cx_i,t-1 + n_it
+    disconfirmation_it = cx_it - expectation_it         (Oliver 1980)
+
+``q`` is the store's quality (a store-type profile plus noise), ``c`` the customer's
+lasting perception bias, ``v`` visit noise, ``u_i`` a lasting customer effect (latent,
+returned as ``customer_effect``), ``m`` the main effects of location, season and
+economy, and ``e`` the CX shock. Satisfaction (1-7), likelihood to recommend (0-10) and
+repurchase intention (1-7) are ordered-probit functions of CX and disconfirmation;
+complaints, recovery and return next period are logits; spend is log-normal. A
+well-recovered complaint raises repurchase intention and the chance to return above
+those of a comparable customer who never complained: the service recovery paradox
+(McCollough & Bharadwaj 1992).
+
+The panel is balanced: every customer is observed once in every period (think of a
+panel of loyalty-card members whose visit is surveyed each quarter). ``returned_next``
+is the behavioural outcome "comes back to buy at the same store next period"; a customer
+who does not return stays in the panel, so dynamics can be studied without attrition.
+
+Which regression recovers which effect
+--------------------------------------
+:func:`truth` gives, for every outcome, the specification (estimator + formula) under
+which the estimates are consistent for the true values; ``truth(outcome="cx")`` merges
+with a tidy table of ``statsmodels.formula.api.ols(CX_FORMULA, data).fit()`` on ``term``.
+
+* ``cx`` -- OLS of :data:`CX_FORMULA`, which includes the latent ``customer_effect``
+  column and ``cx_lag``, recovers every determinant weight, every moderator
+  (interaction) and the carryover ``rho``. Categorical moderators enter with
+  treatment coding (reference levels: ``utilitarian``, ``discounter``, ``good``,
+  ``suburban``, ``spring``, ``female``, ``False``). ``service:age`` is per year of age,
+  so the ``service`` main effect is the effect for a (fictional) customer of age 0:
+  ``service_weight - 4.5 * service_x_age`` (the parameter is per decade around age 45).
+* What a naive regression gets wrong (teaching material for notebooks 05-06):
+
+  - *Pooled OLS without the customer effect* (what a researcher can actually run):
+    ``u_i`` is in the error and is correlated with ``cx_lag``, so the carryover is
+    biased **upwards** (persistent differences between customers look like carryover).
+  - *Customer fixed effects (within estimator) in a short panel*: demeaning by the
+    customer mean correlates ``cx_lag`` with the error; the carryover is biased
+    **downwards**, by an amount of order 1/T (Nickell 1981). For a pure AR(1) the
+    approximation is ``-(1 + rho) / (T - 1)``, about -0.28 with T = 6 and rho = 0.4;
+    with the determinants in the model the bias is smaller (a default 5,000 x 6 panel
+    gives about 0.21 instead of 0.4). A random intercept (MixedLM) is no cure either: it
+    assumes ``u_i`` is uncorrelated with ``cx_lag``, which is false. Consistent
+    alternatives are instrumental-variable estimators in first differences (Anderson &
+    Hsiao 1981; Arellano & Bond 1991).
+  - *Leaving out ``cx_lag``*: the determinants' lasting store and customer components
+    are correlated with past CX, so their weights absorb part of the carryover.
+  - *Leaving out an interaction*: a pooled crowding effect averages a negative slope for
+    utilitarian shoppers and a positive one for hedonic shoppers and can be near zero.
+* ``expectation`` -- OLS of ``expectation ~ prior_expectation + region + cx_lag``.
+* ``satisfaction``, ``likelihood_to_recommend``, ``repurchase_intention`` -- ordered
+  probit (``statsmodels.miscmodels.ordinal_model.OrderedModel``, ``distr="probit"``).
+  The thresholds are reported as OrderedModel prints and parametrises them: the first
+  cut-point, then the logarithm of each increment, with names like ``"1.0/2.0"``.
+  An OLS of the 1-7 score recovers the signs, not the values.
+* ``returned_next``, ``complained`` -- logit (``returned_next.astype(int) ~ ...``: the
+  columns are booleans); ``recovered_well`` -- logit on the complainers only.
+* ``spend`` -- OLS of ``np.log(spend) ~ cx + goal + store_type``; a regression of spend
+  itself gets multiplicative effects as additive ones.
+
+Randomness comes only from ``seed``; each component (customers, stores, economy, each
+determinant's visit noise, each outcome's noise...) has its own stream derived from the
+seed and the component's name, so adding a component or changing a parameter of one
+outcome leaves the other columns unchanged. Same seed, same bytes.
+
+References
+----------
+Verhoef, P. C., Lemon, K. N., Parasuraman, A., Roggeveen, A., Tsiros, M., & Schlesinger,
+L. A. (2009). Customer experience creation: Determinants, dynamics and management
+strategies. *Journal of Retailing*, 85(1), 31-41.
+
+Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
+
+McCollough, M. A., & Bharadwaj, S. G. (1992). The recovery paradox: An examination of
+consumer satisfaction in relation to disconfirmation, service quality, and attribution
+based theories. In *Marketing Theory and Applications*, AMA.
+
+Nickell, S. (1981). Biases in dynamic models with fixed effects. *Econometrica*, 49(6),
+1417-1426.
+
+Anderson, T. W., & Hsiao, C. (1981). Estimation of dynamic models with error components.
+*Journal of the American Statistical Association*, 76(375), 598-606.
+
+Arellano, M., & Bond, S. (1991). Some tests of specification for panel data. *Review of
+Economic Studies*, 58(2), 277-297.
+
+Eroglu, S. A., Machleit, K. A., & Barr, T. F. (2005). Perceived retail crowding and
+shopping satisfaction: The role of shopping values. *Journal of Business Research*,
+58(8), 1146-1153.
+
+de Matos, C. A., Henrique, J. L., & Rossi, C. A. V. (2007). Service recovery paradox: A
+meta-analysis. *Journal of Service Research*, 10(1), 60-77.
+
+The sources of the individual parameter defaults are named in each field's
+documentation (``RetailParams.describe()``).
+
+Examples
+--------
+>>> from cxresearch.simulate import simulate_panel, truth
+>>> panel = simulate_panel(50, 4, seed=1)
+>>> panel.shape
+(200, 37)
+>>> truth(outcome="cx").set_index("term").loc["crowding:goal[T.hedonic]", "estimate"]
+np.float64(0.45)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CX_FORMULA",
+    "DETERMINANTS",
+    "RetailParams",
+    "SimulatedSurvey",
+    "simulate_panel",
+    "simulate_survey",
+    "truth",
+]
+
+#: The seven determinants of Verhoef et al. (2009) plus crowding (part of the social
+#: environment), in the order of the columns of :func:`simulate_panel`.
+DETERMINANTS = (
+    "social",
+    "crowding",
+    "service",
+    "atmosphere",
+    "assortment",
+    "price",
+    "channel",
+    "brand",
+)
+
+GENDERS = ("female", "male")
+GOALS = ("utilitarian", "hedonic")
+STORE_TYPES = ("discounter", "supermarket", "department", "specialty")
+LOCATIONS = ("suburban", "city_centre", "mall")
+REGIONS = ("north", "south", "east", "west")
+SEASONS = ("spring", "summer", "autumn", "winter")
+ECONOMIES = ("good", "poor")
+
+#: Age around which the service-interface moderation is parametrised (years).
+AGE_REFERENCE = 45
+
+#: Store-type quality profile: the mean perception of each determinant (columns in the
+#: order of DETERMINANTS) by store type, before ``store_type_profile`` scaling. A
+#: teaching choice: discounters win on price and lose on service and atmosphere;
+#: department and specialty stores the reverse (Baker et al. 2002 for the cue types).
+STORE_TYPE_PROFILE = np.array(
+    [
+        # social crowd  serv   atmos  assort price  chan   brand
+        [-0.2, 0.3, -0.4, -0.5, -0.3, 0.6, -0.2, -0.2],  # discounter
+        [0.0, 0.2, 0.0, 0.0, 0.2, 0.1, 0.1, 0.0],  # supermarket
+        [0.2, 0.0, 0.3, 0.4, 0.3, -0.4, 0.2, 0.3],  # department
+        [0.3, -0.3, 0.5, 0.5, -0.1, -0.5, 0.0, 0.3],  # specialty
+    ],
+    dtype=np.float32,
+)
+
+#: Shift of the expected level by region (culture), in units of ``culture_expectation``.
+REGION_EXPECTATION = np.array([0.0, 1.0, -1.0, 0.0], dtype=np.float32)
+
+#: The specification under which OLS recovers every CX effect (see the module notes).
+CX_FORMULA = (
+    "cx ~ cx_lag + customer_effect + social + crowding * goal"
+    " + service * (age + tech_readiness) + atmosphere * store_type"
+    " + price * (economy + price_consciousness) + channel * (multichannel + gender)"
+    " + assortment * task_orientation + brand + location + season"
+)
+
+
+# ---------------------------------------------------------------------------- parameters
+
+
+def _par(
+    default: Any,
+    low: float,
+    high: float,
+    doc: str,
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+    kind: str = "float",
+    length: int | None = None,
+) -> Any:
+    """A dataclass field with its allowed range and documentation as metadata."""
+    return field(
+        default=default,
+        metadata={
+            "doc": doc,
+            "low": low,
+            "high": high,
+            "open_low": open_low,
+            "open_high": open_high,
+            "kind": kind,
+            "length": length,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class RetailParams:
+    """Every effect of the retail CX model, with its default and the reason for it.
+
+    The defaults are on a standardised scale: determinants and the continuous customer
+    attitudes have standard deviation about 1, and CX about 1.3. Verhoef et al. (2009)
+    is a conceptual framework without estimates, so the *signs* and *relative sizes*
+    follow the empirical studies cited per field, and the magnitudes are teaching
+    choices made so that every effect is visible in a few thousand customers. Each
+    field's ``metadata["doc"]`` says which; ``RetailParams.describe()`` lists them all.
+
+    Build a variant with :func:`dataclasses.replace` (``replace(p, carryover=0.6)``),
+    publish it with :meth:`to_dict` / :meth:`to_json`, read it back with
+    :meth:`from_dict` / :meth:`from_json`. Invalid values raise ``ValueError`` (or
+    ``TypeError`` for a wrong type) naming the parameter and the allowed range.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> p = RetailParams()
+    >>> p.carryover
+    0.4
+    >>> dataclasses.replace(p, carryover=0.6).carryover
+    0.6
+    >>> RetailParams.from_json(p.to_json()) == p
+    True
+    >>> RetailParams(carryover=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: carryover=1.5 is out of range; allowed: 0 <= carryover < 1
+    """
+
+    # --- the CX equation: carryover, customer effect, noise
+    cx_intercept: float = _par(
+        0.0, -10, 10, "Intercept of the CX equation (sets the mean level; teaching choice: 0)."
+    )
+    carryover: float = _par(
+        0.4,
+        0,
+        1,
+        "rho: weight of CX(t-1) in CX(t). Verhoef et al. (2009) put prior experience among the determinants; Bolton & Drew (1991) and Bolton (1998) find prior evaluations carry substantial weight. 0.4 keeps the process stationary and the Nickell bias visible.",
+        open_high=True,
+    )
+    customer_effect_sd: float = _par(
+        0.4,
+        0,
+        5,
+        "SD of the lasting customer effect u_i (unobserved heterogeneity in how customers experience the same store). Teaching reason: makes naive dynamic panel estimates biased.",
+    )
+    cx_noise_sd: float = _par(0.6, 0, 5, "SD of the visit-level CX shock e_it.", open_low=True)
+    # --- determinant weights (the reference customer: utilitarian, discounter, good economy, ...)
+    social_weight: float = _par(
+        0.15,
+        -2,
+        2,
+        "Social environment (staff presence, other shoppers). Baker et al. (2002): social cues raise perceived service quality.",
+    )
+    crowding_weight: float = _par(
+        -0.25,
+        -2,
+        2,
+        "Crowding for a utilitarian shopper: negative (Machleit, Eroglu & Mantel 2000; Eroglu, Machleit & Barr 2005).",
+    )
+    service_weight: float = _par(
+        0.30,
+        -2,
+        2,
+        "Service interface (staff, self-service technology) for a customer of age 45 with average technology readiness; the strongest driver here, as in most retail service-quality studies (Parasuraman, Zeithaml & Berry 1988).",
+    )
+    atmosphere_weight: float = _par(
+        0.10,
+        -2,
+        2,
+        "Retail atmosphere (design, light, music, scent) in a discounter; small there (Kotler 1973; Baker et al. 2002).",
+    )
+    assortment_weight: float = _par(
+        0.25,
+        -2,
+        2,
+        "Assortment for a customer of average task orientation (Broniarczyk, Hoyer & McAlister 1998).",
+    )
+    price_weight: float = _par(
+        0.20,
+        -2,
+        2,
+        "Perceived price (higher = better value) in a good economy for a customer of average price consciousness.",
+    )
+    channel_weight: float = _par(
+        0.05,
+        -2,
+        2,
+        "Experience in alternative channels (online shop, app) for a female single-channel customer (Verhoef, Neslin & Vroomen 2007).",
+    )
+    brand_weight: float = _par(
+        0.20, -2, 2, "Retail brand (Verhoef et al. 2009; Ailawadi & Keller 2004)."
+    )
+    # --- moderators of the determinant weights
+    crowding_x_hedonic: float = _par(
+        0.45,
+        -2,
+        2,
+        "Added crowding slope for hedonic shoppers: the sign flips from -0.25 to +0.20 (a busy store is fun when shopping for entertainment; Eroglu, Machleit & Barr 2005).",
+    )
+    atmosphere_x_supermarket: float = _par(
+        0.05, -2, 2, "Added atmosphere slope in a supermarket (vs a discounter). Teaching choice."
+    )
+    atmosphere_x_department: float = _par(
+        0.20,
+        -2,
+        2,
+        "Added atmosphere slope in a department store: atmosphere matters more where shopping is partly leisure (Baker et al. 2002).",
+    )
+    atmosphere_x_specialty: float = _par(
+        0.25, -2, 2, "Added atmosphere slope in a specialty store (Baker et al. 2002)."
+    )
+    price_x_poor_economy: float = _par(
+        0.15,
+        -2,
+        2,
+        "Added price slope when the regional economy is poor: shoppers adapt to recession by weighting price (Hampson & McGoldrick 2013).",
+    )
+    price_x_price_consciousness: float = _par(
+        0.10,
+        -2,
+        2,
+        "Added price slope per SD of price consciousness (Lichtenstein, Ridgway & Netemeyer 1993).",
+    )
+    service_x_age: float = _par(
+        0.05,
+        -2,
+        2,
+        "Added service slope per decade of age above 45: older customers value personal service more (Homburg & Giering 2001).",
+    )
+    service_x_tech_readiness: float = _par(
+        -0.10,
+        -2,
+        2,
+        "Added service slope per SD of technology readiness: tech-ready customers rely less on staff (Parasuraman 2000; Meuter et al. 2000).",
+    )
+    channel_x_multichannel: float = _par(
+        0.20,
+        -2,
+        2,
+        "Added channel slope for customers who use several channels (Verhoef, Neslin & Vroomen 2007).",
+    )
+    channel_x_male: float = _par(
+        -0.08,
+        -2,
+        2,
+        "Added channel slope for men: the gender difference in how brand-app experience builds loyalty (Kim & Yu 2016); its direction here is a teaching choice.",
+    )
+    assortment_x_task_orientation: float = _par(
+        0.08,
+        -2,
+        2,
+        "Added assortment slope per SD of task orientation: task-focused shoppers need to find the product (Babin, Darden & Griffin 1994).",
+    )
+    # --- situation main effects on CX
+    location_city_centre: float = _par(
+        0.10,
+        -2,
+        2,
+        "CX shift in a city-centre store (vs suburban): location colours the experience (Verhoef et al. 2009). Teaching choice.",
+    )
+    location_mall: float = _par(
+        0.05, -2, 2, "CX shift in a mall store (vs suburban). Teaching choice."
+    )
+    season_winter: float = _par(
+        0.10,
+        -2,
+        2,
+        "CX shift in winter (the festive season, vs spring). Teaching choice for the seasonal effect.",
+    )
+    economy_poor: float = _par(
+        -0.10,
+        -2,
+        2,
+        "CX shift when the regional economy is poor (Verhoef et al. 2009 list the economic climate). Teaching choice.",
+    )
+    # --- determinant generation
+    determinant_store_sd: float = _par(
+        0.4, 0, 5, "SD of a store's quality on each determinant (around its store-type profile)."
+    )
+    determinant_customer_sd: float = _par(
+        0.5, 0, 5, "SD of a customer's lasting perception bias on each determinant."
+    )
+    determinant_visit_sd: float = _par(
+        0.75, 0, 5, "SD of visit-to-visit variation in each perceived determinant.", open_low=True
+    )
+    store_type_profile: float = _par(
+        1.0,
+        0,
+        5,
+        "Scale of the store-type quality profile STORE_TYPE_PROFILE (0 = all store types alike).",
+    )
+    crowding_winter: float = _par(
+        0.5,
+        -5,
+        5,
+        "Shift of perceived crowding in winter (holiday shopping). Teaching choice for the seasonal effect on a determinant.",
+    )
+    # --- who the customers and stores are
+    p_hedonic: float = _par(
+        0.4,
+        0,
+        1,
+        "Share of customers with a hedonic (vs utilitarian) shopping goal (Babin, Darden & Griffin 1994).",
+    )
+    p_male: float = _par(0.48, 0, 1, "Share of men among the customers.")
+    p_multichannel: float = _par(
+        0.45, 0, 1, "Share of customers who also use the online shop or app."
+    )
+    age_mean: float = _par(
+        45.0,
+        18,
+        85,
+        "Mean age of the customers (years); ages are drawn normal and clipped to 18-85.",
+    )
+    age_sd: float = _par(15.0, 0, 40, "SD of age (years).")
+    tech_readiness_age: float = _par(
+        -0.3,
+        -0.95,
+        0.95,
+        "Correlation of technology readiness with age (older customers are less tech-ready on average; Parasuraman 2000).",
+    )
+    prior_expectation_sd: float = _par(0.5, 0, 5, "SD of the customers' prior expectation level.")
+    store_type_probs: tuple = _par(
+        (0.30, 0.35, 0.15, 0.20),
+        0,
+        1,
+        "Probabilities of the store types discounter, supermarket, department, specialty (sum to 1).",
+        kind="probs",
+        length=4,
+    )
+    location_probs: tuple = _par(
+        (0.4, 0.3, 0.3),
+        0,
+        1,
+        "Probabilities of the locations suburban, city_centre, mall (sum to 1).",
+        kind="probs",
+        length=3,
+    )
+    p_poor_economy: float = _par(
+        0.3, 0, 1, "Long-run share of region-quarters with a poor economic climate."
+    )
+    economy_persistence: float = _par(
+        0.7,
+        0,
+        1,
+        "Probability that a region keeps last quarter's economic climate (otherwise it is redrawn).",
+    )
+    # --- expectations and disconfirmation (Oliver 1980)
+    culture_expectation: float = _par(
+        0.3,
+        -5,
+        5,
+        "Expectation shift by region (culture): +1x in the south, -1x in the east (REGION_EXPECTATION). Teaching choice.",
+    )
+    expectation_adaptation: float = _par(
+        0.3,
+        -1,
+        1,
+        "Weight of CX(t-1) in this visit's expectation: expectations adapt to experience (Oliver 1980).",
+    )
+    expectation_noise_sd: float = _par(0.3, 0, 5, "SD of visit-level noise in the expectation.")
+    # --- satisfaction, recommendation, repurchase intention (ordered probit)
+    satisfaction_cx: float = _par(0.8, -5, 5, "Ordered-probit weight of CX in satisfaction.")
+    satisfaction_disconfirmation: float = _par(
+        0.6, -5, 5, "Ordered-probit weight of disconfirmation in satisfaction (Oliver 1980)."
+    )
+    satisfaction_cutpoints: tuple = _par(
+        (-3.6, -2.7, -1.8, -0.9, 0.0, 1.3),
+        -20,
+        20,
+        "Six increasing thresholds of the latent satisfaction for the 1-7 scale (skewed to the top, as satisfaction scores usually are).",
+        kind="cuts",
+        length=6,
+    )
+    recommend_cx: float = _par(
+        0.9, -5, 5, "Ordered-probit weight of CX in likelihood to recommend (Reichheld 2003)."
+    )
+    recommend_disconfirmation: float = _par(
+        0.4, -5, 5, "Ordered-probit weight of disconfirmation in likelihood to recommend."
+    )
+    recommend_cutpoints: tuple = _par(
+        (-4.2, -3.6, -3.0, -2.5, -2.0, -1.5, -1.0, -0.2, 0.9, 2.0),
+        -20,
+        20,
+        "Ten increasing thresholds for the 0-10 scale (about 30% detractors, 35% promoters).",
+        kind="cuts",
+        length=10,
+    )
+    repurchase_cx: float = _par(0.7, -5, 5, "Ordered-probit weight of CX in repurchase intention.")
+    repurchase_disconfirmation: float = _par(
+        0.3, -5, 5, "Ordered-probit weight of disconfirmation in repurchase intention."
+    )
+    repurchase_complained: float = _par(
+        -0.4, -5, 5, "Repurchase-intention shift after a complaint that was not recovered well."
+    )
+    repurchase_recovered: float = _par(
+        0.9,
+        -5,
+        5,
+        "Added shift when the complaint was recovered well; complained + recovered > 0 is the service recovery paradox (McCollough & Bharadwaj 1992; de Matos, Henrique & Rossi 2007 find it for satisfaction more than for loyalty, so it is a teaching choice here).",
+    )
+    repurchase_cutpoints: tuple = _par(
+        (-3.2, -2.4, -1.6, -0.8, 0.1, 1.2),
+        -20,
+        20,
+        "Six increasing thresholds for the 1-7 repurchase-intention scale.",
+        kind="cuts",
+        length=6,
+    )
+    # --- complaints and recovery (logit)
+    complaint_intercept: float = _par(
+        -2.6, -20, 20, "Logit intercept of complaining (about 10% of visits)."
+    )
+    complaint_disconfirmation: float = _par(
+        -0.9,
+        -10,
+        10,
+        "Logit slope of complaining on disconfirmation: worse-than-expected visits bring complaints.",
+    )
+    recovery_intercept: float = _par(
+        0.3, -20, 20, "Logit intercept of a complaint being recovered well (about 57%)."
+    )
+    recovery_service: float = _par(
+        0.5,
+        -10,
+        10,
+        "Logit slope of good recovery on the perceived service interface (Smith & Bolton 1998).",
+    )
+    # --- return next period (logit)
+    return_intercept: float = _par(-1.5, -20, 20, "Logit intercept of returning next period.")
+    return_satisfaction: float = _par(
+        0.55, -10, 10, "Logit slope of return on satisfaction (1-7) at average competition."
+    )
+    return_competition: float = _par(
+        -0.3,
+        -10,
+        10,
+        "Logit slope of return on competition intensity (SD units): rivals nearby pull customers away.",
+    )
+    return_satisfaction_x_competition: float = _par(
+        -0.15,
+        -10,
+        10,
+        "Competition weakens the step from satisfaction to return (Jones & Sasser 1995; Fornell 1992).",
+    )
+    return_complained: float = _par(
+        -0.5, -10, 10, "Logit shift of return after a complaint not recovered well."
+    )
+    return_recovered: float = _par(
+        1.0,
+        -10,
+        10,
+        "Added logit shift when the complaint was recovered well (service recovery paradox).",
+    )
+    # --- spend (log-normal)
+    spend_log_intercept: float = _par(
+        3.7,
+        -10,
+        20,
+        "Mean log spend per visit in a discounter for a utilitarian shopper (exp(3.7) ~ 40 currency units).",
+    )
+    spend_cx: float = _par(
+        0.10, -5, 5, "Log-spend slope on CX: a better experience, a bigger basket."
+    )
+    spend_hedonic: float = _par(
+        0.20, -5, 5, "Log-spend shift for hedonic shoppers (Babin, Darden & Griffin 1994)."
+    )
+    spend_supermarket: float = _par(
+        0.2, -5, 5, "Log-spend shift in a supermarket (vs a discounter)."
+    )
+    spend_department: float = _par(0.6, -5, 5, "Log-spend shift in a department store.")
+    spend_specialty: float = _par(0.5, -5, 5, "Log-spend shift in a specialty store.")
+    spend_noise_sd: float = _par(0.5, 0, 5, "SD of visit-level log-spend noise.")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _check_field(f, getattr(self, f.name))
+
+    # --- (de)serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """All parameters as a plain dict (tuples become lists), ready for JSON.
+
+        Examples
+        --------
+        >>> RetailParams().to_dict()["carryover"]
+        0.4
+        """
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in dataclasses.fields(self)
+        }
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> RetailParams:
+        """Build parameters from a (possibly partial) mapping; missing keys keep defaults.
+
+        Examples
+        --------
+        >>> RetailParams.from_dict({"carryover": 0.6}).carryover
+        0.6
+        """
+        if not isinstance(values, Mapping):
+            raise TypeError(
+                f"values must be a mapping of parameter names to values, got {type(values).__name__}"
+            )
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(values) - set(names))
+        if unknown:
+            raise ValueError(
+                f"unknown parameter name(s) {unknown}; valid names are: {', '.join(names)}"
+            )
+        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        return cls(**kwargs)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The parameters as a JSON string (keyword arguments go to :func:`json.dumps`)."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_json(cls, text: str) -> RetailParams:
+        """Read parameters written by :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def describe(cls) -> pd.DataFrame:
+        """A table of every parameter: name, default, allowed range, documentation.
+
+        Examples
+        --------
+        >>> RetailParams.describe().columns.tolist()
+        ['name', 'default', 'allowed', 'description']
+        """
+        rows = []
+        for f in dataclasses.fields(cls):
+            rows.append(
+                {
+                    "name": f.name,
+                    "default": f.default,
+                    "allowed": _range_text(f),
+                    "description": f.metadata["doc"],
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _attributes_section() -> str:
+    """The numpydoc ``Attributes`` section of RetailParams, built from the field metadata."""
+    import textwrap
+
+    lines = ["Attributes", "----------"]
+    for f in dataclasses.fields(RetailParams):
+        kind = "tuple of float" if f.metadata["kind"] in ("probs", "cuts") else "float"
+        lines.append(f"{f.name} : {kind}, default {f.default!r}")
+        text = f"{f.metadata['doc']} Allowed: {_range_text(f)}."
+        lines.extend(textwrap.wrap(text, 84, initial_indent="    ", subsequent_indent="    "))
+    return textwrap.indent("\n".join(lines), "    ").lstrip() + "\n\n    "
+
+
+def _range_text(f: dataclasses.Field) -> str:
+    m = f.metadata
+    lo = "<" if m["open_low"] else "<="
+    hi = "<" if m["open_high"] else "<="
+    text = f"{_fmt(m['low'])} {lo} {f.name} {hi} {_fmt(m['high'])}"
+    if m["kind"] == "probs":
+        return f"{m['length']} probabilities in [0, 1] summing to 1"
+    if m["kind"] == "cuts":
+        return f"{m['length']} strictly increasing finite numbers in [{_fmt(m['low'])}, {_fmt(m['high'])}]"
+    return text
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _is_real(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _check_field(f: dataclasses.Field, value: Any) -> None:
+    m = f.metadata
+    name = f.name
+    if m["kind"] in ("probs", "cuts"):
+        if not isinstance(value, (tuple, list)) or not all(_is_real(v) for v in value):
+            raise TypeError(f"{name} must be a tuple of {m['length']} numbers, got {value!r}")
+        if len(value) != m["length"]:
+            raise ValueError(f"{name}={value!r} has {len(value)} values; allowed: {_range_text(f)}")
+        vals = [float(v) for v in value]
+        if not all(math.isfinite(v) and m["low"] <= v <= m["high"] for v in vals):
+            raise ValueError(f"{name}={value!r} is out of range; allowed: {_range_text(f)}")
+        if m["kind"] == "probs" and abs(sum(vals) - 1.0) > 1e-9:
+            raise ValueError(f"{name}={value!r} sums to {sum(vals):g}; allowed: {_range_text(f)}")
+        if m["kind"] == "cuts" and any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
+            raise ValueError(
+                f"{name}={value!r} is not strictly increasing; allowed: {_range_text(f)}"
+            )
+        return
+    if not _is_real(value):
+        raise TypeError(
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
+        )
+    v = float(value)
+    lo_ok = v > m["low"] if m["open_low"] else v >= m["low"]
+    hi_ok = v < m["high"] if m["open_high"] else v <= m["high"]
+    if not (math.isfinite(v) and lo_ok and hi_ok):
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {_range_text(f)}")
+
+
+if RetailParams.__doc__:  # document every field in help(RetailParams), before Examples
+    RetailParams.__doc__ = RetailParams.__doc__.replace(
+        "Examples\n", _attributes_section() + "Examples\n", 1
+    )
+
+
+# ---------------------------------------------------------------------------- randomness
+
+
+def _root_seed(seed: Any) -> np.random.SeedSequence:
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(seed.integers(0, 2**63 - 1, size=4, dtype=np.int64).tolist())
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ValueError(
+                f"seed={seed!r} must be a non-negative integer, a numpy Generator or None"
+            )
+        return np.random.SeedSequence(int(seed))
+    raise TypeError(
+        f"seed must be an int, a numpy.random.Generator or None, got {seed!r} of type {type(seed).__name__}"
+    )
+
+
+def _stream(root: np.random.SeedSequence, name: str) -> np.random.Generator:
+    """An independent generator for one named component (stable under adding components)."""
+    key = zlib.crc32(name.encode("utf-8"))
+    child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, key))
+    return np.random.default_rng(child)
+
+
+def _check_count(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {low} <= {name} <= {high}")
+    return int(value)
+
+
+def _as_params(params: Any) -> RetailParams:
+    if params is None:
+        return RetailParams()
+    if isinstance(params, RetailParams):
+        return params
+    if isinstance(params, Mapping):
+        return RetailParams.from_dict(params)
+    raise TypeError(
+        f"params must be a RetailParams, a mapping of parameter values or None, got {type(params).__name__}"
+    )
+
+
+def _categorical(
+    codes: np.ndarray, categories: Sequence[str], ordered: bool = False
+) -> pd.Categorical:
+    return pd.Categorical.from_codes(
+        codes.astype(np.int8, copy=False),
+        categories=list(categories),
+        ordered=ordered,
+        validate=False,
+    )
+
+
+def _bernoulli_logit(rng: np.random.Generator, lin: np.ndarray) -> np.ndarray:
+    """Draw True with probability 1 / (1 + exp(-lin)), elementwise, in float32."""
+    u = rng.random(lin.shape, dtype=np.float32)
+    # u < expit(lin)  <=>  log(u) - log1p(-u) < lin
+    np.clip(u, np.float32(1e-12), None, out=u)
+    logit_u = np.log(u)
+    np.subtract(logit_u, np.log1p(-u, out=u), out=logit_u)
+    return logit_u < lin
+
+
+def _ordinal(
+    rng: np.random.Generator, lin: np.ndarray, cuts: Sequence[float], first: int
+) -> np.ndarray:
+    """Ordered probit: category ``first + #(cuts below lin + N(0, 1))`` as int8."""
+    latent = rng.standard_normal(lin.shape, dtype=np.float32)
+    latent += lin
+    out = np.searchsorted(np.asarray(cuts, dtype=np.float32), latent.ravel()).astype(np.int8)
+    out += np.int8(first)
+    return out.reshape(lin.shape)
+
+
+# ---------------------------------------------------------------------------- the panel
+
+
+def simulate_panel(
+    n_customers: int,
+    n_periods: int,
+    *,
+    params: RetailParams | Mapping[str, Any] | None = None,
+    n_stores: int = 20,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Simulate a balanced panel of retail customers' experiences (Verhoef et al. 2009).
+
+    Parameters
+    ----------
+    n_customers : int
+        Number of customers (>= 1). Each shops at one home store.
+    n_periods : int
+        Number of periods (quarters, 1-120). Period 1 is a spring quarter.
+    params : RetailParams or mapping, optional
+        The model's parameters; a mapping is read with :meth:`RetailParams.from_dict`.
+        Default: ``RetailParams()``.
+    n_stores : int, default 20
+        Number of stores in the chain (1-32767).
+    seed : int, numpy.random.Generator or None
+        Source of randomness. The same int gives byte-identical output.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer and period (customer-major order), with columns
+
+        * ids: ``customer_id`` (int32, from 1), ``period`` (int8, from 1),
+          ``store_id`` (int16, from 1);
+        * consumer moderators: ``age`` (int8, years), ``gender``, ``goal``
+          (categoricals), ``task_orientation``, ``tech_readiness``,
+          ``price_consciousness`` (float32, SD units), ``multichannel`` (bool),
+          ``prior_expectation`` (float32);
+        * situation: ``store_type``, ``location``, ``region`` (categoricals),
+          ``competition`` (float32, SD units), ``season``, ``economy`` (categoricals);
+        * the perceived determinants (float32): ``social``, ``crowding``,
+          ``service``, ``atmosphere``, ``assortment``, ``price``, ``channel``,
+          ``brand``;
+        * latent experience (float32): ``customer_effect``, ``cx_lag`` (CX at t-1;
+          in period 1 the pre-sample experience), ``cx``, ``expectation``,
+          ``disconfirmation`` (``cx - expectation``);
+        * outcomes: ``satisfaction`` (int8, 1-7), ``likelihood_to_recommend``
+          (int8, 0-10), ``complained``, ``recovered_well`` (bool; recovered only if
+          complained), ``repurchase_intention`` (int8, 1-7), ``returned_next`` (bool),
+          ``spend`` (float32, currency units, cents).
+
+        ``DataFrame.attrs`` holds ``params`` (as a dict), ``n_stores`` and ``seed``
+        (when it was an int).
+
+    Notes
+    -----
+    See the module docstring for the equations and :func:`truth` for the true
+    effects and the specifications that recover them.
+
+    References
+    ----------
+    Verhoef, P. C., et al. (2009). Customer experience creation: Determinants, dynamics
+    and management strategies. *Journal of Retailing*, 85(1), 31-41.
+
+    Examples
+    --------
+    >>> panel = simulate_panel(100, 3, seed=7)
+    >>> len(panel), panel["satisfaction"].between(1, 7).all()
+    (300, np.True_)
+    >>> panel.groupby("goal", observed=True)["crowding"].count().tolist()
+    [171, 129]
+    """
+    n = _check_count("n_customers", n_customers, 1, 2**31 - 2)
+    T = _check_count("n_periods", n_periods, 1, 120)
+    n_stores = _check_count("n_stores", n_stores, 1, 32767)
+    p = _as_params(params)
+    root = _root_seed(seed)
+    f32 = np.float32
+
+    # --- stores
+    rs = _stream(root, "stores")
+    store_type = rs.choice(4, size=n_stores, p=np.asarray(p.store_type_probs)).astype(np.int8)
+    location = rs.choice(3, size=n_stores, p=np.asarray(p.location_probs)).astype(np.int8)
+    region = rs.integers(0, 4, size=n_stores).astype(np.int8)
+    competition = rs.standard_normal(n_stores, dtype=f32)
+    quality = rs.standard_normal((n_stores, 8), dtype=f32) * f32(p.determinant_store_sd)
+    quality += f32(p.store_type_profile) * STORE_TYPE_PROFILE[store_type]
+
+    # --- economy by region and period (a persistent two-state process)
+    re_ = _stream(root, "economy")
+    poor = np.empty((4, T), dtype=bool)
+    poor[:, 0] = re_.random(4) < p.p_poor_economy
+    for t in range(1, T):
+        keep = re_.random(4) < p.economy_persistence
+        fresh = re_.random(4) < p.p_poor_economy
+        poor[:, t] = np.where(keep, poor[:, t - 1], fresh)
+
+    # --- customers
+    rc = _stream(root, "customers")
+    store = rc.integers(0, n_stores, size=n).astype(np.int16)
+    age_z = rc.standard_normal(n, dtype=f32)
+    age = np.clip(np.rint(p.age_mean + p.age_sd * age_z), 18, 85).astype(np.int8)
+    male = rc.random(n, dtype=f32) < p.p_male
+    hedonic = rc.random(n, dtype=f32) < p.p_hedonic
+    task = rc.standard_normal(n, dtype=f32)
+    r = p.tech_readiness_age
+    tech = f32(r) * age_z + f32(math.sqrt(1 - r * r)) * rc.standard_normal(n, dtype=f32)
+    pc = rc.standard_normal(n, dtype=f32)
+    multi = rc.random(n, dtype=f32) < p.p_multichannel
+    prior = rc.standard_normal(n, dtype=f32) * f32(p.prior_expectation_sd)
+    u = _stream(root, "customer_effect").standard_normal(n, dtype=f32) * f32(p.customer_effect_sd)
+    bias = _stream(root, "perception_bias").standard_normal((n, 8), dtype=f32)
+    bias *= f32(p.determinant_customer_sd)
+    bias += quality[store]  # lasting part of each perceived determinant
+    c_type = store_type[store]
+    c_loc = location[store]
+    c_region = region[store]
+
+    # --- customer-level slopes b_k(i); price also varies with the economy (below)
+    age_dec = (age.astype(f32) - f32(AGE_REFERENCE)) / f32(10)
+    atm_x = np.array(
+        [0.0, p.atmosphere_x_supermarket, p.atmosphere_x_department, p.atmosphere_x_specialty],
+        dtype=f32,
+    )
+    slopes = np.empty((8, n), dtype=f32)
+    slopes[0] = p.social_weight
+    slopes[1] = p.crowding_weight + p.crowding_x_hedonic * hedonic
+    slopes[2] = p.service_weight + p.service_x_age * age_dec + p.service_x_tech_readiness * tech
+    slopes[3] = p.atmosphere_weight + atm_x[c_type]
+    slopes[4] = p.assortment_weight + p.assortment_x_task_orientation * task
+    slopes[5] = p.price_weight + p.price_x_price_consciousness * pc
+    slopes[6] = p.channel_weight + p.channel_x_multichannel * multi + p.channel_x_male * male
+    slopes[7] = p.brand_weight
+
+    season_idx = (np.arange(T) % 4).astype(np.int8)
+    winter = (season_idx == 3).astype(f32)
+    loc_eff = np.array([0.0, p.location_city_centre, p.location_mall], dtype=f32)
+    poor_it = poor[c_region]  # (n, T) bool
+
+    # --- CX drive: everything but the carryover, then the AR(1) recursion over periods
+    cx = _stream(root, "cx_noise").standard_normal((n, T), dtype=f32)
+    cx *= f32(p.cx_noise_sd)
+    level = f32(p.cx_intercept) + u + loc_eff[c_loc]
+    cx += level[:, None]
+    cx += f32(p.season_winter) * winter
+    cx += np.where(poor_it, f32(p.economy_poor), f32(0))
+    dets = []
+    for k, name in enumerate(DETERMINANTS):
+        x = _stream(root, f"visit_{name}").standard_normal((n, T), dtype=f32)
+        x *= f32(p.determinant_visit_sd)
+        x += bias[:, k, None]
+        if name == "crowding":
+            x += f32(p.crowding_winter) * winter
+        cx += x * slopes[k][:, None]
+        if name == "price":
+            cx += x * np.where(poor_it, f32(p.price_x_poor_economy), f32(0))
+        dets.append(x)
+    # pre-sample experience: the stationary level implied by the lasting components
+    lasting = level + (slopes * bias.T).sum(axis=0)
+    rho = f32(p.carryover)
+    sd0 = f32(p.cx_noise_sd / math.sqrt(1 - p.carryover**2))
+    cx0 = lasting / (1 - rho) + sd0 * _stream(root, "cx_initial").standard_normal(n, dtype=f32)
+    cx_lag = np.empty_like(cx)
+    cx_lag[:, 0] = cx0
+    prev = cx0
+    for t in range(T):
+        col = cx[:, t]
+        col += rho * prev
+        prev = col
+        if t + 1 < T:
+            cx_lag[:, t + 1] = col
+    del bias
+
+    # --- expectation and disconfirmation
+    expectation = _stream(root, "expectation").standard_normal((n, T), dtype=f32)
+    expectation *= f32(p.expectation_noise_sd)
+    expectation += (prior + f32(p.culture_expectation) * REGION_EXPECTATION[c_region])[:, None]
+    expectation += f32(p.expectation_adaptation) * cx_lag
+    disconf = cx - expectation
+
+    # --- outcomes
+    lin = f32(p.satisfaction_cx) * cx
+    lin += f32(p.satisfaction_disconfirmation) * disconf
+    satisfaction = _ordinal(_stream(root, "satisfaction"), lin, p.satisfaction_cutpoints, 1)
+    lin = f32(p.recommend_cx) * cx
+    lin += f32(p.recommend_disconfirmation) * disconf
+    recommend = _ordinal(_stream(root, "likelihood_to_recommend"), lin, p.recommend_cutpoints, 0)
+    lin = f32(p.complaint_disconfirmation) * disconf
+    lin += f32(p.complaint_intercept)
+    complained = _bernoulli_logit(_stream(root, "complained"), lin)
+    lin = f32(p.recovery_service) * dets[2]
+    lin += f32(p.recovery_intercept)
+    recovered = _bernoulli_logit(_stream(root, "recovered_well"), lin)
+    recovered &= complained
+    lin = f32(p.repurchase_cx) * cx
+    lin += f32(p.repurchase_disconfirmation) * disconf
+    lin += np.where(complained, f32(p.repurchase_complained), f32(0))
+    lin += np.where(recovered, f32(p.repurchase_recovered), f32(0))
+    repurchase = _ordinal(_stream(root, "repurchase_intention"), lin, p.repurchase_cutpoints, 1)
+    comp_c = competition[store][:, None]
+    sat_f = satisfaction.astype(f32)
+    lin = f32(p.return_satisfaction) + f32(p.return_satisfaction_x_competition) * comp_c
+    lin = lin * sat_f
+    lin += f32(p.return_intercept) + f32(p.return_competition) * comp_c
+    lin += np.where(complained, f32(p.return_complained), f32(0))
+    lin += np.where(recovered, f32(p.return_recovered), f32(0))
+    returned = _bernoulli_logit(_stream(root, "returned_next"), lin)
+    del sat_f
+    type_spend = np.array(
+        [0.0, p.spend_supermarket, p.spend_department, p.spend_specialty], dtype=f32
+    )
+    log_spend = _stream(root, "spend").standard_normal((n, T), dtype=f32)
+    log_spend *= f32(p.spend_noise_sd)
+    log_spend += (f32(p.spend_log_intercept) + f32(p.spend_hedonic) * hedonic + type_spend[c_type])[
+        :, None
+    ]
+    log_spend += f32(p.spend_cx) * cx
+    spend = np.exp(log_spend, out=log_spend)
+    spend *= f32(100)
+    np.rint(spend, out=spend)
+    np.maximum(spend, f32(1), out=spend)
+    spend /= f32(100)
+    del lin, log_spend
+
+    # --- assemble: one column per array, no consolidation copy
+    nt = n * T
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a, T)
+
+    econ_codes = poor_it.astype(np.int8).ravel()
+    columns: dict[str, Any] = {
+        "customer_id": rep(np.arange(1, n + 1, dtype=np.int32)),
+        "period": np.tile(np.arange(1, T + 1, dtype=np.int8), n),
+        "store_id": rep(store + np.int16(1)),
+        "age": rep(age),
+        "gender": _categorical(rep(male.view(np.int8)), GENDERS),
+        "goal": _categorical(rep(hedonic.view(np.int8)), GOALS),
+        "task_orientation": rep(task),
+        "tech_readiness": rep(tech),
+        "price_consciousness": rep(pc),
+        "multichannel": rep(multi),
+        "prior_expectation": rep(prior),
+        "store_type": _categorical(rep(c_type), STORE_TYPES),
+        "location": _categorical(rep(c_loc), LOCATIONS),
+        "region": _categorical(rep(c_region), REGIONS),
+        "competition": rep(competition[store]),
+        "season": _categorical(np.tile(season_idx, n), SEASONS),
+        "economy": _categorical(econ_codes, ECONOMIES, ordered=False),
+    }
+    for name, x in zip(DETERMINANTS, dets, strict=True):
+        columns[name] = x.reshape(nt)
+    columns.update(
+        {
+            "customer_effect": rep(u),
+            "cx_lag": cx_lag.reshape(nt),
+            "cx": cx.reshape(nt),
+            "expectation": expectation.reshape(nt),
+            "disconfirmation": disconf.reshape(nt),
+            "satisfaction": satisfaction.reshape(nt),
+            "likelihood_to_recommend": recommend.reshape(nt),
+            "complained": complained.reshape(nt),
+            "recovered_well": recovered.reshape(nt),
+            "repurchase_intention": repurchase.reshape(nt),
+            "returned_next": returned.reshape(nt),
+            "spend": spend.reshape(nt),
+        }
+    )
+    frame = pd.DataFrame(columns, copy=False)
+    frame.attrs = {
+        "params": p.to_dict(),
+        "n_stores": n_stores,
+        "seed": int(seed) if isinstance(seed, numbers.Integral) else None,
+    }
+    return frame
+
+
+# ---------------------------------------------------------------------------- the truth
+
+_CX_SPEC = ("OLS", CX_FORMULA)
+_EXP_SPEC = ("OLS", "expectation ~ prior_expectation + region + cx_lag")
+_SAT_SPEC = ("OrderedModel probit", "satisfaction ~ cx + disconfirmation")
+_REC_SPEC = ("OrderedModel probit", "likelihood_to_recommend ~ cx + disconfirmation")
+_REP_SPEC = (
+    "OrderedModel probit",
+    "repurchase_intention ~ cx + disconfirmation + complained + recovered_well",
+)
+_RET_SPEC = (
+    "logit",
+    "returned_next.astype(int) ~ satisfaction * competition + complained + recovered_well",
+)
+_COMP_SPEC = ("logit", "complained.astype(int) ~ disconfirmation")
+_RECOV_SPEC = ("logit on rows with complained == True", "recovered_well.astype(int) ~ service")
+_SPEND_SPEC = ("OLS", "np.log(spend) ~ cx + goal + store_type")
+
+
+def _threshold_rows(cuts: Sequence[float], first: int) -> list[tuple[str, float, str]]:
+    rows = []
+    for k, c in enumerate(cuts):
+        lo, hi = first + k, first + k + 1
+        est = c if k == 0 else math.log(c - cuts[k - 1])
+        what = "first cut-point" if k == 0 else "log of the increment over the previous cut-point"
+        rows.append(
+            (
+                f"{lo:.1f}/{hi:.1f}",
+                est,
+                f"threshold between {lo} and {hi} (cut-point {c:g}); OrderedModel reports the {what}",
+            )
+        )
+    return rows
+
+
+def truth(
+    params: RetailParams | Mapping[str, Any] | None = None, *, outcome: str | None = None
+) -> pd.DataFrame:
+    """The true effects of the retail CX model as a tidy table.
+
+    Parameters
+    ----------
+    params : RetailParams or mapping, optional
+        The parameters the data were simulated with (default ``RetailParams()``).
+    outcome : str, optional
+        Keep only the rows of one outcome (``"cx"``, ``"expectation"``,
+        ``"satisfaction"``, ``"likelihood_to_recommend"``, ``"repurchase_intention"``,
+        ``"returned_next"``, ``"complained"``, ``"recovered_well"``, ``"spend"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outcome, term, estimate, estimator, specification, description``.
+        ``term`` is spelled as statsmodels prints it for ``specification`` (e.g.
+        ``crowding:goal[T.hedonic]``), so for one outcome
+        ``fitted.merge(truth(outcome=...), on="term")`` lines estimates up with the
+        truth. Effects that are zero in the model are listed with estimate 0.
+
+    Notes
+    -----
+    The module docstring explains which specifications are consistent and which
+    naive ones are biased (the lagged-CX bias with customer effects in short panels).
+
+    Examples
+    --------
+    >>> t = truth(outcome="cx").set_index("term")["estimate"]
+    >>> float(t["crowding"]), float(t["crowding"] + t["crowding:goal[T.hedonic]"])
+    (-0.25, 0.2)
+    >>> truth(outcome="complained")[["term", "estimate"]]
+                  term  estimate
+    0        Intercept      -2.6
+    1  disconfirmation      -0.9
+    """
+    p = _as_params(params)
+    rows: list[tuple[str, str, float, tuple[str, str], str]] = []
+
+    def add(out: str, spec: tuple[str, str], items: Sequence[tuple[str, float, str]]) -> None:
+        for term, est, desc in items:
+            rows.append((out, term, float(est), spec, desc))
+
+    zero = "no such effect in the model (true value 0)"
+    add(
+        "cx",
+        _CX_SPEC,
+        [
+            (
+                "Intercept",
+                p.cx_intercept,
+                "CX intercept (reference levels of every categorical moderator)",
+            ),
+            ("goal[T.hedonic]", 0.0, zero),
+            (
+                "store_type[T.supermarket]",
+                0.0,
+                zero + "; store types differ through their determinant profiles",
+            ),
+            ("store_type[T.department]", 0.0, zero),
+            ("store_type[T.specialty]", 0.0, zero),
+            ("economy[T.poor]", p.economy_poor, "CX shift in a poor regional economy"),
+            ("multichannel[T.True]", 0.0, zero),
+            ("gender[T.male]", 0.0, zero),
+            ("location[T.city_centre]", p.location_city_centre, "CX shift in a city-centre store"),
+            ("location[T.mall]", p.location_mall, "CX shift in a mall store"),
+            ("season[T.summer]", 0.0, zero),
+            ("season[T.autumn]", 0.0, zero),
+            ("season[T.winter]", p.season_winter, "CX shift in winter (seasonal effect)"),
+            (
+                "cx_lag",
+                p.carryover,
+                "carryover of CX(t-1); biased upwards without customer_effect, downwards with customer fixed effects in short panels (Nickell 1981)",
+            ),
+            ("customer_effect", 1.0, "the latent lasting customer effect enters CX one-for-one"),
+            ("social", p.social_weight, "social environment"),
+            ("crowding", p.crowding_weight, "crowding for utilitarian shoppers"),
+            (
+                "crowding:goal[T.hedonic]",
+                p.crowding_x_hedonic,
+                "added crowding slope for hedonic shoppers (sign flip)",
+            ),
+            (
+                "service",
+                p.service_weight - AGE_REFERENCE / 10 * p.service_x_age,
+                f"service interface at age 0 (= service_weight - {AGE_REFERENCE / 10:g} * service_x_age; at age {AGE_REFERENCE} it is {p.service_weight:g})",
+            ),
+            ("age", 0.0, zero),
+            (
+                "service:age",
+                p.service_x_age / 10,
+                "added service slope per year of age (service_x_age / 10)",
+            ),
+            ("tech_readiness", 0.0, zero),
+            (
+                "service:tech_readiness",
+                p.service_x_tech_readiness,
+                "added service slope per SD of technology readiness",
+            ),
+            ("atmosphere", p.atmosphere_weight, "retail atmosphere in a discounter"),
+            (
+                "atmosphere:store_type[T.supermarket]",
+                p.atmosphere_x_supermarket,
+                "added atmosphere slope in a supermarket",
+            ),
+            (
+                "atmosphere:store_type[T.department]",
+                p.atmosphere_x_department,
+                "added atmosphere slope in a department store",
+            ),
+            (
+                "atmosphere:store_type[T.specialty]",
+                p.atmosphere_x_specialty,
+                "added atmosphere slope in a specialty store",
+            ),
+            (
+                "price",
+                p.price_weight,
+                "perceived price in a good economy, average price consciousness",
+            ),
+            (
+                "price:economy[T.poor]",
+                p.price_x_poor_economy,
+                "added price slope in a poor economy",
+            ),
+            ("price_consciousness", 0.0, zero),
+            (
+                "price:price_consciousness",
+                p.price_x_price_consciousness,
+                "added price slope per SD of price consciousness",
+            ),
+            (
+                "channel",
+                p.channel_weight,
+                "alternative-channel experience, female single-channel customers",
+            ),
+            (
+                "channel:multichannel[T.True]",
+                p.channel_x_multichannel,
+                "added channel slope for multichannel customers",
+            ),
+            (
+                "channel:gender[T.male]",
+                p.channel_x_male,
+                "added channel slope for men (gender difference, Kim & Yu 2016)",
+            ),
+            ("assortment", p.assortment_weight, "assortment at average task orientation"),
+            ("task_orientation", 0.0, zero),
+            (
+                "assortment:task_orientation",
+                p.assortment_x_task_orientation,
+                "added assortment slope per SD of task orientation",
+            ),
+            ("brand", p.brand_weight, "retail brand"),
+        ],
+    )
+    add(
+        "expectation",
+        _EXP_SPEC,
+        [
+            ("Intercept", 0.0, "expectation intercept (north)"),
+            (
+                "region[T.south]",
+                p.culture_expectation * REGION_EXPECTATION[1],
+                "culture: expectation shift in the south",
+            ),
+            (
+                "region[T.east]",
+                p.culture_expectation * REGION_EXPECTATION[2],
+                "culture: expectation shift in the east",
+            ),
+            (
+                "region[T.west]",
+                p.culture_expectation * REGION_EXPECTATION[3],
+                "culture: expectation shift in the west",
+            ),
+            ("prior_expectation", 1.0, "the customer's prior expectation level enters one-for-one"),
+            ("cx_lag", p.expectation_adaptation, "expectations adapt to the last experience"),
+        ],
+    )
+    add(
+        "satisfaction",
+        _SAT_SPEC,
+        [
+            ("cx", p.satisfaction_cx, "latent satisfaction on CX"),
+            (
+                "disconfirmation",
+                p.satisfaction_disconfirmation,
+                "latent satisfaction on disconfirmation (Oliver 1980)",
+            ),
+            *_threshold_rows(p.satisfaction_cutpoints, 1),
+        ],
+    )
+    add(
+        "likelihood_to_recommend",
+        _REC_SPEC,
+        [
+            ("cx", p.recommend_cx, "latent recommendation on CX"),
+            (
+                "disconfirmation",
+                p.recommend_disconfirmation,
+                "latent recommendation on disconfirmation",
+            ),
+            *_threshold_rows(p.recommend_cutpoints, 0),
+        ],
+    )
+    add(
+        "repurchase_intention",
+        _REP_SPEC,
+        [
+            ("complained[T.True]", p.repurchase_complained, "after a complaint not recovered well"),
+            (
+                "recovered_well[T.True]",
+                p.repurchase_recovered,
+                "added effect of a good recovery; complained + recovered_well > 0 is the service recovery paradox",
+            ),
+            ("cx", p.repurchase_cx, "latent repurchase intention on CX"),
+            (
+                "disconfirmation",
+                p.repurchase_disconfirmation,
+                "latent repurchase intention on disconfirmation",
+            ),
+            *_threshold_rows(p.repurchase_cutpoints, 1),
+        ],
+    )
+    add(
+        "returned_next",
+        _RET_SPEC,
+        [
+            ("Intercept", p.return_intercept, "logit intercept of returning"),
+            ("complained[T.True]", p.return_complained, "after a complaint not recovered well"),
+            (
+                "recovered_well[T.True]",
+                p.return_recovered,
+                "added effect of a good recovery (service recovery paradox when the sum with complained is > 0)",
+            ),
+            ("satisfaction", p.return_satisfaction, "satisfaction (1-7) at average competition"),
+            ("competition", p.return_competition, "competition intensity"),
+            (
+                "satisfaction:competition",
+                p.return_satisfaction_x_competition,
+                "competition weakens the satisfaction-return link",
+            ),
+        ],
+    )
+    add(
+        "complained",
+        _COMP_SPEC,
+        [
+            ("Intercept", p.complaint_intercept, "logit intercept of complaining"),
+            (
+                "disconfirmation",
+                p.complaint_disconfirmation,
+                "worse than expected, more complaints",
+            ),
+        ],
+    )
+    add(
+        "recovered_well",
+        _RECOV_SPEC,
+        [
+            ("Intercept", p.recovery_intercept, "logit intercept of a good recovery"),
+            ("service", p.recovery_service, "better service interface, better recovery"),
+        ],
+    )
+    add(
+        "spend",
+        _SPEND_SPEC,
+        [
+            (
+                "Intercept",
+                p.spend_log_intercept,
+                "mean log spend (discounter, utilitarian), before rounding to cents",
+            ),
+            ("goal[T.hedonic]", p.spend_hedonic, "hedonic shoppers spend more"),
+            ("store_type[T.supermarket]", p.spend_supermarket, "log-spend shift, supermarket"),
+            ("store_type[T.department]", p.spend_department, "log-spend shift, department store"),
+            ("store_type[T.specialty]", p.spend_specialty, "log-spend shift, specialty store"),
+            ("cx", p.spend_cx, "log-spend slope on CX"),
+        ],
+    )
+    table = pd.DataFrame(
+        [(o, t, e, s[0], s[1], d) for o, t, e, s, d in rows],
+        columns=["outcome", "term", "estimate", "estimator", "specification", "description"],
+    )
+    if outcome is not None:
+        valid = list(dict.fromkeys(table["outcome"]))
+        if outcome not in valid:
+            raise ValueError(
+                f"outcome={outcome!r} is not an outcome of the model; allowed: {', '.join(valid)}"
+            )
+        table = table[table["outcome"] == outcome].reset_index(drop=True)
+    return table
+
+
+# ---------------------------------------------------------------------------- the survey
+
+
+@dataclass(frozen=True)
+class SimulatedSurvey:
+    """A simulated multi-item survey and its true measurement model.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        ``respondent_id`` (int32, from 1) and one int8 column per item, named
+        ``<construct>_<j>``, on a 1..``scale_points`` scale.
+    latent : pandas.DataFrame
+        ``respondent_id`` and the true construct scores (float64, standard normal).
+    loadings : pandas.DataFrame
+        One row per item: ``construct, item, loading`` (standardised loading of the
+        continuous response on its construct) and ``error_variance`` (``1 - loading**2``).
+    reliability : pandas.DataFrame
+        One row per construct: ``construct, n_items, omega`` -- the true composite
+        reliability ``(sum l)^2 / ((sum l)^2 + sum(1 - l^2))`` of the *continuous*
+        responses (for tau-equivalent items it equals Cronbach's alpha). Cutting the
+        responses into ``scale_points`` categories lowers the reliability a little.
+    factor_correlation : pandas.DataFrame
+        The true correlation matrix of the constructs.
+    thresholds : tuple of float
+        The cut-points of the standardised response for the Likert categories.
+    """
+
+    data: pd.DataFrame
+    latent: pd.DataFrame
+    loadings: pd.DataFrame
+    reliability: pd.DataFrame
+    factor_correlation: pd.DataFrame
+    thresholds: tuple
+
+
+DEFAULT_CONSTRUCTS = ("service", "atmosphere", "assortment", "price", "satisfaction", "loyalty")
+
+
+def simulate_survey(
+    n_respondents: int,
+    *,
+    constructs: Sequence[str] = DEFAULT_CONSTRUCTS,
+    items_per_construct: int | Mapping[str, int] = 4,
+    scale_points: int = 7,
+    loading_range: tuple[float, float] = (0.6, 0.9),
+    factor_correlation: float = 0.4,
+    skew: float = 0.5,
+    seed: int | np.random.Generator | None = None,
+) -> SimulatedSurvey:
+    """Simulate Likert items from latent constructs through a measurement model.
+
+    Parameters
+    ----------
+    n_respondents : int
+        Number of respondents (>= 1).
+    constructs : sequence of str
+        Construct names (unique snake_case identifiers).
+    items_per_construct : int or mapping of construct to int, default 4
+        Number of items per construct (1-50).
+    scale_points : int, default 7
+        Number of answer categories (2-11); answers are 1..scale_points.
+    loading_range : (float, float), default (0.6, 0.9)
+        True standardised loadings are drawn uniformly from this range (within (0, 1)).
+    factor_correlation : float, default 0.4
+        Correlation between every pair of constructs (in [0, 1)).
+    skew : float, default 0.5
+        Shift of the thresholds towards the bottom of the scale, so that answers pile
+        up at the top as satisfaction answers usually do (0 = symmetric).
+    seed : int, numpy.random.Generator or None
+        Source of randomness; the same int gives identical output.
+
+    Returns
+    -------
+    SimulatedSurvey
+        ``.data`` (the items), ``.latent``, ``.loadings``, ``.reliability``,
+        ``.factor_correlation`` and ``.thresholds``.
+
+    Notes
+    -----
+    Item *j* of construct *c* for respondent *i*: ``y*_ij = l_j f_ic + sqrt(1 - l_j^2)
+    e_ij`` with ``f`` multivariate standard normal (equicorrelated) and ``e`` standard
+    normal; the answer is ``1 + #(thresholds < y*_ij)``, with thresholds at the standard
+    normal quantiles ``k / scale_points`` minus ``skew``.
+
+    Examples
+    --------
+    >>> s = simulate_survey(200, constructs=["service", "loyalty"], items_per_construct=3, seed=1)
+    >>> s.data.columns.tolist()
+    ['respondent_id', 'service_1', 'service_2', 'service_3', 'loyalty_1', 'loyalty_2', 'loyalty_3']
+    >>> s.reliability.round(3).to_dict("records")[0]
+    {'construct': 'service', 'n_items': 3, 'omega': 0.864}
+    """
+    from scipy import stats
+
+    n = _check_count("n_respondents", n_respondents, 1, 10**8)
+    if isinstance(constructs, str) or not isinstance(constructs, Sequence):
+        raise TypeError(f"constructs must be a sequence of names, got {constructs!r}")
+    constructs = list(constructs)
+    if not constructs:
+        raise ValueError("constructs=[] is empty; give at least one construct name")
+    for c in constructs:
+        if not isinstance(c, str) or not c.isidentifier():
+            raise ValueError(
+                f"constructs contains {c!r}; allowed: names that are valid identifiers (e.g. 'service')"
+            )
+    if len(set(constructs)) != len(constructs):
+        raise ValueError(f"constructs={constructs!r} has duplicates; allowed: unique names")
+    if isinstance(items_per_construct, Mapping):
+        missing = [c for c in constructs if c not in items_per_construct]
+        extra = [c for c in items_per_construct if c not in constructs]
+        if missing or extra:
+            raise ValueError(
+                f"items_per_construct keys must be the constructs {constructs}; missing {missing}, unknown {extra}"
+            )
+        n_items = {
+            c: _check_count(f"items_per_construct[{c!r}]", items_per_construct[c], 1, 50)
+            for c in constructs
+        }
+    else:
+        k = _check_count("items_per_construct", items_per_construct, 1, 50)
+        n_items = dict.fromkeys(constructs, k)
+    k_points = _check_count("scale_points", scale_points, 2, 11)
+    if (
+        not isinstance(loading_range, (tuple, list))
+        or len(loading_range) != 2
+        or not all(_is_real(v) for v in loading_range)
+    ):
+        raise TypeError(f"loading_range must be a pair of numbers, got {loading_range!r}")
+    lo, hi = (float(v) for v in loading_range)
+    if not 0 < lo <= hi < 1:
+        raise ValueError(
+            f"loading_range={loading_range!r} is out of range; allowed: 0 < low <= high < 1"
+        )
+    if not _is_real(factor_correlation) or not 0 <= factor_correlation < 1:
+        raise ValueError(
+            f"factor_correlation={factor_correlation!r} is out of range; allowed: 0 <= factor_correlation < 1"
+        )
+    if not _is_real(skew) or not -3 <= skew <= 3:
+        raise ValueError(f"skew={skew!r} is out of range; allowed: -3 <= skew <= 3")
+    root = _root_seed(seed)
+
+    m = len(constructs)
+    corr = np.full((m, m), float(factor_correlation))
+    np.fill_diagonal(corr, 1.0)
+    chol = np.linalg.cholesky(corr)
+    f = _stream(root, "factors").standard_normal((n, m)) @ chol.T
+    rl = _stream(root, "loadings")
+    thresholds = tuple(float(x) for x in stats.norm.ppf(np.arange(1, k_points) / k_points) - skew)
+    cuts = np.asarray(thresholds)
+    columns: dict[str, Any] = {"respondent_id": np.arange(1, n + 1, dtype=np.int32)}
+    load_rows, rel_rows = [], []
+    for ci, c in enumerate(constructs):
+        lam = rl.uniform(lo, hi, size=n_items[c])
+        noise = _stream(root, f"items_{c}").standard_normal((n, n_items[c]))
+        ystar = f[:, [ci]] * lam + noise * np.sqrt(1 - lam**2)
+        answers = (np.searchsorted(cuts, ystar.ravel()).reshape(ystar.shape) + 1).astype(np.int8)
+        for j in range(n_items[c]):
+            item = f"{c}_{j + 1}"
+            columns[item] = answers[:, j]
+            load_rows.append(
+                {
+                    "construct": c,
+                    "item": item,
+                    "loading": float(lam[j]),
+                    "error_variance": float(1 - lam[j] ** 2),
+                }
+            )
+        s = lam.sum()
+        rel_rows.append(
+            {
+                "construct": c,
+                "n_items": n_items[c],
+                "omega": float(s**2 / (s**2 + (1 - lam**2).sum())),
+            }
+        )
+    return SimulatedSurvey(
+        data=pd.DataFrame(columns),
+        latent=pd.DataFrame(
+            {
+                "respondent_id": columns["respondent_id"],
+                **{c: f[:, i] for i, c in enumerate(constructs)},
+            }
+        ),
+        loadings=pd.DataFrame(load_rows),
+        reliability=pd.DataFrame(rel_rows),
+        factor_correlation=pd.DataFrame(corr, index=constructs, columns=constructs),
+        thresholds=thresholds,
+    )
