@@ -64,6 +64,7 @@ _SUBMODULES = (
     "plots",
     "reliability",
     "simulate",
+    "widgets",
 )
 
 __all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])
