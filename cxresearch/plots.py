@@ -16,24 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from ._plotting import axes_or_new as _axes
 from .metrics import likert_table, nps
 
 __all__ = ["plot_item_correlations", "plot_likert", "plot_nps"]
 
 _DETRACTOR, _PASSIVE, _PROMOTER = "#c0392b", "#bdbdbd", "#1e8449"
-
-
-def _axes(ax: Any, size: tuple[float, float]) -> Any:
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-        return ax
-    from matplotlib.axes import Axes
-
-    if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
-    return ax
 
 
 def _group_labels(res: pd.DataFrame, by_cols: list[Hashable]) -> list[str]:
@@ -354,3 +342,17 @@ def plot_item_correlations(
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
+
+
+# Figures for journeys and customer value live in their own private modules and are
+# re-exported here, so every figure of the package is ``cx.plots.<name>``.
+from ._plots_journey import plot_consideration, plot_journey_map  # noqa: E402
+from ._plots_value import plot_life_cycle, plot_profit_concentration, plot_pyramid  # noqa: E402
+
+__all__ += [
+    "plot_consideration",
+    "plot_journey_map",
+    "plot_life_cycle",
+    "plot_profit_concentration",
+    "plot_pyramid",
+]
