@@ -344,13 +344,21 @@ def plot_item_correlations(
     return ax
 
 
-# Figures for journeys and customer value live in their own private modules and are
+# Figures for driver models, journeys and customer value live in their own private modules and are
 # re-exported here, so every figure of the package is ``cx.plots.<name>``.
 from ._plots_journey import plot_consideration, plot_journey_map  # noqa: E402
+from ._plots_models import (  # noqa: E402
+    plot_importance_performance,
+    plot_interaction,
+    plot_johnson_neyman,
+)
 from ._plots_value import plot_life_cycle, plot_profit_concentration, plot_pyramid  # noqa: E402
 
 __all__ += [
     "plot_consideration",
+    "plot_importance_performance",
+    "plot_interaction",
+    "plot_johnson_neyman",
     "plot_journey_map",
     "plot_life_cycle",
     "plot_profit_concentration",

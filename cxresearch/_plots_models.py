@@ -1,0 +1,219 @@
+"""Figures for driver models: interaction plot, Johnson-Neyman plot, IPA quadrants.
+
+Re-exported from :mod:`cxresearch.plots`. Every function draws on ``ax`` (a new
+figure when ``ax=None``) and returns the Axes; no titles, no ``plt.show()``;
+matplotlib is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+from ._plotting import axes_or_new as _axes
+from .keydrivers import _QUADRANTS
+from .models import (
+    DriverResult,
+    _check_focal_moderator,
+    _check_moderation_result,
+    _design,
+    _fixed_part,
+    _typical_row,
+    johnson_neyman,
+    simple_slopes,
+)
+
+__all__ = ["plot_importance_performance", "plot_interaction", "plot_johnson_neyman"]
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float | np.floating) else str(value)
+
+
+def plot_interaction(
+    result: DriverResult,
+    *,
+    focal: str,
+    moderator: str,
+    at: Sequence[Any] | None = None,
+    ax: Any = None,
+) -> Any:
+    """Predicted outcome against a focal driver, one line per moderator value.
+
+    Parameters
+    ----------
+    result : DriverResult
+        An OLS, logit, probit or mixed model from :func:`cxresearch.fit_drivers` with a
+        ``focal:moderator`` interaction.
+    focal : str
+        The numeric driver on the x axis (drawn over its observed range).
+    moderator : str
+        The moderator: one line per value in ``at``.
+    at : sequence, optional
+        Moderator values; default as in :func:`cxresearch.simple_slopes` (mean and
+        +/- 1 SD, or every level).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines of the predicted outcome (probability for logit and probit, the fixed part for a
+        mixed model), other drivers at their mean or first level; non-parallel
+        lines show the interaction (Aiken & West 1991).
+    """
+    result = _check_moderation_result(result)
+    if result.family == "ordinal":
+        raise ValueError(
+            "plot_interaction draws OLS, logit and mixed models; an ordinal model predicts "
+            "one probability per answer category."
+        )
+    _check_focal_moderator(result, focal, moderator)
+    values = simple_slopes(result, focal=focal, moderator=moderator, at=at)["at"].tolist()
+    ax = _axes(ax, (6.0, 4.0))
+    fx = result.data[focal].to_numpy(dtype=float)
+    grid = np.linspace(fx.min(), fx.max(), 50)
+    beta, _ = _fixed_part(result)
+    base = _typical_row(result)
+    for value in values:
+        rows = pd.DataFrame([base] * grid.size)
+        rows[focal] = grid
+        rows[moderator] = [value] * grid.size
+        eta = _design(result, rows) @ beta
+        if result.family == "logit":
+            pred = 1 / (1 + np.exp(-eta))
+        elif result.family == "probit":
+            from scipy import stats
+
+            pred = stats.norm.cdf(eta)
+        else:
+            pred = eta
+        ax.plot(grid, pred, label=f"{moderator} = {_fmt(value)}")
+    outcome = result.variables[0]
+    ax.set_xlabel(focal)
+    binary = result.family in ("logit", "probit")
+    ax.set_ylabel(f"P({outcome} = 1)" if binary else f"predicted {outcome}")
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_johnson_neyman(
+    result: DriverResult,
+    *,
+    focal: str,
+    moderator: str,
+    alpha: float = 0.05,
+    ax: Any = None,
+) -> Any:
+    """Johnson-Neyman plot: the focal driver's slope across a numeric moderator.
+
+    Parameters
+    ----------
+    result : DriverResult
+        A model from :func:`cxresearch.fit_drivers` with a ``focal:moderator``
+        interaction.
+    focal, moderator : str
+        As in :func:`cxresearch.johnson_neyman`.
+    alpha : float, default 0.05
+        Significance level; the band is the :math:`1-\\alpha` confidence interval.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The simple slope with its confidence band over the observed range of the
+        moderator, the regions where it is significant shaded, the J-N bounds as
+        dashed lines, and the observed moderator values as a rug.
+    """
+    jn = johnson_neyman(result, focal=focal, moderator=moderator, alpha=alpha)
+    lo_obs, hi_obs = jn.attrs["observed_range"]
+    grid = np.linspace(lo_obs, hi_obs, 101)
+    slopes = simple_slopes(result, focal=focal, moderator=moderator, at=grid, ci=1 - alpha)
+    ax = _axes(ax, (6.0, 4.0))
+    ax.axhline(0, color="0.5", linewidth=0.8)
+    for row in jn.itertuples(index=False):
+        if row.significant:
+            left, right = max(row.low, lo_obs), min(row.high, hi_obs)
+            if left < right:
+                ax.axvspan(left, right, color="#1e8449", alpha=0.12, linewidth=0)
+    ax.fill_between(
+        grid, slopes["ci_low"], slopes["ci_high"], color="#2c7fb8", alpha=0.25, linewidth=0
+    )
+    ax.plot(grid, slopes["estimate"], color="#2c7fb8", label=f"effect of {focal}")
+    for bound in jn.attrs["bounds"]:
+        if lo_obs <= bound <= hi_obs:
+            ax.axvline(bound, color="0.2", linestyle="--", linewidth=1)
+    mod = result.data[moderator].to_numpy(dtype=float)
+    ax.plot(
+        mod,
+        np.zeros_like(mod),
+        "|",
+        color="0.3",
+        alpha=0.3,
+        markersize=6,
+        transform=ax.get_xaxis_transform(),
+    )
+    ax.set_xlabel(moderator)
+    ax.set_ylabel(f"effect of {focal} on {result.variables[0]}")
+    return ax
+
+
+def plot_importance_performance(table: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Importance-performance grid: one labelled point per attribute, in four quadrants.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`cxresearch.importance_performance` (columns ``term,
+        importance, performance``; the cross-hairs come from its ``attrs``, else
+        the means).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Performance on the x axis, importance on the y axis, the cross-hairs as
+        dashed lines and the quadrant names in the corners (Martilla & James 1977):
+        upper left "concentrate here", upper right "keep up the good work", lower
+        left "low priority", lower right "possible overkill".
+    """
+    table = v.check_dataframe(table, "table")
+    v.check_columns(table, ["term", "importance", "performance"], "table")
+    ax = _axes(ax, (6.0, 5.0))
+    imp = table["importance"].to_numpy(dtype=float)
+    perf = table["performance"].to_numpy(dtype=float)
+    cut_i = float(table.attrs.get("importance_cut", imp.mean()))
+    cut_p = float(table.attrs.get("performance_cut", perf.mean()))
+    ax.scatter(perf, imp, color="#2c7fb8", zorder=3)
+    for term, xp, yi in zip(table["term"], perf, imp, strict=True):
+        ax.annotate(str(term), (xp, yi), xytext=(4, 4), textcoords="offset points", fontsize=9)
+    ax.axvline(cut_p, color="0.4", linestyle="--", linewidth=1)
+    ax.axhline(cut_i, color="0.4", linestyle="--", linewidth=1)
+    corners = {
+        (True, False): (0.02, 0.98, "left", "top"),
+        (True, True): (0.98, 0.98, "right", "top"),
+        (False, False): (0.02, 0.02, "left", "bottom"),
+        (False, True): (0.98, 0.02, "right", "bottom"),
+    }
+    for key, (xa, ya, ha, va) in corners.items():
+        ax.text(
+            xa, ya, _QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, color="0.45", fontsize=9
+        )
+    span_p = max(perf.max() - perf.min(), 1e-9)
+    span_i = max(imp.max() - imp.min(), 1e-9)
+    ax.set_xlim(min(perf.min(), cut_p) - 0.25 * span_p, max(perf.max(), cut_p) + 0.25 * span_p)
+    ax.set_ylim(min(imp.min(), cut_i) - 0.25 * span_i, max(imp.max(), cut_i) + 0.25 * span_i)
+    ax.set_xlabel("performance (mean rating)")
+    label = {
+        "dominance": "share of R² (dominance)",
+        "relative_weights": "share of R² (relative weights)",
+        "correlation": "correlation with the outcome",
+    }
+    ax.set_ylabel("importance: " + label.get(table.attrs.get("importance"), "derived importance"))
+    return ax

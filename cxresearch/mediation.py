@@ -1,0 +1,362 @@
+"""Mediation: does a driver work *through* satisfaction? Indirect effects with bootstrap CIs.
+
+The chain the course studies is driver -> CX/satisfaction -> loyalty (SYLLABUS
+section 4). :func:`mediation` estimates the simple and the parallel multiple-mediator
+model of Preacher & Hayes (2008) by ordinary least squares and bootstraps the
+indirect effects. The bootstrap is vectorised: each resample is a vector of
+frequency weights, the weighted cross-product matrices of all resamples come out
+of one matrix product, and all the small regressions are solved in one batched
+call, so 5,000 resamples take a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+
+__all__ = ["mediation"]
+
+METHODS = ("percentile", "bc", "bca")
+_CHUNK_CELLS = 4_000_000  # resamples x rows held in memory at once
+
+
+def _ols(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Coefficients, classical standard errors and residual df of an OLS fit."""
+    beta, *_ = np.linalg.lstsq(design, target, rcond=None)
+    resid = target - design @ beta
+    n, k = design.shape
+    df = n - k
+    sigma2 = float(resid @ resid) / df
+    cov = sigma2 * np.linalg.inv(design.T @ design)
+    return beta, np.sqrt(np.diag(cov)), df
+
+
+def _solve_batched(gram: np.ndarray, rows: list[int], target: int) -> np.ndarray:
+    """Solve the normal equations of ``target`` on ``rows`` for every matrix in ``gram``."""
+    idx = np.asarray(rows)
+    lhs = gram[:, idx[:, None], idx[None, :]]
+    rhs = gram[:, idx, target][..., None]
+    return np.linalg.solve(lhs, rhs)[..., 0]
+
+
+def _resampled_cross_products(z: np.ndarray, n_boot: int, rng: np.random.Generator):
+    """Yield stacks of Z'FZ for bootstrap resamples of the rows of ``z`` (in chunks).
+
+    Each resample draws ``n`` row indices with replacement (``rng.integers``); its
+    row counts ``f`` give ``Z' diag(f) Z``. All resamples of a chunk come from one
+    matrix product of the (resamples x rows) count matrix with the rows' outer
+    products (upper triangle only: the matrices are symmetric).
+    """
+    n, r = z.shape
+    iu, ju = np.triu_indices(r)
+    outer = z[:, iu] * z[:, ju]
+    chunk = max(1, min(n_boot, _CHUNK_CELLS // n))
+    offsets = np.arange(chunk)[:, None] * n
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        idx = rng.integers(0, n, size=(size, n))
+        idx += offsets[:size]
+        counts = np.bincount(idx.ravel(), minlength=size * n).reshape(size, n)
+        tri = counts.astype(float) @ outer
+        gram = np.empty((size, r, r))
+        gram[:, iu, ju] = tri
+        gram[:, ju, iu] = tri
+        yield gram
+
+
+def _effects(gram: np.ndarray, k: int, q: int) -> dict[str, np.ndarray]:
+    """a, b, c, c' for a stack of cross-product matrices of [1, x, m_1..m_k, cov_1..cov_q, y].
+
+    Returns arrays with one row per matrix (``a``, ``b``: shape (B, k)).
+    """
+    cov_idx = list(range(2 + k, 2 + k + q))
+    y_idx = 2 + k + q
+    base = [0, 1, *cov_idx]
+    a = np.column_stack([_solve_batched(gram, base, 2 + j)[:, 1] for j in range(k)])
+    full = _solve_batched(gram, [0, 1, *range(2, 2 + k), *cov_idx], y_idx)
+    total = _solve_batched(gram, base, y_idx)[:, 1]
+    return {"a": a, "b": full[:, 2 : 2 + k], "c_prime": full[:, 1], "c": total}
+
+
+def _indirect(eff: dict[str, np.ndarray]) -> np.ndarray:
+    """Indirect effects a_j b_j, and their sum as the last column."""
+    ab = eff["a"] * eff["b"]
+    return np.column_stack([ab, ab.sum(axis=1)]) if ab.shape[1] > 1 else ab
+
+
+def _interval(
+    boot: np.ndarray, est: float, level: float, method: str, jack: np.ndarray | None
+) -> tuple[float, float]:
+    from scipy import stats
+
+    alpha = 1 - level
+    if method == "percentile":
+        lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+        return float(lo), float(hi)
+    share = float(np.mean(boot < est))
+    if share in (0.0, 1.0):
+        return float("nan"), float("nan")
+    z0 = stats.norm.ppf(share)
+    zs = stats.norm.ppf([alpha / 2, 1 - alpha / 2])
+    if method == "bc":
+        probs = stats.norm.cdf(2 * z0 + zs)
+    else:
+        d = jack.mean() - jack
+        denom = 6.0 * (d @ d) ** 1.5
+        acc = float((d**3).sum() / denom) if denom > 0 else 0.0
+        probs = stats.norm.cdf(z0 + (z0 + zs) / (1 - acc * (z0 + zs)))
+    lo, hi = np.quantile(boot, probs)
+    return float(lo), float(hi)
+
+
+def mediation(
+    data: pd.DataFrame,
+    *,
+    x: Hashable,
+    m: Hashable | Sequence[Hashable],
+    y: Hashable,
+    covariates: Hashable | Sequence[Hashable] | None = None,
+    n_boot: int = 5000,
+    ci: float = 0.95,
+    method: str = "percentile",
+    seed: int | np.random.Generator | None = None,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Indirect effect(s) of ``x`` on ``y`` through one or several parallel mediators.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. Not modified.
+    x : str
+        The driver (numeric; a 0/1 treatment is fine).
+    m : str or list of str
+        The mediator(s), numeric. Several mediators are modelled in parallel.
+    y : str
+        The outcome (numeric).
+    covariates : str or list of str, optional
+        Numeric covariates entered in every regression.
+    n_boot : int, default 5000
+        Bootstrap resamples for the indirect effects (at least 100).
+    ci : float, default 0.95
+        Confidence level.
+    method : {"percentile", "bc", "bca"}, default "percentile"
+        Bootstrap interval for the indirect effects: percentile, bias-corrected (as
+        in ``pingouin.mediation_analysis``), or bias-corrected and accelerated
+        (acceleration from the jackknife; Efron 1987).
+    seed : int, numpy.random.Generator or None
+        Randomness for the bootstrap.
+    dropna : bool, default False
+        Missing values raise; with ``True`` incomplete rows are dropped and counted
+        in ``attrs["n_dropped"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term, path, mediator, estimate, std_error, statistic, p_value, ci_low,
+        ci_high``. Terms: ``a`` (m ~ x), ``b`` (y ~ m, controlling for x), ``c``
+        (total effect), ``c'`` (direct effect) and ``indirect`` (a*b). With several
+        mediators the per-mediator terms are written ``a[m1]``, ``indirect[m1]``
+        and ``indirect`` is the total indirect effect. Paths carry OLS (classical)
+        standard errors, t statistics and t intervals; indirect effects carry the
+        bootstrap standard deviation and the bootstrap interval (no p-value: judge
+        them by whether the interval excludes 0). ``attrs``: ``n``, ``n_dropped``,
+        ``n_boot``, ``method``, ``ci``.
+
+    Notes
+    -----
+    Three regressions (Preacher & Hayes 2008; Hayes 2013)::
+
+        m_j = i_j + a_j x + g_j' w + e_j                  (each mediator)
+        y   = i_y + c' x + sum_j b_j m_j + h' w + e_y     (direct effect c')
+        y   = i_0 + c x + k' w + e_0                      (total effect c)
+
+    with covariates :math:`w`. The indirect effect through :math:`m_j` is
+    :math:`a_j b_j`, and :math:`c = c' + \\sum_j a_j b_j` exactly (OLS). Each
+    bootstrap resample draws :math:`n` rows with replacement; its row counts
+    :math:`f` give the cross products :math:`Z' \\operatorname{diag}(f) Z` of
+    :math:`Z = [1, x, m, w, y]` for all resamples as one product :math:`F P` (``F``
+    the resamples-by-rows count matrix, ``P`` the rows of outer products
+    :math:`z_i z_i'`), and every regression of every resample is solved from those.
+    Percentile interval: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
+    the resampled :math:`a b`. Bias-corrected: quantiles
+    :math:`\\Phi(2z_0 \\pm z_{1-\\alpha/2})` with :math:`z_0 = \\Phi^{-1}(\\#\\{\\hat\\theta^* <
+    \\hat\\theta\\}/B)`; BCa adds the jackknife acceleration :math:`\\hat a`.
+
+    References
+    ----------
+    Preacher, K. J., & Hayes, A. F. (2008). Asymptotic and resampling strategies for
+    assessing and comparing indirect effects in multiple mediator models. *Behavior
+    Research Methods*, 40(3), 879-891.
+
+    Hayes, A. F. (2013). *Introduction to Mediation, Moderation, and Conditional
+    Process Analysis*. Guilford Press.
+
+    Efron, B. (1987). Better bootstrap confidence intervals. *Journal of the American
+    Statistical Association*, 82(397), 171-185.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(4)
+    >>> d = pd.DataFrame({"staff": rng.normal(size=300)})
+    >>> d["satisfaction"] = 0.5 * d["staff"] + rng.normal(size=300)
+    >>> d["loyalty"] = 0.4 * d["satisfaction"] + 0.1 * d["staff"] + rng.normal(size=300)
+    >>> res = mediation(d, x="staff", m="satisfaction", y="loyalty", n_boot=1000, seed=1)
+    >>> res[["term", "estimate", "ci_low", "ci_high"]].round(2)
+           term  estimate  ci_low  ci_high
+    0         a      0.52    0.41     0.64
+    1         b      0.47    0.36     0.59
+    2         c      0.42    0.30     0.55
+    3        c'      0.17    0.05     0.30
+    4  indirect      0.25    0.17     0.33
+    """
+    data = v.check_dataframe(data)
+    for name, value in (("x", x), ("y", y)):
+        if value is None or (not isinstance(value, Hashable)) or isinstance(value, list | tuple):
+            raise TypeError(f"{name} must be one column name, got {value!r}.")
+    mediators = v.check_columns(data, m, "m")
+    if not mediators:
+        raise ValueError("m must name at least one mediator column.")
+    covs = v.check_columns(data, covariates, "covariates")
+    v.check_columns(data, [x], "x")
+    v.check_columns(data, [y], "y")
+    roles = [("x", [x]), ("m", mediators), ("y", [y]), ("covariates", covs)]
+    seen: dict[Hashable, str] = {}
+    for role, cols in roles:
+        for col in cols:
+            if col in seen:
+                raise ValueError(
+                    f"{role}: column {col!r} is already used as {seen[col]}; x, m, y and "
+                    f"covariates must be different columns."
+                )
+            seen[col] = role
+    for role, cols in roles:
+        v.check_numeric(data, cols, role)
+    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
+    ci = v.check_level(ci)
+    v.check_one_of(method, METHODS, "method")
+    rng = v.make_rng(seed)
+
+    columns = [x, *mediators, *covs, y]
+    clean, n_dropped = v.drop_missing(data, columns, dropna=dropna, argument="data")
+    values = clean[columns].to_numpy(dtype=float)
+    for j, col in enumerate(columns):
+        if not np.all(np.isfinite(values[:, j])):
+            raise ValueError(
+                f"column {col!r} has infinite values; only finite numbers are allowed."
+            )
+        if np.ptp(values[:, j]) == 0:
+            raise ValueError(
+                f"column {col!r} is constant (value {values[0, j]:g}); every variable of a "
+                f"mediation model must vary."
+            )
+    n = values.shape[0]
+    k, q = len(mediators), len(covs)
+    n_params = 2 + k + q  # the largest regression: intercept, x, mediators, covariates
+    if n < n_params + 2:
+        raise ValueError(
+            f"too few rows: {n} complete row(s) for regressions with {n_params} "
+            f"coefficients; at least {n_params + 2} are needed (and many more in practice)."
+        )
+
+    # ---- point estimates and OLS inference on the original rows
+    ones = np.ones((n, 1))
+    xv, mv, wv, yv = (
+        values[:, :1],
+        values[:, 1 : 1 + k],
+        values[:, 1 + k : 1 + k + q],
+        values[:, -1],
+    )
+    design_a = np.hstack([ones, xv, wv])
+    design_y = np.hstack([ones, xv, mv, wv])
+    for design, what in (
+        (design_a, "x and the covariates"),
+        (design_y, "x, the mediators and the covariates"),
+    ):
+        if np.linalg.matrix_rank(design) < design.shape[1]:
+            raise ValueError(
+                f"{what} are perfectly collinear (the design matrix is rank deficient); "
+                f"drop a redundant column."
+            )
+    paths: list[tuple[str, str, Any, float, float, int]] = []
+    a_hat = np.empty(k)
+    for j, med in enumerate(mediators):
+        beta, se, df = _ols(design_a, mv[:, j])
+        a_hat[j] = beta[1]
+        paths.append(("a", f"{med} ~ {x}", med, beta[1], se[1], df))
+    beta_y, se_y, df_y = _ols(design_y, yv)
+    b_hat = beta_y[2 : 2 + k]
+    for j, med in enumerate(mediators):
+        paths.append(("b", f"{y} ~ {med} | {x}", med, beta_y[2 + j], se_y[2 + j], df_y))
+    beta_c, se_c, df_c = _ols(design_a, yv)
+    paths.append(("c", f"{y} ~ {x} (total)", None, beta_c[1], se_c[1], df_c))
+    paths.append(("c'", f"{y} ~ {x} | mediators (direct)", None, beta_y[1], se_y[1], df_y))
+    ind_hat = a_hat * b_hat
+    if k > 1:
+        ind_hat = np.append(ind_hat, ind_hat.sum())
+
+    # ---- bootstrap: row counts -> cross products -> batched solves
+    z = np.hstack([ones, values])  # [1, x, m, w, y]
+    z[:, 1:] -= z[:, 1:].mean(axis=0)  # centring keeps the slopes, improves conditioning
+    r = z.shape[1]
+    boot = np.empty((n_boot, ind_hat.size))
+    start = 0
+    for gram in _resampled_cross_products(z, n_boot, rng):
+        boot[start : start + len(gram)] = _indirect(_effects(gram, k, q))
+        start += len(gram)
+    outer = (z[:, :, None] * z[:, None, :]).reshape(n, r * r)
+
+    jack = None
+    if method == "bca":
+        full = outer.sum(axis=0)
+        jack = np.empty((n, ind_hat.size))
+        step = max(1, _CHUNK_CELLS // (r * r))
+        for start in range(0, n, step):
+            gram = (full[None, :] - outer[start : start + step]).reshape(-1, r, r)
+            jack[start : start + step] = _indirect(_effects(gram, k, q))
+
+    from scipy import stats
+
+    rows = []
+    for term, path, med, est, se, df in paths:
+        crit = stats.t.ppf(0.5 + ci / 2, df)
+        t = est / se
+        rows.append(
+            {
+                "term": term if k == 1 else f"{term}[{med}]" if med is not None else term,
+                "path": path,
+                "mediator": med,
+                "estimate": float(est),
+                "std_error": float(se),
+                "statistic": float(t),
+                "p_value": float(2 * stats.t.sf(abs(t), df)),
+                "ci_low": float(est - crit * se),
+                "ci_high": float(est + crit * se),
+            }
+        )
+    labels = list(mediators) + ([None] if k > 1 else [])
+    for j, med in enumerate(labels):
+        lo, hi = _interval(boot[:, j], ind_hat[j], ci, method, None if jack is None else jack[:, j])
+        rows.append(
+            {
+                "term": "indirect" if (k == 1 or med is None) else f"indirect[{med}]",
+                "path": f"{x} -> {med} -> {y}"
+                if med is not None
+                else f"{x} -> all mediators -> {y}",
+                "mediator": med,
+                "estimate": float(ind_hat[j]),
+                "std_error": float(boot[:, j].std(ddof=1)),
+                "statistic": float("nan"),
+                "p_value": float("nan"),
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs.update({"n": n, "n_dropped": n_dropped, "n_boot": n_boot, "method": method, "ci": ci})
+    return out

@@ -1,0 +1,361 @@
+"""Tests for cxresearch.keydrivers: brute force, hand calculations and statsmodels."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from cxresearch._plots_models import plot_importance_performance
+from cxresearch.keydrivers import (
+    all_subsets_r2,
+    complete_dominance,
+    conditional_dominance,
+    dominance_analysis,
+    importance_performance,
+    penalty_reward,
+    relative_weights,
+)
+
+TOL = 1e-10
+REFERENCE = Path(__file__).parent / "reference"
+
+
+def with_correlation(corr: np.ndarray, n: int, rng: np.random.Generator, names) -> pd.DataFrame:
+    """Data whose sample correlation matrix is exactly ``corr``."""
+    z = rng.normal(size=(n, corr.shape[0]))
+    z -= z.mean(axis=0)
+    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
+    return pd.DataFrame(z @ np.linalg.cholesky(corr).T, columns=names)
+
+
+@pytest.fixture
+def drivers(rng) -> pd.DataFrame:
+    n, p = 300, 5
+    mix = rng.normal(size=(p, p)) * 0.5 + np.eye(p)
+    x = rng.normal(size=(n, p)) @ mix
+    d = pd.DataFrame(x, columns=["staff", "price", "atmosphere", "assortment", "app"])
+    d["satisfaction"] = x @ np.array([0.5, 0.3, 0.2, 0.1, 0.0]) + rng.normal(size=n)
+    return d
+
+
+X5 = ["staff", "price", "atmosphere", "assortment", "app"]
+
+
+def brute_force_dominance(data: pd.DataFrame, y: str, x: list[str]) -> dict[str, float]:
+    """General dominance written out plainly: fit every subset with statsmodels OLS."""
+    r2 = {(): 0.0}
+    for k in range(1, len(x) + 1):
+        for subset in itertools.combinations(x, k):
+            fit = sm.OLS(data[y], sm.add_constant(data[list(subset)])).fit()
+            r2[subset] = fit.rsquared
+    p = len(x)
+    out = {}
+    for j in x:
+        others = [o for o in x if o != j]
+        by_size = []
+        for k in range(p):
+            gains = []
+            for subset in itertools.combinations(others, k):
+                with_j = tuple(v for v in x if v in subset or v == j)
+                gains.append(r2[with_j] - r2[subset])
+            by_size.append(sum(gains) / len(gains))
+        out[j] = sum(by_size) / p
+    return out
+
+
+# --------------------------------------------------------------------------- dominance
+
+
+def test_dominance_equals_brute_force(drivers):
+    res = dominance_analysis(drivers, y="satisfaction", x=X5)
+    expected = brute_force_dominance(drivers, "satisfaction", X5)
+    np.testing.assert_allclose(res["estimate"], [expected[j] for j in X5], rtol=0, atol=TOL)
+    full = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5])).fit().rsquared
+    assert res.attrs["r_squared"] == pytest.approx(full, abs=TOL)
+    assert res["estimate"].sum() == pytest.approx(full, abs=TOL)
+    assert res["share"].sum() == pytest.approx(1.0, abs=TOL)
+    assert res.sort_values("rank")["term"].tolist() == sorted(X5, key=lambda j: -expected[j])
+
+
+def test_dominance_three_drivers_by_hand(rng):
+    r12, r13, r23, r1y, r2y, r3y = 0.3, 0.2, 0.4, 0.5, 0.4, 0.3
+    corr = np.array(
+        [[1, r12, r13, r1y], [r12, 1, r23, r2y], [r13, r23, 1, r3y], [r1y, r2y, r3y, 1]]
+    )
+    d = with_correlation(corr, 50, rng, ["x1", "x2", "x3", "y"])
+
+    def r2_pair(ra, rb, rab):  # R² of two predictors, the textbook formula
+        return (ra**2 + rb**2 - 2 * ra * rb * rab) / (1 - rab**2)
+
+    r2_12, r2_13, r2_23 = r2_pair(r1y, r2y, r12), r2_pair(r1y, r3y, r13), r2_pair(r2y, r3y, r23)
+    rxy = corr[:3, 3]
+    r2_123 = rxy @ np.linalg.solve(corr[:3, :3], rxy)
+    gd1 = r1y**2 / 3 + ((r2_12 - r2y**2) + (r2_13 - r3y**2)) / 6 + (r2_123 - r2_23) / 3
+    gd2 = r2y**2 / 3 + ((r2_12 - r1y**2) + (r2_23 - r3y**2)) / 6 + (r2_123 - r2_13) / 3
+    gd3 = r3y**2 / 3 + ((r2_13 - r1y**2) + (r2_23 - r2y**2)) / 6 + (r2_123 - r2_12) / 3
+    res = dominance_analysis(d, y="y")
+    np.testing.assert_allclose(res["estimate"], [gd1, gd2, gd3], rtol=0, atol=TOL)
+
+
+def test_all_subsets_r2_batched_equals_single(drivers):
+    values = drivers[[*X5, "satisfaction"]].to_numpy()
+    c1 = np.corrcoef(values, rowvar=False)
+    c2 = np.corrcoef(values[:150], rowvar=False)
+    both = all_subsets_r2(np.stack([c1, c2]))
+    np.testing.assert_allclose(both[0], all_subsets_r2(c1), atol=1e-14)
+    np.testing.assert_allclose(both[1], all_subsets_r2(c2), atol=1e-14)
+    # mask 0b10101 = staff, atmosphere, app
+    fit = sm.OLS(
+        drivers["satisfaction"], sm.add_constant(drivers[["staff", "atmosphere", "app"]])
+    ).fit()
+    assert both[0][0b10101] == pytest.approx(fit.rsquared, abs=TOL)
+
+
+def test_conditional_dominance(drivers):
+    cond = conditional_dominance(drivers, y="satisfaction", x=X5)
+    gd = dominance_analysis(drivers, y="satisfaction", x=X5).set_index("term")["estimate"]
+    means = cond.groupby("term", sort=False)["estimate"].mean()
+    np.testing.assert_allclose(means[X5], gd[X5], atol=TOL)
+    staff = cond[cond["term"] == "staff"].set_index("k")["estimate"]
+    r = np.corrcoef(drivers["staff"], drivers["satisfaction"])[0, 1]
+    assert staff[0] == pytest.approx(r**2, abs=TOL)
+    full = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5])).fit().rsquared
+    rest = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5[1:]])).fit().rsquared
+    assert staff[4] == pytest.approx(full - rest, abs=TOL)
+
+
+def test_complete_dominance_equals_definition(drivers):
+    x = X5[:4]
+    out = complete_dominance(drivers, y="satisfaction", x=x)
+
+    def r2(cols):
+        if not cols:
+            return 0.0
+        return sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[list(cols)])).fit().rsquared
+
+    for i, j in itertools.permutations(x, 2):
+        rest = [c for c in x if c not in (i, j)]
+        diffs = [
+            r2([*s, i]) - r2([*s, j])
+            for k in range(len(rest) + 1)
+            for s in itertools.combinations(rest, k)
+        ]
+        expected = 1.0 if min(diffs) > 0 else 0.0 if max(diffs) < 0 else 0.5
+        assert out.loc[i, j] == expected
+    assert np.isnan(np.diag(out.to_numpy())).all()
+
+
+def test_complete_dominance_can_be_undetermined(rng):
+    # x2 alone correlates less with y than x1, but suppresses x3's noise: the order flips
+    corr = np.array(
+        [[1, 0, 0, 0.3], [0, 1, 0.7, 0.25], [0, 0.7, 1, 0], [0.3, 0.25, 0, 1]], dtype=float
+    )
+    d = with_correlation(corr, 40, rng, ["x1", "x2", "x3", "y"])
+    out = complete_dominance(d, y="y")
+    assert out.loc["x1", "x2"] == 0.5
+
+
+def test_dominance_bootstrap_is_seeded_and_equals_a_plain_loop(drivers):
+    x = X5[:3]
+    res = dominance_analysis(drivers, y="satisfaction", x=x, n_boot=60, seed=4)
+    again = dominance_analysis(drivers, y="satisfaction", x=x, n_boot=60, seed=4)
+    pd.testing.assert_frame_equal(res, again)
+    rng = np.random.default_rng(4)
+    idx = rng.integers(0, len(drivers), size=(60, len(drivers)))
+    boot = np.array(
+        [
+            list(
+                brute_force_dominance(
+                    drivers.iloc[rows].reset_index(drop=True), "satisfaction", x
+                ).values()
+            )
+            for rows in idx
+        ]
+    )
+    np.testing.assert_allclose(res["std_error"], boot.std(axis=0, ddof=1), atol=1e-9)
+    lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
+    np.testing.assert_allclose(res["ci_low"], lo, atol=1e-9)
+    np.testing.assert_allclose(res["ci_high"], hi, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- relative weights
+
+
+def test_relative_weights_hand_calculation(rng):
+    ref = json.loads((REFERENCE / "relative_weights_hand.json").read_text())
+    inp = ref["inputs"]
+    corr = np.array(
+        [
+            [1, inp["r_x1_x2"], inp["r_x1_y"]],
+            [inp["r_x1_x2"], 1, inp["r_x2_y"]],
+            [inp["r_x1_y"], inp["r_x2_y"], 1],
+        ]
+    )
+    d = with_correlation(corr, 30, rng, ["x1", "x2", "y"])
+    res = relative_weights(d, y="y")
+    np.testing.assert_allclose(res["estimate"], ref["expected"]["weights"], atol=1e-12)
+    np.testing.assert_allclose(res["estimate"], [43 / 150, 13 / 150], atol=TOL)
+    assert res.attrs["r_squared"] == pytest.approx(ref["expected"]["r_squared"], abs=1e-12)
+    c, s = math.cos(math.radians(15)), math.sin(math.radians(15))
+    b1 = (c * 0.6 - s * 0.4) / math.cos(math.radians(30))
+    assert b1 == pytest.approx(ref["expected"]["beta_star"][0], abs=1e-12)
+
+
+def test_relative_weights_uncorrelated_drivers_are_squared_correlations(rng):
+    corr = np.array([[1, 0, 0, 0.5], [0, 1, 0, 0.3], [0, 0, 1, 0.1], [0.5, 0.3, 0.1, 1]])
+    d = with_correlation(corr, 40, rng, ["a", "b", "c", "y"])
+    np.testing.assert_allclose(relative_weights(d, y="y")["estimate"], [0.25, 0.09, 0.01], atol=TOL)
+
+
+def test_relative_weights_sum_to_r2_and_bootstrap(drivers):
+    res = relative_weights(drivers, y="satisfaction", x=X5, n_boot=200, seed=1)
+    full = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5])).fit().rsquared
+    assert res["estimate"].sum() == pytest.approx(full, abs=TOL)
+    assert (res["ci_low"] <= res["estimate"]).all() and (res["estimate"] <= res["ci_high"]).all()
+
+
+# --------------------------------------------------------------------------- IPA
+
+
+def test_importance_performance_quadrants_by_hand(rng):
+    corr = np.array(
+        [
+            [1, 0, 0, 0, 0.6],
+            [0, 1, 0, 0, 0.5],
+            [0, 0, 1, 0, 0.2],
+            [0, 0, 0, 1, 0.1],
+            [0.6, 0.5, 0.2, 0.1, 1],
+        ]
+    )
+    d = with_correlation(corr, 100, rng, ["staff", "price", "music", "parking", "sat"])
+    d = d + [3.0, 5.0, 3.0, 5.0, 0.0]  # performance: low, high, low, high
+    res = importance_performance(
+        d, y="sat", x=["staff", "price", "music", "parking"], importance="correlation"
+    )
+    np.testing.assert_allclose(res["importance"], [0.6, 0.5, 0.2, 0.1], atol=TOL)
+    np.testing.assert_allclose(res["performance"], [3.0, 5.0, 3.0, 5.0], atol=TOL)
+    assert res["quadrant"].tolist() == [
+        "concentrate here", "keep up the good work", "low priority", "possible overkill",
+    ]  # fmt: skip
+    assert res.attrs["importance_cut"] == pytest.approx(0.35)
+    fixed = importance_performance(
+        d, y="sat", x=["staff", "price"], importance="correlation", cut=(0.55, 4.0)
+    )
+    assert fixed["quadrant"].tolist() == ["concentrate here", "possible overkill"]
+    dom = importance_performance(d, y="sat", x=["staff", "price", "music", "parking"])
+    np.testing.assert_allclose(
+        dom["importance"], np.array([0.36, 0.25, 0.04, 0.01]) / 0.66, atol=TOL
+    )
+    ax = plot_importance_performance(res)
+    assert len(ax.texts) == 4 + 4 and ax.get_title() == ""
+
+
+# --------------------------------------------------------------------------- PRCA / Kano
+
+
+def test_penalty_reward_hand_made_data(rng):
+    # four attributes on a 1-5 scale, every combination of answers equally often
+    levels = [1, 3, 5]
+    grid = pd.DataFrame(
+        list(itertools.product(levels, repeat=4)), columns=["clean", "view", "staff", "music"]
+    )
+    d = pd.concat([grid] * 8, ignore_index=True)
+    effect = (
+        -1.0 * (d["clean"] == 1)  # basic: only missing it matters
+        + 1.0 * (d["view"] == 5)  # excitement: only having it matters
+        - 0.8 * (d["staff"] == 1)
+        + 0.8 * (d["staff"] == 5)  # performance: both
+    )  # music: no effect
+    d["sat"] = 5 + effect + rng.normal(scale=0.1, size=len(d))
+    res = penalty_reward(d, y="sat", x=["clean", "view", "staff", "music"], low=2, high=4)
+    assert res["kano"].tolist() == ["basic", "excitement", "performance", "indifferent"]
+    assert res["n_low"].tolist() == [216] * 4 and res["n_high"].tolist() == [216] * 4
+    # penalty and reward are the dummy coefficients of one OLS fit
+    dummies = pd.concat(
+        {
+            f"{c}_{k}": (d[c] <= 2 if k == "low" else d[c] >= 4).astype(float)
+            for c in ["clean", "view", "staff", "music"]
+            for k in ("low", "high")
+        },
+        axis=1,
+    )
+    fit = sm.OLS(d["sat"], sm.add_constant(dummies)).fit(cov_type="HC3")
+    np.testing.assert_allclose(
+        res["penalty"],
+        -fit.params[[f"{c}_low" for c in ["clean", "view", "staff", "music"]]],
+        atol=TOL,
+    )
+    np.testing.assert_allclose(
+        res["reward_se"],
+        fit.bse[[f"{c}_high" for c in ["clean", "view", "staff", "music"]]],
+        atol=TOL,
+    )
+    np.testing.assert_allclose(res["penalty"].iloc[:3], [1.0, 0.0, 0.8], atol=0.05)
+    np.testing.assert_allclose(res["reward"].iloc[:3], [0.0, 1.0, 0.8], atol=0.05)
+
+
+def test_penalty_reward_per_attribute_thresholds_and_errors(rng):
+    d = pd.DataFrame({"a": rng.integers(1, 6, 200), "b": rng.integers(0, 11, 200)})
+    d["y"] = rng.normal(size=200)
+    res = penalty_reward(d, y="y", x=["a", "b"], low={"a": 2, "b": 6}, high={"a": 5, "b": 9})
+    assert res["n_low"].tolist() == [int((d["a"] <= 2).sum()), int((d["b"] <= 6).sum())]
+    with pytest.raises(ValueError, match="has no high ratings"):
+        penalty_reward(d, y="y", x=["a"], low=2, high=6)
+    with pytest.raises(ValueError, match="low must be below high"):
+        penalty_reward(d, y="y", x=["a"], low=4, high=3)
+    with pytest.raises(ValueError, match="no threshold given"):
+        penalty_reward(d, y="y", x=["a", "b"], low={"a": 2}, high=5)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("change", "kwargs", "error", "message"),
+    [
+        (None, {"x": ["staff"]}, ValueError, "at least 2 drivers"),
+        (None, {"x": ["staff", "nope"]}, ValueError, r"column \['nope'\] not found"),
+        (None, {"x": ["staff", "satisfaction"]}, ValueError, "cannot also be a driver"),
+        ("const", {"x": ["staff", "const"]}, ValueError, "'const' is constant"),
+        ("text", {"x": ["staff", "text"]}, TypeError, "'text' must be numeric"),
+        ("double", {"x": ["staff", "double"]}, ValueError, "perfectly collinear"),
+        ("nan", {"x": ["staff", "price"]}, ValueError, "'price' has 1 missing"),
+        (None, {"x": ["staff", "price"], "n_boot": -1}, ValueError, "n_boot must be at least 0"),
+    ],
+)
+def test_bad_input(drivers, change, kwargs, error, message):
+    d = drivers.assign(const=1.0, text="a", double=2 * drivers["staff"])
+    if change == "nan":
+        d.loc[5, "price"] = np.nan
+    for fn in (dominance_analysis, relative_weights):
+        with pytest.raises(error, match=message):
+            fn(d, y="satisfaction", **kwargs)
+
+
+def test_too_many_drivers_and_too_few_rows(rng):
+    wide = pd.DataFrame(rng.normal(size=(60, 26)), columns=[f"x{i}" for i in range(25)] + ["y"])
+    with pytest.raises(ValueError, match="at most 24 drivers, got 25"):
+        dominance_analysis(wide, y="y")
+    assert len(relative_weights(wide, y="y")) == 25
+    with pytest.raises(ValueError, match="too few rows: 3"):
+        dominance_analysis(wide.head(3), y="y", x=["x0", "x1"])
+
+
+def test_dropna_and_input_unchanged(drivers):
+    d = drivers.copy()
+    d.loc[[0, 1], "app"] = np.nan
+    before = d.copy()
+    res = dominance_analysis(d, y="satisfaction", x=X5, dropna=True)
+    assert res.attrs["n_dropped"] == 2 and res.attrs["n"] == 298
+    pd.testing.assert_frame_equal(d, before)
