@@ -212,7 +212,7 @@ def _nps_bootstrap(
 def nps(
     data: pd.DataFrame,
     *,
-    score: Hashable = "likely_to_recommend",
+    score: Hashable = "likelihood_to_recommend",
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
@@ -227,7 +227,7 @@ def nps(
     ----------
     data : pandas.DataFrame
         One row per respondent.
-    score : str, default "likely_to_recommend"
+    score : str, default "likelihood_to_recommend"
         Column with the 0-10 answer to "How likely is it that you would recommend
         us to a friend or colleague?". Whole numbers 0 to 10 only.
     by : str or list of str, optional
@@ -286,7 +286,7 @@ def nps(
     >>> store_a = [10, 9, 9, 8, 7, 6, 10, 9, 3, 10]
     >>> store_b = [5, 6, 7, 8, 9, 10, 2, 8, 9, 6]
     >>> answers = pd.DataFrame(
-    ...     {"store": ["A"] * 10 + ["B"] * 10, "likely_to_recommend": store_a + store_b}
+    ...     {"store": ["A"] * 10 + ["B"] * 10, "likelihood_to_recommend": store_a + store_b}
     ... )
     >>> res = cx.nps(answers, by="store")
     >>> print(res.round(1).to_string(index=False))
@@ -342,7 +342,7 @@ def nps(
 def nps_test(
     data: pd.DataFrame,
     *,
-    score: Hashable = "likely_to_recommend",
+    score: Hashable = "likelihood_to_recommend",
     by: Hashable,
     groups: Sequence[Any] | None = None,
     weights: Hashable | None = None,
@@ -355,7 +355,7 @@ def nps_test(
     ----------
     data : pandas.DataFrame
         One row per respondent.
-    score : str, default "likely_to_recommend"
+    score : str, default "likelihood_to_recommend"
         Column with the 0-10 recommendation answer.
     by : str
         Column whose values name the groups.
@@ -399,7 +399,7 @@ def nps_test(
     >>> store_a = [10, 9, 9, 8, 7, 6, 10, 9, 3, 10]
     >>> store_b = [5, 6, 7, 8, 9, 10, 2, 8, 9, 6]
     >>> answers = pd.DataFrame(
-    ...     {"store": ["A"] * 10 + ["B"] * 10, "likely_to_recommend": store_a + store_b}
+    ...     {"store": ["A"] * 10 + ["B"] * 10, "likelihood_to_recommend": store_a + store_b}
     ... )
     >>> res = cx.nps_test(answers, by="store")
     >>> print(res[["term", "estimate", "std_error", "p_value"]].round(3).to_string(index=False))

@@ -33,7 +33,7 @@ def _group_labels(res: pd.DataFrame, by_cols: list[Hashable]) -> list[str]:
 def plot_nps(
     data: pd.DataFrame,
     *,
-    score: Hashable = "likely_to_recommend",
+    score: Hashable = "likelihood_to_recommend",
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
@@ -75,7 +75,10 @@ def plot_nps(
     >>> import pandas as pd
     >>> import cxresearch as cx
     >>> answers = pd.DataFrame(
-    ...     {"store": ["A"] * 5 + ["B"] * 5, "likely_to_recommend": [10, 9, 7, 3, 9, 6, 8, 9, 2, 5]}
+    ...     {
+    ...         "store": ["A"] * 5 + ["B"] * 5,
+    ...         "likelihood_to_recommend": [10, 9, 7, 3, 9, 6, 8, 9, 2, 5],
+    ...     }
     ... )
     >>> ax = cx.plot_nps(answers, by="store")
     >>> [t.get_text() for t in ax.get_yticklabels()]

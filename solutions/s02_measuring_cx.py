@@ -11,7 +11,7 @@ LOYALTY = ["CUSL1", "CUSL2", "CUSL3"]
 
 def ex_02_1():
     """NPS of 120 promoters, 50 passives and 30 detractors."""
-    survey = pd.DataFrame({"likely_to_recommend": [10] * 120 + [8] * 50 + [3] * 30})
+    survey = pd.DataFrame({"likelihood_to_recommend": [10] * 120 + [8] * 50 + [3] * 30})
     return round(cx.nps(survey)["nps"].item())
 
 

@@ -22,7 +22,7 @@ Z95 = stats.norm.ppf(0.975)
 def answers(promoters: int, passives: int, detractors: int, **extra) -> pd.DataFrame:
     """A survey with the given number of 10s, 8s and 3s."""
     scores = [10] * promoters + [8] * passives + [3] * detractors
-    return pd.DataFrame({"likely_to_recommend": scores, **extra})
+    return pd.DataFrame({"likelihood_to_recommend": scores, **extra})
 
 
 @pytest.fixture
@@ -30,7 +30,28 @@ def two_stores() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "store": ["A"] * 10 + ["B"] * 10,
-            "likely_to_recommend": [10, 9, 9, 8, 7, 6, 10, 9, 3, 10, 5, 6, 7, 8, 9, 10, 2, 8, 9, 6],
+            "likelihood_to_recommend": [
+                10,
+                9,
+                9,
+                8,
+                7,
+                6,
+                10,
+                9,
+                3,
+                10,
+                5,
+                6,
+                7,
+                8,
+                9,
+                10,
+                2,
+                8,
+                9,
+                6,
+            ],
         }
     )
 
@@ -49,7 +70,7 @@ def test_nps_shares_and_score_by_hand():
 
 
 def test_nps_classes_cut_at_6_and_9():
-    data = pd.DataFrame({"likely_to_recommend": list(range(11))})
+    data = pd.DataFrame({"likelihood_to_recommend": list(range(11))})
     row = metrics.nps(data).iloc[0]
     assert row["pct_detractors"] == pytest.approx(100 * 7 / 11)  # 0..6
     assert row["pct_passives"] == pytest.approx(100 * 2 / 11)  # 7, 8
@@ -128,7 +149,9 @@ def test_nps_wald_interval_covers_truth_95_percent_at_n_200(shares):
     unique, inverse = np.unique(counts, axis=0, return_inverse=True)
     scores = np.concatenate([np.repeat([10, 8, 3], row) for row in unique])
     survey = np.repeat(np.arange(len(unique)), n)
-    res = metrics.nps(pd.DataFrame({"survey": survey, "likely_to_recommend": scores}), by="survey")
+    res = metrics.nps(
+        pd.DataFrame({"survey": survey, "likelihood_to_recommend": scores}), by="survey"
+    )
     low = res["ci_low"].to_numpy()[inverse.ravel()]
     high = res["ci_high"].to_numpy()[inverse.ravel()]
     coverage = np.mean((low <= true_nps) & (true_nps <= high))
@@ -156,7 +179,7 @@ def test_nps_bootstrap_weighted_and_generator_seed():
 
 def test_nps_dropna_drops_and_reports():
     data = answers(5, 3, 2)
-    data.loc[[1, 7], "likely_to_recommend"] = np.nan
+    data.loc[[1, 7], "likelihood_to_recommend"] = np.nan
     res = metrics.nps(data, dropna=True)
     assert res["n"].iloc[0] == 8
     assert res["n_dropped"].iloc[0] == 2
@@ -165,8 +188,8 @@ def test_nps_dropna_drops_and_reports():
 
 
 def test_nps_dropna_counts_per_group(two_stores):
-    data = two_stores.astype({"likely_to_recommend": float})
-    data.loc[[0, 1, 15], "likely_to_recommend"] = np.nan
+    data = two_stores.astype({"likelihood_to_recommend": float})
+    data.loc[[0, 1, 15], "likelihood_to_recommend"] = np.nan
     res = metrics.nps(data, by="store", dropna=True).set_index("store")
     assert res.loc["A", "n_dropped"] == 2
     assert res.loc["B", "n_dropped"] == 1
@@ -307,8 +330,8 @@ def test_likert_table_dropna_is_per_item():
 
 
 def test_score_outside_scale_raises_naming_column_and_value():
-    data = pd.DataFrame({"likely_to_recommend": [3, 11, 9]})
-    with pytest.raises(ValueError, match=r"'likely_to_recommend'.*\[11\].*0 to 10"):
+    data = pd.DataFrame({"likelihood_to_recommend": [3, 11, 9]})
+    with pytest.raises(ValueError, match=r"'likelihood_to_recommend'.*\[11\].*0 to 10"):
         metrics.nps(data)
     with pytest.raises(ValueError, match=r"'satisfaction'.*\[0\].*1 to 5"):
         metrics.csat(pd.DataFrame({"satisfaction": [0, 5]}))
@@ -318,14 +341,14 @@ def test_score_outside_scale_raises_naming_column_and_value():
 
 def test_non_integer_score_raises():
     with pytest.raises(ValueError, match=r"whole numbers.*\[7.5\]"):
-        metrics.nps(pd.DataFrame({"likely_to_recommend": [7.5, 9.0]}))
+        metrics.nps(pd.DataFrame({"likelihood_to_recommend": [7.5, 9.0]}))
     # whole numbers stored as floats are fine
-    assert metrics.nps(pd.DataFrame({"likely_to_recommend": [7.0, 9.0]}))["n"].item() == 2
+    assert metrics.nps(pd.DataFrame({"likelihood_to_recommend": [7.0, 9.0]}))["n"].item() == 2
 
 
 def test_missing_value_raises_unless_dropna():
-    data = pd.DataFrame({"likely_to_recommend": [9, np.nan, 3]})
-    with pytest.raises(ValueError, match=r"'likely_to_recommend' has 1 missing.*dropna=True"):
+    data = pd.DataFrame({"likelihood_to_recommend": [9, np.nan, 3]})
+    with pytest.raises(ValueError, match=r"'likelihood_to_recommend' has 1 missing.*dropna=True"):
         metrics.nps(data)
     with pytest.raises(ValueError, match="missing"):
         metrics.ces(pd.DataFrame({"customer_effort": [5, None]}))
@@ -335,11 +358,11 @@ def test_missing_value_raises_unless_dropna():
 
 def test_empty_groups_raise():
     with pytest.raises(ValueError, match="no rows"):
-        metrics.nps(pd.DataFrame({"likely_to_recommend": pd.Series([], dtype=int)}))
+        metrics.nps(pd.DataFrame({"likelihood_to_recommend": pd.Series([], dtype=int)}))
     data = answers(2, 2, 2, store=pd.Categorical(["a"] * 6, categories=["a", "b"]))
     with pytest.raises(ValueError, match=r"group\(s\) \['b'\].*'store'"):
         metrics.nps(data, by="store")
-    all_missing = pd.DataFrame({"likely_to_recommend": [np.nan, np.nan]})
+    all_missing = pd.DataFrame({"likelihood_to_recommend": [np.nan, np.nan]})
     with pytest.raises(ValueError, match="no complete rows"):
         metrics.nps(all_missing, dropna=True)
 
@@ -348,7 +371,7 @@ def test_missing_column_raises_listing_available_columns():
     with pytest.raises(
         ValueError,
         match=r"score: column \['nps_answer'\] not found.*"
-        r"likely_to_recommend",
+        r"likelihood_to_recommend",
     ):
         metrics.nps(answers(1, 1, 1), score="nps_answer")
     with pytest.raises(ValueError, match=r"by: column \['region'\] not found"):
@@ -360,8 +383,8 @@ def test_missing_column_raises_listing_available_columns():
 def test_wrong_types_raise_type_error():
     with pytest.raises(TypeError, match="data must be a pandas DataFrame, got list"):
         metrics.nps([9, 10, 3])
-    with pytest.raises(TypeError, match=r"'likely_to_recommend' must be numeric"):
-        metrics.nps(pd.DataFrame({"likely_to_recommend": ["9", "10"]}))
+    with pytest.raises(TypeError, match=r"'likelihood_to_recommend' must be numeric"):
+        metrics.nps(pd.DataFrame({"likelihood_to_recommend": ["9", "10"]}))
     with pytest.raises(TypeError, match="seed"):
         metrics.nps(answers(1, 1, 1), method="bootstrap", seed="abc")
     with pytest.raises(TypeError, match="scale"):

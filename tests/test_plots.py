@@ -20,7 +20,7 @@ def survey() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "store": np.repeat(["Centre", "Mall", "Online"], 40),
-            "likely_to_recommend": rng.integers(0, 11, 120),
+            "likelihood_to_recommend": rng.integers(0, 11, 120),
             "q1": rng.integers(1, 6, 120),
             "q2": rng.integers(1, 6, 120),
             "q3": rng.integers(1, 6, 120),
