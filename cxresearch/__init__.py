@@ -66,6 +66,9 @@ _LAZY: dict[str, str] = {
     "relative_weights": "keydrivers",
     "importance_performance": "keydrivers",
     "penalty_reward": "keydrivers",
+    # power
+    "power_interaction": "power",
+    "power_main_effect": "power",
     # journey
     "check_transition_matrix": "journey",
     "journey_states": "journey",
@@ -118,6 +121,7 @@ _SUBMODULES = (
     "metrics",
     "models",
     "plots",
+    "power",
     "reliability",
     "simulate",
     "value",
