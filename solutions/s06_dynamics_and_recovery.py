@@ -1,0 +1,57 @@
+"""Worked solutions for notebook 06-dynamics-and-recovery."""
+
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+
+import cxresearch as cx
+
+OTHERS = ["social", "crowding", "atmosphere", "assortment", "price", "channel", "brand"]
+
+
+def ex_06_1():
+    """Within estimator of the carryover with the simple formula (customer-demeaned OLS)."""
+    panel = cx.load_dataset("retail_panel")
+    formula = (
+        "cx ~ cx_lag + social + crowding + service + atmosphere + assortment + price"
+        " + channel + brand"
+    )
+    model = smf.ols(formula, panel)
+    X = pd.DataFrame(model.exog, columns=model.exog_names).drop(columns="Intercept")
+    y = pd.Series(model.endog)
+    ids = panel["customer_id"].to_numpy()
+    fit = sm.OLS(y - y.groupby(ids).transform("mean"), X - X.groupby(ids).transform("mean")).fit()
+    return round(float(fit.params["cx_lag"]), 4)
+
+
+def ex_06_2():
+    """Nickell's approximation for a pure AR(1): -(1 + rho) / (T - 1)."""
+    rho, periods = 0.4, 4
+    return round(-(1 + rho) / (periods - 1), 4)
+
+
+def ex_06_3():
+    """Random intercepts need the customer effect to be unrelated to the drivers."""
+    return "b"
+
+
+def ex_06_4():
+    """Net log-odds of a well-recovered complaint: complained + recovered_well."""
+    res = cx.fit_drivers(
+        cx.load_dataset("retail_panel"),
+        "returned_next ~ satisfaction * competition + complained + recovered_well",
+        family="logit",
+    )
+    t = res.table.set_index("term")["estimate"]
+    return round(float(t["complained[T.True]"] + t["recovered_well[T.True]"]), 4)
+
+
+def ex_06_5():
+    """Indirect effect a*b of service on return through satisfaction, first quarter."""
+    panel = cx.load_dataset("retail_panel")
+    first = panel[panel["period"] == 1].reset_index(drop=True)
+    first["returned"] = first["returned_next"].astype(int)
+    res = cx.mediation(
+        first, x="service", m="satisfaction", y="returned", covariates=OTHERS, n_boot=100, seed=1
+    )
+    return round(float(res.set_index("term").loc["indirect", "estimate"]), 4)
