@@ -96,6 +96,7 @@ _LAZY: dict[str, str] = {
     "simulate_clv": "value",
     "retention_vs_acquisition": "value",
     "cx_to_money": "value",
+    "retention_and_spend": "value",
     "product_life_cycle": "value",
     # plots
     "plot_nps": "plots",

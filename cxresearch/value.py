@@ -47,6 +47,7 @@ __all__ = [
     "product_life_cycle",
     "profit_concentration",
     "project_customers",
+    "retention_and_spend",
     "retention_vs_acquisition",
     "simulate_clv",
     "tier_migration",
@@ -971,6 +972,104 @@ def retention_vs_acquisition(
     out["change"] = out["customer_equity"] - base
     out["change_pct"] = 100 * out["change"] / base if base != 0 else np.nan
     return out
+
+
+def retention_and_spend(
+    data: pd.DataFrame,
+    *,
+    returned: Hashable = "returned_next",
+    spend: Hashable = "spend",
+    by: Hashable | Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
+    """Retention rate and mean spend per period from visit data, ready for :func:`cx_to_money`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per customer and period, e.g. from :func:`cxresearch.simulate_panel`.
+    returned : str, default "returned_next"
+        True/False (or 1/0) column: did the customer come back in the next period?
+    spend : str, default "spend"
+        Numeric column: the customer's spend in the period.
+    by : str or list of str, optional
+        Column(s) to group by (e.g. ``"store_type"``); ``None`` = one row for all data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``n`` (rows), ``retention`` (share of
+        rows followed by a return), ``retention_se`` (binomial standard error),
+        ``spend`` (mean spend per period) and ``spend_se``.
+
+    Notes
+    -----
+    ``retention = mean(returned)`` and ``spend = mean(spend)``; the standard errors are
+    ``sqrt(r (1 - r) / n)`` and ``sd(spend) / sqrt(n)``, which treat the rows as
+    independent (with several periods per customer they are somewhat too small). The
+    period is that of the data: with quarterly data, a quarterly retention rate and
+    spend per quarter, to be used with a quarterly discount rate.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch.value as cv
+    >>> visits = pd.DataFrame(
+    ...     {
+    ...         "store": ["a", "a", "a", "a", "b", "b"],
+    ...         "returned_next": [True, True, True, False, True, False],
+    ...         "spend": [40.0, 60.0, 50.0, 30.0, 100.0, 80.0],
+    ...     }
+    ... )
+    >>> print(cv.retention_and_spend(visits).round(3).to_string(index=False))
+     n  retention  retention_se  spend  spend_se
+     6      0.667         0.192   60.0    10.646
+    >>> print(cv.retention_and_spend(visits, by="store")[["store", "retention", "spend"]])
+      store  retention  spend
+    0     a       0.75   45.0
+    1     b       0.50   90.0
+    """
+    data = v.check_dataframe(data)
+    v.check_columns(data, returned, "returned")
+    v.check_columns(data, spend, "spend")
+    by_cols = v.check_columns(data, by, "by")
+    v.check_numeric(data, [spend], "spend")
+    v.check_no_missing(data, [returned, spend, *by_cols], "data")
+    if len(data) == 0:
+        raise ValueError("data has no rows; at least one customer-period is needed.")
+    r = data[returned]
+    if not pd.api.types.is_bool_dtype(r.dtype):
+        if not pd.api.types.is_numeric_dtype(r.dtype) or not r.isin([0, 1]).all():
+            bad = r[~r.isin([0, 1, True, False])].unique()
+            raise ValueError(
+                f"returned: column {returned!r} must hold True/False or 1/0, found "
+                f"{v.format_values(bad)}."
+            )
+    d = pd.DataFrame(
+        {"_r": r.to_numpy(dtype=float), "_s": data[spend].to_numpy(dtype=float)},
+        index=data.index,
+    )
+    if by_cols:
+        for i, c in enumerate(by_cols):
+            d[f"_by{i}"] = data[c]
+        keys = [f"_by{i}" for i in range(len(by_cols))]
+        g = d.groupby(keys, observed=True, sort=True)
+        out = pd.DataFrame({"n": g.size(), "retention": g["_r"].mean(), "spend": g["_s"].mean()})
+        out["spend_sd"] = g["_s"].std(ddof=1)
+        out = out.reset_index().rename(columns=dict(zip(keys, by_cols, strict=True)))
+    else:
+        out = pd.DataFrame(
+            {
+                "n": [len(d)],
+                "retention": [d["_r"].mean()],
+                "spend": [d["_s"].mean()],
+                "spend_sd": [d["_s"].std(ddof=1)],
+            }
+        )
+    n = out["n"].to_numpy(dtype=float)
+    rr = out["retention"].to_numpy(dtype=float)
+    out["retention_se"] = np.sqrt(rr * (1 - rr) / n)
+    out["spend_se"] = out["spend_sd"].to_numpy(dtype=float) / np.sqrt(n)
+    return out[[*by_cols, "n", "retention", "retention_se", "spend", "spend_se"]]
 
 
 def cx_to_money(

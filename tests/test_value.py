@@ -435,3 +435,73 @@ def test_plot_life_cycle_draws_sales_profit_and_stage_bands():
     np.testing.assert_allclose(lines[0].get_ydata(), plc["sales"])
     np.testing.assert_allclose(lines[1].get_ydata(), plc["profit"])
     assert [t.get_text() for t in ax.texts] == list(cv.LIFE_CYCLE_STAGES)
+
+
+# ------------------------------------------------------------- retention and spend
+
+
+def test_retention_and_spend_by_hand():
+    visits = pd.DataFrame(
+        {
+            "store": ["a", "a", "a", "a", "b", "b"],
+            "returned_next": [True, True, True, False, True, False],
+            "spend": [40.0, 60.0, 50.0, 30.0, 100.0, 80.0],
+        }
+    )
+    before = visits.copy()
+    res = cv.retention_and_spend(visits)
+    pd.testing.assert_frame_equal(visits, before)  # input untouched
+    # 4 of 6 returned; mean spend 360 / 6 = 60; sum of squared deviations 3400
+    assert res.loc[0, "n"] == 6
+    assert res.loc[0, "retention"] == pytest.approx(4 / 6)
+    assert res.loc[0, "retention_se"] == pytest.approx(math.sqrt(4 / 6 * 2 / 6 / 6))
+    assert res.loc[0, "spend"] == pytest.approx(60.0)
+    assert res.loc[0, "spend_se"] == pytest.approx(math.sqrt(3400 / 5) / math.sqrt(6))
+    grouped = cv.retention_and_spend(visits, by="store").set_index("store")
+    assert grouped.loc["a", "retention"] == pytest.approx(0.75)  # 3 of 4
+    assert grouped.loc["b", "spend"] == pytest.approx(90.0)  # (100 + 80) / 2
+    # 0/1 coding gives the same answer as True/False
+    coded = visits.assign(returned_next=visits["returned_next"].astype(int))
+    pd.testing.assert_frame_equal(cv.retention_and_spend(coded), res)
+
+
+def test_retention_and_spend_feeds_cx_to_money():
+    from cxresearch.simulate import simulate_panel
+
+    panel = simulate_panel(200, 3, seed=5)
+    res = cv.retention_and_spend(panel)
+    assert res.loc[0, "retention"] == pytest.approx(panel["returned_next"].mean())
+    assert res.loc[0, "spend"] == pytest.approx(float(panel["spend"].astype(float).mean()))
+    money = cv.cx_to_money(
+        customers=100,
+        spend=res.loc[0, "spend"],
+        margin_rate=0.2,
+        retention=res.loc[0, "retention"],
+        discount=0.02,
+    )
+    assert money.loc[0, "retention"] == pytest.approx(res.loc[0, "retention"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"returned": "nope"}, ValueError, "nope"),
+        ({"spend": "store"}, (TypeError, ValueError), "spend"),
+        ({"by": "nope"}, ValueError, "nope"),
+    ],
+)
+def test_retention_and_spend_rejects_bad_columns(kwargs, error, message):
+    visits = pd.DataFrame(
+        {"store": ["a", "b"], "returned_next": [True, False], "spend": [1.0, 2.0]}
+    )
+    with pytest.raises(error, match=message):
+        cv.retention_and_spend(visits, **kwargs)
+
+
+def test_retention_and_spend_rejects_non_binary_and_missing():
+    visits = pd.DataFrame({"returned_next": [1, 2], "spend": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="True/False or 1/0"):
+        cv.retention_and_spend(visits)
+    visits = pd.DataFrame({"returned_next": [1, 0], "spend": [1.0, np.nan]})
+    with pytest.raises(ValueError, match="missing"):
+        cv.retention_and_spend(visits)
