@@ -95,16 +95,26 @@ def check_numeric(data: pd.DataFrame, columns: Sequence[Hashable], argument: str
             )
 
 
-def check_no_missing(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
-    """Raise ``ValueError`` if any of ``columns`` has a missing value."""
+def check_no_missing(
+    data: pd.DataFrame, columns: Sequence[Hashable], argument: str, *, dropna_hint: bool = False
+) -> None:
+    """Raise ``ValueError`` if any of ``columns`` has a missing value.
+
+    ``dropna_hint=True`` (for callers that have a ``dropna`` argument) adds the advice
+    to pass ``dropna=True``; otherwise the message asks to drop or fill the rows first.
+    """
     for col in columns:
         n_missing = int(data[col].isna().sum())
         if n_missing:
             rows = data.index[data[col].isna()]
+            advice = (
+                "Pass dropna=True to drop those rows (the count is reported), or fill them in first."
+                if dropna_hint
+                else "Drop those rows or fill them in first."
+            )
             raise ValueError(
                 f"{argument}: column {col!r} has {n_missing} missing value(s) (NaN), "
-                f"at rows {format_values(rows)}. Pass dropna=True to drop those rows "
-                f"(the count is reported), or fill them in first."
+                f"at rows {format_values(rows)}. {advice}"
             )
 
 
@@ -120,7 +130,7 @@ def drop_missing(
         raise TypeError(f"dropna must be True or False, got {dropna!r}.")
     columns = list(columns)
     if not dropna:
-        check_no_missing(data, columns, argument)
+        check_no_missing(data, columns, argument, dropna_hint=True)
         return data, 0
     complete = data[columns].notna().all(axis=1)
     n_dropped = int((~complete).sum())

@@ -431,6 +431,11 @@ def nps_test(
                 f"groups: {v.format_values(absent)} not found in column {by!r}; "
                 f"it holds {v.format_values(sorted(present, key=str), 10)}."
             )
+    # rows without a group label: raise (or, with dropna=True, drop and count them) as
+    # nps() does, rather than let the isin() below drop them silently
+    n_missing_by = int(data[by].isna().sum())
+    if n_missing_by and not dropna:
+        v.check_no_missing(data, [by], "by", dropna_hint=True)
     subset = data.loc[data[by].isin(list(groups))]
     if isinstance(subset[by].dtype, pd.CategoricalDtype):
         subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
@@ -464,7 +469,7 @@ def nps_test(
             "ci_high": [diff + z * se],
         }
     )
-    out.attrs["n_dropped"] = res.attrs.get("n_dropped", 0)
+    out.attrs["n_dropped"] = res.attrs.get("n_dropped", 0) + n_missing_by
     return out
 
 

@@ -1455,7 +1455,7 @@ class SimulatedSurvey:
         One row per item: ``construct, item, loading`` (standardised loading of the
         continuous response on its construct) and ``error_variance`` (``1 - loading**2``).
     reliability : pandas.DataFrame
-        One row per construct: ``construct, n_items, omega`` -- the true composite
+        One row per construct: ``construct, n_items, rho_c`` -- the true composite
         reliability ``(sum l)^2 / ((sum l)^2 + sum(1 - l^2))`` of the *continuous*
         responses (for tau-equivalent items it equals Cronbach's alpha). Cutting the
         responses into ``scale_points`` categories lowers the reliability a little.
@@ -1528,7 +1528,7 @@ def simulate_survey(
     >>> s.data.columns.tolist()
     ['respondent_id', 'service_1', 'service_2', 'service_3', 'loyalty_1', 'loyalty_2', 'loyalty_3']
     >>> s.reliability.round(3).to_dict("records")[0]
-    {'construct': 'service', 'n_items': 3, 'omega': 0.864}
+    {'construct': 'service', 'n_items': 3, 'rho_c': 0.864}
     """
     from scipy import stats
 
@@ -1610,7 +1610,8 @@ def simulate_survey(
             {
                 "construct": c,
                 "n_items": n_items[c],
-                "omega": float(s**2 / (s**2 + (1 - lam**2).sum())),
+                # the column name of cx.composite_reliability, so truth and fit merge
+                "rho_c": float(s**2 / (s**2 + (1 - lam**2).sum())),
             }
         )
     return SimulatedSurvey(

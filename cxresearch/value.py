@@ -416,7 +416,8 @@ def profit_concentration(data: pd.DataFrame, *, profit: Hashable = "profit") -> 
         raise ValueError(
             f"profit: the total profit is {total:g}; shares of profit need a positive total."
         )
-    xs = x[np.argsort(-x, kind="stable")]
+    # rank on floats: negating a compact integer column (uint8, int8 ...) wraps around
+    xs = x[np.argsort(-x.astype(float), kind="stable")]
     n = xs.size
     return pd.DataFrame(
         {

@@ -238,6 +238,16 @@ def test_nps_test_needs_exactly_two_groups(two_stores):
         metrics.nps_test(three, by="store", groups=("A", "D"))
 
 
+def test_nps_test_missing_group_label_raises_unless_dropna(two_stores):
+    data = two_stores.astype({"store": object})
+    data.loc[[0, 12], "store"] = None
+    with pytest.raises(ValueError, match=r"by: column 'store' has 2 missing.*dropna=True"):
+        metrics.nps_test(data, by="store")
+    res = metrics.nps_test(data, by="store", dropna=True)
+    assert (res["n_1"].item(), res["n_2"].item()) == (9, 9)
+    assert res.attrs["n_dropped"] == 2
+
+
 # ------------------------------------------------------------------ nps_sample_size
 
 

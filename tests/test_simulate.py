@@ -483,7 +483,20 @@ def test_survey_true_reliability_is_composite_reliability():
     s = simulate_survey(10, constructs=["a"], items_per_construct=4, seed=2)
     lam = s.loadings["loading"].to_numpy()
     expected = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
-    assert s.reliability["omega"].iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert s.reliability["rho_c"].iloc[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_survey_true_reliability_merges_with_composite_reliability():
+    # house style: the truth and the fitted table share column names (rho_c, not omega)
+    from cxresearch.reliability import composite_reliability
+
+    s = simulate_survey(2_000, constructs=["a", "b"], items_per_construct=4, seed=8)
+    cons = {c: [f"{c}_{j}" for j in range(1, 5)] for c in ("a", "b")}
+    fit = composite_reliability(s.data, constructs=cons)
+    both = fit.merge(s.reliability, on=["construct", "n_items"], suffixes=("_fit", "_true"))
+    assert list(s.reliability.columns) == list(fit.columns)
+    # Likert cutting lowers the reliability a little (see the test below)
+    assert ((both["rho_c_true"] - both["rho_c_fit"]).between(-0.01, 0.06)).all()
 
 
 def test_survey_alpha_close_to_true_reliability():
@@ -492,7 +505,7 @@ def test_survey_alpha_close_to_true_reliability():
     items = s.data.drop(columns="respondent_id").astype(float)
     k = items.shape[1]
     alpha = k / (k - 1) * (1 - items.var().sum() / items.sum(axis=1).var())
-    omega = s.reliability["omega"].iloc[0]
+    omega = s.reliability["rho_c"].iloc[0]
     assert omega - 0.06 < alpha < omega + 0.01
 
 

@@ -205,6 +205,17 @@ def test_project_customers_recursion_and_steady_state():
         )
 
 
+@pytest.mark.parametrize(
+    ("profit", "dtype"), [([0, 60, 30, 10], "uint8"), ([-128, 100, 120], "int8")]
+)
+def test_profit_concentration_ranks_compact_integer_profits(profit, dtype):
+    # -x wraps around in uint8/int8, which put 0 (or -128) first as "most profitable"
+    res = cv.profit_concentration(pd.DataFrame({"profit": np.array(profit, dtype=dtype)}))
+    ranked = sorted(profit, reverse=True)
+    assert res["profit"].tolist() == ranked
+    np.testing.assert_allclose(res["share_of_profit"], np.cumsum(ranked) / sum(profit))
+
+
 # ---------------------------------------------------------------------------- CLV
 
 
@@ -505,3 +516,19 @@ def test_retention_and_spend_rejects_non_binary_and_missing():
     visits = pd.DataFrame({"returned_next": [1, 0], "spend": [1.0, np.nan]})
     with pytest.raises(ValueError, match="missing"):
         cv.retention_and_spend(visits)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: cv.assign_tiers(d),
+        lambda d: cv.customer_pyramid(d),
+        lambda d: cv.profit_concentration(d),
+    ],
+)
+def test_missing_profit_message_does_not_suggest_a_dropna_argument(call):
+    # these functions have no dropna argument: the advice must be one the user can follow
+    customers = pd.DataFrame({"profit": [10.0, np.nan, 5.0]})
+    with pytest.raises(ValueError, match=r"'profit' has 1 missing") as err:
+        call(customers)
+    assert "dropna" not in str(err.value)
