@@ -689,8 +689,8 @@ def penalty_reward(
     Returns
     -------
     pandas.DataFrame
-        One row per attribute: ``term, n_low, n_high, penalty, penalty_se,
-        penalty_p, reward, reward_se, reward_p, asymmetry, kano``. ``penalty`` is
+        One row per attribute: ``term, n_low, n_high, penalty, penalty_std_error,
+        penalty_p_value, reward, reward_std_error, reward_p_value, asymmetry, kano``. ``penalty`` is
         the drop in ``y`` for low against middle performance (reported as a
         positive number when it lowers ``y``), ``reward`` the gain for high against
         middle. ``kano`` is ``"basic"``, ``"performance"``, ``"excitement"``, or
@@ -814,11 +814,11 @@ def penalty_reward(
                 "n_low": counts[d][0],
                 "n_high": counts[d][1],
                 "penalty": float(pen),
-                "penalty_se": float(bse[il]),
-                "penalty_p": float(pvals[il]),
+                "penalty_std_error": float(bse[il]),
+                "penalty_p_value": float(pvals[il]),
                 "reward": float(rew),
-                "reward_se": float(bse[ih]),
-                "reward_p": float(pvals[ih]),
+                "reward_std_error": float(bse[ih]),
+                "reward_p_value": float(pvals[ih]),
                 "asymmetry": float(ia),
                 "kano": kano,
             }

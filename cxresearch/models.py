@@ -580,8 +580,8 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
     -------
     pandas.DataFrame
         One row per term present in both, in the order of ``table``: ``term,
-        estimate, true_value, bias, bias_se, std_error, ci_low, ci_high, covered``,
-        with ``bias = estimate - true_value``, ``bias_se = bias / std_error`` and
+        estimate, true_value, bias, bias_z, std_error, ci_low, ci_high, covered``,
+        with ``bias = estimate - true_value``, ``bias_z = bias / std_error`` and
         ``covered = ci_low <= true_value <= ci_high``. ``attrs["missing_terms"]`` lists
         true terms the table does not have.
 
@@ -630,7 +630,7 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
             f"{v.format_values(t['term'])}; check the formula's spelling of the terms."
         )
     out["bias"] = out["estimate"] - out["true_value"]
-    out["bias_se"] = out["bias"] / out["std_error"]
+    out["bias_z"] = out["bias"] / out["std_error"]
     out["covered"] = (out["ci_low"] <= out["true_value"]) & (out["true_value"] <= out["ci_high"])
     out = out[
         [
@@ -638,7 +638,7 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
             "estimate",
             "true_value",
             "bias",
-            "bias_se",
+            "bias_z",
             "std_error",
             "ci_low",
             "ci_high",

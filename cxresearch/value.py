@@ -999,8 +999,8 @@ def retention_and_spend(
     -------
     pandas.DataFrame
         One row per group: the ``by`` columns, ``n`` (rows), ``retention`` (share of
-        rows followed by a return), ``retention_se`` (binomial standard error),
-        ``spend`` (mean spend per period) and ``spend_se``.
+        rows followed by a return), ``retention_std_error`` (binomial standard error),
+        ``spend`` (mean spend per period) and ``spend_std_error``.
 
     Notes
     -----
@@ -1022,8 +1022,8 @@ def retention_and_spend(
     ...     }
     ... )
     >>> print(cv.retention_and_spend(visits).round(3).to_string(index=False))
-     n  retention  retention_se  spend  spend_se
-     6      0.667         0.192   60.0    10.646
+     n  retention  retention_std_error  spend  spend_std_error
+     6      0.667                0.192   60.0           10.646
     >>> print(cv.retention_and_spend(visits, by="store")[["store", "retention", "spend"]])
       store  retention  spend
     0     a       0.75   45.0
@@ -1068,9 +1068,9 @@ def retention_and_spend(
         )
     n = out["n"].to_numpy(dtype=float)
     rr = out["retention"].to_numpy(dtype=float)
-    out["retention_se"] = np.sqrt(rr * (1 - rr) / n)
-    out["spend_se"] = out["spend_sd"].to_numpy(dtype=float) / np.sqrt(n)
-    return out[[*by_cols, "n", "retention", "retention_se", "spend", "spend_se"]]
+    out["retention_std_error"] = np.sqrt(rr * (1 - rr) / n)
+    out["spend_std_error"] = out["spend_sd"].to_numpy(dtype=float) / np.sqrt(n)
+    return out[[*by_cols, "n", "retention", "retention_std_error", "spend", "spend_std_error"]]
 
 
 def cx_to_money(

@@ -38,18 +38,23 @@ def ex_10_4():
 
 
 def ex_10_5():
-    """Removing the worst moment raises the peak-end memory most."""
+    """Removing the two worst moments raises the peak-end memory most (no ties at the peak)."""
     journey = cx.example_journey()
 
     def remembered(data):
         return float(cx.peak_end(data, score="feeling", by=None, order="step")["peak_end"].iloc[0])
 
     options = {
-        "a": journey.assign(feeling=journey["feeling"] + 0.3),
-        "b": journey.assign(feeling=journey["feeling"].where(journey["step"] != 8, 0)),
+        "a": journey.assign(feeling=journey["feeling"] + 0.4),
+        "b": journey.assign(
+            feeling=journey["feeling"].mask(journey["step"] == 5, -1).mask(journey["step"] == 8, 0)
+        ),
         "c": journey.assign(feeling=journey["feeling"].where(journey["step"] != 10, 3)),
     }
-    return max(options, key=lambda letter: remembered(options[letter]))
+    scores = {letter: remembered(data) for letter, data in options.items()}
+    best = max(scores, key=scores.get)
+    assert sorted(scores.values())[-2] < scores[best], scores  # a clear winner, not a tie
+    return best
 
 
 def ex_10_6():

@@ -297,7 +297,7 @@ def test_penalty_reward_hand_made_data(rng):
         atol=TOL,
     )
     np.testing.assert_allclose(
-        res["reward_se"],
+        res["reward_std_error"],
         fit.bse[[f"{c}_high" for c in ["clean", "view", "staff", "music"]]],
         atol=TOL,
     )

@@ -294,7 +294,7 @@ def test_compare_to_truth_bias_and_coverage():
     out = compare_to_truth(est, truth)
     assert out["term"].tolist() == ["staff", "price"]
     np.testing.assert_allclose(out["bias"], [-0.05, -0.3])
-    np.testing.assert_allclose(out["bias_se"], [-1.0, -3.0])
+    np.testing.assert_allclose(out["bias_z"], [-1.0, -3.0])
     assert out["covered"].tolist() == [True, False]
     assert out.attrs["missing_terms"] == ["gender"]
     with pytest.raises(ValueError, match="appears more than once"):
@@ -320,7 +320,7 @@ def test_fitted_model_recovers_the_truth(shoppers):
     )
     out = compare_to_truth(res, truth)
     assert len(out) == 6
-    assert (out["bias_se"].abs() < 3).all()
+    assert (out["bias_z"].abs() < 3).all()
 
 
 # --------------------------------------------------------------------------- moderation
@@ -500,4 +500,4 @@ def test_correct_specification_recovers_the_simulators_truth(retail_panel, outco
     res = fit_drivers(data, formula, family=family, **kwargs)
     out = compare_to_truth(res, true)
     assert out.attrs["missing_terms"] == []
-    assert out["bias_se"].abs().max() < 3, out.loc[out["bias_se"].abs().idxmax()].to_dict()
+    assert out["bias_z"].abs().max() < 3, out.loc[out["bias_z"].abs().idxmax()].to_dict()

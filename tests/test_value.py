@@ -465,9 +465,9 @@ def test_retention_and_spend_by_hand():
     # 4 of 6 returned; mean spend 360 / 6 = 60; sum of squared deviations 3400
     assert res.loc[0, "n"] == 6
     assert res.loc[0, "retention"] == pytest.approx(4 / 6)
-    assert res.loc[0, "retention_se"] == pytest.approx(math.sqrt(4 / 6 * 2 / 6 / 6))
+    assert res.loc[0, "retention_std_error"] == pytest.approx(math.sqrt(4 / 6 * 2 / 6 / 6))
     assert res.loc[0, "spend"] == pytest.approx(60.0)
-    assert res.loc[0, "spend_se"] == pytest.approx(math.sqrt(3400 / 5) / math.sqrt(6))
+    assert res.loc[0, "spend_std_error"] == pytest.approx(math.sqrt(3400 / 5) / math.sqrt(6))
     grouped = cv.retention_and_spend(visits, by="store").set_index("store")
     assert grouped.loc["a", "retention"] == pytest.approx(0.75)  # 3 of 4
     assert grouped.loc["b", "spend"] == pytest.approx(90.0)  # (100 + 80) / 2
