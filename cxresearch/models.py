@@ -654,8 +654,8 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
 
 def center(
     data: pd.DataFrame,
-    columns: Hashable | Sequence[Hashable],
     *,
+    columns: Hashable | Sequence[Hashable],
     by: Hashable | Sequence[Hashable] | None = None,
 ) -> pd.DataFrame:
     """Mean-centre columns (overall, or within groups), returning a new DataFrame.
@@ -691,9 +691,9 @@ def center(
     Examples
     --------
     >>> d = pd.DataFrame({"crowding": [1.0, 2.0, 6.0], "store": ["a", "a", "b"]})
-    >>> center(d, "crowding")["crowding"].tolist()
+    >>> center(d, columns="crowding")["crowding"].tolist()
     [-2.0, -1.0, 3.0]
-    >>> center(d, "crowding", by="store")["crowding"].tolist()
+    >>> center(d, columns="crowding", by="store")["crowding"].tolist()
     [-0.5, 0.5, 0.0]
     """
     data = v.check_dataframe(data)

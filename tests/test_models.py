@@ -328,14 +328,14 @@ def test_fitted_model_recovers_the_truth(shoppers):
 
 def test_center_overall_and_by_group(shoppers):
     before = shoppers.copy()
-    c = center(shoppers, ["staff", "price"])
+    c = center(shoppers, columns=["staff", "price"])
     assert abs(c["staff"].mean()) < 1e-12 and abs(c["price"].mean()) < 1e-12
     assert c.attrs["centers"]["staff"] == pytest.approx(shoppers["staff"].mean())
-    g = center(shoppers, "staff", by="goal")
+    g = center(shoppers, columns="staff", by="goal")
     assert g.groupby("goal")["staff"].mean().abs().max() < 1e-12
     pd.testing.assert_frame_equal(shoppers, before)
     with pytest.raises(TypeError, match="must be numeric"):
-        center(shoppers, "goal")
+        center(shoppers, columns="goal")
 
 
 def test_simple_slopes_continuous_moderator_by_hand(shoppers):
