@@ -426,6 +426,14 @@ class RetailParams:
         5,
         "Scale of the store-type quality profile STORE_TYPE_PROFILE (0 = all store types alike).",
     )
+    determinant_shift: tuple[float, ...] = _par(
+        (0.0,) * 8,
+        -3,
+        3,
+        "What-if lever: a shift, in SD units, of every store's quality on each determinant (in the order of DETERMINANTS: social, crowding, service, atmosphere, assortment, price, channel, brand). (0, 0, 0.5, 0, 0, 0, 0, 0) simulates a chain whose service is perceived half an SD better everywhere; the weights and so truth() do not change. Default: no shift.",
+        kind="vector",
+        length=8,
+    )
     crowding_winter: float = _par(
         0.5,
         -5,
@@ -686,7 +694,7 @@ def _attributes_section() -> str:
 
     lines = ["Attributes", "----------"]
     for f in dataclasses.fields(RetailParams):
-        kind = "tuple of float" if f.metadata["kind"] in ("probs", "cuts") else "float"
+        kind = "tuple of float" if f.metadata["kind"] in ("probs", "cuts", "vector") else "float"
         lines.append(f"{f.name} : {kind}, default {f.default!r}")
         text = f"{f.metadata['doc']} Allowed: {_range_text(f)}."
         lines.extend(textwrap.wrap(text, 84, initial_indent="    ", subsequent_indent="    "))
@@ -702,6 +710,8 @@ def _range_text(f: dataclasses.Field) -> str:
         return f"{m['length']} probabilities in [0, 1] summing to 1"
     if m["kind"] == "cuts":
         return f"{m['length']} strictly increasing finite numbers in [{_fmt(m['low'])}, {_fmt(m['high'])}]"
+    if m["kind"] == "vector":
+        return f"{m['length']} finite numbers in [{_fmt(m['low'])}, {_fmt(m['high'])}]"
     return text
 
 
@@ -716,7 +726,7 @@ def _is_real(x: Any) -> bool:
 def _check_field(f: dataclasses.Field, value: Any) -> None:
     m = f.metadata
     name = f.name
-    if m["kind"] in ("probs", "cuts"):
+    if m["kind"] in ("probs", "cuts", "vector"):
         if not isinstance(value, (tuple, list)) or not all(_is_real(v) for v in value):
             raise TypeError(f"{name} must be a tuple of {m['length']} numbers, got {value!r}")
         if len(value) != m["length"]:
@@ -915,6 +925,8 @@ def simulate_panel(
     competition = rs.standard_normal(n_stores, dtype=f32)
     quality = rs.standard_normal((n_stores, 8), dtype=f32) * f32(p.determinant_store_sd)
     quality += f32(p.store_type_profile) * STORE_TYPE_PROFILE[store_type]
+    if any(p.determinant_shift):  # what-if: better (or worse) perceived quality everywhere
+        quality += np.asarray(p.determinant_shift, dtype=f32)
 
     # --- economy by region and period (a persistent two-state process)
     re_ = _stream(root, "economy")

@@ -663,3 +663,29 @@ def test_monte_carlo_coverage_of_driver_effects():
     report = dict(zip(terms, coverage.round(4), strict=True))
     print("coverage:", report)
     assert ((coverage >= 0.935) & (coverage <= 0.965)).all(), report
+
+
+def test_determinant_shift_raises_one_determinant_and_nothing_else():
+    import dataclasses
+
+    base = simulate_panel(300, 3, seed=5)
+    shift = (0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0)  # service half an SD better everywhere
+    shifted = simulate_panel(
+        300, 3, params=dataclasses.replace(RetailParams(), determinant_shift=shift), seed=5
+    )
+    diff = (shifted["service"] - base["service"]).to_numpy()
+    np.testing.assert_allclose(diff, 0.5, atol=1e-5)
+    pd.testing.assert_series_equal(shifted["price"], base["price"])
+    # service has a positive weight for most customers (it falls with youth and tech readiness)
+    assert (shifted["cx"] - base["cx"]).mean() > 0.1
+    assert (shifted["cx"] > base["cx"]).mean() > 0.9
+    assert truth(dataclasses.replace(RetailParams(), determinant_shift=shift)).equals(truth())
+
+
+def test_determinant_shift_is_validated():
+    with pytest.raises(ValueError, match="determinant_shift.*8 finite numbers in \\[-3, 3\\]"):
+        RetailParams(determinant_shift=(0.5,))
+    with pytest.raises(ValueError, match="determinant_shift.*out of range"):
+        RetailParams(determinant_shift=(4.0,) + (0.0,) * 7)
+    with pytest.raises(TypeError, match="determinant_shift must be a tuple of 8 numbers"):
+        RetailParams(determinant_shift="service")
