@@ -5,21 +5,23 @@ returns a tidy DataFrame with one row per group: the estimate, its standard erro
 a confidence interval, and the number of answers ``n`` it rests on.
 
 Missing values raise unless ``dropna=True`` is passed; then the incomplete rows are
-dropped and counted: the result gets a column ``n_dropped`` (per group) and the total
-is kept in ``result.attrs["n_dropped"]`` (which every result carries, ``0`` when
-nothing was dropped). Rows whose *group label* is missing belong to no group and
-are counted only in the total.
+dropped and counted in a column ``n_dropped`` (rows dropped from that group). Rows
+whose *group label* is missing belong to no group, so no row of the table can count
+them: they are dropped with a ``UserWarning`` that gives their number.
 
 Weights (``weights="column"``) are survey weights. Shares and means are weighted;
 standard errors use Kish's effective sample size
 ``n_eff = (sum w)^2 / sum w^2`` in place of ``n``, which treats the weights as
 fixed and ignores any stratification or clustering (for a full design-based
-analysis, use a survey package).
+analysis, use a survey package). Weights are rescaled by a power of two before they
+are summed, so huge weights (1e308) give the same shares as small ones instead of
+overflowing to NaN.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from ._numeric import pow2_rescale
 
 __all__ = [
     "ces",
@@ -39,6 +42,16 @@ __all__ = [
 ]
 
 NPS_SCALE = (0, 10)
+
+#: Fewest answers (Kish effective n with weights) per group that :func:`nps_test`
+#: accepts: its adjusted Wald interval keeps 93-97% coverage for a 95% level from here
+#: on (Monte Carlo check in tests/test_metrics.py).
+NPS_TEST_MIN_N = 10
+
+#: Pseudo-answers added to each group by :func:`nps_test`: Rocks' (2016) adjusted Wald
+#: adds 3 (3/4 promoter, 3/2 passive, 3/4 detractor) to one sample; for a difference
+#: it is split between the two groups, as Agresti & Caffo (2000) split Agresti-Coull.
+_NPS_PSEUDO = 1.5
 
 
 # --------------------------------------------------------------------------- helpers
@@ -113,6 +126,15 @@ def _groups(
                 )
     key = by_cols if len(by_cols) > 1 else by_cols[0]
     dropped_rows = data.loc[data.index.difference(clean.index), by_cols]
+    n_unlabelled = int(dropped_rows.isna().any(axis=1).sum())
+    if n_unlabelled:
+        warnings.warn(
+            f"by: {n_unlabelled} row(s) with a missing value in {v.format_values(by_cols)} "
+            f"belong to no group; they were dropped (dropna=True) and are not counted in "
+            f"any row's n_dropped.",
+            UserWarning,
+            stacklevel=3,
+        )
     dropped_counts = (
         dropped_rows.dropna().groupby(key, observed=True, sort=False).size()
         if len(dropped_rows)
@@ -132,7 +154,6 @@ def _assemble(
     by_cols: list[Hashable],
     *,
     dropna: bool,
-    n_dropped: int,
 ) -> pd.DataFrame:
     records = []
     for (name, _, dropped), row in zip(groups, rows, strict=True):
@@ -148,14 +169,13 @@ def _assemble(
         anchor = cols.index("n_eff") if "n_eff" in cols else cols.index("n")
         cols.insert(anchor + 1, "n_dropped")
         out = out[cols]
-    out.attrs["n_dropped"] = n_dropped
     return out
 
 
 def _weights_of(rows: pd.DataFrame, weights: Hashable | None, group: tuple) -> np.ndarray:
     if weights is None:
         return np.ones(len(rows))
-    w = rows[weights].to_numpy(dtype=float)
+    w, _ = pow2_rescale(rows[weights].to_numpy(dtype=float))  # no overflow in sums
     if w.sum() <= 0:
         raise ValueError(
             f"weights: column {weights!r} sums to 0 in group {group!r}; "
@@ -246,8 +266,8 @@ def nps(
         Randomness for the bootstrap. Ignored by the Wald method.
     dropna : bool, default False
         Missing scores, group labels or weights raise ``ValueError`` unless
-        ``dropna=True``; then those rows are dropped and counted in a column
-        ``n_dropped`` and in ``result.attrs["n_dropped"]``.
+        ``dropna=True``; then those rows are dropped and counted per group in a
+        column ``n_dropped`` (see the module notes for rows without a group label).
 
     Returns
     -------
@@ -299,7 +319,7 @@ def nps(
     if method == "bootstrap":
         n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
     rng = v.make_rng(seed)  # checked even for "wald", so a bad seed never passes silently
-    clean, _, by_cols, n_dropped = _prepare(
+    clean, _, by_cols, _ = _prepare(
         data,
         score=score,
         score_argument="score",
@@ -336,7 +356,34 @@ def nps(
             low, high = (float(q) for q in np.quantile(reps, [(1 - ci) / 2, (1 + ci) / 2]))
         row.update(std_error=se, ci_low=low, ci_high=high)
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+    return _assemble(rows, groups, by_cols, dropna=dropna)
+
+
+def _adjusted_difference(
+    p_pro_1: Any,
+    p_det_1: Any,
+    n_1: Any,
+    p_pro_2: Any,
+    p_det_2: Any,
+    n_2: Any,
+    z: float,
+) -> tuple[Any, Any, Any, Any]:
+    """Adjusted Wald interval for NPS_2 - NPS_1 (points); works on arrays too.
+
+    Returns (centre, standard error, ci_low, ci_high) of the adjusted difference.
+    """
+
+    def adjusted(p_pro: Any, p_det: Any, n: Any) -> tuple[Any, Any]:
+        m = n + _NPS_PSEUDO
+        pro = (n * p_pro + _NPS_PSEUDO / 4) / m
+        det = (n * p_det + _NPS_PSEUDO / 4) / m
+        return pro - det, (pro + det - (pro - det) ** 2) / m
+
+    d_1, var_1 = adjusted(p_pro_1, p_det_1, n_1)
+    d_2, var_2 = adjusted(p_pro_2, p_det_2, n_2)
+    centre = 100 * (d_2 - d_1)
+    se = 100 * np.sqrt(var_1 + var_2)
+    return centre, se, np.maximum(centre - z * se, -200.0), np.minimum(centre + z * se, 200.0)
 
 
 def nps_test(
@@ -344,7 +391,7 @@ def nps_test(
     *,
     score: Hashable = "likelihood_to_recommend",
     by: Hashable,
-    groups: Sequence[Any] | None = None,
+    levels: Sequence[Any] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
     dropna: bool = False,
@@ -359,10 +406,11 @@ def nps_test(
         Column with the 0-10 recommendation answer.
     by : str
         Column whose values name the groups.
-    groups : pair of values, optional
-        The two groups to compare, in order ``(first, second)``; the difference is
-        ``NPS(second) - NPS(first)`` (for survey waves: later minus earlier). By
-        default ``by`` must have exactly two values, taken in sorted order.
+    levels : pair of values, optional
+        The two values of ``by`` to compare, in order ``(first, second)``; the
+        difference is ``NPS(second) - NPS(first)`` (for survey waves: later minus
+        earlier). By default ``by`` must have exactly two values, taken in sorted
+        order.
     weights : str, optional
         Survey weights; standard errors then use Kish's effective n (see :func:`nps`).
     ci : float, default 0.95
@@ -374,23 +422,55 @@ def nps_test(
     -------
     pandas.DataFrame
         One row: ``term`` ("second - first"), ``group_1``, ``group_2``, ``n_1``,
-        ``n_2``, ``nps_1``, ``nps_2``, ``estimate`` (the difference in points),
-        ``std_error``, ``statistic`` (z), ``p_value`` (two-sided), ``ci_low``,
-        ``ci_high``.
+        ``n_2`` (and ``n_dropped`` with ``dropna=True``, rows without a group label
+        included), ``nps_1``, ``nps_2``, ``estimate`` (the observed difference in
+        points), ``std_error``, ``statistic`` (z), ``p_value`` (two-sided),
+        ``ci_low``, ``ci_high`` (adjusted Wald, see Notes).
+
+    Raises
+    ------
+    ValueError
+        If a group has fewer than ``NPS_TEST_MIN_N`` (10) answers (Kish effective n
+        with weights): below that no normal-theory interval for the difference keeps
+        its coverage, and a group of one answer (standard error 0) would give an
+        absurdly confident test.
 
     Notes
     -----
-    For independent samples the variances add:
-    ``SE(diff) = sqrt(SE_1^2 + SE_2^2)`` with each ``SE`` from :func:`nps`;
-    ``z = diff / SE(diff)`` is compared with the standard normal. This is a Wald
-    test; it assumes the two groups are different respondents. For the same
+    The plain Wald interval ``diff +/- z sqrt(SE_1^2 + SE_2^2)`` covers too rarely in
+    small groups (about 91% for a nominal 95% with 10 answers per group) and
+    collapses when a group's answers all fall in one class. This function uses an
+    adjusted Wald interval instead: each group gets ``T = 1.5`` pseudo-answers,
+    ``T/4`` promoters, ``T/2`` passives and ``T/4`` detractors, so that with ``x``
+    promoters and ``y`` detractors among ``n`` answers
+
+    ``p~_P = (x + T/4) / (n + T)``, ``p~_D = (y + T/4) / (n + T)``,
+    ``NPS~ = p~_P - p~_D``, ``V~ = (p~_P + p~_D - NPS~^2) / (n + T)``
+
+    and the interval is ``NPS~_2 - NPS~_1 +/- z sqrt(V~_1 + V~_2)`` (times 100,
+    clipped to [-200, 200]). This is Rocks' (2016) adjusted Wald interval for one NPS
+    (3 pseudo-answers) with the pseudo-answers split between the two groups, as
+    Agresti & Caffo (2000) split the Agresti-Coull adjustment for a difference of
+    proportions. ``statistic`` is the adjusted difference over its standard error,
+    so ``p_value < 1 - ci`` exactly when the interval excludes 0; ``estimate`` is
+    the observed difference. With weights, ``n`` is Kish's effective n. In a Monte
+    Carlo study over 81 pairs of trinomial distributions the 95% interval covered
+    the true difference 95.0% of the time on average (worst pair 93.3%) with 10
+    answers per group, and 95.0% (94.5%) with 50; the plain Wald interval gave 91.0%
+    (85.9%) and 94.4% (93.8%).
+
+    The test assumes the two groups are different respondents. For the same
     respondents asked twice, the covariance of their answers must be subtracted,
     which this function does not do.
 
     References
     ----------
-    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business
-    Review*, 81(12), 46-54.
+    Agresti, A., & Caffo, B. (2000). Simple and effective confidence intervals for
+    proportions and differences of proportions result from adding two successes and
+    two failures. *The American Statistician*, 54(4), 280-288.
+
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". *The
+    American Statistician*, 70(4), 365-372.
 
     Examples
     --------
@@ -402,33 +482,36 @@ def nps_test(
     ...     {"store": ["A"] * 10 + ["B"] * 10, "likelihood_to_recommend": store_a + store_b}
     ... )
     >>> res = cx.nps_test(answers, by="store")
-    >>> print(res[["term", "estimate", "std_error", "p_value"]].round(3).to_string(index=False))
-     term  estimate  std_error  p_value
-    B - A     -50.0     36.469     0.17
+    >>> cols = ["term", "estimate", "std_error", "p_value", "ci_low", "ci_high"]
+    >>> print(res[cols].round(3).to_string(index=False))
+     term  estimate  std_error  p_value   ci_low  ci_high
+    B - A     -50.0     33.703    0.197 -109.534   22.577
     """
+    from scipy import stats
+
     v.check_dataframe(data)
     if by is None or not isinstance(by, Hashable) or isinstance(by, tuple | list):
         raise TypeError(f"by must name one column, got {by!r}.")
     v.check_columns(data, by, "by")
-    if groups is None:
-        levels = data[by].dropna().unique()
-        if len(levels) != 2:
+    if levels is None:
+        present = data[by].dropna().unique()
+        if len(present) != 2:
             raise ValueError(
-                f"by: column {by!r} has {len(levels)} distinct value(s) "
-                f"{v.format_values(sorted(levels, key=str))}; nps_test compares exactly two. "
-                f"Pick two with groups=(first, second)."
+                f"by: column {by!r} has {len(present)} distinct value(s) "
+                f"{v.format_values(sorted(present, key=str))}; nps_test compares exactly two. "
+                f"Pick two with levels=(first, second)."
             )
-        groups = sorted(levels, key=lambda x: (str(type(x)), x))
+        levels = sorted(present, key=lambda x: (str(type(x)), x))
     else:
-        if isinstance(groups, str) or not isinstance(groups, Sequence) or len(groups) != 2:
-            raise TypeError(f"groups must be a pair (first, second), got {groups!r}.")
-        if groups[0] == groups[1]:
-            raise ValueError(f"groups must name two different groups, got {groups!r}.")
+        if isinstance(levels, str) or not isinstance(levels, Sequence) or len(levels) != 2:
+            raise TypeError(f"levels must be a pair (first, second), got {levels!r}.")
+        if levels[0] == levels[1]:
+            raise ValueError(f"levels must name two different groups, got {levels!r}.")
         present = set(data[by].dropna().unique())
-        absent = [gr for gr in groups if gr not in present]
+        absent = [gr for gr in levels if gr not in present]
         if absent:
             raise ValueError(
-                f"groups: {v.format_values(absent)} not found in column {by!r}; "
+                f"levels: {v.format_values(absent)} not found in column {by!r}; "
                 f"it holds {v.format_values(sorted(present, key=str), 10)}."
             )
     # rows without a group label: raise (or, with dropna=True, drop and count them) as
@@ -436,56 +519,72 @@ def nps_test(
     n_missing_by = int(data[by].isna().sum())
     if n_missing_by and not dropna:
         v.check_no_missing(data, [by], "by", dropna_hint=True)
-    subset = data.loc[data[by].isin(list(groups))]
+    subset = data.loc[data[by].isin(list(levels))]
     if isinstance(subset[by].dtype, pd.CategoricalDtype):
         subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
     res = nps(subset, score=score, by=by, weights=weights, ci=ci, dropna=dropna)
     res = res.set_index(by)
-    r1, r2 = res.loc[groups[0]], res.loc[groups[1]]
+    r1, r2 = res.loc[levels[0]], res.loc[levels[1]]
+    n_col = "n_eff" if weights is not None else "n"
+    for level, r in ((levels[0], r1), (levels[1], r2)):
+        if r[n_col] < NPS_TEST_MIN_N:
+            size = (
+                f"an effective n of {r[n_col]:.1f} ({int(r['n'])} weighted answers)"
+                if weights is not None
+                else f"only {int(r['n'])} answer(s)"
+            )
+            raise ValueError(
+                f"by: group {level!r} of column {by!r} has {size}; nps_test needs at least "
+                f"{NPS_TEST_MIN_N} per group, because below that no normal-theory interval "
+                f"for the difference keeps its confidence level. Collect more answers or "
+                f"merge groups."
+            )
     diff = float(r2["nps"] - r1["nps"])
-    se = math.hypot(float(r1["std_error"]), float(r2["std_error"]))
-    z = _z(ci)
-    from scipy import stats
-
-    if se > 0:
-        stat = diff / se
-        p = float(2 * stats.norm.sf(abs(stat)))
-    else:
-        stat, p = math.nan, math.nan
-    out = pd.DataFrame(
-        {
-            "term": [f"{groups[1]} - {groups[0]}"],
-            "group_1": [groups[0]],
-            "group_2": [groups[1]],
-            "n_1": [int(r1["n"])],
-            "n_2": [int(r2["n"])],
-            "nps_1": [float(r1["nps"])],
-            "nps_2": [float(r2["nps"])],
-            "estimate": [diff],
-            "std_error": [se],
-            "statistic": [stat],
-            "p_value": [p],
-            "ci_low": [diff - z * se],
-            "ci_high": [diff + z * se],
-        }
+    centre, se, low, high = _adjusted_difference(
+        r1["pct_promoters"] / 100,
+        r1["pct_detractors"] / 100,
+        float(r1[n_col]),
+        r2["pct_promoters"] / 100,
+        r2["pct_detractors"] / 100,
+        float(r2[n_col]),
+        _z(ci),
     )
-    out.attrs["n_dropped"] = res.attrs.get("n_dropped", 0) + n_missing_by
-    return out
+    stat = float(centre / se)
+    row: dict[str, list[Any]] = {
+        "term": [f"{levels[1]} - {levels[0]}"],
+        "group_1": [levels[0]],
+        "group_2": [levels[1]],
+        "n_1": [int(r1["n"])],
+        "n_2": [int(r2["n"])],
+    }
+    if dropna:
+        row["n_dropped"] = [int(res["n_dropped"].sum()) + n_missing_by]
+    row.update(
+        nps_1=[float(r1["nps"])],
+        nps_2=[float(r2["nps"])],
+        estimate=[diff],
+        std_error=[float(se)],
+        statistic=[stat],
+        p_value=[float(2 * stats.norm.sf(abs(stat)))],
+        ci_low=[float(low)],
+        ci_high=[float(high)],
+    )
+    return pd.DataFrame(row)
 
 
 def nps_sample_size(
-    margin: float,
+    margin_of_error: float,
     *,
     p_promoters: float | None = None,
     p_detractors: float | None = None,
     ci: float = 0.95,
     design_effect: float = 1.0,
 ) -> int:
-    """Number of answers needed for an NPS margin of error of ``margin`` points.
+    """Number of answers needed for an NPS margin of error of ``margin_of_error`` points.
 
     Parameters
     ----------
-    margin : float
+    margin_of_error : float
         Wanted half-width of the confidence interval, in NPS points (0-200 scale
         units, e.g. ``5`` for +/- 5 points).
     p_promoters, p_detractors : float, optional
@@ -499,11 +598,11 @@ def nps_sample_size(
     Returns
     -------
     int
-        The smallest ``n`` with ``z * SE(NPS) <= margin``.
+        The smallest ``n`` with ``z * SE(NPS) <= margin_of_error``.
 
     Notes
     -----
-    ``n = ceil(deff * z^2 * (p_P + p_D - (p_P - p_D)^2) / (margin / 100)^2)``.
+    ``n = ceil(deff * z^2 * (p_P + p_D - (p_P - p_D)^2) / (margin_of_error / 100)^2)``.
 
     References
     ----------
@@ -518,32 +617,25 @@ def nps_sample_size(
     >>> cx.nps_sample_size(5, p_promoters=0.5, p_detractors=0.2)
     938
     """
-    if isinstance(margin, bool) or not isinstance(margin, int | float):
-        raise TypeError(f"margin must be a number of NPS points, got {margin!r}.")
-    if not 0 < margin <= 200 or not math.isfinite(margin):
-        raise ValueError(f"margin must be between 0 (exclusive) and 200 points, got {margin!r}.")
+    margin_of_error = v.check_number(
+        margin_of_error, "margin_of_error", low=0, high=200, open_low=True
+    )
     ci = v.check_level(ci)
     if (p_promoters is None) != (p_detractors is None):
         raise ValueError("give both p_promoters and p_detractors, or neither (worst case).")
-    if p_promoters is None:
+    if p_promoters is None or p_detractors is None:
         var = 1.0
     else:
-        for name, p in (("p_promoters", p_promoters), ("p_detractors", p_detractors)):
-            if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 1:
-                raise ValueError(f"{name} must be a share between 0 and 1, got {p!r}.")
-        if p_promoters + p_detractors > 1:
+        p_pro = v.check_number(p_promoters, "p_promoters", low=0, high=1)
+        p_det = v.check_number(p_detractors, "p_detractors", low=0, high=1)
+        if p_pro + p_det > 1:
             raise ValueError(
                 f"p_promoters + p_detractors must not exceed 1, got {p_promoters} + {p_detractors}."
             )
-        var = p_promoters + p_detractors - (p_promoters - p_detractors) ** 2
-    if (
-        isinstance(design_effect, bool)
-        or not isinstance(design_effect, int | float)
-        or not (design_effect >= 1)
-    ):
-        raise ValueError(f"design_effect must be a number >= 1, got {design_effect!r}.")
+        var = p_pro + p_det - (p_pro - p_det) ** 2
+    design_effect = v.check_number(design_effect, "design_effect", low=1)
     z = _z(ci)
-    n = design_effect * z**2 * var / (margin / 100) ** 2
+    n = design_effect * z**2 * var / (margin_of_error / 100) ** 2
     return max(1, math.ceil(n - 1e-9))
 
 
@@ -571,7 +663,7 @@ def _top_box_rows(
             f"on the scale {low}-{high}), got {top}."
         )
     ci = v.check_level(ci)
-    clean, _, by_cols, n_dropped = _prepare(
+    clean, _, by_cols, _ = _prepare(
         data,
         score=score,
         score_argument="score",
@@ -597,17 +689,21 @@ def _top_box_rows(
         if extra is not None:
             row.update(extra(x, w))
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+    return _assemble(rows, groups, by_cols, dropna=dropna)
 
 
 def _mean_and_se(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
-    """Weighted mean, its standard error (Kish n_eff) and the degrees of freedom."""
-    mean = float(np.average(x, weights=w))
+    """Weighted mean, its standard error (Kish n_eff) and the degrees of freedom.
+
+    Computed on ``x / 2**e`` (exact) and scaled back, so huge scores do not overflow.
+    """
+    xs, e = pow2_rescale(x)
+    mean = float(np.ldexp(np.average(xs, weights=w), e))
     n_eff = _kish(w)
     if n_eff <= 1:
         return mean, math.nan, math.nan
-    var = float(np.average((x - mean) ** 2, weights=w))
-    return mean, math.sqrt(var / (n_eff - 1)), n_eff - 1
+    var = float(np.average((xs - np.average(xs, weights=w)) ** 2, weights=w))
+    return mean, float(np.ldexp(math.sqrt(var / (n_eff - 1)), e)), n_eff - 1
 
 
 def top_box(
@@ -815,7 +911,7 @@ def ces(
             f"top must be smaller than the number of answer options ({high - low + 1}), got {top}."
         )
     ci = v.check_level(ci)
-    clean, _, by_cols, n_dropped = _prepare(
+    clean, _, by_cols, _ = _prepare(
         data,
         score=score,
         score_argument="score",
@@ -843,7 +939,7 @@ def ces(
             pct_easy=100 * float(w[x >= high - top + 1].sum() / w.sum()),
         )
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna, n_dropped=n_dropped)
+    return _assemble(rows, groups, by_cols, dropna=dropna)
 
 
 # ----------------------------------------------------------------------------- Likert
@@ -941,12 +1037,10 @@ def likert_table(
     if len(data) == 0:
         raise ValueError("data has no rows; at least one answer is needed.")
     frames = []
-    total_dropped = 0
     for item in item_list:
         needed = [item, *by_cols, *([weights] if weights is not None else [])]
         part = data[needed]
-        clean, n_drop = v.drop_missing(part, needed, dropna=dropna, argument="items")
-        total_dropped += n_drop
+        clean, _ = v.drop_missing(part, needed, dropna=dropna, argument="items")
         v.check_integer_valued(clean[item], item, "items")
         v.check_range(clean[item], item, "items", low, high)
         if len(clean) == 0:
@@ -965,6 +1059,4 @@ def likert_table(
             if dropna:
                 frame["n_dropped"] = dropped
             frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
-    out.attrs["n_dropped"] = total_dropped
-    return out
+    return pd.concat(frames, ignore_index=True)
