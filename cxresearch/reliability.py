@@ -8,8 +8,16 @@ criterion, and a one-row-per-construct summary table.
 Constructs are given as a dict ``{construct: [item columns]}``. All statistics of one
 call are computed on the same respondents: missing answers raise unless
 ``dropna=True``, which drops incomplete rows (listwise over every item used) and
-reports the count in ``result.attrs["n_dropped"]`` (always present, ``0`` when
-nothing was dropped).
+reports the count in a column ``n_dropped`` (the same number on every row, since
+every row rests on the same respondents).
+
+Input that would make a statistic undefined raises a ``ValueError`` that names the
+cause instead of returning NaN: an item with zero variance or an infinite value, two
+items that are identical or perfectly correlated (their correlation matrix is
+singular), two items of a construct that correlate negatively (reverse-code one),
+a construct whose items correlate negatively on average (HTMT), a missing loading.
+Items are rescaled by a power of two before they are squared, so huge values
+(1e200) give the same alpha and loadings as small ones instead of overflowing.
 
 Single-item constructs have no internal-consistency reliability: alpha, loadings
 estimated from data, rho_c and AVE are NaN for them (PLS software such as seminr and
@@ -27,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from ._numeric import pow2_rescale
 
 __all__ = [
     "ave",
@@ -48,8 +57,8 @@ _MIN_UNIQUENESS = 0.005
 
 def _item_frame(
     data: Any, items: Sequence[Hashable] | None, *, dropna: bool, argument: str = "items"
-) -> tuple[pd.DataFrame, int]:
-    """The item columns as a float frame with complete rows, and the number dropped."""
+) -> tuple[pd.DataFrame, int, int]:
+    """Complete rows of the items as floats / 2**exponent, the exponent, rows dropped."""
     data = v.check_dataframe(data)
     cols = list(data.columns) if items is None else v.check_columns(data, items, argument)
     if len(cols) < 2:
@@ -63,14 +72,24 @@ def _item_frame(
             f"data: at least 3 complete rows are needed, got {len(clean)}"
             + (f" after dropping {n_dropped} incomplete row(s)." if n_dropped else ".")
         )
-    x = clean[cols].astype(float)
-    const = [c for c in cols if x[c].std() == 0]
-    if const:
-        raise ValueError(
-            f"{argument}: column(s) {v.format_values(const)} have the same answer in every "
-            f"row (zero variance); correlations with them are undefined."
-        )
-    return x, n_dropped
+    x, exponent = _float_items(clean, cols, argument)
+    return x, exponent, n_dropped
+
+
+def _float_items(
+    clean: pd.DataFrame, cols: list[Hashable], argument: str
+) -> tuple[pd.DataFrame, int]:
+    """The item columns as floats divided by ``2**exponent``, and that exponent.
+
+    Checks that every item is finite and not constant. Dividing all items by one
+    power of two is exact and leaves every correlation and alpha unchanged, but keeps
+    huge values from overflowing when they are squared; means and standard
+    deviations are scaled back with ``numpy.ldexp(value, exponent)``.
+    """
+    v.check_finite(clean, cols, argument)
+    v.check_not_constant(clean, cols, argument)
+    scaled, exponent = pow2_rescale(clean[cols].to_numpy(dtype=float))
+    return pd.DataFrame(scaled, index=clean.index, columns=cols), exponent
 
 
 def _check_constructs(data: pd.DataFrame, constructs: Any) -> dict[Hashable, list[Hashable]]:
@@ -100,18 +119,16 @@ def _construct_frame(
     clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument="constructs")
     if len(clean) < 3:
         raise ValueError(f"data: at least 3 complete rows are needed, got {len(clean)}.")
-    x = clean[cols].astype(float)
-    const = [c for c in cols if x[c].std() == 0]
-    if const:
-        raise ValueError(
-            f"constructs: item column(s) {v.format_values(const)} have zero variance; "
-            f"correlations with them are undefined."
-        )
-    return x, spec, n_dropped
+    return _float_items(clean, cols, "constructs")[0], spec, n_dropped
 
 
-def _finish(out: pd.DataFrame, n_dropped: int) -> pd.DataFrame:
-    out.attrs["n_dropped"] = n_dropped
+def _finish(
+    out: pd.DataFrame, n_dropped: int, dropna: bool, after: str | None = None
+) -> pd.DataFrame:
+    """Add ``n_dropped`` (after column ``after``, else last) when ``dropna=True``."""
+    if dropna:
+        position = list(out.columns).index(after) + 1 if after is not None else out.shape[1]
+        out.insert(position, "n_dropped", n_dropped)
     return out
 
 
@@ -150,14 +167,13 @@ def cronbach_alpha(
         alpha based on standardized items and what seminr reports as alpha).
     dropna : bool, default False
         Missing answers raise ``ValueError`` unless ``dropna=True``, which drops
-        incomplete rows (listwise) and reports the count in ``n_dropped`` and
-        ``result.attrs["n_dropped"]``.
+        incomplete rows (listwise) and reports the count in a column ``n_dropped``.
 
     Returns
     -------
     pandas.DataFrame
-        One row: ``n``, ``n_items``, ``alpha``, ``ci_low``, ``ci_high``
-        (and ``n_dropped`` when ``dropna=True``).
+        One row: ``n``, ``n_items`` (and ``n_dropped`` when ``dropna=True``),
+        ``alpha``, ``ci_low``, ``ci_high``.
 
     Notes
     -----
@@ -195,20 +211,16 @@ def cronbach_alpha(
     from scipy import stats
 
     ci = v.check_level(ci)
-    if not isinstance(standardized, bool):
-        raise TypeError(f"standardized must be True or False, got {standardized!r}.")
-    x, n_dropped = _item_frame(data, items, dropna=dropna)
+    v.check_bool(standardized, "standardized")
+    x, _, n_dropped = _item_frame(data, items, dropna=dropna)
     n, k = x.shape
     alpha = _alpha_from_cov(np.cov(x.to_numpy(), rowvar=False), standardized)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     a = 1 - ci
     low = 1 - (1 - alpha) * stats.f.isf(a / 2, df1, df2)
     high = 1 - (1 - alpha) * stats.f.isf(1 - a / 2, df1, df2)
-    row: dict[str, Any] = {"n": n, "n_items": k}
-    if dropna:
-        row["n_dropped"] = n_dropped
-    row.update(alpha=alpha, ci_low=float(low), ci_high=float(high))
-    return _finish(pd.DataFrame([row]), n_dropped)
+    row = {"n": n, "n_items": k, "alpha": alpha, "ci_low": float(low), "ci_high": float(high)}
+    return _finish(pd.DataFrame([row]), n_dropped, dropna, after="n_items")
 
 
 def item_statistics(
@@ -233,7 +245,8 @@ def item_statistics(
     pandas.DataFrame
         One row per item: ``item``, ``n``, ``mean``, ``std_dev``,
         ``corrected_item_total_r`` (correlation of the item with the sum of the
-        *other* items) and ``alpha_if_deleted`` (NaN with only two items).
+        *other* items) and ``alpha_if_deleted`` (NaN with only two items); and
+        ``n_dropped`` after ``n`` with ``dropna=True``.
 
     Notes
     -----
@@ -263,7 +276,7 @@ def item_statistics(
       q2  8 3.250    1.581                   0.762             0.894
       q3  8 2.625    1.598                   0.825             0.839
     """
-    x, n_dropped = _item_frame(data, items, dropna=dropna)
+    x, exponent, n_dropped = _item_frame(data, items, dropna=dropna)
     arr = x.to_numpy()
     cov = np.cov(arr, rowvar=False)
     total = arr.sum(axis=1)
@@ -276,15 +289,15 @@ def item_statistics(
             {
                 "item": item,
                 "n": arr.shape[0],
-                "mean": float(arr[:, j].mean()),
-                "std_dev": float(arr[:, j].std(ddof=1)),
+                "mean": float(np.ldexp(arr[:, j].mean(), exponent)),
+                "std_dev": float(np.ldexp(arr[:, j].std(ddof=1), exponent)),
                 "corrected_item_total_r": float(np.corrcoef(arr[:, j], rest)[0, 1]),
                 "alpha_if_deleted": (
                     _alpha_from_cov(cov[np.ix_(keep, keep)]) if k > 2 else math.nan
                 ),
             }
         )
-    return _finish(pd.DataFrame(rows), n_dropped)
+    return _finish(pd.DataFrame(rows), n_dropped, dropna, after="n")
 
 
 # ------------------------------------------------------------------------- loadings
@@ -355,7 +368,15 @@ def factor_loadings(
     Returns
     -------
     pandas.DataFrame
-        One row per item: ``construct``, ``item``, ``loading``.
+        One row per item: ``construct``, ``item``, ``loading`` (and ``n_dropped``
+        when ``dropna=True``).
+
+    Raises
+    ------
+    ValueError
+        If two items of a construct are identical or perfectly correlated, if the
+        items of a construct are linearly dependent, or if the two items of a
+        two-item construct correlate negatively (reverse-code one of them).
 
     Notes
     -----
@@ -400,14 +421,34 @@ def factor_loadings(
     x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     rows = []
     for name, items in spec.items():
-        lam = _one_factor_ml(
-            np.corrcoef(x[items].to_numpy(), rowvar=False).reshape(len(items), len(items))
-        )
+        r = np.corrcoef(x[items].to_numpy(), rowvar=False).reshape(len(items), len(items))
+        _check_factorable(x, r, name, items)
+        lam = _one_factor_ml(r)
         rows += [
             {"construct": name, "item": item, "loading": float(val)}
             for item, val in zip(items, lam, strict=True)
         ]
-    return _finish(pd.DataFrame(rows), n_dropped)
+    return _finish(pd.DataFrame(rows), n_dropped, dropna)
+
+
+def _check_factorable(
+    x: pd.DataFrame, r: np.ndarray, name: Hashable, items: list[Hashable]
+) -> None:
+    """Raise a ValueError naming the cause when a one-factor model cannot be fitted."""
+    argument = f"constructs[{name!r}]"
+    v.check_distinct_columns(x, items, argument)
+    if len(items) == 2 and r[0, 1] <= 0:
+        raise ValueError(
+            f"{argument}: items {items[0]!r} and {items[1]!r} correlate at {r[0, 1]:.3f}; "
+            f"two items measure one construct only if they correlate positively. "
+            f"Reverse-code one of them (low + high - answer) if it is worded the other way."
+        )
+    if len(items) > 2 and np.linalg.eigvalsh(r)[0] < 1e-10:
+        raise ValueError(
+            f"{argument}: items {v.format_values(items, 10)} are linearly dependent (one is "
+            f"a weighted sum of others, e.g. a total score), so their correlation matrix is "
+            f"singular. Drop the redundant item."
+        )
 
 
 def _loadings_dict(loadings: Any) -> dict[Hashable, np.ndarray]:
@@ -438,12 +479,19 @@ def _loadings_dict(loadings: Any) -> dict[Hashable, np.ndarray]:
     for name, arr in out.items():
         if arr.size == 0:
             raise ValueError(f"loadings[{name!r}] is empty.")
-        bad = arr[np.isinf(arr) | (np.abs(arr) > 1)]  # NaN: not estimable, passed on
+        if arr.size > 1 and np.isnan(arr).any():  # a single item's NaN is the convention
+            raise ValueError(
+                f"loadings[{name!r}] has a missing value (NaN) at position(s) "
+                f"{v.format_values(np.flatnonzero(np.isnan(arr)).tolist())} of {arr.size}; "
+                f"rho_c and AVE need every loading of a construct."
+            )
+        bad = arr[np.isinf(arr) | (np.abs(arr) > 1 + 1e-9)]  # 1 + 1e-15: rounding
         if bad.size:
             raise ValueError(
                 f"loadings[{name!r}]: standardized loadings must lie between -1 "
                 f"and 1, got {v.format_values(bad)}."
             )
+        out[name] = np.clip(arr, -1.0, 1.0)
     return out
 
 
@@ -470,7 +518,7 @@ def _resolve_loadings(
     if data is None or constructs is None:
         raise ValueError("give data and constructs (to fit loadings), or loadings.")
     fitted = factor_loadings(data, constructs=constructs, dropna=dropna)
-    return _loadings_dict(fitted), fitted.attrs["n_dropped"]
+    return _loadings_dict(fitted), int(fitted["n_dropped"].iloc[0]) if dropna else 0
 
 
 def composite_reliability(
@@ -497,7 +545,8 @@ def composite_reliability(
     Returns
     -------
     pandas.DataFrame
-        One row per construct: ``construct``, ``n_items``, ``rho_c``.
+        One row per construct: ``construct``, ``n_items``, ``rho_c`` (and
+        ``n_dropped`` when loadings are fitted with ``dropna=True``).
 
     Notes
     -----
@@ -527,7 +576,7 @@ def composite_reliability(
             "rho_c": [_rho_c(a) for a in lam.values()],
         }
     )
-    return _finish(out, n_dropped)
+    return _finish(out, n_dropped, dropna and loadings is None)
 
 
 def ave(
@@ -547,7 +596,8 @@ def ave(
     Returns
     -------
     pandas.DataFrame
-        One row per construct: ``construct``, ``n_items``, ``ave``.
+        One row per construct: ``construct``, ``n_items``, ``ave`` (and
+        ``n_dropped`` when loadings are fitted with ``dropna=True``).
 
     Notes
     -----
@@ -576,7 +626,7 @@ def ave(
             "ave": [_ave(a) for a in lam.values()],
         }
     )
-    return _finish(out, n_dropped)
+    return _finish(out, n_dropped, dropna and loadings is None)
 
 
 # ------------------------------------------------------------------------ validity
@@ -608,7 +658,8 @@ def htmt(
     -------
     pandas.DataFrame
         One row per pair ``i < j`` (in the order of ``constructs``):
-        ``construct_1``, ``construct_2``, ``htmt``. Pivot it for a matrix:
+        ``construct_1``, ``construct_2``, ``htmt`` (and ``n_dropped`` with
+        ``dropna=True``). Pivot it for a matrix:
         ``res.pivot(index="construct_2", columns="construct_1", values="htmt")``.
 
     Notes
@@ -642,8 +693,7 @@ def htmt(
     construct_1 construct_2  htmt
               A           B 0.863
     """
-    if not isinstance(absolute, bool):
-        raise TypeError(f"absolute must be True or False, got {absolute!r}.")
+    v.check_bool(absolute, "absolute")
     x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     if len(spec) < 2:
         raise ValueError(f"constructs: HTMT needs at least two constructs, got {len(spec)}.")
@@ -655,15 +705,21 @@ def htmt(
         k = len(items)
         block = r.loc[items, items].to_numpy()
         mono[name] = 1.0 if k == 1 else float(block[np.triu_indices(k, 1)].mean())
+        if mono[name] <= 0:
+            raise ValueError(
+                f"constructs[{name!r}]: the items {v.format_values(items, 10)} correlate at "
+                f"{mono[name]:.3f} on average, so HTMT (which divides by the square root of "
+                f"that mean) is undefined. Reverse-code the items worded the other way, or "
+                f"pass absolute=True to average absolute correlations."
+            )
     names = list(spec)
     rows = []
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             hetero = float(r.loc[spec[a], spec[b]].to_numpy().mean())
-            denom = mono[a] * mono[b]
-            value = hetero / math.sqrt(denom) if denom > 0 else math.nan
+            value = hetero / math.sqrt(mono[a] * mono[b])
             rows.append({"construct_1": a, "construct_2": b, "htmt": value})
-    return _finish(pd.DataFrame(rows), n_dropped)
+    return _finish(pd.DataFrame(rows), n_dropped, dropna)
 
 
 def fornell_larcker(
@@ -696,7 +752,8 @@ def fornell_larcker(
     pandas.DataFrame
         One row per pair: ``construct_1``, ``construct_2``, ``correlation`` (of the
         scores), ``sqrt_ave_1``, ``sqrt_ave_2`` and ``criterion_met`` (both square
-        roots exceed the absolute correlation).
+        roots exceed the absolute correlation); and ``n_dropped`` with
+        ``dropna=True``.
 
     Notes
     -----
@@ -772,7 +829,7 @@ def fornell_larcker(
                     "criterion_met": bool(s1 > abs(corr) and s2 > abs(corr)),
                 }
             )
-    return _finish(pd.DataFrame(rows), n_dropped)
+    return _finish(pd.DataFrame(rows), n_dropped, dropna)
 
 
 def reliability_table(
@@ -803,7 +860,8 @@ def reliability_table(
     Returns
     -------
     pandas.DataFrame
-        ``construct``, ``n_items``, ``n``, ``alpha``, ``rho_c``, ``ave``.
+        ``construct``, ``n_items``, ``n`` (and ``n_dropped`` with ``dropna=True``),
+        ``alpha``, ``rho_c``, ``ave``.
 
     Notes
     -----
@@ -837,8 +895,7 @@ def reliability_table(
     construct  n_items  n  alpha  rho_c  ave
       service        3  8  0.899  0.909 0.77
     """
-    if not isinstance(standardized, bool):
-        raise TypeError(f"standardized must be True or False, got {standardized!r}.")
+    v.check_bool(standardized, "standardized")
     x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     if loadings is None:
         lam = _loadings_dict(factor_loadings(x, constructs=spec))
@@ -870,4 +927,4 @@ def reliability_table(
                 "ave": _ave(lam[name]),
             }
         )
-    return _finish(pd.DataFrame(rows), n_dropped)
+    return _finish(pd.DataFrame(rows), n_dropped, dropna, after="n")

@@ -249,6 +249,42 @@ def test_nps_test_by_hand(two_stores):
     assert res["ci_high"] == pytest.approx(centre + Z95 * se)
 
 
+def test_nps_test_respects_group_order(two_stores):
+    ab = metrics.nps_test(two_stores, by="store", levels=("A", "B")).iloc[0]
+    ba = metrics.nps_test(two_stores, by="store", levels=("B", "A")).iloc[0]
+    assert ab["estimate"] == pytest.approx(-ba["estimate"])
+    assert ab["p_value"] == pytest.approx(ba["p_value"])
+
+
+def test_nps_test_needs_exactly_two_groups(two_stores):
+    three = pd.concat([two_stores, two_stores.assign(store="C")])
+    with pytest.raises(ValueError, match=r"3 distinct value.*levels="):
+        metrics.nps_test(three, by="store")
+    res = metrics.nps_test(three, by="store", levels=("A", "C"))
+    # C repeats both stores' answers: NPS 15 against A's 40
+    assert res["estimate"].iloc[0] == pytest.approx(15 - 40)
+    with pytest.raises(ValueError, match="'D'"):
+        metrics.nps_test(three, by="store", levels=("A", "D"))
+
+
+def test_nps_test_missing_group_label_raises_unless_dropna(two_stores):
+    data = pd.concat([two_stores] * 2, ignore_index=True).astype({"store": object})
+    data.loc[[0, 12], "store"] = None
+    with pytest.raises(ValueError, match=r"by: column 'store' has 2 missing.*dropna=True"):
+        metrics.nps_test(data, by="store")
+    res = metrics.nps_test(data, by="store", dropna=True)
+    assert (res["n_1"].item(), res["n_2"].item()) == (19, 19)
+    assert res["n_dropped"].item() == 2
+
+
+def test_nps_test_groups_argument_is_now_levels(two_stores):
+    # issue 9: "groups" is the random-effect column elsewhere in the package
+    with pytest.raises(TypeError, match="groups"):
+        metrics.nps_test(two_stores, by="store", groups=("A", "B"))
+    with pytest.raises(TypeError, match=r"levels must be a pair"):
+        metrics.nps_test(two_stores, by="store", levels="A")
+
+
 def test_nps_test_refuses_a_tiny_group_naming_it():
     # issue 9, defect 6: one answer in group b gave z = -3.81, p = 0.0001 (SE 0)
     data = pd.DataFrame(

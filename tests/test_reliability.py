@@ -380,7 +380,7 @@ def test_reliability_matches_seminr_on_corp_rep(corp_rep, corp_seminr):
         standardized=True,
         dropna=True,
     ).set_index("construct")
-    assert ours.attrs["n_dropped"] == 344 - ours["n"].iloc[0] > 0
+    assert (ours["n_dropped"] == 344 - ours["n"]).all() and ours["n_dropped"].iloc[0] > 0
     multi = ["COMP", "LIKE", "CUSL"]
     assert ours.loc[multi, "alpha"].to_numpy() == pytest.approx(
         theirs.loc[multi, "alpha"].to_numpy(), abs=1e-10
@@ -427,10 +427,31 @@ def test_missing_values_raise_unless_dropna():
     res = rel.cronbach_alpha(data, dropna=True)
     assert res["n"].item() == 28
     assert res["n_dropped"].item() == 2
-    assert res.attrs["n_dropped"] == 2
     tab = rel.reliability_table(data, constructs={"f": ["x1", "x2", "x3"]}, dropna=True)
     assert tab["n"].item() == 28
-    assert tab.attrs["n_dropped"] == 2
+    assert tab["n_dropped"].item() == 2
+    assert "n_dropped" not in rel.cronbach_alpha(data.dropna()).columns
+
+
+def test_no_result_is_kept_in_attrs():
+    # issue 9: n_dropped used to live in DataFrame.attrs (lost in a CSV round trip);
+    # composite_reliability read it back from factor_loadings' attrs
+    data = simulated_items(40, [0.8, 0.7, 0.6, 0.5], seed=18)
+    data.iloc[[3], 2] = np.nan
+    cons = {"A": ["x1", "x2"], "B": ["x3", "x4"]}
+    results = [
+        rel.cronbach_alpha(data, dropna=True),
+        rel.item_statistics(data, dropna=True),
+        rel.factor_loadings(data, constructs=cons, dropna=True),
+        rel.composite_reliability(data, constructs=cons, dropna=True),
+        rel.ave(data, constructs=cons, dropna=True),
+        rel.htmt(data, constructs=cons, dropna=True),
+        rel.fornell_larcker(data, constructs=cons, dropna=True),
+        rel.reliability_table(data, constructs=cons, dropna=True),
+    ]
+    for res in results:
+        assert res.attrs == {}
+        assert (res["n_dropped"] == 1).all()
 
 
 def test_wrong_types_raise_type_error():
@@ -453,6 +474,9 @@ def test_impossible_input_raises_value_error():
         rel.cronbach_alpha(data.assign(x2=3.0))
     with pytest.raises(ValueError, match=r"between -1 and 1, got \[1.2\]"):
         rel.composite_reliability(loadings={"A": [0.7, 1.2]})
+    # a loading of 1 + 1e-15 (another program's rounding) is 1
+    one = rel.composite_reliability(loadings={"A": [0.7, 1 + 1e-15]})["rho_c"].item()
+    assert one == rel.composite_reliability(loadings={"A": [0.7, 1.0]})["rho_c"].item()
     with pytest.raises(ValueError, match="not both"):
         rel.ave(data, constructs={"A": ["x1", "x2"]}, loadings={"A": [0.7, 0.7]})
     with pytest.raises(ValueError, match="at least two constructs"):
@@ -471,3 +495,93 @@ def test_inputs_are_not_modified():
     rel.fornell_larcker(data, constructs=cons, dropna=True)
     rel.item_statistics(data, dropna=True)
     pd.testing.assert_frame_equal(data, before)
+
+
+# ------------------------------------------------- undefined statistics (issue 9)
+
+
+def test_two_negatively_correlated_items_raise_naming_them():
+    # factor_loadings returned NaN loadings without a word
+    data = simulated_items(200, [0.8, 0.7], seed=20)
+    data["x2"] = -data["x2"]
+    with pytest.raises(
+        ValueError,
+        match=r"constructs\['A'\]: items 'x1' and 'x2' correlate at -0\.\d+.*Reverse-code",
+    ):
+        rel.factor_loadings(data, constructs={"A": ["x1", "x2"]})
+    with pytest.raises(ValueError, match="Reverse-code"):
+        rel.reliability_table(data, constructs={"A": ["x1", "x2"]})
+
+
+def test_htmt_with_a_negative_monotrait_mean_raises_naming_the_construct():
+    # both blocks negative gave a plausible-looking 0.04; one negative gave NaN
+    data = simulated_items(300, [0.8, 0.7, 0.6, 0.5], seed=21)
+    data["x2"] = -data["x2"]
+    cons = {"A": ["x1", "x2"], "B": ["x3", "x4"]}
+    with pytest.raises(ValueError, match=r"constructs\['A'\].*correlate at -0\.\d+ on average"):
+        rel.htmt(data, constructs=cons)
+    with pytest.raises(ValueError, match=r"constructs\['A'\]"):
+        rel.htmt(data.assign(x4=-data["x4"]), constructs=cons)
+    assert rel.htmt(data, constructs=cons, absolute=True)["htmt"].item() > 0
+
+
+def test_a_nan_loading_raises_instead_of_a_nan_rho_c():
+    with pytest.raises(
+        ValueError, match=r"loadings\['A'\] has a missing value \(NaN\) at position"
+    ):
+        rel.composite_reliability(loadings={"A": [0.7, np.nan, 0.6]})
+    with pytest.raises(ValueError, match="NaN"):
+        rel.ave(loadings={"A": [0.7, np.nan, 0.6]})
+    # a single item's NaN loading is the documented convention: passed on
+    assert np.isnan(rel.ave(loadings={"A": [np.nan]})["ave"].item())
+
+
+@pytest.mark.parametrize(
+    "func",
+    [
+        lambda d, c: rel.factor_loadings(d, constructs=c),
+        lambda d, c: rel.reliability_table(d, constructs=c),
+        lambda d, c: rel.composite_reliability(d, constructs=c),
+        lambda d, c: rel.fornell_larcker(d, constructs={**c, "B": ["x2", "x4"]}),
+    ],
+)
+def test_a_duplicated_item_raises_naming_both_columns(func):
+    # LinAlgError: Singular matrix before
+    data = simulated_items(100, [0.8, 0.7, 0.6, 0.5], seed=22)
+    data["x5"] = data["x1"]
+    with pytest.raises(ValueError, match=r"columns 'x1' and 'x5' are identical"):
+        func(data, {"A": ["x1", "x3", "x5"]})
+    data["x5"] = 2 * data["x1"] + 1
+    with pytest.raises(ValueError, match=r"'x1' and 'x5' are perfectly correlated"):
+        func(data, {"A": ["x1", "x3", "x5"]})
+
+
+def test_linearly_dependent_items_raise():
+    data = simulated_items(100, [0.8, 0.7, 0.6], seed=23)
+    data["total"] = data[["x1", "x2", "x3"]].sum(axis=1)
+    with pytest.raises(ValueError, match="linearly dependent"):
+        rel.factor_loadings(data, constructs={"A": ["x1", "x2", "x3", "total"]})
+
+
+def test_huge_item_values_give_the_same_statistics_not_nan():
+    # alpha, item statistics and loadings of items of size 1e200 overflowed to NaN
+    # (reliability_table raised LinAlgError: Eigenvalues did not converge)
+    data = simulated_items(100, [0.8, 0.7, 0.6], seed=24)
+    huge = data * 2.0**700  # exact, so every scale-free statistic must be identical
+    cons = {"A": ["x1", "x2", "x3"]}
+    pd.testing.assert_frame_equal(rel.cronbach_alpha(huge), rel.cronbach_alpha(data))
+    pd.testing.assert_frame_equal(
+        rel.reliability_table(huge, constructs=cons), rel.reliability_table(data, constructs=cons)
+    )
+    stats_huge, stats_small = rel.item_statistics(huge), rel.item_statistics(data)
+    assert np.isfinite(stats_huge.select_dtypes("number").to_numpy()).all()
+    assert stats_huge["std_dev"].to_numpy() == pytest.approx(
+        stats_small["std_dev"].to_numpy() * 2.0**700, rel=1e-12
+    )
+
+
+def test_infinite_item_values_raise_naming_the_column():
+    data = simulated_items(30, [0.8, 0.7, 0.6], seed=25)
+    data.iloc[4, 1] = np.inf
+    with pytest.raises(ValueError, match=r"items: column 'x2' has 1 infinite value"):
+        rel.cronbach_alpha(data)
