@@ -20,7 +20,7 @@ def ex_10_2():
         latest,
         score="likelihood_to_recommend",
         by="store_type",
-        groups=["discounter", "specialty"],
+        levels=["discounter", "specialty"],
     )
     return round(float(test["estimate"].iloc[0]), 4)
 
