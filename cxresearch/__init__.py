@@ -58,7 +58,7 @@ _LAZY: dict[str, str] = {
     "simple_slopes": "models",
     "johnson_neyman": "models",
     # mediation
-    "mediation": "mediation",
+    "mediation_analysis": "mediation",
     # keydrivers
     "dominance_analysis": "keydrivers",
     "conditional_dominance": "keydrivers",

@@ -1,28 +1,125 @@
 """Mediation: does a driver work *through* satisfaction? Indirect effects with bootstrap CIs.
 
 The chain the course studies is driver -> CX/satisfaction -> loyalty (SYLLABUS
-section 4). :func:`mediation` estimates the simple and the parallel multiple-mediator
-model of Preacher & Hayes (2008) by ordinary least squares and bootstraps the
-indirect effects. The bootstrap is vectorised: each resample is a vector of
-frequency weights, the weighted cross-product matrices of all resamples come out
-of one matrix product, and all the small regressions are solved in one batched
-call, so 5,000 resamples take a fraction of a second.
+section 4). :func:`mediation_analysis` estimates the simple and the parallel
+multiple-mediator model of Preacher & Hayes (2008) by ordinary least squares and
+bootstraps the indirect effects. The bootstrap is vectorised: each resample is a
+vector of frequency weights, the weighted cross-product matrices of all resamples
+come out of one matrix product, and all the small regressions are solved in one
+batched call, so 5,000 resamples take a fraction of a second (the resampling itself
+lives in the private module ``cxresearch._bootstrap``, shared with
+:mod:`cxresearch.keydrivers`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import _bootstrap as boot
+from . import _design
 from . import _validate as v
+from ._result import Result
 
-__all__ = ["mediation"]
+__all__ = ["MediationResult", "mediation_analysis"]
 
 METHODS = ("percentile", "bc", "bca")
-_CHUNK_CELLS = 4_000_000  # resamples x rows held in memory at once
+_CHUNK_CELLS = 4_000_000  # jackknife: floats of cross products held at once
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class MediationResult(Result):
+    """What :func:`mediation_analysis` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per path and indirect effect (see :func:`mediation_analysis`).
+    n : int
+        Rows used.
+    n_dropped : int
+        Incomplete rows dropped (``dropna=True``).
+    n_boot : int
+        Bootstrap resamples behind the indirect effects.
+    n_redrawn : int
+        Resamples that were degenerate (a column lost its variation, or the predictors
+        became collinear) and were drawn again; see ``cxresearch._bootstrap``.
+    method : str
+        The bootstrap interval: ``"percentile"``, ``"bc"`` or ``"bca"``.
+    ci : float
+        Confidence level of every interval in the table.
+    """
+
+    n: int
+    n_dropped: int
+    n_boot: int
+    n_redrawn: int
+    method: str
+    ci: float
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _check_roles(
+    data: pd.DataFrame, x: Any, m: Any, y: Any, covariates: Any
+) -> tuple[list[Hashable], list[Hashable]]:
+    """The mediator and covariate lists; x, m, y and covariates must be distinct columns."""
+    for name, value in (("x", x), ("y", y)):
+        if value is None or (not isinstance(value, Hashable)) or isinstance(value, list | tuple):
+            raise TypeError(f"{name} must be one column name, got {value!r}.")
+    mediators = v.check_columns(data, m, "m")
+    if not mediators:
+        raise ValueError("m must name at least one mediator column.")
+    covs = v.check_columns(data, covariates, "covariates")
+    v.check_columns(data, [x], "x")
+    v.check_columns(data, [y], "y")
+    roles = [("x", [x]), ("m", mediators), ("y", [y]), ("covariates", covs)]
+    seen: dict[Hashable, str] = {}
+    for role, cols in roles:
+        for col in cols:
+            if col in seen:
+                raise ValueError(
+                    f"{role}: column {col!r} is already used as {seen[col]}; x, m, y and "
+                    f"covariates must be different columns."
+                )
+            seen[col] = role
+    for role, cols in roles:
+        v.check_numeric(data, cols, role)
+    return mediators, covs
+
+
+def _clean_values(
+    data: pd.DataFrame, columns: list[Hashable], k: int, q: int, dropna: bool
+) -> tuple[np.ndarray, int]:
+    """The complete rows as a float matrix [x, m, w, y] and the number dropped.
+
+    Checks that every column is finite and varies, that there are rows enough for
+    the regressions and for the bootstrap, and that the regressors are not collinear.
+    """
+    clean, n_dropped = v.drop_missing(data, columns, dropna=dropna, argument="data")
+    v.check_finite(clean, columns, "data")
+    v.check_not_constant(clean, columns, "data")
+    values = clean[columns].to_numpy(dtype=float)
+    n = values.shape[0]
+    n_params = 2 + k + q  # the largest regression: intercept, x, mediators, covariates
+    if n < n_params + 2:
+        raise ValueError(
+            f"too few rows: {n} complete row(s) for regressions with {n_params} "
+            f"coefficients; at least {n_params + 2} are needed (and many more in practice)."
+        )
+    boot.check_rows(n, n_params, "a mediation model")
+    ones = np.ones((n, 1))
+    # the y regression holds every regressor: x, the mediators and the covariates
+    _design.check_rank(np.hstack([ones, values[:, :-1]]), ["Intercept", *map(str, columns[:-1])])
+    return values, n_dropped
+
+
+# --------------------------------------------------------------------------- estimates
 
 
 def _ols(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -36,37 +133,44 @@ def _ols(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return beta, np.sqrt(np.diag(cov)), df
 
 
+def _paths(
+    values: np.ndarray, k: int, q: int, x: Hashable, mediators: list[Hashable], y: Hashable
+) -> tuple[list[tuple[str, str, Any, float, float, int]], np.ndarray]:
+    """The a, b, c and c' paths with OLS inference, and the indirect effects a_j b_j."""
+    n = values.shape[0]
+    ones = np.ones((n, 1))
+    xv, mv, wv, yv = (
+        values[:, :1],
+        values[:, 1 : 1 + k],
+        values[:, 1 + k : 1 + k + q],
+        values[:, -1],
+    )
+    design_a = np.hstack([ones, xv, wv])
+    design_y = np.hstack([ones, xv, mv, wv])
+    paths: list[tuple[str, str, Any, float, float, int]] = []
+    a_hat = np.empty(k)
+    for j, med in enumerate(mediators):
+        beta, se, df = _ols(design_a, mv[:, j])
+        a_hat[j] = beta[1]
+        paths.append(("a", f"{med} ~ {x}", med, beta[1], se[1], df))
+    beta_y, se_y, df_y = _ols(design_y, yv)
+    for j, med in enumerate(mediators):
+        paths.append(("b", f"{y} ~ {med} | {x}", med, beta_y[2 + j], se_y[2 + j], df_y))
+    beta_c, se_c, df_c = _ols(design_a, yv)
+    paths.append(("c", f"{y} ~ {x} (total)", None, beta_c[1], se_c[1], df_c))
+    paths.append(("c'", f"{y} ~ {x} | mediators (direct)", None, beta_y[1], se_y[1], df_y))
+    ind_hat = a_hat * beta_y[2 : 2 + k]
+    if k > 1:
+        ind_hat = np.append(ind_hat, ind_hat.sum())
+    return paths, ind_hat
+
+
 def _solve_batched(gram: np.ndarray, rows: list[int], target: int) -> np.ndarray:
     """Solve the normal equations of ``target`` on ``rows`` for every matrix in ``gram``."""
     idx = np.asarray(rows)
     lhs = gram[:, idx[:, None], idx[None, :]]
     rhs = gram[:, idx, target][..., None]
     return np.linalg.solve(lhs, rhs)[..., 0]
-
-
-def _resampled_cross_products(z: np.ndarray, n_boot: int, rng: np.random.Generator):
-    """Yield stacks of Z'FZ for bootstrap resamples of the rows of ``z`` (in chunks).
-
-    Each resample draws ``n`` row indices with replacement (``rng.integers``); its
-    row counts ``f`` give ``Z' diag(f) Z``. All resamples of a chunk come from one
-    matrix product of the (resamples x rows) count matrix with the rows' outer
-    products (upper triangle only: the matrices are symmetric).
-    """
-    n, r = z.shape
-    iu, ju = np.triu_indices(r)
-    outer = z[:, iu] * z[:, ju]
-    chunk = max(1, min(n_boot, _CHUNK_CELLS // n))
-    offsets = np.arange(chunk)[:, None] * n
-    for start in range(0, n_boot, chunk):
-        size = min(chunk, n_boot - start)
-        idx = rng.integers(0, n, size=(size, n))
-        idx += offsets[:size]
-        counts = np.bincount(idx.ravel(), minlength=size * n).reshape(size, n)
-        tri = counts.astype(float) @ outer
-        gram = np.empty((size, r, r))
-        gram[:, iu, ju] = tri
-        gram[:, ju, iu] = tri
-        yield gram
 
 
 def _effects(gram: np.ndarray, k: int, q: int) -> dict[str, np.ndarray]:
@@ -89,32 +193,116 @@ def _indirect(eff: dict[str, np.ndarray]) -> np.ndarray:
     return np.column_stack([ab, ab.sum(axis=1)]) if ab.shape[1] > 1 else ab
 
 
-def _interval(
-    boot: np.ndarray, est: float, level: float, method: str, jack: np.ndarray | None
-) -> tuple[float, float]:
+# --------------------------------------------------------------------------- bootstrap
+
+
+def _centred(values: np.ndarray) -> np.ndarray:
+    """[1, x, m, w, y] with the variables centred (same slopes, better conditioning)."""
+    z = np.hstack([np.ones((values.shape[0], 1)), values])
+    z[:, 1:] -= z[:, 1:].mean(axis=0)
+    return z
+
+
+def _bootstrap_indirect(
+    values: np.ndarray, k: int, q: int, n_boot: int, rng: np.random.Generator, names: list
+) -> tuple[np.ndarray, int]:
+    """Resampled indirect effects (n_boot x effects) and the number of redrawn resamples."""
+    z = _centred(values)
+    grams, n_redrawn = boot.resampled_cross_products(
+        z, n_boot, rng, names=names, predictors=range(1 + k + q)
+    )
+    return _indirect(_effects(grams, k, q)), n_redrawn
+
+
+def _jackknife_indirect(values: np.ndarray, k: int, q: int, names: list) -> np.ndarray:
+    """Leave-one-out indirect effects (n x effects), for the BCa acceleration."""
+    z = _centred(values)
+    n, r = z.shape
+    outer = (z[:, :, None] * z[:, None, :]).reshape(n, r * r)
+    full = outer.sum(axis=0)
+    full_var = z[:, 1:].var(axis=0)
+    jack = np.empty((n, k + (k > 1)))
+    step = max(1, _CHUNK_CELLS // (r * r))
+    for start in range(0, n, step):
+        gram = (full[None, :] - outer[start : start + step]).reshape(-1, r, r)
+        bad, lost = boot.degenerate(gram, full_var, range(1 + k + q))
+        if bad.any():
+            i = start + int(np.argmax(bad))
+            cause = (
+                f"makes {names[int(np.argmax(lost[int(np.argmax(bad))]))]!r} constant"
+                if lost.any()
+                else "makes the predictors collinear"
+            )
+            raise ValueError(
+                f"method='bca' needs the jackknife, but leaving out row {i} {cause}. Use "
+                f"method='bc' or 'percentile'."
+            )
+        jack[start : start + step] = _indirect(_effects(gram, k, q))
+    return jack
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _table(
+    paths: list,
+    ind_hat: np.ndarray,
+    boot_ind: np.ndarray,
+    jack: np.ndarray | None,
+    *,
+    x: Hashable,
+    mediators: list[Hashable],
+    y: Hashable,
+    ci: float,
+    method: str,
+) -> pd.DataFrame:
     from scipy import stats
 
-    alpha = 1 - level
-    if method == "percentile":
-        lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
-        return float(lo), float(hi)
-    share = float(np.mean(boot < est))
-    if share in (0.0, 1.0):
-        return float("nan"), float("nan")
-    z0 = stats.norm.ppf(share)
-    zs = stats.norm.ppf([alpha / 2, 1 - alpha / 2])
-    if method == "bc":
-        probs = stats.norm.cdf(2 * z0 + zs)
-    else:
-        d = jack.mean() - jack
-        denom = 6.0 * (d @ d) ** 1.5
-        acc = float((d**3).sum() / denom) if denom > 0 else 0.0
-        probs = stats.norm.cdf(z0 + (z0 + zs) / (1 - acc * (z0 + zs)))
-    lo, hi = np.quantile(boot, probs)
-    return float(lo), float(hi)
+    k = len(mediators)
+    rows = []
+    for term, path, med, est, se, df in paths:
+        crit = stats.t.ppf(0.5 + ci / 2, df)
+        t = est / se
+        rows.append(
+            {
+                "term": term if k == 1 else f"{term}[{med}]" if med is not None else term,
+                "path": path,
+                "mediator": med,
+                "estimate": float(est),
+                "std_error": float(se),
+                "statistic": float(t),
+                "p_value": float(2 * stats.t.sf(abs(t), df)),
+                "ci_low": float(est - crit * se),
+                "ci_high": float(est + crit * se),
+            }
+        )
+    labels = list(mediators) + ([None] if k > 1 else [])
+    for j, med in enumerate(labels):
+        lo, hi = boot.interval(
+            boot_ind[:, j], ind_hat[j], ci, method, None if jack is None else jack[:, j]
+        )
+        rows.append(
+            {
+                "term": "indirect" if (k == 1 or med is None) else f"indirect[{med}]",
+                "path": f"{x} -> {med} -> {y}"
+                if med is not None
+                else f"{x} -> all mediators -> {y}",
+                "mediator": med,
+                "estimate": float(ind_hat[j]),
+                "std_error": float(boot_ind[:, j].std(ddof=1)),
+                "statistic": float("nan"),
+                "p_value": float("nan"),
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
-def mediation(
+# --------------------------------------------------------------------------- public
+
+
+def mediation_analysis(
     data: pd.DataFrame,
     *,
     x: Hashable,
@@ -124,9 +312,9 @@ def mediation(
     n_boot: int = 5000,
     ci: float = 0.95,
     method: str = "percentile",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
-) -> pd.DataFrame:
+) -> MediationResult:
     """Indirect effect(s) of ``x`` on ``y`` through one or several parallel mediators.
 
     Parameters
@@ -149,24 +337,33 @@ def mediation(
         Bootstrap interval for the indirect effects: percentile, bias-corrected (as
         in ``pingouin.mediation_analysis``), or bias-corrected and accelerated
         (acceleration from the jackknife; Efron 1987).
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap.
     dropna : bool, default False
         Missing values raise; with ``True`` incomplete rows are dropped and counted
-        in ``attrs["n_dropped"]``.
+        in ``n_dropped``.
 
     Returns
     -------
-    pandas.DataFrame
-        ``term, path, mediator, estimate, std_error, statistic, p_value, ci_low,
-        ci_high``. Terms: ``a`` (m ~ x), ``b`` (y ~ m, controlling for x), ``c``
-        (total effect), ``c'`` (direct effect) and ``indirect`` (a*b). With several
-        mediators the per-mediator terms are written ``a[m1]``, ``indirect[m1]``
-        and ``indirect`` is the total indirect effect. Paths carry OLS (classical)
-        standard errors, t statistics and t intervals; indirect effects carry the
-        bootstrap standard deviation and the bootstrap interval (no p-value: judge
-        them by whether the interval excludes 0). ``attrs``: ``n``, ``n_dropped``,
-        ``n_boot``, ``method``, ``ci``.
+    MediationResult
+        ``.table`` has the columns ``term, path, mediator, estimate, std_error,
+        statistic, p_value, ci_low, ci_high``. Terms: ``a`` (m ~ x), ``b`` (y ~ m,
+        controlling for x), ``c`` (total effect), ``c'`` (direct effect) and
+        ``indirect`` (a*b). With several mediators the per-mediator terms are written
+        ``a[m1]``, ``indirect[m1]`` and ``indirect`` is the total indirect effect.
+        Paths carry OLS (classical) standard errors, t statistics and t intervals;
+        indirect effects carry the bootstrap standard deviation and the bootstrap
+        interval (no p-value, by design: judge them by whether the interval excludes
+        0). Attributes ``n``, ``n_dropped``, ``n_boot``, ``n_redrawn``, ``method``,
+        ``ci``.
+
+    Raises
+    ------
+    ValueError
+        Too few rows for the regressions or for the bootstrap (the message says how
+        many are needed), collinear regressors (named), a column that does not vary,
+        a rare category that loses its variation in most resamples, or an undefined
+        BC/BCa interval.
 
     Notes
     -----
@@ -183,10 +380,14 @@ def mediation(
     :math:`Z = [1, x, m, w, y]` for all resamples as one product :math:`F P` (``F``
     the resamples-by-rows count matrix, ``P`` the rows of outer products
     :math:`z_i z_i'`), and every regression of every resample is solved from those.
-    Percentile interval: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
-    the resampled :math:`a b`. Bias-corrected: quantiles
-    :math:`\\Phi(2z_0 \\pm z_{1-\\alpha/2})` with :math:`z_0 = \\Phi^{-1}(\\#\\{\\hat\\theta^* <
-    \\hat\\theta\\}/B)`; BCa adds the jackknife acceleration :math:`\\hat a`.
+    A resample in which a column does not vary or the regressors are collinear
+    cannot be fitted; it is drawn again from the same seeded stream and counted in
+    ``n_redrawn`` (with a rare 0/1 driver this conditions the bootstrap on the
+    category being present). Percentile interval: the :math:`\\alpha/2` and
+    :math:`1-\\alpha/2` quantiles of the resampled :math:`a b`. Bias-corrected:
+    quantiles :math:`\\Phi(2z_0 \\pm z_{1-\\alpha/2})` with :math:`z_0 =
+    \\Phi^{-1}(\\#\\{\\hat\\theta^* < \\hat\\theta\\}/B)`; BCa adds the jackknife
+    acceleration :math:`\\hat a`.
 
     References
     ----------
@@ -206,157 +407,38 @@ def mediation(
     >>> d = pd.DataFrame({"staff": rng.normal(size=300)})
     >>> d["satisfaction"] = 0.5 * d["staff"] + rng.normal(size=300)
     >>> d["loyalty"] = 0.4 * d["satisfaction"] + 0.1 * d["staff"] + rng.normal(size=300)
-    >>> res = mediation(d, x="staff", m="satisfaction", y="loyalty", n_boot=1000, seed=1)
-    >>> res[["term", "estimate", "ci_low", "ci_high"]].round(2)
+    >>> res = mediation_analysis(d, x="staff", m="satisfaction", y="loyalty", n_boot=1000, seed=1)
+    >>> res.table[["term", "estimate", "ci_low", "ci_high"]].round(2)
            term  estimate  ci_low  ci_high
     0         a      0.52    0.41     0.64
     1         b      0.47    0.36     0.59
     2         c      0.42    0.30     0.55
     3        c'      0.17    0.05     0.30
     4  indirect      0.25    0.17     0.33
+    >>> res.n, res.n_boot, res.n_redrawn
+    (300, 1000, 0)
     """
     data = v.check_dataframe(data)
-    for name, value in (("x", x), ("y", y)):
-        if value is None or (not isinstance(value, Hashable)) or isinstance(value, list | tuple):
-            raise TypeError(f"{name} must be one column name, got {value!r}.")
-    mediators = v.check_columns(data, m, "m")
-    if not mediators:
-        raise ValueError("m must name at least one mediator column.")
-    covs = v.check_columns(data, covariates, "covariates")
-    v.check_columns(data, [x], "x")
-    v.check_columns(data, [y], "y")
-    roles = [("x", [x]), ("m", mediators), ("y", [y]), ("covariates", covs)]
-    seen: dict[Hashable, str] = {}
-    for role, cols in roles:
-        for col in cols:
-            if col in seen:
-                raise ValueError(
-                    f"{role}: column {col!r} is already used as {seen[col]}; x, m, y and "
-                    f"covariates must be different columns."
-                )
-            seen[col] = role
-    for role, cols in roles:
-        v.check_numeric(data, cols, role)
+    mediators, covs = _check_roles(data, x, m, y, covariates)
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
     ci = v.check_level(ci)
     v.check_one_of(method, METHODS, "method")
     rng = v.make_rng(seed)
-
     columns = [x, *mediators, *covs, y]
-    clean, n_dropped = v.drop_missing(data, columns, dropna=dropna, argument="data")
-    values = clean[columns].to_numpy(dtype=float)
-    for j, col in enumerate(columns):
-        if not np.all(np.isfinite(values[:, j])):
-            raise ValueError(
-                f"column {col!r} has infinite values; only finite numbers are allowed."
-            )
-        if np.ptp(values[:, j]) == 0:
-            raise ValueError(
-                f"column {col!r} is constant (value {values[0, j]:g}); every variable of a "
-                f"mediation model must vary."
-            )
-    n = values.shape[0]
     k, q = len(mediators), len(covs)
-    n_params = 2 + k + q  # the largest regression: intercept, x, mediators, covariates
-    if n < n_params + 2:
-        raise ValueError(
-            f"too few rows: {n} complete row(s) for regressions with {n_params} "
-            f"coefficients; at least {n_params + 2} are needed (and many more in practice)."
-        )
-
-    # ---- point estimates and OLS inference on the original rows
-    ones = np.ones((n, 1))
-    xv, mv, wv, yv = (
-        values[:, :1],
-        values[:, 1 : 1 + k],
-        values[:, 1 + k : 1 + k + q],
-        values[:, -1],
+    values, n_dropped = _clean_values(data, columns, k, q, dropna)
+    paths, ind_hat = _paths(values, k, q, x, mediators, y)
+    boot_ind, n_redrawn = _bootstrap_indirect(values, k, q, n_boot, rng, columns)
+    jack = _jackknife_indirect(values, k, q, columns) if method == "bca" else None
+    table = _table(
+        paths, ind_hat, boot_ind, jack, x=x, mediators=mediators, y=y, ci=ci, method=method
     )
-    design_a = np.hstack([ones, xv, wv])
-    design_y = np.hstack([ones, xv, mv, wv])
-    for design, what in (
-        (design_a, "x and the covariates"),
-        (design_y, "x, the mediators and the covariates"),
-    ):
-        if np.linalg.matrix_rank(design) < design.shape[1]:
-            raise ValueError(
-                f"{what} are perfectly collinear (the design matrix is rank deficient); "
-                f"drop a redundant column."
-            )
-    paths: list[tuple[str, str, Any, float, float, int]] = []
-    a_hat = np.empty(k)
-    for j, med in enumerate(mediators):
-        beta, se, df = _ols(design_a, mv[:, j])
-        a_hat[j] = beta[1]
-        paths.append(("a", f"{med} ~ {x}", med, beta[1], se[1], df))
-    beta_y, se_y, df_y = _ols(design_y, yv)
-    b_hat = beta_y[2 : 2 + k]
-    for j, med in enumerate(mediators):
-        paths.append(("b", f"{y} ~ {med} | {x}", med, beta_y[2 + j], se_y[2 + j], df_y))
-    beta_c, se_c, df_c = _ols(design_a, yv)
-    paths.append(("c", f"{y} ~ {x} (total)", None, beta_c[1], se_c[1], df_c))
-    paths.append(("c'", f"{y} ~ {x} | mediators (direct)", None, beta_y[1], se_y[1], df_y))
-    ind_hat = a_hat * b_hat
-    if k > 1:
-        ind_hat = np.append(ind_hat, ind_hat.sum())
-
-    # ---- bootstrap: row counts -> cross products -> batched solves
-    z = np.hstack([ones, values])  # [1, x, m, w, y]
-    z[:, 1:] -= z[:, 1:].mean(axis=0)  # centring keeps the slopes, improves conditioning
-    r = z.shape[1]
-    boot = np.empty((n_boot, ind_hat.size))
-    start = 0
-    for gram in _resampled_cross_products(z, n_boot, rng):
-        boot[start : start + len(gram)] = _indirect(_effects(gram, k, q))
-        start += len(gram)
-    outer = (z[:, :, None] * z[:, None, :]).reshape(n, r * r)
-
-    jack = None
-    if method == "bca":
-        full = outer.sum(axis=0)
-        jack = np.empty((n, ind_hat.size))
-        step = max(1, _CHUNK_CELLS // (r * r))
-        for start in range(0, n, step):
-            gram = (full[None, :] - outer[start : start + step]).reshape(-1, r, r)
-            jack[start : start + step] = _indirect(_effects(gram, k, q))
-
-    from scipy import stats
-
-    rows = []
-    for term, path, med, est, se, df in paths:
-        crit = stats.t.ppf(0.5 + ci / 2, df)
-        t = est / se
-        rows.append(
-            {
-                "term": term if k == 1 else f"{term}[{med}]" if med is not None else term,
-                "path": path,
-                "mediator": med,
-                "estimate": float(est),
-                "std_error": float(se),
-                "statistic": float(t),
-                "p_value": float(2 * stats.t.sf(abs(t), df)),
-                "ci_low": float(est - crit * se),
-                "ci_high": float(est + crit * se),
-            }
-        )
-    labels = list(mediators) + ([None] if k > 1 else [])
-    for j, med in enumerate(labels):
-        lo, hi = _interval(boot[:, j], ind_hat[j], ci, method, None if jack is None else jack[:, j])
-        rows.append(
-            {
-                "term": "indirect" if (k == 1 or med is None) else f"indirect[{med}]",
-                "path": f"{x} -> {med} -> {y}"
-                if med is not None
-                else f"{x} -> all mediators -> {y}",
-                "mediator": med,
-                "estimate": float(ind_hat[j]),
-                "std_error": float(boot[:, j].std(ddof=1)),
-                "statistic": float("nan"),
-                "p_value": float("nan"),
-                "ci_low": lo,
-                "ci_high": hi,
-            }
-        )
-    out = pd.DataFrame(rows)
-    out.attrs.update({"n": n, "n_dropped": n_dropped, "n_boot": n_boot, "method": method, "ci": ci})
-    return out
+    return MediationResult(
+        table=table,
+        n=int(values.shape[0]),
+        n_dropped=int(n_dropped),
+        n_boot=n_boot,
+        n_redrawn=int(n_redrawn),
+        method=method,
+        ci=ci,
+    )

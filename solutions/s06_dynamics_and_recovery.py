@@ -51,7 +51,7 @@ def ex_06_5():
     panel = cx.load_dataset("retail_panel")
     first = panel[panel["period"] == 1].reset_index(drop=True)
     first["returned"] = first["returned_next"].astype(int)
-    res = cx.mediation(
+    res = cx.mediation_analysis(
         first, x="service", m="satisfaction", y="returned", covariates=OTHERS, n_boot=100, seed=1
     )
-    return round(float(res.set_index("term").loc["indirect", "estimate"]), 4)
+    return round(float(res.table.set_index("term").loc["indirect", "estimate"]), 4)

@@ -8,7 +8,7 @@ import pingouin as pg
 import pytest
 import statsmodels.formula.api as smf
 
-from cxresearch.mediation import mediation
+from cxresearch.mediation import MediationResult, mediation_analysis
 
 TOL = 1e-10
 
@@ -25,12 +25,14 @@ def survey(rng) -> pd.DataFrame:
     return d
 
 
-def _by_term(res: pd.DataFrame) -> pd.DataFrame:
-    return res.set_index("term")
+def _by_term(res: MediationResult) -> pd.DataFrame:
+    return res.table.set_index("term")
 
 
 def test_paths_match_statsmodels(survey):
-    res = _by_term(mediation(survey, x="staff", m="satisfaction", y="loyalty", n_boot=200, seed=1))
+    res = _by_term(
+        mediation_analysis(survey, x="staff", m="satisfaction", y="loyalty", n_boot=200, seed=1)
+    )
     a = smf.ols("satisfaction ~ staff", survey).fit()
     full = smf.ols("loyalty ~ staff + satisfaction", survey).fit()
     total = smf.ols("loyalty ~ staff", survey).fit()
@@ -54,13 +56,14 @@ def test_paths_match_statsmodels(survey):
     ("m", "covar"), [("satisfaction", None), (["satisfaction", "trust"], "age")]
 )
 def test_indirect_effect_matches_pingouin(survey, m, covar):
-    ours = mediation(
+    ours = mediation_analysis(
         survey, x="staff", m=m, y="loyalty", covariates=covar, n_boot=2000, seed=3, method="bc"
     )
     theirs = pg.mediation_analysis(
         survey, x="staff", m=m, y="loyalty", covar=covar, n_boot=2000, seed=3
     )
     theirs = theirs.set_index("path")
+    assert ours.n_redrawn == 0 and ours.n_boot == 2000 and ours.method == "bc"
     mediators = [m] if isinstance(m, str) else m
     ours = _by_term(ours)
     for med in mediators:
@@ -81,7 +84,9 @@ def test_indirect_effect_matches_pingouin(survey, m, covar):
 
 def test_parallel_mediators_total_indirect_is_the_sum(survey):
     res = _by_term(
-        mediation(survey, x="staff", m=["satisfaction", "trust"], y="loyalty", n_boot=300, seed=1)
+        mediation_analysis(
+            survey, x="staff", m=["satisfaction", "trust"], y="loyalty", n_boot=300, seed=1
+        )
     )
     assert res.index.tolist() == [
         "a[satisfaction]", "a[trust]", "b[satisfaction]", "b[trust]", "c", "c'",
@@ -95,7 +100,9 @@ def test_parallel_mediators_total_indirect_is_the_sum(survey):
 def test_bootstrap_by_hand_with_the_same_resamples(survey):
     """The vectorised bootstrap equals a plain loop of OLS fits on the same resamples."""
     n_boot, seed = 150, 11
-    res = mediation(survey, x="staff", m="satisfaction", y="loyalty", n_boot=n_boot, seed=seed)
+    res = mediation_analysis(
+        survey, x="staff", m="satisfaction", y="loyalty", n_boot=n_boot, seed=seed
+    )
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(survey), size=(n_boot, len(survey)))
     x, m, y = (survey[c].to_numpy() for c in ("staff", "satisfaction", "loyalty"))
@@ -107,6 +114,7 @@ def test_bootstrap_by_hand_with_the_same_resamples(survey):
         ab.append(a * b)
     ab = np.array(ab)
     row = _by_term(res).loc["indirect"]
+    assert res.n_redrawn == 0
     assert row["std_error"] == pytest.approx(ab.std(ddof=1), abs=1e-9)
     lo, hi = np.quantile(ab, [0.025, 0.975])
     assert row["ci_low"] == pytest.approx(lo, abs=1e-9)
@@ -119,9 +127,13 @@ def test_bca_acceleration_from_the_jackknife(survey):
 
     d = survey.head(120)
     res = _by_term(
-        mediation(d, x="staff", m="satisfaction", y="loyalty", n_boot=400, seed=5, method="bca")
+        mediation_analysis(
+            d, x="staff", m="satisfaction", y="loyalty", n_boot=400, seed=5, method="bca"
+        )
     )
-    pct = _by_term(mediation(d, x="staff", m="satisfaction", y="loyalty", n_boot=400, seed=5))
+    pct = _by_term(
+        mediation_analysis(d, x="staff", m="satisfaction", y="loyalty", n_boot=400, seed=5)
+    )
     x, m, y = (d[c].to_numpy() for c in ("staff", "satisfaction", "loyalty"))
 
     def ab(rows):
@@ -147,22 +159,23 @@ def test_bca_acceleration_from_the_jackknife(survey):
 
 def test_seeded_and_input_unchanged(survey):
     before = survey.copy()
-    r1 = mediation(survey, x="staff", m="satisfaction", y="loyalty", n_boot=200, seed=7)
-    r2 = mediation(
+    r1 = mediation_analysis(survey, x="staff", m="satisfaction", y="loyalty", n_boot=200, seed=7)
+    r2 = mediation_analysis(
         survey, x="staff", m="satisfaction", y="loyalty", n_boot=200, seed=np.random.default_rng(7)
     )
-    pd.testing.assert_frame_equal(r1, r2)
+    pd.testing.assert_frame_equal(r1.table, r2.table)
     pd.testing.assert_frame_equal(survey, before)
-    assert r1.attrs["n_boot"] == 200 and r1.attrs["n"] == 500
+    assert r1.n_boot == 200 and r1.n == 500 and r1.ci == 0.95 and not r1.table.attrs
+    assert "MediationResult(n=500, n_dropped=0, n_boot=200, n_redrawn=0" in repr(r1)
 
 
 def test_missing_values(survey):
     d = survey.copy()
     d.loc[[1, 2, 3], "trust"] = np.nan
     with pytest.raises(ValueError, match="'trust' has 3 missing"):
-        mediation(d, x="staff", m="trust", y="loyalty", n_boot=100)
-    res = mediation(d, x="staff", m="trust", y="loyalty", n_boot=100, seed=1, dropna=True)
-    assert res.attrs["n_dropped"] == 3 and res.attrs["n"] == 497
+        mediation_analysis(d, x="staff", m="trust", y="loyalty", n_boot=100)
+    res = mediation_analysis(d, x="staff", m="trust", y="loyalty", n_boot=100, seed=1, dropna=True)
+    assert res.n_dropped == 3 and res.n == 497
 
 
 @pytest.mark.parametrize(
@@ -171,7 +184,7 @@ def test_missing_values(survey):
         ({"m": "nope"}, ValueError, r"m: column \['nope'\] not found"),
         ({"m": "staff"}, ValueError, "already used as x"),
         ({"m": "label"}, TypeError, "'label' must be numeric"),
-        ({"m": "const"}, ValueError, "'const' is constant"),
+        ({"m": "const"}, ValueError, r"\['const'\] have the same answer"),
         ({"m": "satisfaction", "n_boot": 10}, ValueError, "n_boot must be at least 100"),
         ({"m": "satisfaction", "method": "basic"}, ValueError, "method must be one of"),
         ({"m": "satisfaction", "ci": 95}, ValueError, "ci must lie strictly between"),
@@ -181,11 +194,96 @@ def test_missing_values(survey):
 def test_bad_input(survey, kwargs, error, message):
     d = survey.assign(label="x", const=1.0)
     with pytest.raises(error, match=message):
-        mediation(d, x="staff", y="loyalty", **{"n_boot": 100, **kwargs})
+        mediation_analysis(d, x="staff", y="loyalty", **{"n_boot": 100, **kwargs})
 
 
 def test_too_few_rows(survey):
     with pytest.raises(ValueError, match="too few rows"):
-        mediation(
+        mediation_analysis(
             survey.head(4), x="staff", m="satisfaction", y="loyalty", covariates="age", n_boot=100
+        )
+
+
+# --------------------------------------------------------------------------- issue 9
+
+
+def test_the_function_is_not_shadowed_by_its_module():
+    # issue 9, defect 1: after `import cxresearch.mediation`, cx.mediation was the module
+    import subprocess
+    import sys
+
+    code = (
+        "import cxresearch.mediation, cxresearch as cx, numpy as np, pandas as pd\n"
+        "rng = np.random.default_rng(1)\n"
+        "d = pd.DataFrame(rng.normal(size=(50, 3)), columns=['x', 'm', 'y'])\n"
+        "res = cx.mediation_analysis(d, x='x', m='m', y='y', n_boot=100, seed=1)\n"
+        "print(type(cx.mediation).__name__, type(res).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["module", "MediationResult"]
+
+
+def test_five_rows_is_a_clear_error(survey):
+    # issue 9, defect 9: was LinAlgError: Singular matrix from the bootstrap
+    with pytest.raises(ValueError, match=r"too few rows to bootstrap: 5 .* At least 7 rows"):
+        mediation_analysis(survey.head(5), x="staff", m="satisfaction", y="loyalty", n_boot=200)
+    res = mediation_analysis(survey.head(7), x="staff", m="satisfaction", y="loyalty", seed=2)
+    assert np.isfinite(res.table["std_error"]).all()
+
+
+def test_collinear_columns_are_named(survey):
+    d = survey.assign(gap=survey["staff"] - survey["age"])
+    with pytest.raises(ValueError, match=r"\['staff', 'age', 'gap'\] are an exact linear"):
+        mediation_analysis(
+            d, x="staff", m="satisfaction", y="loyalty", covariates=["age", "gap"], n_boot=100
+        )
+
+
+def test_rare_treatment_resamples_are_redrawn(rng):
+    # issue 9, defect 7: a 0/1 driver that is 1 for 2 of 40 customers is absent from
+    # 13% of resamples; those used to give LinAlgError (or rounding noise)
+    n, n_boot, seed = 40, 300, 8
+    d = pd.DataFrame({"recovered": (np.arange(n) < 2).astype(float)})
+    d["satisfaction"] = 0.8 * d["recovered"] + rng.normal(size=n)
+    d["loyalty"] = 0.5 * d["satisfaction"] + rng.normal(size=n)
+    res = mediation_analysis(
+        d, x="recovered", m="satisfaction", y="loyalty", n_boot=n_boot, seed=seed
+    )
+    values = d[["recovered", "satisfaction", "loyalty"]].to_numpy()
+    gen = np.random.default_rng(seed)
+    idx = gen.integers(0, n, size=(n_boot, n))
+    pending = [b for b in range(n_boot) if np.ptp(values[idx[b]], axis=0).min() == 0]
+    n_redrawn = 0
+    while pending:
+        n_redrawn += len(pending)
+        fresh = gen.integers(0, n, size=(len(pending), n))
+        still = []
+        for slot, rows in zip(pending, fresh, strict=True):
+            if np.ptp(values[rows], axis=0).min() == 0:
+                still.append(slot)
+            else:
+                idx[slot] = rows
+        pending = still
+    assert res.n_redrawn == n_redrawn > 0
+    ab = []
+    for rows in idx:
+        x, m, y = values[rows].T
+        one = np.ones(n)
+        a = np.linalg.lstsq(np.column_stack([one, x]), m, rcond=None)[0][1]
+        b = np.linalg.lstsq(np.column_stack([one, x, m]), y, rcond=None)[0][2]
+        ab.append(a * b)
+    row = _by_term(res).loc["indirect"]
+    assert row["std_error"] == pytest.approx(np.std(ab, ddof=1), abs=1e-9)
+    assert row["ci_low"] == pytest.approx(np.quantile(ab, 0.025), abs=1e-9)
+
+
+def test_bca_refuses_a_jackknife_that_loses_the_driver(rng):
+    n = 40
+    d = pd.DataFrame({"recovered": (np.arange(n) < 3).astype(float)})
+    d["satisfaction"] = 0.8 * d["recovered"] + rng.normal(size=n)
+    d["loyalty"] = 0.5 * d["satisfaction"] + rng.normal(size=n)
+    d.loc[1:2, "recovered"] = 0.0  # now a single treated customer (row 0)
+    with pytest.raises(ValueError, match=r"leaving out row 0 makes 'recovered' constant"):
+        mediation_analysis(
+            d, x="recovered", m="satisfaction", y="loyalty", n_boot=200, seed=1, method="bca"
         )
