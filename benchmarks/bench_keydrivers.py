@@ -147,7 +147,7 @@ def main() -> None:
         drivers = [c for c in d.columns if c != "satisfaction"]
 
         def ours(d=d, drivers=drivers):
-            return dominance_analysis(d, y="satisfaction", x=drivers)["estimate"].to_numpy()
+            return dominance_analysis(d, y="satisfaction", x=drivers).table["estimate"].to_numpy()
 
         ours()  # warm-up
         t_ours, w_ours = best_time(ours, args.repeat)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import _validate as v
 from ._plotting import axes_or_new as _axes
-from .keydrivers import _QUADRANTS
+from .keydrivers import QUADRANTS, IPAResult
 from .models import (
     DriverResult,
     _check_focal_moderator,
@@ -163,15 +163,15 @@ def plot_johnson_neyman(
     return ax
 
 
-def plot_importance_performance(table: pd.DataFrame, *, ax: Any = None) -> Any:
+def plot_importance_performance(result: IPAResult | pd.DataFrame, *, ax: Any = None) -> Any:
     """Importance-performance grid: one labelled point per attribute, in four quadrants.
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        The output of :func:`cxresearch.importance_performance` (columns ``term,
-        importance, performance``; the cross-hairs come from its ``attrs``, else
-        the means).
+    result : IPAResult or pandas.DataFrame
+        The output of :func:`cxresearch.importance_performance` (its cross-hairs
+        ``importance_cut`` and ``performance_cut`` are drawn), or a table with the
+        columns ``term, importance, performance`` (cross-hairs at the means).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
 
@@ -183,13 +183,18 @@ def plot_importance_performance(table: pd.DataFrame, *, ax: Any = None) -> Any:
         upper left "concentrate here", upper right "keep up the good work", lower
         left "low priority", lower right "possible overkill".
     """
-    table = v.check_dataframe(table, "table")
-    v.check_columns(table, ["term", "importance", "performance"], "table")
+    if isinstance(result, IPAResult):
+        table, how = result.table, result.importance
+    else:
+        table, how = v.check_dataframe(result, "result"), None
+    v.check_columns(table, ["term", "importance", "performance"], "result")
     ax = _axes(ax, (6.0, 5.0))
     imp = table["importance"].to_numpy(dtype=float)
     perf = table["performance"].to_numpy(dtype=float)
-    cut_i = float(table.attrs.get("importance_cut", imp.mean()))
-    cut_p = float(table.attrs.get("performance_cut", perf.mean()))
+    if isinstance(result, IPAResult):
+        cut_i, cut_p = result.importance_cut, result.performance_cut
+    else:
+        cut_i, cut_p = float(imp.mean()), float(perf.mean())
     ax.scatter(perf, imp, color="#2c7fb8", zorder=3)
     for term, xp, yi in zip(table["term"], perf, imp, strict=True):
         ax.annotate(str(term), (xp, yi), xytext=(4, 4), textcoords="offset points", fontsize=9)
@@ -203,7 +208,7 @@ def plot_importance_performance(table: pd.DataFrame, *, ax: Any = None) -> Any:
     }
     for key, (xa, ya, ha, va) in corners.items():
         ax.text(
-            xa, ya, _QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, color="0.45", fontsize=9
+            xa, ya, QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, color="0.45", fontsize=9
         )
     span_p = max(perf.max() - perf.min(), 1e-9)
     span_i = max(imp.max() - imp.min(), 1e-9)
@@ -215,5 +220,5 @@ def plot_importance_performance(table: pd.DataFrame, *, ax: Any = None) -> Any:
         "relative_weights": "share of R² (relative weights)",
         "correlation": "correlation with the outcome",
     }
-    ax.set_ylabel("importance: " + label.get(table.attrs.get("importance"), "derived importance"))
+    ax.set_ylabel("importance: " + label.get(how, "derived importance"))
     return ax

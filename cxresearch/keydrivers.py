@@ -25,6 +25,7 @@ operation over :math:`2^m` small matrices and no regression is ever refitted.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -32,9 +33,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _bootstrap as boot
+from . import _design
 from . import _validate as v
+from ._result import Result
 
 __all__ = [
+    "IPAResult",
+    "ImportanceResult",
+    "PenaltyRewardResult",
     "complete_dominance",
     "conditional_dominance",
     "dominance_analysis",
@@ -45,6 +52,100 @@ __all__ = [
 
 MAX_DRIVERS = 24  # 2^24 subsets: 128 MiB of R² values
 _BATCH_CELLS = 20_000_000  # floats held at once by the batched computations
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ImportanceResult(Result):
+    """What :func:`dominance_analysis` and :func:`relative_weights` return.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per driver: ``term, estimate, share, rank`` and, with a bootstrap,
+        ``std_error, ci_low, ci_high``.
+    method : str
+        ``"dominance"`` or ``"relative_weights"``.
+    r_squared : float
+        R² of the regression on all the drivers (the sum of the estimates).
+    n : int
+        Rows used.
+    n_dropped : int
+        Incomplete rows dropped (``dropna=True``).
+    n_boot : int
+        Bootstrap resamples (0: none).
+    n_redrawn : int
+        Degenerate resamples (a driver or the outcome lost its variation, or the
+        drivers became collinear) that were drawn again.
+    ci : float
+        Confidence level of the bootstrap intervals.
+    """
+
+    method: str
+    r_squared: float
+    n: int
+    n_dropped: int
+    n_boot: int
+    n_redrawn: int
+    ci: float
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class IPAResult(Result):
+    """What :func:`importance_performance` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``term, importance, performance, quadrant``.
+    importance_cut, performance_cut : float
+        Where the quadrant lines cross.
+    importance : str
+        How importance was derived: ``"dominance"``, ``"relative_weights"`` or
+        ``"correlation"``.
+    n : int
+        Rows used.
+    n_dropped : int
+        Incomplete rows dropped (``dropna=True``).
+    """
+
+    importance_cut: float
+    performance_cut: float
+    importance: str
+    n: int
+    n_dropped: int
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class PenaltyRewardResult(Result):
+    """What :func:`penalty_reward` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per attribute (see :func:`penalty_reward`).
+    r_squared : float
+        R² of the dummy-variable regression.
+    n : int
+        Rows used.
+    n_dropped : int
+        Incomplete rows dropped (``dropna=True``).
+    ci : float
+        Confidence level; an effect is significant when its p-value is below ``1 - ci``.
+    asymmetry_cut : float
+        The threshold ``a`` on the impact-asymmetry index.
+    robust : str or None
+        Covariance type of the regression.
+    """
+
+    r_squared: float
+    n: int
+    n_dropped: int
+    ci: float
+    asymmetry_cut: float
+    robust: str | None
 
 
 # --------------------------------------------------------------------------- input
@@ -93,49 +194,27 @@ def _prepare(
             f"too few rows: {n} complete row(s) for {len(drivers)} drivers; at least "
             f"{len(drivers) + 2} are needed (and many more for stable importances)."
         )
-    for j, col in enumerate([*drivers, y]):
-        if not np.all(np.isfinite(values[:, j])):
-            raise ValueError(
-                f"column {col!r} has infinite values; only finite numbers are allowed."
-            )
-        if np.ptp(values[:, j]) == 0:
-            raise ValueError(
-                f"column {col!r} is constant (value {values[0, j]:g}); a driver or outcome "
-                f"that does not vary has no importance. Drop it."
-            )
-    corr = np.corrcoef(values, rowvar=False)
-    if np.linalg.matrix_rank(corr[:-1, :-1], tol=1e-10) < len(drivers):
-        raise ValueError(
-            f"x: the drivers {v.format_values(drivers, 10)} are perfectly collinear (their "
-            f"correlation matrix is singular); drop a redundant driver."
-        )
+    v.check_finite(clean, [*drivers, y], "data")
+    v.check_not_constant(clean, [*drivers, y], "data")
+    _design.check_rank(
+        np.hstack([np.ones((n, 1)), values[:, :-1]]), ["Intercept", *map(str, drivers)]
+    )
     return values, drivers, n_dropped
 
 
-def _boot_corr(values: np.ndarray, n_boot: int, rng: np.random.Generator, chunk: int):
-    """Yield stacks of correlation matrices of bootstrap resamples of the rows.
+def _boot_corr(values: np.ndarray, grams: np.ndarray, chunk: int):
+    """Yield stacks of correlation matrices of bootstrap resamples, ``chunk`` at a time.
 
-    Resamples are drawn as in :func:`cxresearch.mediation.mediation`: the cross
-    products of ``[1, z]`` for all resamples of a chunk come from one matrix product.
+    ``grams`` are the cross products of ``[1, z]`` (``z`` the standardised columns)
+    from :func:`cxresearch._bootstrap.resampled_cross_products`.
     """
-    from .mediation import _resampled_cross_products
-
     n = values.shape[0]
-    z = (values - values.mean(axis=0)) / values.std(axis=0)
-    z = np.hstack([np.ones((n, 1)), z])
-    chunk = max(1, min(chunk, n_boot))
-    for start in range(0, n_boot, chunk):
-        size = min(chunk, n_boot - start)
-        for gram in _resampled_cross_products(z, size, rng):
-            mean = gram[:, 0, 1:] / n
-            cov = gram[:, 1:, 1:] / n - mean[:, :, None] * mean[:, None, :]
-            sd = np.sqrt(np.einsum("bii->bi", cov))
-            yield cov / sd[:, :, None] / sd[:, None, :]
-
-
-def _interval_columns(boot: np.ndarray, level: float) -> dict[str, np.ndarray]:
-    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2], axis=0)
-    return {"std_error": boot.std(axis=0, ddof=1), "ci_low": lo, "ci_high": hi}
+    for start in range(0, len(grams), chunk):
+        gram = grams[start : start + chunk]
+        mean = gram[:, 0, 1:] / n
+        cov = gram[:, 1:, 1:] / n - mean[:, :, None] * mean[:, None, :]
+        sd = np.sqrt(np.einsum("bii->bi", cov))
+        yield cov / sd[:, :, None] / sd[:, None, :]
 
 
 # --------------------------------------------------------------------------- all subsets
@@ -205,17 +284,31 @@ def _checked_corr(values: np.ndarray) -> np.ndarray:
 
 
 def _bootstrap(
-    values: np.ndarray, stat, n_boot: int, seed: Any, level: float, cells: int
-) -> dict[str, np.ndarray]:
+    values: np.ndarray,
+    names: list[Hashable],
+    stat,
+    n_boot: int,
+    seed: Any,
+    level: float,
+    cells: int,
+) -> tuple[dict[str, np.ndarray], int]:
     """Bootstrap ``stat`` (a function of stacked correlation matrices).
 
-    ``cells`` is about how many floats ``stat`` holds per resample; it sets the
-    chunk size so that memory stays bounded.
+    Returns the columns ``std_error, ci_low, ci_high`` and the number of degenerate
+    resamples redrawn. ``cells`` is about how many floats ``stat`` holds per
+    resample; it sets the chunk size so that memory stays bounded.
     """
+    n, r = values.shape
+    boot.check_rows(n, r, "a key-driver model", hint=", or use n_boot=0")
     rng = v.make_rng(seed)
+    z = (values - values.mean(axis=0)) / values.std(axis=0)
+    z = np.hstack([np.ones((n, 1)), z])
+    grams, n_redrawn = boot.resampled_cross_products(
+        z, n_boot, rng, names=names, predictors=range(r - 1)
+    )
     chunk = max(1, _BATCH_CELLS // cells)
-    parts = [stat(c) for c in _boot_corr(values, n_boot, rng, chunk)]
-    return _interval_columns(np.concatenate(parts, axis=0), level)
+    parts = [stat(c) for c in _boot_corr(values, grams, chunk)]
+    return boot.percentile_columns(np.concatenate(parts, axis=0), level), n_redrawn
 
 
 # --------------------------------------------------------------------------- dominance
@@ -228,9 +321,9 @@ def dominance_analysis(
     x: Hashable | Sequence[Hashable] | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
-) -> pd.DataFrame:
+) -> ImportanceResult:
     """General dominance weights: the exact Shapley (LMG) split of R² among the drivers.
 
     Parameters
@@ -243,21 +336,26 @@ def dominance_analysis(
         The drivers (2 to 24). Default: every other numeric column.
     n_boot : int, default 0
         Bootstrap resamples for standard errors and percentile intervals (0: none).
+        A resample in which a driver or the outcome does not vary (a rare 0/1 driver
+        can go missing from a resample) or the drivers are collinear is drawn again
+        and counted in ``n_redrawn``; if most resamples are degenerate, or there are
+        too few rows to bootstrap, a ``ValueError`` says so.
     ci : float, default 0.95
         Confidence level of the bootstrap intervals.
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap.
     dropna : bool, default False
         Missing values raise; with ``True`` incomplete rows are dropped (listwise)
-        and counted in ``attrs["n_dropped"]``.
+        and counted in ``n_dropped``.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per driver, in the order of ``x``: ``term, estimate`` (general
-        dominance, in R² units), ``share`` (estimate / R²; the shares sum to 1) and
-        ``rank`` (1 = most important); with ``n_boot > 0`` also ``std_error, ci_low,
-        ci_high`` (of ``estimate``). ``attrs``: ``r_squared``, ``n``, ``n_dropped``.
+    ImportanceResult
+        ``.table``: one row per driver, in the order of ``x``: ``term, estimate``
+        (general dominance, in R² units), ``share`` (estimate / R²; the shares sum
+        to 1) and ``rank`` (1 = most important); with ``n_boot > 0`` also
+        ``std_error, ci_low, ci_high`` (of ``estimate``). Attributes ``r_squared``,
+        ``n``, ``n_dropped``, ``n_boot``, ``n_redrawn``, ``ci``.
 
     Notes
     -----
@@ -291,12 +389,12 @@ def dominance_analysis(
     >>> d = pd.DataFrame(rng.normal(size=(500, 3)), columns=["staff", "price", "atmosphere"])
     >>> d["satisfaction"] = d @ [0.6, 0.3, 0.1] + rng.normal(size=500)
     >>> res = dominance_analysis(d, y="satisfaction")
-    >>> res.round(3)
+    >>> res.table.round(3)
              term  estimate  share  rank
     0       staff     0.221  0.780     1
     1       price     0.055  0.196     2
     2  atmosphere     0.007  0.024     3
-    >>> round(res.attrs["r_squared"], 3)
+    >>> round(res.r_squared, 3)
     0.283
     """
     values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS)
@@ -307,19 +405,28 @@ def dominance_analysis(
     gd = _general(r2, p)
     out = pd.DataFrame({"term": drivers, "estimate": gd, "share": gd / r2[-1]})
     out["rank"] = out["estimate"].rank(ascending=False, method="min").astype(int)
+    n_redrawn = 0
     if n_boot:
-        out = out.assign(
-            **_bootstrap(
-                values,
-                lambda c: _general(all_subsets_r2(c), p),
-                n_boot,
-                seed,
-                ci,
-                cells=6 * (1 << p) + 4 * (p + 1) ** 2,
-            )
+        columns, n_redrawn = _bootstrap(
+            values,
+            [*drivers, y],
+            lambda c: _general(all_subsets_r2(c), p),
+            n_boot,
+            seed,
+            ci,
+            cells=6 * (1 << p) + 4 * (p + 1) ** 2,
         )
-    out.attrs.update({"r_squared": float(r2[-1]), "n": len(values), "n_dropped": n_dropped})
-    return out
+        out = out.assign(**columns)
+    return ImportanceResult(
+        table=out,
+        method="dominance",
+        r_squared=float(r2[-1]),
+        n=len(values),
+        n_dropped=int(n_dropped),
+        n_boot=n_boot,
+        n_redrawn=int(n_redrawn),
+        ci=ci,
+    )
 
 
 def conditional_dominance(
@@ -448,9 +555,9 @@ def relative_weights(
     x: Hashable | Sequence[Hashable] | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
-) -> pd.DataFrame:
+) -> ImportanceResult:
     """Johnson's relative weights: R² split through an orthogonal copy of the drivers.
 
     Parameters
@@ -460,10 +567,11 @@ def relative_weights(
 
     Returns
     -------
-    pandas.DataFrame
-        ``term, estimate`` (raw relative weight, R² units), ``share`` (rescaled to
-        sum to 1) and ``rank``; with ``n_boot > 0`` also ``std_error, ci_low,
-        ci_high``. ``attrs``: ``r_squared``, ``n``, ``n_dropped``.
+    ImportanceResult
+        ``.table``: ``term, estimate`` (raw relative weight, R² units), ``share``
+        (rescaled to sum to 1) and ``rank``; with ``n_boot > 0`` also ``std_error,
+        ci_low, ci_high``. Attributes ``r_squared``, ``n``, ``n_dropped``,
+        ``n_boot``, ``n_redrawn``, ``ci``.
 
     Notes
     -----
@@ -495,7 +603,7 @@ def relative_weights(
     >>> rng = np.random.default_rng(5)
     >>> d = pd.DataFrame(rng.normal(size=(500, 3)), columns=["staff", "price", "atmosphere"])
     >>> d["satisfaction"] = d @ [0.6, 0.3, 0.1] + rng.normal(size=500)
-    >>> relative_weights(d, y="satisfaction").round(3)
+    >>> relative_weights(d, y="satisfaction").table.round(3)
              term  estimate  share  rank
     0       staff     0.221  0.780     1
     1       price     0.055  0.195     2
@@ -509,20 +617,36 @@ def relative_weights(
     r2 = float(corr[:-1, -1] @ np.linalg.solve(corr[:-1, :-1], corr[:-1, -1]))
     out = pd.DataFrame({"term": drivers, "estimate": rw, "share": rw / rw.sum()})
     out["rank"] = out["estimate"].rank(ascending=False, method="min").astype(int)
+    n_redrawn = 0
     if n_boot:
-        out = out.assign(
-            **_bootstrap(
-                values, _relative_weights, n_boot, seed, ci, cells=8 * (len(drivers) + 1) ** 2
-            )
+        columns, n_redrawn = _bootstrap(
+            values,
+            [*drivers, y],
+            _relative_weights,
+            n_boot,
+            seed,
+            ci,
+            cells=8 * (len(drivers) + 1) ** 2,
         )
-    out.attrs.update({"r_squared": r2, "n": len(values), "n_dropped": n_dropped})
-    return out
+        out = out.assign(**columns)
+    return ImportanceResult(
+        table=out,
+        method="relative_weights",
+        r_squared=r2,
+        n=len(values),
+        n_dropped=int(n_dropped),
+        n_boot=n_boot,
+        n_redrawn=int(n_redrawn),
+        ci=ci,
+    )
 
 
 # --------------------------------------------------------------------------- IPA
 
 
-_QUADRANTS = {
+#: Quadrant names of importance-performance analysis (Martilla & James 1977), keyed by
+#: (importance at or above the cut, performance at or above the cut).
+QUADRANTS = {
     (True, False): "concentrate here",
     (True, True): "keep up the good work",
     (False, False): "low priority",
@@ -538,7 +662,7 @@ def importance_performance(
     importance: str = "dominance",
     cut: str | tuple[float, float] = "mean",
     dropna: bool = False,
-) -> pd.DataFrame:
+) -> IPAResult:
     """Importance-performance analysis: derived importance against mean performance.
 
     Parameters
@@ -561,12 +685,14 @@ def importance_performance(
 
     Returns
     -------
-    pandas.DataFrame
-        ``term, importance, performance, quadrant`` with the quadrants of Martilla
-        & James (1977): ``"concentrate here"`` (important, performing below the
-        cut), ``"keep up the good work"``, ``"low priority"``, ``"possible
-        overkill"`` (unimportant but performing well). Ties with a cut count as
-        high. ``attrs``: ``importance_cut``, ``performance_cut``, ``importance``.
+    IPAResult
+        ``.table``: ``term, importance, performance, quadrant`` with the quadrants
+        of Martilla & James (1977): ``"concentrate here"`` (important, performing
+        below the cut), ``"keep up the good work"``, ``"low priority"``,
+        ``"possible overkill"`` (unimportant but performing well). Ties with a cut
+        count as high. Attributes ``importance_cut``, ``performance_cut``,
+        ``importance``, ``n``, ``n_dropped``. Draw it with
+        :func:`cxresearch.plots.plot_importance_performance`.
 
     Notes
     -----
@@ -585,11 +711,14 @@ def importance_performance(
     >>> d = pd.DataFrame(rng.normal(size=(400, 3)), columns=["staff", "price", "atmosphere"])
     >>> d["satisfaction"] = d @ [0.6, 0.3, 0.1] + rng.normal(size=400)
     >>> d = d + [4.0, 5.0, 6.0, 0.0]
-    >>> importance_performance(d, y="satisfaction", x=["staff", "price", "atmosphere"]).round(2)
+    >>> ipa = importance_performance(d, y="satisfaction", x=["staff", "price", "atmosphere"])
+    >>> ipa.table.round(2)
              term  importance  performance           quadrant
     0       staff        0.77         3.95   concentrate here
     1       price        0.19         5.02  possible overkill
     2  atmosphere        0.03         6.02  possible overkill
+    >>> round(ipa.importance_cut, 3), round(ipa.performance_cut, 2)
+    (0.333, 4.99)
     """
     v.check_one_of(importance, ("dominance", "relative_weights", "correlation"), "importance")
     if importance == "correlation":
@@ -599,37 +728,34 @@ def importance_performance(
         fn = dominance_analysis if importance == "dominance" else relative_weights
         res = fn(data, y=y, x=x, dropna=dropna)
         values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=None)
-        imp = res["share"].to_numpy()
+        imp = res.table["share"].to_numpy()
     perf = values[:, :-1].mean(axis=0)
     if isinstance(cut, str):
         v.check_one_of(cut, ("mean", "median"), "cut")
         agg = np.mean if cut == "mean" else np.median
         cut_i, cut_p = float(agg(imp)), float(agg(perf))
     else:
-        if (
-            not isinstance(cut, Sequence)
-            or len(cut) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in cut)
-        ):
-            raise ValueError(
-                f"cut must be 'mean', 'median' or a pair of numbers (importance, performance), got {cut!r}."
+        if not isinstance(cut, Sequence) or len(cut) != 2:
+            raise TypeError(
+                f"cut must be 'mean', 'median' or a pair of numbers (importance, "
+                f"performance), got {cut!r}."
             )
-        cut_i, cut_p = float(cut[0]), float(cut[1])
+        cut_i = v.check_number(cut[0], "cut[0] (importance)")
+        cut_p = v.check_number(cut[1], "cut[1] (performance)")
     quadrant = [
-        _QUADRANTS[(bool(i >= cut_i), bool(p >= cut_p))] for i, p in zip(imp, perf, strict=True)
+        QUADRANTS[(bool(i >= cut_i), bool(p >= cut_p))] for i, p in zip(imp, perf, strict=True)
     ]
     out = pd.DataFrame(
         {"term": drivers, "importance": imp, "performance": perf, "quadrant": quadrant}
     )
-    out.attrs.update(
-        {
-            "importance_cut": cut_i,
-            "performance_cut": cut_p,
-            "importance": importance,
-            "n_dropped": n_dropped,
-        }
+    return IPAResult(
+        table=out,
+        importance_cut=cut_i,
+        performance_cut=cut_p,
+        importance=importance,
+        n=len(values),
+        n_dropped=int(n_dropped),
     )
-    return out
 
 
 # --------------------------------------------------------------------------- PRCA / Kano
@@ -649,6 +775,30 @@ def _thresholds(value: Any, drivers: list[Hashable], name: str) -> dict[Hashable
     return {d: float(t) for d, t in out.items()}
 
 
+KANO_CLASSES = ("basic", "performance", "excitement", "indifferent", "unexpected")
+
+
+def _kano(pen: float, rew: float, p_pen: float, p_rew: float, level: float, cut: float) -> str:
+    """The class of one attribute under the sign rules of :func:`penalty_reward`."""
+    sig_pen, sig_rew = p_pen < 1 - level, p_rew < 1 - level
+    if (sig_pen and pen < 0) or (sig_rew and rew < 0):
+        return "unexpected"
+    if not (sig_pen or sig_rew):
+        return "indifferent"
+    ia = _asymmetry(pen, rew)
+    if ia <= -cut:
+        return "basic"
+    if ia >= cut:
+        return "excitement"
+    return "performance"
+
+
+def _asymmetry(pen: float, rew: float) -> float:
+    """Impact asymmetry (R - P) / (|R| + |P|); 0 when both effects are exactly 0."""
+    denom = abs(rew) + abs(pen)
+    return float((rew - pen) / denom) if denom > 0 else 0.0
+
+
 def penalty_reward(
     data: pd.DataFrame,
     *,
@@ -656,11 +806,11 @@ def penalty_reward(
     x: Sequence[Hashable],
     low: float | Mapping[Hashable, float],
     high: float | Mapping[Hashable, float],
-    alpha: float = 0.05,
+    ci: float = 0.95,
     asymmetry: float = 0.2,
     robust: str | None = "HC3",
     dropna: bool = False,
-) -> pd.DataFrame:
+) -> PenaltyRewardResult:
     """Penalty-reward contrast analysis with a Kano-style classification of the drivers.
 
     Parameters
@@ -676,11 +826,12 @@ def penalty_reward(
         A rating ``<= low`` is low performance, ``>= high`` high performance
         (per attribute with a dict); ratings in between are the reference.
         E.g. ``low=2, high=5`` on a 1-5 scale.
-    alpha : float, default 0.05
-        Significance level for calling a penalty or a reward real.
+    ci : float, default 0.95
+        Confidence level: a penalty or reward is significant when its p-value is
+        below ``1 - ci``.
     asymmetry : float, default 0.2
-        Threshold on the impact-asymmetry index separating basic and excitement
-        factors from performance factors.
+        Threshold ``a`` on the impact-asymmetry index separating basic and
+        excitement factors from performance factors (Mikulić & Prebežac 2008).
     robust : {"HC3", "HC0", "HC1", "HC2", None}, default "HC3"
         Covariance type of the dummy-variable regression.
     dropna : bool, default False
@@ -688,27 +839,55 @@ def penalty_reward(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per attribute: ``term, n_low, n_high, penalty, penalty_std_error,
-        penalty_p_value, reward, reward_std_error, reward_p_value, asymmetry, kano``. ``penalty`` is
-        the drop in ``y`` for low against middle performance (reported as a
-        positive number when it lowers ``y``), ``reward`` the gain for high against
-        middle. ``kano`` is ``"basic"``, ``"performance"``, ``"excitement"``, or
-        ``"indifferent"`` when neither effect is significant. ``attrs``:
-        ``r_squared``, ``n``, ``n_dropped``.
+    PenaltyRewardResult
+        ``.table``: one row per attribute: ``term, n_low, n_high, penalty,
+        penalty_std_error, penalty_p_value, reward, reward_std_error,
+        reward_p_value, asymmetry, kano``. ``penalty`` is the drop in ``y`` for low
+        against middle performance (positive when a low rating lowers ``y``, the
+        expected sign), ``reward`` the gain for high against middle (positive when a
+        high rating raises ``y``). ``kano`` is ``"basic"``, ``"performance"``,
+        ``"excitement"``, ``"indifferent"`` (neither effect significant) or
+        ``"unexpected"`` (a significant effect of the wrong sign: not a Kano class).
+        Attributes ``r_squared``, ``n``, ``n_dropped``, ``ci``, ``asymmetry_cut``,
+        ``robust``.
 
     Notes
     -----
     One regression with two dummies per attribute (Brandt 1987):
     :math:`y = b_0 + \\sum_j (\\beta^L_j L_j + \\beta^H_j H_j) + e`, with
     :math:`L_j = 1[x_j \\le low_j]` and :math:`H_j = 1[x_j \\ge high_j]`. Penalty
-    :math:`P_j = -\\beta^L_j`, reward :math:`R_j = \\beta^H_j`. Impact asymmetry
-    :math:`IA_j = (R_j - P_j)/(R_j + P_j)` (Mikulić & Prebežac 2008). Kano et al.
-    (1984): a *basic* ("must-be") factor hurts when missing but does not delight
-    when present (:math:`IA \\le -a`), an *excitement* ("attractive") factor
-    delights when present but is not missed (:math:`IA \\ge a`), and a
-    *performance* ("one-dimensional") factor does both. The classification is made
-    only when the penalty or the reward is significant at ``alpha``.
+    :math:`P_j = -\\beta^L_j`, reward :math:`R_j = \\beta^H_j`.
+
+    Impact asymmetry (Mikulić & Prebežac 2008): with the range of impact
+    :math:`|R_j| + |P_j|`, the satisfaction-generating potential
+    :math:`R_j / (|R_j| + |P_j|)` minus the dissatisfaction-generating potential
+    :math:`P_j / (|R_j| + |P_j|)`,
+
+    .. math:: IA_j = \\frac{R_j - P_j}{|R_j| + |P_j|} \\in [-1, 1],
+
+    -1 when only a low rating matters, +1 when only a high one does (0 if both
+    effects are exactly 0).
+
+    Sign rules. The Kano reading presumes that low performance does not raise
+    satisfaction and high performance does not lower it: :math:`P_j \\ge 0` and
+    :math:`R_j \\ge 0` (Mikulić & Prebežac 2011). So, at significance level
+    :math:`1 - ci`:
+
+    1. an attribute with a *significant* penalty or reward of the wrong sign
+       (:math:`P_j < 0`: a low rating raises ``y``; :math:`R_j < 0`: a high rating
+       lowers it) is ``"unexpected"``, whatever its IA: check the coding (a
+       reverse-keyed item?) before reading anything into it;
+    2. otherwise, if neither effect is significant, ``"indifferent"``;
+    3. otherwise by IA: ``"basic"`` ("must-be"; a dissatisfier) if :math:`IA \\le -a`,
+       ``"excitement"`` ("attractive"; a satisfier) if :math:`IA \\ge a`, else
+       ``"performance"`` ("one-dimensional"; a hybrid). A non-significant effect of
+       the wrong sign enters the IA as estimated (it is noise around 0).
+
+    Mikulić & Prebežac (2011) caution that PRCA measures how satisfaction responds
+    to *performance* on an attribute (dissatisfiers, satisfiers and hybrids of the
+    three-factor theory), which need not coincide with Kano's categories, defined
+    by the attribute's presence; the labels here are Kano's names for those three
+    patterns (Kano et al. 1984).
 
     References
     ----------
@@ -724,6 +903,10 @@ def penalty_reward(
     attributes using impact range-performance analysis and impact-asymmetry
     analysis. *Managing Service Quality*, 18(6), 559-576.
 
+    Mikulić, J., & Prebežac, D. (2011). A critical review of techniques for
+    classifying quality attributes in the Kano model. *Managing Service Quality*,
+    21(1), 46-66.
+
     Examples
     --------
     >>> rng = np.random.default_rng(7)
@@ -735,10 +918,10 @@ def penalty_reward(
     ...     + rng.normal(scale=0.5, size=600)
     ... )
     >>> res = penalty_reward(d, y="satisfaction", x=["cleanliness", "view"], low=2, high=5)
-    >>> res[["term", "penalty", "reward", "kano"]].round(2)
-              term  penalty  reward        kano
-    0  cleanliness     1.47    0.07       basic
-    1         view    -0.03    1.06  excitement
+    >>> res.table[["term", "penalty", "reward", "asymmetry", "kano"]].round(2)
+              term  penalty  reward  asymmetry        kano
+    0  cleanliness     1.47    0.07      -0.91       basic
+    1         view    -0.03    1.06       1.00  excitement
     """
     import statsmodels.api as sm
 
@@ -749,23 +932,19 @@ def penalty_reward(
     v.check_columns(data, [y], "y")
     if y in drivers:
         raise ValueError(f"x: the outcome {y!r} cannot also be an attribute.")
-    v.check_numeric(data, [y, *drivers], "x")
+    v.check_numeric(data, [y], "y")
+    v.check_numeric(data, drivers, "x")
     lows, highs = _thresholds(low, drivers, "low"), _thresholds(high, drivers, "high")
     for d in drivers:
         if not lows[d] < highs[d]:
             raise ValueError(
                 f"low must be below high for {d!r}, got low={lows[d]:g}, high={highs[d]:g}."
             )
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
-    if (
-        isinstance(asymmetry, bool)
-        or not isinstance(asymmetry, int | float)
-        or not 0 <= asymmetry < 1
-    ):
-        raise ValueError(f"asymmetry must be a number in [0, 1), got {asymmetry!r}.")
+    ci = v.check_level(ci)
+    asymmetry = v.check_number(asymmetry, "asymmetry", low=0, high=1, open_high=True)
     v.check_one_of(robust, (None, "HC0", "HC1", "HC2", "HC3"), "robust")
     clean, n_dropped = v.drop_missing(data, [y, *drivers], dropna=dropna, argument="data")
+    v.check_finite(clean, [y, *drivers], "data")
 
     columns, names, counts = [], [], {}
     for d in drivers:
@@ -788,41 +967,35 @@ def penalty_reward(
             f"too few rows: {len(clean)} for {design.shape[1]} coefficients; at least "
             f"{design.shape[1] + 1} are needed."
         )
-    if np.linalg.matrix_rank(design) < design.shape[1]:
-        raise ValueError("the low/high dummies are perfectly collinear; check the thresholds.")
+    _design.check_rank(design, ["Intercept", *names])
     model = sm.OLS(clean[y].to_numpy(dtype=float), design)
     fit = model.fit() if robust is None else model.fit(cov_type=robust)
     params, bse, pvals = fit.params, fit.bse, fit.pvalues
     rows = []
     for j, d in enumerate(drivers):
         il, ih = 1 + 2 * j, 2 + 2 * j
-        pen, rew = -params[il], params[ih]
-        denom = abs(rew) + abs(pen)
-        ia = (rew - pen) / denom if denom > 0 else 0.0
-        sig = pvals[il] < alpha or pvals[ih] < alpha
-        if not sig:
-            kano = "indifferent"
-        elif ia <= -asymmetry:
-            kano = "basic"
-        elif ia >= asymmetry:
-            kano = "excitement"
-        else:
-            kano = "performance"
+        pen, rew = float(-params[il]), float(params[ih])
         rows.append(
             {
                 "term": d,
                 "n_low": counts[d][0],
                 "n_high": counts[d][1],
-                "penalty": float(pen),
+                "penalty": pen,
                 "penalty_std_error": float(bse[il]),
                 "penalty_p_value": float(pvals[il]),
-                "reward": float(rew),
+                "reward": rew,
                 "reward_std_error": float(bse[ih]),
                 "reward_p_value": float(pvals[ih]),
-                "asymmetry": float(ia),
-                "kano": kano,
+                "asymmetry": _asymmetry(pen, rew),
+                "kano": _kano(pen, rew, pvals[il], pvals[ih], ci, asymmetry),
             }
         )
-    out = pd.DataFrame(rows)
-    out.attrs.update({"r_squared": float(fit.rsquared), "n": len(clean), "n_dropped": n_dropped})
-    return out
+    return PenaltyRewardResult(
+        table=pd.DataFrame(rows),
+        r_squared=float(fit.rsquared),
+        n=len(clean),
+        n_dropped=int(n_dropped),
+        ci=ci,
+        asymmetry_cut=asymmetry,
+        robust=robust,
+    )

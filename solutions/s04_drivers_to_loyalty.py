@@ -22,7 +22,7 @@ def _survey():
 def ex_04_1():
     """General dominance of brand among service, assortment and brand."""
     dom = cx.dominance_analysis(_survey(), y="satisfaction", x=["service", "assortment", "brand"])
-    return round(float(dom.set_index("term").loc["brand", "estimate"]), 3)
+    return round(float(dom.table.set_index("term").loc["brand", "estimate"]), 3)
 
 
 def ex_04_2():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -78,14 +79,16 @@ def brute_force_dominance(data: pd.DataFrame, y: str, x: list[str]) -> dict[str,
 
 
 def test_dominance_equals_brute_force(drivers):
-    res = dominance_analysis(drivers, y="satisfaction", x=X5)
+    result = dominance_analysis(drivers, y="satisfaction", x=X5)
+    res = result.table
     expected = brute_force_dominance(drivers, "satisfaction", X5)
     np.testing.assert_allclose(res["estimate"], [expected[j] for j in X5], rtol=0, atol=TOL)
     full = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5])).fit().rsquared
-    assert res.attrs["r_squared"] == pytest.approx(full, abs=TOL)
+    assert result.r_squared == pytest.approx(full, abs=TOL)
     assert res["estimate"].sum() == pytest.approx(full, abs=TOL)
     assert res["share"].sum() == pytest.approx(1.0, abs=TOL)
     assert res.sort_values("rank")["term"].tolist() == sorted(X5, key=lambda j: -expected[j])
+    assert not res.attrs and result.n == 300 and result.n_boot == 0 and result.n_redrawn == 0
 
 
 def test_dominance_three_drivers_by_hand(rng):
@@ -104,7 +107,7 @@ def test_dominance_three_drivers_by_hand(rng):
     gd1 = r1y**2 / 3 + ((r2_12 - r2y**2) + (r2_13 - r3y**2)) / 6 + (r2_123 - r2_23) / 3
     gd2 = r2y**2 / 3 + ((r2_12 - r1y**2) + (r2_23 - r3y**2)) / 6 + (r2_123 - r2_13) / 3
     gd3 = r3y**2 / 3 + ((r2_13 - r1y**2) + (r2_23 - r2y**2)) / 6 + (r2_123 - r2_12) / 3
-    res = dominance_analysis(d, y="y")
+    res = dominance_analysis(d, y="y").table
     np.testing.assert_allclose(res["estimate"], [gd1, gd2, gd3], rtol=0, atol=TOL)
 
 
@@ -124,7 +127,7 @@ def test_all_subsets_r2_batched_equals_single(drivers):
 
 def test_conditional_dominance(drivers):
     cond = conditional_dominance(drivers, y="satisfaction", x=X5)
-    gd = dominance_analysis(drivers, y="satisfaction", x=X5).set_index("term")["estimate"]
+    gd = dominance_analysis(drivers, y="satisfaction", x=X5).table.set_index("term")["estimate"]
     means = cond.groupby("term", sort=False)["estimate"].mean()
     np.testing.assert_allclose(means[X5], gd[X5], atol=TOL)
     staff = cond[cond["term"] == "staff"].set_index("k")["estimate"]
@@ -168,9 +171,11 @@ def test_complete_dominance_can_be_undetermined(rng):
 
 def test_dominance_bootstrap_is_seeded_and_equals_a_plain_loop(drivers):
     x = X5[:3]
-    res = dominance_analysis(drivers, y="satisfaction", x=x, n_boot=60, seed=4)
+    result = dominance_analysis(drivers, y="satisfaction", x=x, n_boot=60, seed=4)
     again = dominance_analysis(drivers, y="satisfaction", x=x, n_boot=60, seed=4)
-    pd.testing.assert_frame_equal(res, again)
+    pd.testing.assert_frame_equal(result.table, again.table)
+    assert result.n_boot == 60 and result.n_redrawn == 0
+    res = result.table
     rng = np.random.default_rng(4)
     idx = rng.integers(0, len(drivers), size=(60, len(drivers)))
     boot = np.array(
@@ -203,10 +208,11 @@ def test_relative_weights_hand_calculation(rng):
         ]
     )
     d = with_correlation(corr, 30, rng, ["x1", "x2", "y"])
-    res = relative_weights(d, y="y")
+    result = relative_weights(d, y="y")
+    res = result.table
     np.testing.assert_allclose(res["estimate"], ref["expected"]["weights"], atol=1e-12)
     np.testing.assert_allclose(res["estimate"], [43 / 150, 13 / 150], atol=TOL)
-    assert res.attrs["r_squared"] == pytest.approx(ref["expected"]["r_squared"], abs=1e-12)
+    assert result.r_squared == pytest.approx(ref["expected"]["r_squared"], abs=1e-12)
     c, s = math.cos(math.radians(15)), math.sin(math.radians(15))
     b1 = (c * 0.6 - s * 0.4) / math.cos(math.radians(30))
     assert b1 == pytest.approx(ref["expected"]["beta_star"][0], abs=1e-12)
@@ -215,11 +221,13 @@ def test_relative_weights_hand_calculation(rng):
 def test_relative_weights_uncorrelated_drivers_are_squared_correlations(rng):
     corr = np.array([[1, 0, 0, 0.5], [0, 1, 0, 0.3], [0, 0, 1, 0.1], [0.5, 0.3, 0.1, 1]])
     d = with_correlation(corr, 40, rng, ["a", "b", "c", "y"])
-    np.testing.assert_allclose(relative_weights(d, y="y")["estimate"], [0.25, 0.09, 0.01], atol=TOL)
+    np.testing.assert_allclose(
+        relative_weights(d, y="y").table["estimate"], [0.25, 0.09, 0.01], atol=TOL
+    )
 
 
 def test_relative_weights_sum_to_r2_and_bootstrap(drivers):
-    res = relative_weights(drivers, y="satisfaction", x=X5, n_boot=200, seed=1)
+    res = relative_weights(drivers, y="satisfaction", x=X5, n_boot=200, seed=1).table
     full = sm.OLS(drivers["satisfaction"], sm.add_constant(drivers[X5])).fit().rsquared
     assert res["estimate"].sum() == pytest.approx(full, abs=TOL)
     assert (res["ci_low"] <= res["estimate"]).all() and (res["estimate"] <= res["ci_high"]).all()
@@ -240,25 +248,31 @@ def test_importance_performance_quadrants_by_hand(rng):
     )
     d = with_correlation(corr, 100, rng, ["staff", "price", "music", "parking", "sat"])
     d = d + [3.0, 5.0, 3.0, 5.0, 0.0]  # performance: low, high, low, high
-    res = importance_performance(
+    result = importance_performance(
         d, y="sat", x=["staff", "price", "music", "parking"], importance="correlation"
     )
+    res = result.table
     np.testing.assert_allclose(res["importance"], [0.6, 0.5, 0.2, 0.1], atol=TOL)
     np.testing.assert_allclose(res["performance"], [3.0, 5.0, 3.0, 5.0], atol=TOL)
     assert res["quadrant"].tolist() == [
         "concentrate here", "keep up the good work", "low priority", "possible overkill",
     ]  # fmt: skip
-    assert res.attrs["importance_cut"] == pytest.approx(0.35)
+    assert result.importance_cut == pytest.approx(0.35)
+    assert result.performance_cut == pytest.approx(4.0)
     fixed = importance_performance(
         d, y="sat", x=["staff", "price"], importance="correlation", cut=(0.55, 4.0)
-    )
+    ).table
     assert fixed["quadrant"].tolist() == ["concentrate here", "possible overkill"]
-    dom = importance_performance(d, y="sat", x=["staff", "price", "music", "parking"])
+    dom = importance_performance(d, y="sat", x=["staff", "price", "music", "parking"]).table
     np.testing.assert_allclose(
         dom["importance"], np.array([0.36, 0.25, 0.04, 0.01]) / 0.66, atol=TOL
     )
-    ax = plot_importance_performance(res)
+    ax = plot_importance_performance(result)
     assert len(ax.texts) == 4 + 4 and ax.get_title() == ""
+    assert ax.lines[1].get_ydata()[0] == pytest.approx(0.35)  # the result's cut
+    assert "correlation" in ax.get_ylabel()
+    ax = plot_importance_performance(res)  # a plain table: cross-hairs at the means
+    assert ax.lines[1].get_ydata()[0] == pytest.approx(res["importance"].mean())
 
 
 # --------------------------------------------------------------------------- PRCA / Kano
@@ -278,7 +292,9 @@ def test_penalty_reward_hand_made_data(rng):
         + 0.8 * (d["staff"] == 5)  # performance: both
     )  # music: no effect
     d["sat"] = 5 + effect + rng.normal(scale=0.1, size=len(d))
-    res = penalty_reward(d, y="sat", x=["clean", "view", "staff", "music"], low=2, high=4)
+    result = penalty_reward(d, y="sat", x=["clean", "view", "staff", "music"], low=2, high=4)
+    res = result.table
+    assert result.n == len(d) and result.ci == 0.95 and result.asymmetry_cut == 0.2
     assert res["kano"].tolist() == ["basic", "excitement", "performance", "indifferent"]
     assert res["n_low"].tolist() == [216] * 4 and res["n_high"].tolist() == [216] * 4
     # penalty and reward are the dummy coefficients of one OLS fit
@@ -308,7 +324,7 @@ def test_penalty_reward_hand_made_data(rng):
 def test_penalty_reward_per_attribute_thresholds_and_errors(rng):
     d = pd.DataFrame({"a": rng.integers(1, 6, 200), "b": rng.integers(0, 11, 200)})
     d["y"] = rng.normal(size=200)
-    res = penalty_reward(d, y="y", x=["a", "b"], low={"a": 2, "b": 6}, high={"a": 5, "b": 9})
+    res = penalty_reward(d, y="y", x=["a", "b"], low={"a": 2, "b": 6}, high={"a": 5, "b": 9}).table
     assert res["n_low"].tolist() == [int((d["a"] <= 2).sum()), int((d["b"] <= 6).sum())]
     with pytest.raises(ValueError, match="has no high ratings"):
         penalty_reward(d, y="y", x=["a"], low=2, high=6)
@@ -327,9 +343,9 @@ def test_penalty_reward_per_attribute_thresholds_and_errors(rng):
         (None, {"x": ["staff"]}, ValueError, "at least 2 drivers"),
         (None, {"x": ["staff", "nope"]}, ValueError, r"column \['nope'\] not found"),
         (None, {"x": ["staff", "satisfaction"]}, ValueError, "cannot also be a driver"),
-        ("const", {"x": ["staff", "const"]}, ValueError, "'const' is constant"),
+        ("const", {"x": ["staff", "const"]}, ValueError, r"\['const'\] have the same answer"),
         ("text", {"x": ["staff", "text"]}, TypeError, "'text' must be numeric"),
-        ("double", {"x": ["staff", "double"]}, ValueError, "perfectly collinear"),
+        ("double", {"x": ["staff", "double"]}, ValueError, r"\['staff', 'double'\] are an exact"),
         ("nan", {"x": ["staff", "price"]}, ValueError, "'price' has 1 missing"),
         (None, {"x": ["staff", "price"], "n_boot": -1}, ValueError, "n_boot must be at least 0"),
     ],
@@ -347,7 +363,7 @@ def test_too_many_drivers_and_too_few_rows(rng):
     wide = pd.DataFrame(rng.normal(size=(60, 26)), columns=[f"x{i}" for i in range(25)] + ["y"])
     with pytest.raises(ValueError, match="at most 24 drivers, got 25"):
         dominance_analysis(wide, y="y")
-    assert len(relative_weights(wide, y="y")) == 25
+    assert len(relative_weights(wide, y="y").table) == 25
     with pytest.raises(ValueError, match="too few rows: 3"):
         dominance_analysis(wide.head(3), y="y", x=["x0", "x1"])
 
@@ -357,5 +373,178 @@ def test_dropna_and_input_unchanged(drivers):
     d.loc[[0, 1], "app"] = np.nan
     before = d.copy()
     res = dominance_analysis(d, y="satisfaction", x=X5, dropna=True)
-    assert res.attrs["n_dropped"] == 2 and res.attrs["n"] == 298
+    assert res.n_dropped == 2 and res.n == 298
     pd.testing.assert_frame_equal(d, before)
+
+
+# --------------------------------------------------------------------------- issue 9
+
+
+def redrawn_resamples(values: np.ndarray, n_boot: int, seed: int) -> tuple[np.ndarray, int]:
+    """Row indices of the bootstrap, written out plainly: draw ``n_boot`` resamples, then
+    redraw (from the same stream, in order) each one in which some column is constant."""
+
+    def degenerate(rows):
+        return bool((np.ptp(values[rows], axis=0) == 0).any())
+
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+    pending = [b for b in range(n_boot) if degenerate(idx[b])]
+    n_redrawn = 0
+    while pending:
+        n_redrawn += len(pending)
+        fresh = rng.integers(0, len(values), size=(len(pending), len(values)))
+        still = []
+        for slot, rows in zip(pending, fresh, strict=True):
+            if degenerate(rows):
+                still.append(slot)
+            else:
+                idx[slot] = rows
+        pending = still
+    return idx, n_redrawn
+
+
+@pytest.fixture
+def rare(rng) -> pd.DataFrame:
+    """40 customers; 'complaint' is 1 for two of them, so 13% of resamples lack it."""
+    n = 40
+    d = pd.DataFrame({"staff": rng.normal(size=n), "price": rng.normal(size=n)})
+    d["complaint"] = (np.arange(n) < 2).astype(float)
+    d["satisfaction"] = d["staff"] + 0.5 * d["price"] - d["complaint"] + rng.normal(size=n)
+    return d
+
+
+def test_dominance_bootstrap_redraws_resamples_that_lose_a_rare_driver(rare):
+    # issue 9, defect 7: before, all-NaN std_error (and a RuntimeWarning) for such data
+    x = ["staff", "price", "complaint"]
+    res = dominance_analysis(rare, y="satisfaction", x=x, n_boot=100, seed=3)
+    idx, n_redrawn = redrawn_resamples(rare[[*x, "satisfaction"]].to_numpy(), 100, 3)
+    assert n_redrawn > 0 and res.n_redrawn == n_redrawn and res.n_boot == 100
+    boot = np.array(
+        [
+            list(
+                brute_force_dominance(
+                    rare.iloc[rows].reset_index(drop=True), "satisfaction", x
+                ).values()
+            )
+            for rows in idx
+        ]
+    )
+    assert np.isfinite(res.table[["std_error", "ci_low", "ci_high"]].to_numpy()).all()
+    np.testing.assert_allclose(res.table["std_error"], boot.std(axis=0, ddof=1), atol=1e-9)
+    lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
+    np.testing.assert_allclose(res.table["ci_low"], lo, atol=1e-9)
+    np.testing.assert_allclose(res.table["ci_high"], hi, atol=1e-9)
+
+
+def test_relative_weights_bootstrap_redraws_instead_of_failing(rare):
+    # issue 9, defect 7: before, NaN or LinAlgError: Singular matrix
+    x = ["staff", "price", "complaint"]
+    res = relative_weights(rare, y="satisfaction", x=x, n_boot=100, seed=3)
+    idx, n_redrawn = redrawn_resamples(rare[[*x, "satisfaction"]].to_numpy(), 100, 3)
+    assert res.n_redrawn == n_redrawn > 0
+    boot = np.array(
+        [relative_weights(rare.iloc[rows], y="satisfaction", x=x).table["estimate"] for rows in idx]
+    )
+    np.testing.assert_allclose(res.table["std_error"], boot.std(axis=0, ddof=1), atol=1e-9)
+
+
+def test_bootstrap_refuses_drivers_too_rare_to_resample(rng):
+    n = 60
+    d = pd.DataFrame({"staff": rng.normal(size=n)})
+    d["visit_a"] = (np.arange(n) == 0).astype(float)  # each present in one row only
+    d["visit_b"] = (np.arange(n) == 1).astype(float)
+    d["satisfaction"] = d["staff"] + rng.normal(size=n)
+    with pytest.raises(
+        ValueError, match=r"column 'visit_[ab]' cannot be bootstrapped.*only 1 of 60"
+    ):
+        dominance_analysis(d, y="satisfaction", n_boot=200, seed=1)
+    assert dominance_analysis(d, y="satisfaction").n_boot == 0  # no bootstrap: fine
+
+
+def test_bootstrap_needs_enough_rows(rng):
+    d = pd.DataFrame(rng.normal(size=(6, 3)), columns=["a", "b", "y"])
+    with pytest.raises(ValueError, match="too few rows to bootstrap: 6 .* At least 7 rows"):
+        relative_weights(d, y="y", n_boot=100, seed=1)
+    assert relative_weights(d, y="y").n == 6
+
+
+def test_collinear_drivers_are_named(drivers):
+    d = drivers.assign(total=drivers["staff"] + 2 * drivers["price"] + 5)
+    with pytest.raises(ValueError, match=r"\['staff', 'price', 'total'\] are an exact linear"):
+        dominance_analysis(d, y="satisfaction", x=["staff", "price", "atmosphere", "total"])
+    # a driver measured far from zero is not collinear with anything
+    shifted = dominance_analysis(drivers.assign(staff=drivers["staff"] + 1e7), y="satisfaction")
+    np.testing.assert_allclose(
+        shifted.table["estimate"],
+        dominance_analysis(drivers, y="satisfaction").table["estimate"],
+        atol=1e-6,
+    )
+
+
+def test_result_objects_replace_attrs(drivers):
+    res = relative_weights(drivers, y="satisfaction", x=X5, n_boot=50, seed=1)
+    assert not res.table.attrs and res.method == "relative_weights" and res.ci == 0.95
+    assert repr(res).startswith("ImportanceResult(method='relative_weights', r_squared=")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.n = 1
+    ipa = importance_performance(drivers, y="satisfaction", x=X5, importance="relative_weights")
+    assert not ipa.table.attrs and ipa.importance == "relative_weights" and ipa.n == 300
+    assert ipa.performance_cut == pytest.approx(drivers[X5].mean().mean())
+
+
+def hotel(rng, n_copies: int = 6) -> pd.DataFrame:
+    levels = [1, 3, 5]
+    grid = pd.DataFrame(
+        list(itertools.product(levels, repeat=3)), columns=["clean", "noise", "view"]
+    )
+    return pd.concat([grid] * n_copies, ignore_index=True)
+
+
+def test_penalty_reward_wrong_sign_is_unexpected_not_basic(rng):
+    # issue 9, defect 8: a top rating that significantly LOWERS satisfaction (here a
+    # reverse-keyed "noise" item) was labelled "basic"; it is no Kano class
+    d = hotel(rng)
+    d["sat"] = (
+        5
+        - 1.0 * (d["clean"] == 1)
+        - 0.8 * (d["noise"] == 5)  # wrong sign: high rating, lower satisfaction
+        + 0.9 * (d["view"] == 5)
+        + rng.normal(scale=0.2, size=len(d))
+    )
+    res = penalty_reward(d, y="sat", x=["clean", "noise", "view"], low=2, high=4).table
+    assert res["kano"].tolist() == ["basic", "unexpected", "excitement"]
+    noise = res.set_index("term").loc["noise"]
+    assert noise["reward"] < 0 and noise["reward_p_value"] < 0.05
+    # the index is (R - P) / (|R| + |P|), as documented; in [-1, 1]
+    r, p = res["reward"], res["penalty"]
+    np.testing.assert_allclose(res["asymmetry"], (r - p) / (r.abs() + p.abs()), atol=TOL)
+    assert (res["asymmetry"].abs() <= 1).all()
+    # a wrong-signed penalty (a low rating raises satisfaction) likewise
+    d["sat2"] = 5 + 0.8 * (d["clean"] == 1) + rng.normal(scale=0.2, size=len(d))
+    res2 = penalty_reward(d, y="sat2", x=["clean"], low=2, high=4).table
+    assert res2["penalty"].iloc[0] < 0 and res2["kano"].tolist() == ["unexpected"]
+
+
+def test_penalty_reward_ci_replaces_alpha(rng):
+    d = hotel(rng, 2)
+    d["sat"] = 5 + 0.15 * (d["view"] == 5) + rng.normal(scale=0.3, size=len(d))
+    strict = penalty_reward(d, y="sat", x=["view"], low=2, high=4, ci=0.999)
+    loose = penalty_reward(d, y="sat", x=["view"], low=2, high=4, ci=0.5)
+    p_value = strict.table["reward_p_value"].iloc[0]
+    assert 0.001 < p_value < 0.5
+    assert strict.table["kano"].iloc[0] == "indifferent" and strict.ci == 0.999
+    assert loose.table["kano"].iloc[0] == "excitement"
+    with pytest.raises(TypeError, match="alpha"):
+        penalty_reward(d, y="sat", x=["view"], low=2, high=4, alpha=0.05)
+    with pytest.raises(ValueError, match="ci must lie strictly between"):
+        penalty_reward(d, y="sat", x=["view"], low=2, high=4, ci=95)
+
+
+def test_penalty_reward_collinear_dummies_are_named(rng):
+    d = hotel(rng, 2).assign(clean2=lambda f: f["clean"])
+    d["sat"] = rng.normal(size=len(d))
+    with pytest.raises(
+        ValueError, match=r"\['clean_low', 'clean_high', 'clean2_low', 'clean2_high'\] are an exact"
+    ):
+        penalty_reward(d, y="sat", x=["clean", "clean2"], low=2, high=4)
