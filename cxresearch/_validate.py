@@ -20,11 +20,20 @@ import pandas as pd
 
 __all__ = [
     "as_column_list",
+    "check_bool",
     "check_columns",
     "check_dataframe",
+    "check_distinct_columns",
+    "check_finite",
+    "check_int_list",
+    "check_integer",
     "check_integer_valued",
     "check_level",
+    "check_n_jobs",
     "check_no_missing",
+    "check_not_constant",
+    "check_number",
+    "check_number_array",
     "check_numeric",
     "check_one_of",
     "check_positive_int",
@@ -34,6 +43,7 @@ __all__ = [
     "drop_missing",
     "format_values",
     "make_rng",
+    "seed_sequence",
 ]
 
 
@@ -173,6 +183,11 @@ def check_scale(scale: Any, argument: str = "scale") -> tuple[int, int]:
     low, high = int(scale[0]), int(scale[1])
     if low >= high:
         raise ValueError(f"{argument} must have low < high, got {scale!r}.")
+    if max(abs(low), abs(high)) > 2**53:  # answer codes must be exact as floats
+        raise ValueError(
+            f"{argument} must hold answer codes between -2**53 and 2**53 (exact as "
+            f"floating-point numbers), got {scale!r}."
+        )
     return low, high
 
 
@@ -217,15 +232,231 @@ def check_weights(data: pd.DataFrame, weights: Hashable, argument: str = "weight
         )
 
 
-def make_rng(seed: Any) -> np.random.Generator:
-    """``seed`` (``None``, an int or a Generator) -> a NumPy Generator.
+def make_rng(seed: Any, argument: str = "seed") -> np.random.Generator:
+    """``seed`` (``None``, an int, a ``SeedSequence`` or a ``Generator``) -> a Generator.
 
-    Never touches NumPy's global random state.
+    The one randomness entry point of the package. A Generator is used as it is (so a
+    caller can thread one stream through several calls); anything else is passed to
+    ``numpy.random.default_rng``. Never touches NumPy's global random state.
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+    if (
+        seed is None
+        or isinstance(seed, np.random.SeedSequence)
+        or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool))
+    ):
+        if isinstance(seed, numbers.Integral) and seed < 0:
+            raise ValueError(f"{argument} must be a non-negative integer, got {seed!r}.")
         return np.random.default_rng(seed)
     raise TypeError(
-        f"seed must be None, an int or a numpy.random.Generator, got {type(seed).__name__}."
+        f"{argument} must be None, an int, a numpy.random.SeedSequence or a "
+        f"numpy.random.Generator, got {type(seed).__name__}."
     )
+
+
+def seed_sequence(seed: Any, argument: str = "seed") -> np.random.SeedSequence:
+    """``seed`` -> a ``SeedSequence`` root, for code that spawns named or numbered streams.
+
+    Accepts the same values as :func:`make_rng`. A Generator is consumed once (four
+    draws) to make the root, so a caller's Generator still gives reproducible streams.
+    """
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(seed.integers(0, 2**63 - 1, size=4, dtype=np.int64).tolist())
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ValueError(f"{argument} must be a non-negative integer, got {seed!r}.")
+        return np.random.SeedSequence(int(seed))
+    raise TypeError(
+        f"{argument} must be None, an int, a numpy.random.SeedSequence or a "
+        f"numpy.random.Generator, got {type(seed).__name__}."
+    )
+
+
+def check_bool(value: Any, argument: str) -> bool:
+    """Raise ``TypeError`` unless ``value`` is ``True`` or ``False``; return it as a bool."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{argument} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_number(
+    value: Any,
+    argument: str,
+    *,
+    low: float = -np.inf,
+    high: float = np.inf,
+    open_low: bool = False,
+    open_high: bool = False,
+) -> float:
+    """A finite real number in the interval from ``low`` to ``high``; return it as a float.
+
+    The bounds are included unless ``open_low`` / ``open_high``. ``TypeError`` for a
+    non-number (``True``/``False`` are not numbers here), ``ValueError`` for NaN, an
+    infinity or a value outside the interval; the message states the interval.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{argument} must be a number, got {value!r}.")
+    x = float(value)
+    inside_low = x > low if open_low else x >= low
+    inside_high = x < high if open_high else x <= high
+    if np.isfinite(x) and inside_low and inside_high:
+        return x
+    has_low, has_high = np.isfinite(low), np.isfinite(high)
+    if has_low and has_high and not (open_low or open_high):
+        allowed = f"lie between {low:g} and {high:g}"
+    elif has_low and has_high:
+        lo, hi = ("<" if open_low else "<="), ("<" if open_high else "<=")
+        allowed = f"satisfy {low:g} {lo} {argument} {hi} {high:g}"
+    elif has_low and low == 0:
+        allowed = "be positive" if open_low else "be non-negative"
+    elif has_low:
+        allowed = f"be greater than {low:g}" if open_low else f"be at least {low:g}"
+    elif has_high:
+        allowed = f"be less than {high:g}" if open_high else f"be at most {high:g}"
+    else:
+        allowed = "be finite"
+    raise ValueError(f"{argument} must {allowed}, got {value!r}.")
+
+
+def check_integer(value: Any, argument: str, *, low: int, high: int | None = None) -> int:
+    """A whole number from ``low`` to ``high`` (inclusive; no upper limit when ``None``)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{argument} must be an integer, got {value!r}.")
+    if value < low or (high is not None and value > high):
+        allowed = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise ValueError(f"{argument} must be {allowed}, got {value!r}.")
+    return int(value)
+
+
+def check_int_list(values: Any, argument: str, *, minimum: int = 1) -> list[int]:
+    """One whole number or a non-empty list of distinct ones, each ``>= minimum``."""
+    if isinstance(values, numbers.Integral) and not isinstance(values, bool | np.bool_):
+        values = [values]
+    if isinstance(values, str | bytes) or not isinstance(
+        values, Sequence | np.ndarray | pd.Series | pd.Index
+    ):
+        raise TypeError(f"{argument} must be a list of integers, got {values!r}.")
+    out = list(values)
+    if not out:
+        raise ValueError(f"{argument} must list at least one value, got {values!r}.")
+    not_int = [
+        x for x in out if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral)
+    ]
+    if not_int:
+        raise TypeError(f"{argument} must hold integers, got {format_values(not_int)} in {out!r}.")
+    small = [x for x in out if x < minimum]
+    if small:
+        raise ValueError(
+            f"{argument} must hold integers of at least {minimum}, got {format_values(small)}."
+        )
+    out = [int(x) for x in out]
+    repeated = sorted({x for x in out if out.count(x) > 1})
+    if repeated:
+        raise ValueError(
+            f"{argument} lists {format_values(repeated)} more than once; give each value once."
+        )
+    return out
+
+
+def check_n_jobs(n_jobs: Any, argument: str = "n_jobs") -> int:
+    """A joblib worker count: a non-zero integer (1 = sequential, -1 = all cores)."""
+    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(
+            f"{argument} must be an integer (1 = sequential, -1 = all cores), got {n_jobs!r}."
+        )
+    if n_jobs == 0:
+        raise ValueError(
+            f"{argument} must be a non-zero integer (1 = sequential, k > 1 = k workers, "
+            f"-1 = all cores), got 0."
+        )
+    return int(n_jobs)
+
+
+def check_finite(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
+    """Raise ``ValueError`` if a numeric column holds an infinite value (NaN is left alone)."""
+    for col in columns:
+        arr = data[col].to_numpy(dtype=float)
+        bad = np.isinf(arr)
+        if bad.any():
+            raise ValueError(
+                f"{argument}: column {col!r} has {int(bad.sum())} infinite value(s) "
+                f"{format_values(np.unique(arr[bad]))} at rows {format_values(data.index[bad])}; "
+                f"only finite numbers are allowed."
+            )
+
+
+def check_not_constant(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
+    """Raise ``ValueError`` if a column has the same value in every row (zero variance)."""
+    const = [c for c in columns if data[c].nunique(dropna=True) <= 1]
+    if const:
+        raise ValueError(
+            f"{argument}: column(s) {format_values(const)} have the same answer in every "
+            f"row (zero variance); correlations with them are undefined. Drop them."
+        )
+
+
+def check_distinct_columns(
+    data: pd.DataFrame, columns: Sequence[Hashable], argument: str, *, tol: float = 1e-12
+) -> None:
+    """Raise ``ValueError`` naming the first two columns that are perfectly correlated.
+
+    Two columns with ``|r| >= 1 - tol`` (an item entered twice, or one column a linear
+    function of another) make a correlation matrix singular.
+    """
+    cols = list(columns)
+    if len(cols) < 2:
+        return
+    arr = data[cols].to_numpy(dtype=float)
+    centred = arr - arr.mean(axis=0)
+    norms = np.sqrt((centred**2).sum(axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unit = centred / norms
+        r = unit.T @ unit
+    for i in range(len(cols)):
+        for j in range(i + 1, len(cols)):
+            if abs(r[i, j]) >= 1 - tol:
+                what = (
+                    "identical"
+                    if np.array_equal(arr[:, i], arr[:, j])
+                    else (f"perfectly correlated (r = {r[i, j]:+.0f})")
+                )
+                raise ValueError(
+                    f"{argument}: columns {cols[i]!r} and {cols[j]!r} are {what}, so the "
+                    f"correlation matrix is singular. Keep only one of them."
+                )
+
+
+def check_number_array(
+    value: Any, argument: str, *, low: float = -np.inf, high: float = np.inf
+) -> np.ndarray:
+    """A number or an array-like of numbers -> a float array, finite and in ``[low, high]``.
+
+    ``TypeError`` for text, ``None``, ``True``/``False`` or anything that is not numbers;
+    ``ValueError`` for NaN, infinities or values outside the interval.
+    """
+    kind = f"{argument} must be a number or an array of numbers"
+    if isinstance(value, bool | np.bool_ | str | bytes) or value is None:
+        raise TypeError(f"{kind}, got {value!r}.")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{kind}, got {value!r}.") from None
+    if np.asarray(value).dtype == bool or (
+        not isinstance(value, np.ndarray)
+        and isinstance(value, Sequence)
+        and any(isinstance(x, bool | np.bool_) for x in value)
+    ):
+        raise TypeError(f"{argument} must hold numbers, not True/False.")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{argument} must be finite, got {value!r}.")
+    bad = arr[(arr < low) | (arr > high)]
+    if bad.size:
+        raise ValueError(
+            f"{argument} must lie between {low:g} and {high:g}, got {format_values(bad)}."
+        )
+    return arr
