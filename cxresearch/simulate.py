@@ -136,10 +136,12 @@ import numbers
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from . import _validate as v
 
 __all__ = [
     "CX_FORMULA",
@@ -260,7 +262,7 @@ class RetailParams:
     >>> RetailParams(carryover=1.5)
     Traceback (most recent call last):
     ...
-    ValueError: carryover=1.5 is out of range; allowed: 0 <= carryover < 1
+    ValueError: carryover must satisfy 0 <= carryover < 1, got 1.5.
     """
 
     # --- the CX equation: carryover, customer effect, noise
@@ -646,16 +648,41 @@ class RetailParams:
         """
         if not isinstance(values, Mapping):
             raise TypeError(
-                f"values must be a mapping of parameter names to values, got {type(values).__name__}"
+                f"values must be a mapping of parameter names to values, got {type(values).__name__}."
             )
         names = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(values) - set(names))
+        unknown = sorted(set(values) - set(names), key=str)
         if unknown:
             raise ValueError(
-                f"unknown parameter name(s) {unknown}; valid names are: {', '.join(names)}"
+                f"values: unknown parameter name(s) {unknown}; allowed names are: {', '.join(names)}."
             )
-        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        kwargs = {k: tuple(x) if isinstance(x, list) else x for k, x in values.items()}
         return cls(**kwargs)
+
+    @classmethod
+    def coerce(cls, params: Any, argument: str = "params") -> RetailParams:
+        """``params`` as a RetailParams: ``None`` gives the defaults, a mapping goes through
+        :meth:`from_dict`, a RetailParams is returned as it is.
+
+        This is how every function of the package that takes ``params=`` reads it.
+
+        Examples
+        --------
+        >>> RetailParams.coerce(None) == RetailParams()
+        True
+        >>> RetailParams.coerce({"carryover": 0.6}).carryover
+        0.6
+        """
+        if params is None:
+            return cls()
+        if isinstance(params, cls):
+            return params
+        if isinstance(params, Mapping):
+            return cls.from_dict(params)
+        raise TypeError(
+            f"{argument} must be a RetailParams, a mapping of parameter values or None, "
+            f"got {type(params).__name__}."
+        )
 
     def to_json(self, **kwargs: Any) -> str:
         """The parameters as a JSON string (keyword arguments go to :func:`json.dumps`)."""
@@ -720,36 +747,35 @@ def _fmt(x: float) -> str:
 
 
 def _is_real(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    return isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_)
 
 
 def _check_field(f: dataclasses.Field, value: Any) -> None:
+    """Check one parameter against its metadata (the messages of ``_validate``'s style)."""
     m = f.metadata
     name = f.name
-    if m["kind"] in ("probs", "cuts", "vector"):
-        if not isinstance(value, (tuple, list)) or not all(_is_real(v) for v in value):
-            raise TypeError(f"{name} must be a tuple of {m['length']} numbers, got {value!r}")
-        if len(value) != m["length"]:
-            raise ValueError(f"{name}={value!r} has {len(value)} values; allowed: {_range_text(f)}")
-        vals = [float(v) for v in value]
-        if not all(math.isfinite(v) and m["low"] <= v <= m["high"] for v in vals):
-            raise ValueError(f"{name}={value!r} is out of range; allowed: {_range_text(f)}")
-        if m["kind"] == "probs" and abs(sum(vals) - 1.0) > 1e-9:
-            raise ValueError(f"{name}={value!r} sums to {sum(vals):g}; allowed: {_range_text(f)}")
-        if m["kind"] == "cuts" and any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
-            raise ValueError(
-                f"{name}={value!r} is not strictly increasing; allowed: {_range_text(f)}"
-            )
-        return
-    if not _is_real(value):
-        raise TypeError(
-            f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
+    if m["kind"] not in ("probs", "cuts", "vector"):
+        v.check_number(
+            value,
+            name,
+            low=m["low"],
+            high=m["high"],
+            open_low=m["open_low"],
+            open_high=m["open_high"],
         )
-    v = float(value)
-    lo_ok = v > m["low"] if m["open_low"] else v >= m["low"]
-    hi_ok = v < m["high"] if m["open_high"] else v <= m["high"]
-    if not (math.isfinite(v) and lo_ok and hi_ok):
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {_range_text(f)}")
+        return
+    allowed = _range_text(f)
+    if not isinstance(value, tuple | list) or not all(_is_real(x) for x in value):
+        raise TypeError(f"{name} must be a tuple of {m['length']} numbers, got {value!r}.")
+    if len(value) != m["length"]:
+        raise ValueError(f"{name} must hold {allowed}, got {len(value)} values: {value!r}.")
+    vals = [float(x) for x in value]
+    if not all(math.isfinite(x) and m["low"] <= x <= m["high"] for x in vals):
+        raise ValueError(f"{name} must hold {allowed}, got {value!r}.")
+    if m["kind"] == "probs" and abs(sum(vals) - 1.0) > 1e-9:
+        raise ValueError(f"{name} must hold {allowed}, got {value!r} (sum {sum(vals):g}).")
+    if m["kind"] == "cuts" and any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
+        raise ValueError(f"{name} must hold {allowed}, got {value!r} (not increasing).")
 
 
 if RetailParams.__doc__:  # document every field in help(RetailParams), before Examples
@@ -761,49 +787,11 @@ if RetailParams.__doc__:  # document every field in help(RetailParams), before E
 # ---------------------------------------------------------------------------- randomness
 
 
-def _root_seed(seed: Any) -> np.random.SeedSequence:
-    if seed is None:
-        return np.random.SeedSequence()
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(seed.integers(0, 2**63 - 1, size=4, dtype=np.int64).tolist())
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
-        if seed < 0:
-            raise ValueError(
-                f"seed={seed!r} must be a non-negative integer, a numpy Generator or None"
-            )
-        return np.random.SeedSequence(int(seed))
-    raise TypeError(
-        f"seed must be an int, a numpy.random.Generator or None, got {seed!r} of type {type(seed).__name__}"
-    )
-
-
 def _stream(root: np.random.SeedSequence, name: str) -> np.random.Generator:
     """An independent generator for one named component (stable under adding components)."""
     key = zlib.crc32(name.encode("utf-8"))
     child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, key))
     return np.random.default_rng(child)
-
-
-def _check_count(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {low} <= {name} <= {high}")
-    return int(value)
-
-
-def _as_params(params: Any) -> RetailParams:
-    if params is None:
-        return RetailParams()
-    if isinstance(params, RetailParams):
-        return params
-    if isinstance(params, Mapping):
-        return RetailParams.from_dict(params)
-    raise TypeError(
-        f"params must be a RetailParams, a mapping of parameter values or None, got {type(params).__name__}"
-    )
 
 
 def _categorical(
@@ -841,20 +829,308 @@ def _ordinal(
 # ---------------------------------------------------------------------------- the panel
 
 
+class _Stores(NamedTuple):
+    """The chain's stores (one entry per store)."""
+
+    store_type: np.ndarray  # int8 codes into STORE_TYPES
+    location: np.ndarray  # int8 codes into LOCATIONS
+    region: np.ndarray  # int8 codes into REGIONS
+    competition: np.ndarray  # float32, SD units
+    quality: np.ndarray  # (n_stores, 8) float32: mean perception of each determinant
+
+
+class _Customers(NamedTuple):
+    """The customers' lasting traits (one entry per customer)."""
+
+    store: np.ndarray  # int16 index of the home store
+    age: np.ndarray  # int8 years
+    male: np.ndarray  # bool
+    hedonic: np.ndarray  # bool
+    task: np.ndarray  # float32 task orientation
+    tech: np.ndarray  # float32 technology readiness
+    price_consciousness: np.ndarray  # float32
+    multichannel: np.ndarray  # bool
+    prior: np.ndarray  # float32 prior expectation
+    effect: np.ndarray  # float32 lasting customer effect u_i
+
+
+def _simulate_stores(root: np.random.SeedSequence, p: RetailParams, n_stores: int) -> _Stores:
+    """Step 1: store type, location, region, competition and quality profile of each store."""
+    f32 = np.float32
+    rs = _stream(root, "stores")
+    store_type = rs.choice(4, size=n_stores, p=np.asarray(p.store_type_probs)).astype(np.int8)
+    location = rs.choice(3, size=n_stores, p=np.asarray(p.location_probs)).astype(np.int8)
+    region = rs.integers(0, 4, size=n_stores).astype(np.int8)
+    competition = rs.standard_normal(n_stores, dtype=f32)
+    quality = rs.standard_normal((n_stores, 8), dtype=f32) * f32(p.determinant_store_sd)
+    quality += f32(p.store_type_profile) * STORE_TYPE_PROFILE[store_type]
+    if any(p.determinant_shift):  # what-if: better (or worse) perceived quality everywhere
+        quality += np.asarray(p.determinant_shift, dtype=f32)
+    return _Stores(store_type, location, region, competition, quality)
+
+
+def _simulate_economy(root: np.random.SeedSequence, p: RetailParams, n_periods: int) -> np.ndarray:
+    """Step 2: a poor (True) or good economy by region and period, a persistent two-state chain."""
+    re_ = _stream(root, "economy")
+    poor = np.empty((4, n_periods), dtype=bool)
+    poor[:, 0] = re_.random(4) < p.p_poor_economy
+    for t in range(1, n_periods):
+        keep = re_.random(4) < p.economy_persistence
+        fresh = re_.random(4) < p.p_poor_economy
+        poor[:, t] = np.where(keep, poor[:, t - 1], fresh)
+    return poor
+
+
+def _simulate_customers(
+    root: np.random.SeedSequence, p: RetailParams, n: int, n_stores: int
+) -> _Customers:
+    """Step 3: each customer's home store, socio-demographics, attitudes and lasting effect."""
+    f32 = np.float32
+    rc = _stream(root, "customers")
+    store = rc.integers(0, n_stores, size=n).astype(np.int16)
+    age_z = rc.standard_normal(n, dtype=f32)
+    age = np.clip(np.rint(p.age_mean + p.age_sd * age_z), 18, 85).astype(np.int8)
+    male = rc.random(n, dtype=f32) < p.p_male
+    hedonic = rc.random(n, dtype=f32) < p.p_hedonic
+    task = rc.standard_normal(n, dtype=f32)
+    r = p.tech_readiness_age
+    tech = f32(r) * age_z + f32(math.sqrt(1 - r * r)) * rc.standard_normal(n, dtype=f32)
+    pc = rc.standard_normal(n, dtype=f32)
+    multi = rc.random(n, dtype=f32) < p.p_multichannel
+    prior = rc.standard_normal(n, dtype=f32) * f32(p.prior_expectation_sd)
+    u = _stream(root, "customer_effect").standard_normal(n, dtype=f32) * f32(p.customer_effect_sd)
+    return _Customers(store, age, male, hedonic, task, tech, pc, multi, prior, u)
+
+
+def _customer_slopes(p: RetailParams, c: _Customers, c_type: np.ndarray) -> np.ndarray:
+    """Step 4: each customer's weight b_k(i) of every determinant, moderators included.
+
+    The price weight also moves with the economy, which varies by period; that part is
+    added in :func:`_simulate_cx`.
+    """
+    f32 = np.float32
+    age_dec = (c.age.astype(f32) - f32(AGE_REFERENCE)) / f32(10)
+    atm_x = np.array(
+        [0.0, p.atmosphere_x_supermarket, p.atmosphere_x_department, p.atmosphere_x_specialty],
+        dtype=f32,
+    )
+    slopes = np.empty((8, len(c.store)), dtype=f32)
+    slopes[0] = p.social_weight
+    slopes[1] = p.crowding_weight + p.crowding_x_hedonic * c.hedonic
+    slopes[2] = p.service_weight + p.service_x_age * age_dec + p.service_x_tech_readiness * c.tech
+    slopes[3] = p.atmosphere_weight + atm_x[c_type]
+    slopes[4] = p.assortment_weight + p.assortment_x_task_orientation * c.task
+    slopes[5] = p.price_weight + p.price_x_price_consciousness * c.price_consciousness
+    slopes[6] = (
+        p.channel_weight + p.channel_x_multichannel * c.multichannel + p.channel_x_male * c.male
+    )
+    slopes[7] = p.brand_weight
+    return slopes
+
+
+def _simulate_cx(
+    root: np.random.SeedSequence,
+    p: RetailParams,
+    c: _Customers,
+    stores: _Stores,
+    slopes: np.ndarray,
+    poor_it: np.ndarray,
+    winter: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Step 5: the perceived determinants and CX, with the AR(1) carryover over periods.
+
+    Returns ``cx`` and ``cx_lag`` (n x T) and the eight determinants (n x T each).
+    """
+    f32 = np.float32
+    n, n_periods = poor_it.shape
+    bias = _stream(root, "perception_bias").standard_normal((n, 8), dtype=f32)
+    bias *= f32(p.determinant_customer_sd)
+    bias += stores.quality[c.store]  # lasting part of each perceived determinant
+    loc_eff = np.array([0.0, p.location_city_centre, p.location_mall], dtype=f32)
+    # the CX drive: everything but the carryover
+    cx = _stream(root, "cx_noise").standard_normal((n, n_periods), dtype=f32)
+    cx *= f32(p.cx_noise_sd)
+    level = f32(p.cx_intercept) + c.effect + loc_eff[stores.location[c.store]]
+    cx += level[:, None]
+    cx += f32(p.season_winter) * winter
+    cx += np.where(poor_it, f32(p.economy_poor), f32(0))
+    dets = []
+    for k, name in enumerate(DETERMINANTS):
+        x = _stream(root, f"visit_{name}").standard_normal((n, n_periods), dtype=f32)
+        x *= f32(p.determinant_visit_sd)
+        x += bias[:, k, None]
+        if name == "crowding":
+            x += f32(p.crowding_winter) * winter
+        cx += x * slopes[k][:, None]
+        if name == "price":
+            cx += x * np.where(poor_it, f32(p.price_x_poor_economy), f32(0))
+        dets.append(x)
+    # pre-sample experience: the stationary level implied by the lasting components
+    lasting = level + (slopes * bias.T).sum(axis=0)
+    rho = f32(p.carryover)
+    sd0 = f32(p.cx_noise_sd / math.sqrt(1 - p.carryover**2))
+    cx0 = lasting / (1 - rho) + sd0 * _stream(root, "cx_initial").standard_normal(n, dtype=f32)
+    cx_lag = _carry_over(cx, cx0, rho)
+    return cx, cx_lag, dets
+
+
+def _carry_over(cx: np.ndarray, cx0: np.ndarray, rho: np.float32) -> np.ndarray:
+    """Add ``rho * CX(t-1)`` to the drive ``cx`` in place, period by period; return CX(t-1)."""
+    cx_lag = np.empty_like(cx)
+    cx_lag[:, 0] = cx0
+    prev = cx0
+    for t in range(cx.shape[1]):
+        col = cx[:, t]
+        col += rho * prev
+        prev = col
+        if t + 1 < cx.shape[1]:
+            cx_lag[:, t + 1] = col
+    return cx_lag
+
+
+def _simulate_expectation(
+    root: np.random.SeedSequence,
+    p: RetailParams,
+    c: _Customers,
+    c_region: np.ndarray,
+    cx: np.ndarray,
+    cx_lag: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 6: the expectation of each visit and the disconfirmation ``cx - expectation``."""
+    f32 = np.float32
+    expectation = _stream(root, "expectation").standard_normal(cx.shape, dtype=f32)
+    expectation *= f32(p.expectation_noise_sd)
+    expectation += (c.prior + f32(p.culture_expectation) * REGION_EXPECTATION[c_region])[:, None]
+    expectation += f32(p.expectation_adaptation) * cx_lag
+    return expectation, cx - expectation
+
+
+def _simulate_outcomes(
+    root: np.random.SeedSequence,
+    p: RetailParams,
+    cx: np.ndarray,
+    disconf: np.ndarray,
+    service: np.ndarray,
+    competition: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Step 7: ratings (ordered probit), complaints, recovery and return (logit), n x T each."""
+    f32 = np.float32
+    lin = f32(p.satisfaction_cx) * cx
+    lin += f32(p.satisfaction_disconfirmation) * disconf
+    satisfaction = _ordinal(_stream(root, "satisfaction"), lin, p.satisfaction_cutpoints, 1)
+    lin = f32(p.recommend_cx) * cx
+    lin += f32(p.recommend_disconfirmation) * disconf
+    recommend = _ordinal(_stream(root, "likelihood_to_recommend"), lin, p.recommend_cutpoints, 0)
+    lin = f32(p.complaint_disconfirmation) * disconf
+    lin += f32(p.complaint_intercept)
+    complained = _bernoulli_logit(_stream(root, "complained"), lin)
+    lin = f32(p.recovery_service) * service
+    lin += f32(p.recovery_intercept)
+    recovered = _bernoulli_logit(_stream(root, "recovered_well"), lin)
+    recovered &= complained
+    lin = f32(p.repurchase_cx) * cx
+    lin += f32(p.repurchase_disconfirmation) * disconf
+    lin += np.where(complained, f32(p.repurchase_complained), f32(0))
+    lin += np.where(recovered, f32(p.repurchase_recovered), f32(0))
+    repurchase = _ordinal(_stream(root, "repurchase_intention"), lin, p.repurchase_cutpoints, 1)
+    comp_c = competition[:, None]
+    lin = f32(p.return_satisfaction) + f32(p.return_satisfaction_x_competition) * comp_c
+    lin = lin * satisfaction.astype(f32)
+    lin += f32(p.return_intercept) + f32(p.return_competition) * comp_c
+    lin += np.where(complained, f32(p.return_complained), f32(0))
+    lin += np.where(recovered, f32(p.return_recovered), f32(0))
+    returned = _bernoulli_logit(_stream(root, "returned_next"), lin)
+    return {
+        "satisfaction": satisfaction,
+        "likelihood_to_recommend": recommend,
+        "complained": complained,
+        "recovered_well": recovered,
+        "repurchase_intention": repurchase,
+        "returned_next": returned,
+    }
+
+
+def _simulate_spend(
+    root: np.random.SeedSequence,
+    p: RetailParams,
+    cx: np.ndarray,
+    hedonic: np.ndarray,
+    c_type: np.ndarray,
+) -> np.ndarray:
+    """Step 8: spend per visit (log-normal, rounded to cents, at least 0.01), n x T."""
+    f32 = np.float32
+    type_spend = np.array(
+        [0.0, p.spend_supermarket, p.spend_department, p.spend_specialty], dtype=f32
+    )
+    log_spend = _stream(root, "spend").standard_normal(cx.shape, dtype=f32)
+    log_spend *= f32(p.spend_noise_sd)
+    log_spend += (f32(p.spend_log_intercept) + f32(p.spend_hedonic) * hedonic + type_spend[c_type])[
+        :, None
+    ]
+    log_spend += f32(p.spend_cx) * cx
+    spend = np.exp(log_spend, out=log_spend)
+    spend *= f32(100)
+    np.rint(spend, out=spend)
+    np.maximum(spend, f32(1), out=spend)
+    spend /= f32(100)
+    return spend
+
+
+def _assemble_panel(
+    c: _Customers,
+    stores: _Stores,
+    poor_it: np.ndarray,
+    season_idx: np.ndarray,
+    visits: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """Step 9: one row per customer and period; one column per array, no consolidation copy.
+
+    ``visits`` maps column names to n x T arrays, in column order.
+    """
+    n, n_periods = poor_it.shape
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a, n_periods)
+
+    c_type, c_loc = stores.store_type[c.store], stores.location[c.store]
+    columns: dict[str, Any] = {
+        "customer_id": rep(np.arange(1, n + 1, dtype=np.int32)),
+        "period": np.tile(np.arange(1, n_periods + 1, dtype=np.int8), n),
+        "store_id": rep(c.store + np.int16(1)),
+        "age": rep(c.age),
+        "gender": _categorical(rep(c.male.view(np.int8)), GENDERS),
+        "goal": _categorical(rep(c.hedonic.view(np.int8)), GOALS),
+        "task_orientation": rep(c.task),
+        "tech_readiness": rep(c.tech),
+        "price_consciousness": rep(c.price_consciousness),
+        "multichannel": rep(c.multichannel),
+        "prior_expectation": rep(c.prior),
+        "store_type": _categorical(rep(c_type), STORE_TYPES),
+        "location": _categorical(rep(c_loc), LOCATIONS),
+        "region": _categorical(rep(stores.region[c.store]), REGIONS),
+        "competition": rep(stores.competition[c.store]),
+        "season": _categorical(np.tile(season_idx, n), SEASONS),
+        "economy": _categorical(poor_it.astype(np.int8).ravel(), ECONOMIES, ordered=False),
+    }
+    for name, x in visits.items():
+        columns[name] = x.reshape(n * n_periods) if name != "customer_effect" else rep(x)
+    return pd.DataFrame(columns, copy=False)
+
+
 def simulate_panel(
     n_customers: int,
     n_periods: int,
     *,
     params: RetailParams | Mapping[str, Any] | None = None,
     n_stores: int = 20,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> pd.DataFrame:
     """Simulate a balanced panel of retail customers' experiences (Verhoef et al. 2009).
 
     Parameters
     ----------
     n_customers : int
-        Number of customers (>= 1). Each shops at one home store.
+        Number of customers (1 to 2,147,483,646). Each shops at one home store.
     n_periods : int
         Number of periods (quarters, 1-120). Period 1 is a spring quarter.
     params : RetailParams or mapping, optional
@@ -862,7 +1138,7 @@ def simulate_panel(
         Default: ``RetailParams()``.
     n_stores : int, default 20
         Number of stores in the chain (1-32767).
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness. The same int gives byte-identical output.
 
     Returns
@@ -889,13 +1165,17 @@ def simulate_panel(
           complained), ``repurchase_intention`` (int8, 1-7), ``returned_next`` (bool),
           ``spend`` (float32, currency units, cents).
 
-        ``DataFrame.attrs`` holds ``params`` (as a dict), ``n_stores`` and ``seed``
-        (when it was an int).
+        The frame is data only: nothing is kept in ``DataFrame.attrs``. To keep the
+        parameters with a data file, save ``RetailParams.coerce(params).to_json()``
+        next to it (with ``n_stores`` and ``seed``); :func:`truth` gives the true
+        effects from the same parameters.
 
     Notes
     -----
     See the module docstring for the equations and :func:`truth` for the true
-    effects and the specifications that recover them.
+    effects and the specifications that recover them. The steps -- stores, regional
+    economy, customers, their slopes, CX with carryover, expectations, outcomes,
+    spend -- each draw from their own named random stream.
 
     References
     ----------
@@ -910,211 +1190,37 @@ def simulate_panel(
     >>> panel.groupby("goal", observed=True)["crowding"].count().tolist()
     [171, 129]
     """
-    n = _check_count("n_customers", n_customers, 1, 2**31 - 2)
-    T = _check_count("n_periods", n_periods, 1, 120)
-    n_stores = _check_count("n_stores", n_stores, 1, 32767)
-    p = _as_params(params)
-    root = _root_seed(seed)
-    f32 = np.float32
+    n = v.check_integer(n_customers, "n_customers", low=1, high=2**31 - 2)
+    n_periods = v.check_integer(n_periods, "n_periods", low=1, high=120)
+    n_stores = v.check_integer(n_stores, "n_stores", low=1, high=32767)
+    p = RetailParams.coerce(params)
+    root = v.seed_sequence(seed)
 
-    # --- stores
-    rs = _stream(root, "stores")
-    store_type = rs.choice(4, size=n_stores, p=np.asarray(p.store_type_probs)).astype(np.int8)
-    location = rs.choice(3, size=n_stores, p=np.asarray(p.location_probs)).astype(np.int8)
-    region = rs.integers(0, 4, size=n_stores).astype(np.int8)
-    competition = rs.standard_normal(n_stores, dtype=f32)
-    quality = rs.standard_normal((n_stores, 8), dtype=f32) * f32(p.determinant_store_sd)
-    quality += f32(p.store_type_profile) * STORE_TYPE_PROFILE[store_type]
-    if any(p.determinant_shift):  # what-if: better (or worse) perceived quality everywhere
-        quality += np.asarray(p.determinant_shift, dtype=f32)
-
-    # --- economy by region and period (a persistent two-state process)
-    re_ = _stream(root, "economy")
-    poor = np.empty((4, T), dtype=bool)
-    poor[:, 0] = re_.random(4) < p.p_poor_economy
-    for t in range(1, T):
-        keep = re_.random(4) < p.economy_persistence
-        fresh = re_.random(4) < p.p_poor_economy
-        poor[:, t] = np.where(keep, poor[:, t - 1], fresh)
-
-    # --- customers
-    rc = _stream(root, "customers")
-    store = rc.integers(0, n_stores, size=n).astype(np.int16)
-    age_z = rc.standard_normal(n, dtype=f32)
-    age = np.clip(np.rint(p.age_mean + p.age_sd * age_z), 18, 85).astype(np.int8)
-    male = rc.random(n, dtype=f32) < p.p_male
-    hedonic = rc.random(n, dtype=f32) < p.p_hedonic
-    task = rc.standard_normal(n, dtype=f32)
-    r = p.tech_readiness_age
-    tech = f32(r) * age_z + f32(math.sqrt(1 - r * r)) * rc.standard_normal(n, dtype=f32)
-    pc = rc.standard_normal(n, dtype=f32)
-    multi = rc.random(n, dtype=f32) < p.p_multichannel
-    prior = rc.standard_normal(n, dtype=f32) * f32(p.prior_expectation_sd)
-    u = _stream(root, "customer_effect").standard_normal(n, dtype=f32) * f32(p.customer_effect_sd)
-    bias = _stream(root, "perception_bias").standard_normal((n, 8), dtype=f32)
-    bias *= f32(p.determinant_customer_sd)
-    bias += quality[store]  # lasting part of each perceived determinant
-    c_type = store_type[store]
-    c_loc = location[store]
-    c_region = region[store]
-
-    # --- customer-level slopes b_k(i); price also varies with the economy (below)
-    age_dec = (age.astype(f32) - f32(AGE_REFERENCE)) / f32(10)
-    atm_x = np.array(
-        [0.0, p.atmosphere_x_supermarket, p.atmosphere_x_department, p.atmosphere_x_specialty],
-        dtype=f32,
-    )
-    slopes = np.empty((8, n), dtype=f32)
-    slopes[0] = p.social_weight
-    slopes[1] = p.crowding_weight + p.crowding_x_hedonic * hedonic
-    slopes[2] = p.service_weight + p.service_x_age * age_dec + p.service_x_tech_readiness * tech
-    slopes[3] = p.atmosphere_weight + atm_x[c_type]
-    slopes[4] = p.assortment_weight + p.assortment_x_task_orientation * task
-    slopes[5] = p.price_weight + p.price_x_price_consciousness * pc
-    slopes[6] = p.channel_weight + p.channel_x_multichannel * multi + p.channel_x_male * male
-    slopes[7] = p.brand_weight
-
-    season_idx = (np.arange(T) % 4).astype(np.int8)
-    winter = (season_idx == 3).astype(f32)
-    loc_eff = np.array([0.0, p.location_city_centre, p.location_mall], dtype=f32)
+    stores = _simulate_stores(root, p, n_stores)
+    poor = _simulate_economy(root, p, n_periods)
+    c = _simulate_customers(root, p, n, n_stores)
+    c_type, c_region = stores.store_type[c.store], stores.region[c.store]
+    slopes = _customer_slopes(p, c, c_type)
+    season_idx = (np.arange(n_periods) % 4).astype(np.int8)
+    winter = (season_idx == 3).astype(np.float32)
     poor_it = poor[c_region]  # (n, T) bool
-
-    # --- CX drive: everything but the carryover, then the AR(1) recursion over periods
-    cx = _stream(root, "cx_noise").standard_normal((n, T), dtype=f32)
-    cx *= f32(p.cx_noise_sd)
-    level = f32(p.cx_intercept) + u + loc_eff[c_loc]
-    cx += level[:, None]
-    cx += f32(p.season_winter) * winter
-    cx += np.where(poor_it, f32(p.economy_poor), f32(0))
-    dets = []
-    for k, name in enumerate(DETERMINANTS):
-        x = _stream(root, f"visit_{name}").standard_normal((n, T), dtype=f32)
-        x *= f32(p.determinant_visit_sd)
-        x += bias[:, k, None]
-        if name == "crowding":
-            x += f32(p.crowding_winter) * winter
-        cx += x * slopes[k][:, None]
-        if name == "price":
-            cx += x * np.where(poor_it, f32(p.price_x_poor_economy), f32(0))
-        dets.append(x)
-    # pre-sample experience: the stationary level implied by the lasting components
-    lasting = level + (slopes * bias.T).sum(axis=0)
-    rho = f32(p.carryover)
-    sd0 = f32(p.cx_noise_sd / math.sqrt(1 - p.carryover**2))
-    cx0 = lasting / (1 - rho) + sd0 * _stream(root, "cx_initial").standard_normal(n, dtype=f32)
-    cx_lag = np.empty_like(cx)
-    cx_lag[:, 0] = cx0
-    prev = cx0
-    for t in range(T):
-        col = cx[:, t]
-        col += rho * prev
-        prev = col
-        if t + 1 < T:
-            cx_lag[:, t + 1] = col
-    del bias
-
-    # --- expectation and disconfirmation
-    expectation = _stream(root, "expectation").standard_normal((n, T), dtype=f32)
-    expectation *= f32(p.expectation_noise_sd)
-    expectation += (prior + f32(p.culture_expectation) * REGION_EXPECTATION[c_region])[:, None]
-    expectation += f32(p.expectation_adaptation) * cx_lag
-    disconf = cx - expectation
-
-    # --- outcomes
-    lin = f32(p.satisfaction_cx) * cx
-    lin += f32(p.satisfaction_disconfirmation) * disconf
-    satisfaction = _ordinal(_stream(root, "satisfaction"), lin, p.satisfaction_cutpoints, 1)
-    lin = f32(p.recommend_cx) * cx
-    lin += f32(p.recommend_disconfirmation) * disconf
-    recommend = _ordinal(_stream(root, "likelihood_to_recommend"), lin, p.recommend_cutpoints, 0)
-    lin = f32(p.complaint_disconfirmation) * disconf
-    lin += f32(p.complaint_intercept)
-    complained = _bernoulli_logit(_stream(root, "complained"), lin)
-    lin = f32(p.recovery_service) * dets[2]
-    lin += f32(p.recovery_intercept)
-    recovered = _bernoulli_logit(_stream(root, "recovered_well"), lin)
-    recovered &= complained
-    lin = f32(p.repurchase_cx) * cx
-    lin += f32(p.repurchase_disconfirmation) * disconf
-    lin += np.where(complained, f32(p.repurchase_complained), f32(0))
-    lin += np.where(recovered, f32(p.repurchase_recovered), f32(0))
-    repurchase = _ordinal(_stream(root, "repurchase_intention"), lin, p.repurchase_cutpoints, 1)
-    comp_c = competition[store][:, None]
-    sat_f = satisfaction.astype(f32)
-    lin = f32(p.return_satisfaction) + f32(p.return_satisfaction_x_competition) * comp_c
-    lin = lin * sat_f
-    lin += f32(p.return_intercept) + f32(p.return_competition) * comp_c
-    lin += np.where(complained, f32(p.return_complained), f32(0))
-    lin += np.where(recovered, f32(p.return_recovered), f32(0))
-    returned = _bernoulli_logit(_stream(root, "returned_next"), lin)
-    del sat_f
-    type_spend = np.array(
-        [0.0, p.spend_supermarket, p.spend_department, p.spend_specialty], dtype=f32
+    cx, cx_lag, dets = _simulate_cx(root, p, c, stores, slopes, poor_it, winter)
+    expectation, disconf = _simulate_expectation(root, p, c, c_region, cx, cx_lag)
+    outcomes = _simulate_outcomes(
+        root, p, cx, disconf, dets[DETERMINANTS.index("service")], stores.competition[c.store]
     )
-    log_spend = _stream(root, "spend").standard_normal((n, T), dtype=f32)
-    log_spend *= f32(p.spend_noise_sd)
-    log_spend += (f32(p.spend_log_intercept) + f32(p.spend_hedonic) * hedonic + type_spend[c_type])[
-        :, None
-    ]
-    log_spend += f32(p.spend_cx) * cx
-    spend = np.exp(log_spend, out=log_spend)
-    spend *= f32(100)
-    np.rint(spend, out=spend)
-    np.maximum(spend, f32(1), out=spend)
-    spend /= f32(100)
-    del lin, log_spend
-
-    # --- assemble: one column per array, no consolidation copy
-    nt = n * T
-
-    def rep(a: np.ndarray) -> np.ndarray:
-        return np.repeat(a, T)
-
-    econ_codes = poor_it.astype(np.int8).ravel()
-    columns: dict[str, Any] = {
-        "customer_id": rep(np.arange(1, n + 1, dtype=np.int32)),
-        "period": np.tile(np.arange(1, T + 1, dtype=np.int8), n),
-        "store_id": rep(store + np.int16(1)),
-        "age": rep(age),
-        "gender": _categorical(rep(male.view(np.int8)), GENDERS),
-        "goal": _categorical(rep(hedonic.view(np.int8)), GOALS),
-        "task_orientation": rep(task),
-        "tech_readiness": rep(tech),
-        "price_consciousness": rep(pc),
-        "multichannel": rep(multi),
-        "prior_expectation": rep(prior),
-        "store_type": _categorical(rep(c_type), STORE_TYPES),
-        "location": _categorical(rep(c_loc), LOCATIONS),
-        "region": _categorical(rep(c_region), REGIONS),
-        "competition": rep(competition[store]),
-        "season": _categorical(np.tile(season_idx, n), SEASONS),
-        "economy": _categorical(econ_codes, ECONOMIES, ordered=False),
+    spend = _simulate_spend(root, p, cx, c.hedonic, c_type)
+    visits = {
+        **dict(zip(DETERMINANTS, dets, strict=True)),
+        "customer_effect": c.effect,
+        "cx_lag": cx_lag,
+        "cx": cx,
+        "expectation": expectation,
+        "disconfirmation": disconf,
+        **outcomes,
+        "spend": spend,
     }
-    for name, x in zip(DETERMINANTS, dets, strict=True):
-        columns[name] = x.reshape(nt)
-    columns.update(
-        {
-            "customer_effect": rep(u),
-            "cx_lag": cx_lag.reshape(nt),
-            "cx": cx.reshape(nt),
-            "expectation": expectation.reshape(nt),
-            "disconfirmation": disconf.reshape(nt),
-            "satisfaction": satisfaction.reshape(nt),
-            "likelihood_to_recommend": recommend.reshape(nt),
-            "complained": complained.reshape(nt),
-            "recovered_well": recovered.reshape(nt),
-            "repurchase_intention": repurchase.reshape(nt),
-            "returned_next": returned.reshape(nt),
-            "spend": spend.reshape(nt),
-        }
-    )
-    frame = pd.DataFrame(columns, copy=False)
-    frame.attrs = {
-        "params": p.to_dict(),
-        "n_stores": n_stores,
-        "seed": int(seed) if isinstance(seed, numbers.Integral) else None,
-    }
-    return frame
+    return _assemble_panel(c, stores, poor_it, season_idx, visits)
 
 
 # ---------------------------------------------------------------------------- the truth
@@ -1150,6 +1256,273 @@ def _threshold_rows(cuts: Sequence[float], first: int) -> list[tuple[str, float,
             )
         )
     return rows
+
+
+_ZERO = "no such effect in the model (true value 0)"
+
+
+def _cx_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in the CX equation: (term, value, description)."""
+    return _cx_level_rows(p) + _cx_slope_rows(p)
+
+
+def _cx_level_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """CX equation: intercept, situation main effects, carryover and customer effect."""
+    zero = _ZERO
+    return [
+        (
+            "Intercept",
+            p.cx_intercept,
+            "CX intercept (reference levels of every categorical moderator)",
+        ),
+        ("goal[T.hedonic]", 0.0, zero),
+        (
+            "store_type[T.supermarket]",
+            0.0,
+            zero + "; store types differ through their determinant profiles",
+        ),
+        ("store_type[T.department]", 0.0, zero),
+        ("store_type[T.specialty]", 0.0, zero),
+        ("economy[T.poor]", p.economy_poor, "CX shift in a poor regional economy"),
+        ("multichannel[T.True]", 0.0, zero),
+        ("gender[T.male]", 0.0, zero),
+        ("location[T.city_centre]", p.location_city_centre, "CX shift in a city-centre store"),
+        ("location[T.mall]", p.location_mall, "CX shift in a mall store"),
+        ("season[T.summer]", 0.0, zero),
+        ("season[T.autumn]", 0.0, zero),
+        ("season[T.winter]", p.season_winter, "CX shift in winter (seasonal effect)"),
+        (
+            "cx_lag",
+            p.carryover,
+            "carryover of CX(t-1); biased upwards without customer_effect, downwards with customer fixed effects in short panels (Nickell 1981)",
+        ),
+        ("customer_effect", 1.0, "the latent lasting customer effect enters CX one-for-one"),
+    ]
+
+
+def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """CX equation: the determinant weights and their moderators."""
+    zero = _ZERO
+    return [
+        ("social", p.social_weight, "social environment"),
+        ("crowding", p.crowding_weight, "crowding for utilitarian shoppers"),
+        (
+            "crowding:goal[T.hedonic]",
+            p.crowding_x_hedonic,
+            "added crowding slope for hedonic shoppers (sign flip)",
+        ),
+        (
+            "service",
+            p.service_weight - AGE_REFERENCE / 10 * p.service_x_age,
+            f"service interface at age 0 (= service_weight - {AGE_REFERENCE / 10:g} * service_x_age; at age {AGE_REFERENCE} it is {p.service_weight:g})",
+        ),
+        ("age", 0.0, zero),
+        (
+            "service:age",
+            p.service_x_age / 10,
+            "added service slope per year of age (service_x_age / 10)",
+        ),
+        ("tech_readiness", 0.0, zero),
+        (
+            "service:tech_readiness",
+            p.service_x_tech_readiness,
+            "added service slope per SD of technology readiness",
+        ),
+        ("atmosphere", p.atmosphere_weight, "retail atmosphere in a discounter"),
+        (
+            "atmosphere:store_type[T.supermarket]",
+            p.atmosphere_x_supermarket,
+            "added atmosphere slope in a supermarket",
+        ),
+        (
+            "atmosphere:store_type[T.department]",
+            p.atmosphere_x_department,
+            "added atmosphere slope in a department store",
+        ),
+        (
+            "atmosphere:store_type[T.specialty]",
+            p.atmosphere_x_specialty,
+            "added atmosphere slope in a specialty store",
+        ),
+        (
+            "price",
+            p.price_weight,
+            "perceived price in a good economy, average price consciousness",
+        ),
+        (
+            "price:economy[T.poor]",
+            p.price_x_poor_economy,
+            "added price slope in a poor economy",
+        ),
+        ("price_consciousness", 0.0, zero),
+        (
+            "price:price_consciousness",
+            p.price_x_price_consciousness,
+            "added price slope per SD of price consciousness",
+        ),
+        (
+            "channel",
+            p.channel_weight,
+            "alternative-channel experience, female single-channel customers",
+        ),
+        (
+            "channel:multichannel[T.True]",
+            p.channel_x_multichannel,
+            "added channel slope for multichannel customers",
+        ),
+        (
+            "channel:gender[T.male]",
+            p.channel_x_male,
+            "added channel slope for men (gender difference, Kim & Yu 2016)",
+        ),
+        ("assortment", p.assortment_weight, "assortment at average task orientation"),
+        ("task_orientation", 0.0, zero),
+        (
+            "assortment:task_orientation",
+            p.assortment_x_task_orientation,
+            "added assortment slope per SD of task orientation",
+        ),
+        ("brand", p.brand_weight, "retail brand"),
+    ]
+
+
+def _expectation_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in the expectation equation: (term, value, description)."""
+    return [
+        ("Intercept", 0.0, "expectation intercept (north)"),
+        (
+            "region[T.south]",
+            p.culture_expectation * REGION_EXPECTATION[1],
+            "culture: expectation shift in the south",
+        ),
+        (
+            "region[T.east]",
+            p.culture_expectation * REGION_EXPECTATION[2],
+            "culture: expectation shift in the east",
+        ),
+        (
+            "region[T.west]",
+            p.culture_expectation * REGION_EXPECTATION[3],
+            "culture: expectation shift in the west",
+        ),
+        ("prior_expectation", 1.0, "the customer's prior expectation level enters one-for-one"),
+        ("cx_lag", p.expectation_adaptation, "expectations adapt to the last experience"),
+    ]
+
+
+def _satisfaction_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in satisfaction (ordered probit): (term, value, description)."""
+    return [
+        ("cx", p.satisfaction_cx, "latent satisfaction on CX"),
+        (
+            "disconfirmation",
+            p.satisfaction_disconfirmation,
+            "latent satisfaction on disconfirmation (Oliver 1980)",
+        ),
+        *_threshold_rows(p.satisfaction_cutpoints, 1),
+    ]
+
+
+def _likelihood_to_recommend_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in likelihood to recommend (ordered probit): (term, value, description)."""
+    return [
+        ("cx", p.recommend_cx, "latent recommendation on CX"),
+        (
+            "disconfirmation",
+            p.recommend_disconfirmation,
+            "latent recommendation on disconfirmation",
+        ),
+        *_threshold_rows(p.recommend_cutpoints, 0),
+    ]
+
+
+def _repurchase_intention_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in repurchase intention (ordered probit): (term, value, description)."""
+    return [
+        ("complained[T.True]", p.repurchase_complained, "after a complaint not recovered well"),
+        (
+            "recovered_well[T.True]",
+            p.repurchase_recovered,
+            "added effect of a good recovery; complained + recovered_well > 0 is the service recovery paradox",
+        ),
+        ("cx", p.repurchase_cx, "latent repurchase intention on CX"),
+        (
+            "disconfirmation",
+            p.repurchase_disconfirmation,
+            "latent repurchase intention on disconfirmation",
+        ),
+        *_threshold_rows(p.repurchase_cutpoints, 1),
+    ]
+
+
+def _returned_next_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in returning next period (logit): (term, value, description)."""
+    return [
+        ("Intercept", p.return_intercept, "logit intercept of returning"),
+        ("complained[T.True]", p.return_complained, "after a complaint not recovered well"),
+        (
+            "recovered_well[T.True]",
+            p.return_recovered,
+            "added effect of a good recovery (service recovery paradox when the sum with complained is > 0)",
+        ),
+        ("satisfaction", p.return_satisfaction, "satisfaction (1-7) at average competition"),
+        ("competition", p.return_competition, "competition intensity"),
+        (
+            "satisfaction:competition",
+            p.return_satisfaction_x_competition,
+            "competition weakens the satisfaction-return link",
+        ),
+    ]
+
+
+def _complained_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in complaining (logit): (term, value, description)."""
+    return [
+        ("Intercept", p.complaint_intercept, "logit intercept of complaining"),
+        (
+            "disconfirmation",
+            p.complaint_disconfirmation,
+            "worse than expected, more complaints",
+        ),
+    ]
+
+
+def _recovered_well_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in a good recovery (logit, complainers only): (term, value, description)."""
+    return [
+        ("Intercept", p.recovery_intercept, "logit intercept of a good recovery"),
+        ("service", p.recovery_service, "better service interface, better recovery"),
+    ]
+
+
+def _spend_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """The true effects in log spend (OLS): (term, value, description)."""
+    return [
+        (
+            "Intercept",
+            p.spend_log_intercept,
+            "mean log spend (discounter, utilitarian), before rounding to cents",
+        ),
+        ("goal[T.hedonic]", p.spend_hedonic, "hedonic shoppers spend more"),
+        ("store_type[T.supermarket]", p.spend_supermarket, "log-spend shift, supermarket"),
+        ("store_type[T.department]", p.spend_department, "log-spend shift, department store"),
+        ("store_type[T.specialty]", p.spend_specialty, "log-spend shift, specialty store"),
+        ("cx", p.spend_cx, "log-spend slope on CX"),
+    ]
+
+
+#: Each outcome of the model, the specification that recovers it, and its true effects.
+_TRUTH = (
+    ("cx", _CX_SPEC, _cx_rows),
+    ("expectation", _EXP_SPEC, _expectation_rows),
+    ("satisfaction", _SAT_SPEC, _satisfaction_rows),
+    ("likelihood_to_recommend", _REC_SPEC, _likelihood_to_recommend_rows),
+    ("repurchase_intention", _REP_SPEC, _repurchase_intention_rows),
+    ("returned_next", _RET_SPEC, _returned_next_rows),
+    ("complained", _COMP_SPEC, _complained_rows),
+    ("recovered_well", _RECOV_SPEC, _recovered_well_rows),
+    ("spend", _SPEND_SPEC, _spend_rows),
+)
 
 
 def truth(
@@ -1190,263 +1563,24 @@ def truth(
     0        Intercept      -2.6
     1  disconfirmation      -0.9
     """
-    p = _as_params(params)
-    rows: list[tuple[str, str, float, tuple[str, str], str]] = []
-
-    def add(out: str, spec: tuple[str, str], items: Sequence[tuple[str, float, str]]) -> None:
-        for term, est, desc in items:
-            rows.append((out, term, float(est), spec, desc))
-
-    zero = "no such effect in the model (true value 0)"
-    add(
-        "cx",
-        _CX_SPEC,
-        [
-            (
-                "Intercept",
-                p.cx_intercept,
-                "CX intercept (reference levels of every categorical moderator)",
-            ),
-            ("goal[T.hedonic]", 0.0, zero),
-            (
-                "store_type[T.supermarket]",
-                0.0,
-                zero + "; store types differ through their determinant profiles",
-            ),
-            ("store_type[T.department]", 0.0, zero),
-            ("store_type[T.specialty]", 0.0, zero),
-            ("economy[T.poor]", p.economy_poor, "CX shift in a poor regional economy"),
-            ("multichannel[T.True]", 0.0, zero),
-            ("gender[T.male]", 0.0, zero),
-            ("location[T.city_centre]", p.location_city_centre, "CX shift in a city-centre store"),
-            ("location[T.mall]", p.location_mall, "CX shift in a mall store"),
-            ("season[T.summer]", 0.0, zero),
-            ("season[T.autumn]", 0.0, zero),
-            ("season[T.winter]", p.season_winter, "CX shift in winter (seasonal effect)"),
-            (
-                "cx_lag",
-                p.carryover,
-                "carryover of CX(t-1); biased upwards without customer_effect, downwards with customer fixed effects in short panels (Nickell 1981)",
-            ),
-            ("customer_effect", 1.0, "the latent lasting customer effect enters CX one-for-one"),
-            ("social", p.social_weight, "social environment"),
-            ("crowding", p.crowding_weight, "crowding for utilitarian shoppers"),
-            (
-                "crowding:goal[T.hedonic]",
-                p.crowding_x_hedonic,
-                "added crowding slope for hedonic shoppers (sign flip)",
-            ),
-            (
-                "service",
-                p.service_weight - AGE_REFERENCE / 10 * p.service_x_age,
-                f"service interface at age 0 (= service_weight - {AGE_REFERENCE / 10:g} * service_x_age; at age {AGE_REFERENCE} it is {p.service_weight:g})",
-            ),
-            ("age", 0.0, zero),
-            (
-                "service:age",
-                p.service_x_age / 10,
-                "added service slope per year of age (service_x_age / 10)",
-            ),
-            ("tech_readiness", 0.0, zero),
-            (
-                "service:tech_readiness",
-                p.service_x_tech_readiness,
-                "added service slope per SD of technology readiness",
-            ),
-            ("atmosphere", p.atmosphere_weight, "retail atmosphere in a discounter"),
-            (
-                "atmosphere:store_type[T.supermarket]",
-                p.atmosphere_x_supermarket,
-                "added atmosphere slope in a supermarket",
-            ),
-            (
-                "atmosphere:store_type[T.department]",
-                p.atmosphere_x_department,
-                "added atmosphere slope in a department store",
-            ),
-            (
-                "atmosphere:store_type[T.specialty]",
-                p.atmosphere_x_specialty,
-                "added atmosphere slope in a specialty store",
-            ),
-            (
-                "price",
-                p.price_weight,
-                "perceived price in a good economy, average price consciousness",
-            ),
-            (
-                "price:economy[T.poor]",
-                p.price_x_poor_economy,
-                "added price slope in a poor economy",
-            ),
-            ("price_consciousness", 0.0, zero),
-            (
-                "price:price_consciousness",
-                p.price_x_price_consciousness,
-                "added price slope per SD of price consciousness",
-            ),
-            (
-                "channel",
-                p.channel_weight,
-                "alternative-channel experience, female single-channel customers",
-            ),
-            (
-                "channel:multichannel[T.True]",
-                p.channel_x_multichannel,
-                "added channel slope for multichannel customers",
-            ),
-            (
-                "channel:gender[T.male]",
-                p.channel_x_male,
-                "added channel slope for men (gender difference, Kim & Yu 2016)",
-            ),
-            ("assortment", p.assortment_weight, "assortment at average task orientation"),
-            ("task_orientation", 0.0, zero),
-            (
-                "assortment:task_orientation",
-                p.assortment_x_task_orientation,
-                "added assortment slope per SD of task orientation",
-            ),
-            ("brand", p.brand_weight, "retail brand"),
-        ],
-    )
-    add(
-        "expectation",
-        _EXP_SPEC,
-        [
-            ("Intercept", 0.0, "expectation intercept (north)"),
-            (
-                "region[T.south]",
-                p.culture_expectation * REGION_EXPECTATION[1],
-                "culture: expectation shift in the south",
-            ),
-            (
-                "region[T.east]",
-                p.culture_expectation * REGION_EXPECTATION[2],
-                "culture: expectation shift in the east",
-            ),
-            (
-                "region[T.west]",
-                p.culture_expectation * REGION_EXPECTATION[3],
-                "culture: expectation shift in the west",
-            ),
-            ("prior_expectation", 1.0, "the customer's prior expectation level enters one-for-one"),
-            ("cx_lag", p.expectation_adaptation, "expectations adapt to the last experience"),
-        ],
-    )
-    add(
-        "satisfaction",
-        _SAT_SPEC,
-        [
-            ("cx", p.satisfaction_cx, "latent satisfaction on CX"),
-            (
-                "disconfirmation",
-                p.satisfaction_disconfirmation,
-                "latent satisfaction on disconfirmation (Oliver 1980)",
-            ),
-            *_threshold_rows(p.satisfaction_cutpoints, 1),
-        ],
-    )
-    add(
-        "likelihood_to_recommend",
-        _REC_SPEC,
-        [
-            ("cx", p.recommend_cx, "latent recommendation on CX"),
-            (
-                "disconfirmation",
-                p.recommend_disconfirmation,
-                "latent recommendation on disconfirmation",
-            ),
-            *_threshold_rows(p.recommend_cutpoints, 0),
-        ],
-    )
-    add(
-        "repurchase_intention",
-        _REP_SPEC,
-        [
-            ("complained[T.True]", p.repurchase_complained, "after a complaint not recovered well"),
-            (
-                "recovered_well[T.True]",
-                p.repurchase_recovered,
-                "added effect of a good recovery; complained + recovered_well > 0 is the service recovery paradox",
-            ),
-            ("cx", p.repurchase_cx, "latent repurchase intention on CX"),
-            (
-                "disconfirmation",
-                p.repurchase_disconfirmation,
-                "latent repurchase intention on disconfirmation",
-            ),
-            *_threshold_rows(p.repurchase_cutpoints, 1),
-        ],
-    )
-    add(
-        "returned_next",
-        _RET_SPEC,
-        [
-            ("Intercept", p.return_intercept, "logit intercept of returning"),
-            ("complained[T.True]", p.return_complained, "after a complaint not recovered well"),
-            (
-                "recovered_well[T.True]",
-                p.return_recovered,
-                "added effect of a good recovery (service recovery paradox when the sum with complained is > 0)",
-            ),
-            ("satisfaction", p.return_satisfaction, "satisfaction (1-7) at average competition"),
-            ("competition", p.return_competition, "competition intensity"),
-            (
-                "satisfaction:competition",
-                p.return_satisfaction_x_competition,
-                "competition weakens the satisfaction-return link",
-            ),
-        ],
-    )
-    add(
-        "complained",
-        _COMP_SPEC,
-        [
-            ("Intercept", p.complaint_intercept, "logit intercept of complaining"),
-            (
-                "disconfirmation",
-                p.complaint_disconfirmation,
-                "worse than expected, more complaints",
-            ),
-        ],
-    )
-    add(
-        "recovered_well",
-        _RECOV_SPEC,
-        [
-            ("Intercept", p.recovery_intercept, "logit intercept of a good recovery"),
-            ("service", p.recovery_service, "better service interface, better recovery"),
-        ],
-    )
-    add(
-        "spend",
-        _SPEND_SPEC,
-        [
-            (
-                "Intercept",
-                p.spend_log_intercept,
-                "mean log spend (discounter, utilitarian), before rounding to cents",
-            ),
-            ("goal[T.hedonic]", p.spend_hedonic, "hedonic shoppers spend more"),
-            ("store_type[T.supermarket]", p.spend_supermarket, "log-spend shift, supermarket"),
-            ("store_type[T.department]", p.spend_department, "log-spend shift, department store"),
-            ("store_type[T.specialty]", p.spend_specialty, "log-spend shift, specialty store"),
-            ("cx", p.spend_cx, "log-spend slope on CX"),
-        ],
-    )
-    table = pd.DataFrame(
-        [(o, t, e, s[0], s[1], d) for o, t, e, s, d in rows],
-        columns=["outcome", "term", "estimate", "estimator", "specification", "description"],
-    )
+    p = RetailParams.coerce(params)
+    names = [name for name, _, _ in _TRUTH]
     if outcome is not None:
-        valid = list(dict.fromkeys(table["outcome"]))
-        if outcome not in valid:
+        if not isinstance(outcome, str):
+            raise TypeError(f"outcome must be a string or None, got {outcome!r}.")
+        if outcome not in names:
             raise ValueError(
-                f"outcome={outcome!r} is not an outcome of the model; allowed: {', '.join(valid)}"
+                f"outcome must be one of {', '.join(names)} (or None), got {outcome!r}."
             )
-        table = table[table["outcome"] == outcome].reset_index(drop=True)
-    return table
+    rows = [
+        (name, term, float(est), spec[0], spec[1], desc)
+        for name, spec, make_rows in _TRUTH
+        if outcome in (None, name)
+        for term, est, desc in make_rows(p)
+    ]
+    return pd.DataFrame(
+        rows, columns=["outcome", "term", "estimate", "estimator", "specification", "description"]
+    )
 
 
 # ---------------------------------------------------------------------------- the survey
@@ -1488,6 +1622,57 @@ class SimulatedSurvey:
 DEFAULT_CONSTRUCTS = ("service", "atmosphere", "assortment", "price", "satisfaction", "loyalty")
 
 
+def _check_survey_sizes(
+    n_respondents: Any,
+    constructs: Any,
+    items_per_construct: Any,
+    scale_points: Any,
+    loading_range: Any,
+) -> tuple[int, list[str], dict[str, int], int, tuple[float, float]]:
+    """The checked sizes of :func:`simulate_survey` (messages in ``_validate``'s style)."""
+    n = v.check_integer(n_respondents, "n_respondents", low=1, high=10**8)
+    if isinstance(constructs, str) or not isinstance(constructs, Sequence):
+        raise TypeError(f"constructs must be a sequence of names, got {constructs!r}.")
+    constructs = list(constructs)
+    if not constructs:
+        raise ValueError("constructs must name at least one construct, got [].")
+    for c in constructs:
+        if not isinstance(c, str) or not c.isidentifier():
+            raise ValueError(
+                f"constructs must hold names that are valid identifiers (e.g. 'service'), got {c!r}."
+            )
+    if len(set(constructs)) != len(constructs):
+        raise ValueError(f"constructs must hold unique names, got {constructs!r} (duplicates).")
+    if isinstance(items_per_construct, Mapping):
+        missing = [c for c in constructs if c not in items_per_construct]
+        extra = [c for c in items_per_construct if c not in constructs]
+        if missing or extra:
+            raise ValueError(
+                f"items_per_construct must have the constructs {constructs} as keys; "
+                f"missing {missing}, unknown {extra}."
+            )
+        n_items = {
+            c: v.check_integer(
+                items_per_construct[c], f"items_per_construct[{c!r}]", low=1, high=50
+            )
+            for c in constructs
+        }
+    else:
+        k = v.check_integer(items_per_construct, "items_per_construct", low=1, high=50)
+        n_items = dict.fromkeys(constructs, k)
+    k_points = v.check_integer(scale_points, "scale_points", low=2, high=11)
+    if (
+        not isinstance(loading_range, tuple | list)
+        or len(loading_range) != 2
+        or not all(_is_real(x) for x in loading_range)
+    ):
+        raise TypeError(f"loading_range must be a pair of numbers, got {loading_range!r}.")
+    lo, hi = (float(x) for x in loading_range)
+    if not 0 < lo <= hi < 1:
+        raise ValueError(f"loading_range must satisfy 0 < low <= high < 1, got {loading_range!r}.")
+    return n, constructs, n_items, k_points, (lo, hi)
+
+
 def simulate_survey(
     n_respondents: int,
     *,
@@ -1497,7 +1682,7 @@ def simulate_survey(
     loading_range: tuple[float, float] = (0.6, 0.9),
     factor_correlation: float = 0.4,
     skew: float = 0.5,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> SimulatedSurvey:
     """Simulate Likert items from latent constructs through a measurement model.
 
@@ -1544,52 +1729,14 @@ def simulate_survey(
     """
     from scipy import stats
 
-    n = _check_count("n_respondents", n_respondents, 1, 10**8)
-    if isinstance(constructs, str) or not isinstance(constructs, Sequence):
-        raise TypeError(f"constructs must be a sequence of names, got {constructs!r}")
-    constructs = list(constructs)
-    if not constructs:
-        raise ValueError("constructs=[] is empty; give at least one construct name")
-    for c in constructs:
-        if not isinstance(c, str) or not c.isidentifier():
-            raise ValueError(
-                f"constructs contains {c!r}; allowed: names that are valid identifiers (e.g. 'service')"
-            )
-    if len(set(constructs)) != len(constructs):
-        raise ValueError(f"constructs={constructs!r} has duplicates; allowed: unique names")
-    if isinstance(items_per_construct, Mapping):
-        missing = [c for c in constructs if c not in items_per_construct]
-        extra = [c for c in items_per_construct if c not in constructs]
-        if missing or extra:
-            raise ValueError(
-                f"items_per_construct keys must be the constructs {constructs}; missing {missing}, unknown {extra}"
-            )
-        n_items = {
-            c: _check_count(f"items_per_construct[{c!r}]", items_per_construct[c], 1, 50)
-            for c in constructs
-        }
-    else:
-        k = _check_count("items_per_construct", items_per_construct, 1, 50)
-        n_items = dict.fromkeys(constructs, k)
-    k_points = _check_count("scale_points", scale_points, 2, 11)
-    if (
-        not isinstance(loading_range, (tuple, list))
-        or len(loading_range) != 2
-        or not all(_is_real(v) for v in loading_range)
-    ):
-        raise TypeError(f"loading_range must be a pair of numbers, got {loading_range!r}")
-    lo, hi = (float(v) for v in loading_range)
-    if not 0 < lo <= hi < 1:
-        raise ValueError(
-            f"loading_range={loading_range!r} is out of range; allowed: 0 < low <= high < 1"
-        )
-    if not _is_real(factor_correlation) or not 0 <= factor_correlation < 1:
-        raise ValueError(
-            f"factor_correlation={factor_correlation!r} is out of range; allowed: 0 <= factor_correlation < 1"
-        )
-    if not _is_real(skew) or not -3 <= skew <= 3:
-        raise ValueError(f"skew={skew!r} is out of range; allowed: -3 <= skew <= 3")
-    root = _root_seed(seed)
+    n, constructs, n_items, k_points, (lo, hi) = _check_survey_sizes(
+        n_respondents, constructs, items_per_construct, scale_points, loading_range
+    )
+    factor_correlation = v.check_number(
+        factor_correlation, "factor_correlation", low=0, high=1, open_high=True
+    )
+    skew = v.check_number(skew, "skew", low=-3, high=3)
+    root = v.seed_sequence(seed)
 
     m = len(constructs)
     corr = np.full((m, m), float(factor_correlation))
