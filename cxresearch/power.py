@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,7 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .simulate import CX_FORMULA, RetailParams, _as_params, _root_seed, simulate_panel, truth
+from . import _validate as v
+from .simulate import CX_FORMULA, RetailParams, simulate_panel, truth
 
 __all__ = [
     "INTERACTIONS",
@@ -89,65 +89,13 @@ _IDENT = re.compile(r"[A-Za-z_]\w*")
 _DUMMY = re.compile(r"([A-Za-z_]\w*)\[T\.(.+)\]")
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool | np.bool_)
-
-
-def _check_sizes(n_customers: Any) -> list[int]:
-    if _is_int(n_customers):
-        n_customers = [n_customers]
-    if isinstance(n_customers, str | bytes) or not isinstance(
-        n_customers, Sequence | np.ndarray | pd.Series | pd.Index
-    ):
-        raise TypeError(
-            f"n_customers must be a list of positive integers (sample sizes), got {n_customers!r}."
-        )
-    sizes = list(n_customers)
-    if not sizes:
-        raise ValueError("n_customers must list at least one sample size.")
-    bad = [x for x in sizes if not _is_int(x) or x < 1]
-    if bad:
-        raise ValueError(f"n_customers must hold positive integers, got {bad!r} in {sizes!r}.")
-    sizes = [int(x) for x in sizes]
-    dup = sorted({x for x in sizes if sizes.count(x) > 1})
-    if dup:
-        raise ValueError(f"n_customers lists {dup!r} more than once; give each size once.")
-    return sizes
-
-
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}.")
-    if value < low or (high is not None and value > high):
-        allowed = f"{low} <= {name}" + (f" <= {high}" if high is not None else "")
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}.")
-    return int(value)
-
-
-def _check_alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
-    return float(alpha)
-
-
-def _check_n_jobs(n_jobs: Any) -> int:
-    if not _is_int(n_jobs):
-        raise TypeError(
-            f"n_jobs must be an integer (1 = no parallelism, -1 = all cores), got {n_jobs!r}."
-        )
-    if n_jobs == 0:
-        raise ValueError("n_jobs=0 is not allowed; use 1 (sequential), k > 1 or -1 (all cores).")
-    return int(n_jobs)
-
-
 # --------------------------------------------------------------------------- design matrix
 
 
 def _split_formula(formula: str) -> tuple[str, str]:
-    if not isinstance(formula, str) or formula.count("~") != 1:
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string (outcome ~ drivers), got {formula!r}.")
+    if formula.count("~") != 1:
         raise ValueError(
             f"formula must be a string with exactly one '~' (outcome ~ drivers), got {formula!r}."
         )
@@ -349,7 +297,7 @@ def _wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _power(
+def _check_settings(
     kind: str,
     table: Mapping[str, str],
     name: Any,
@@ -358,89 +306,118 @@ def _power(
     effect: Any,
     n_periods: Any,
     n_sims: Any,
-    alpha: Any,
+    ci: Any,
     formula: Any,
-    term: Any,
-    params: Any,
     robust: Any,
-    seed: Any,
+    params: Any,
     n_jobs: Any,
     progress: Any,
-) -> pd.DataFrame:
+) -> dict[str, Any]:
+    """Step 1: the checked arguments, and the parameters with ``effect`` applied."""
     if not isinstance(name, str) or name not in table:
-        raise ValueError(
-            f"{kind}={name!r} is not a {kind} of the retail model; allowed: {', '.join(table)}."
-        )
-    sizes = _check_sizes(n_customers)
-    n_periods = _check_int("n_periods", n_periods, 1, 120)
-    n_sims = _check_int("n_sims", n_sims, 1)
-    alpha = _check_alpha(alpha)
-    n_jobs = _check_n_jobs(n_jobs)
-    if robust not in _ROBUST:
-        raise ValueError(f"robust must be one of {_ROBUST!r}, got {robust!r}.")
-    if not isinstance(progress, bool | np.bool_):
-        raise TypeError(f"progress must be True or False, got {progress!r}.")
-    p = _as_params(params)
+        raise ValueError(f"{kind} must be one of {', '.join(table)}, got {name!r}.")
+    settings = {
+        "sizes": v.check_int_list(n_customers, "n_customers"),
+        "n_periods": v.check_integer(n_periods, "n_periods", low=1, high=120),
+        "n_sims": v.check_integer(n_sims, "n_sims", low=1),
+        "ci": v.check_level(ci),
+        "robust": v.check_one_of(robust, _ROBUST, "robust"),
+        "n_jobs": v.check_n_jobs(n_jobs),
+        "progress": v.check_bool(progress, "progress"),
+    }
+    p = RetailParams.coerce(params)
     if effect is not None:
-        if isinstance(effect, bool) or not isinstance(effect, numbers.Real):
-            raise TypeError(f"effect must be a number or None, got {effect!r}.")
-        p = dataclasses.replace(p, **{name: float(effect)})
-    formula = CX_FORMULA if formula is None else formula
-    _split_formula(formula)
-    root = _root_seed(seed)
+        effect = v.check_number(effect, "effect")
+        p = dataclasses.replace(p, **{name: effect})
+    settings["params"] = p
+    settings["formula"] = CX_FORMULA if formula is None else formula
+    _split_formula(settings["formula"])
+    return settings
 
-    # The design's columns, from a reference data set with every category present.
-    reference = simulate_panel(
-        2_000, n_periods, params=p, seed=np.random.SeedSequence(root.entropy, spawn_key=(2**32,))
-    )
-    plan = _plan(formula, reference)
-    term = table[name] if term is None else term
+
+def _check_design(
+    plan: dict[str, Any], term: str, sizes: list[int], n_periods: int, formula: str
+) -> int:
+    """Step 2: the column of ``term`` in the design; every sample size must identify the model."""
     if term not in plan["names"]:
         raise ValueError(
-            f"term={term!r} is not a column of the design of {formula!r}; columns are: "
-            f"{', '.join(plan['names'])}."
+            f"term must be a column of the design of {formula!r} (one of "
+            f"{', '.join(plan['names'])}), got {term!r}."
         )
-    j = plan["names"].index(term)
     too_small = [n for n in sizes if n * n_periods <= len(plan["names"])]
     if too_small:
         raise ValueError(
-            f"n_customers={too_small!r} with n_periods={n_periods} gives at most "
-            f"{max(too_small) * n_periods} observations for {len(plan['names'])} coefficients; "
-            f"each sample size needs more observations than coefficients."
+            f"n_customers must give more observations than coefficients: {too_small!r} with "
+            f"n_periods={n_periods} gives at most {max(too_small) * n_periods} observations "
+            f"for {len(plan['names'])} coefficients."
         )
-    t = truth(p, outcome="cx").set_index("term")["estimate"]
-    true_value = float(t[term]) if term in t.index else float(getattr(p, name))
-    sign = float(np.sign(true_value))
+    return plan["names"].index(term)
 
+
+def _simulate_studies(
+    root: np.random.SeedSequence,
+    settings: dict[str, Any],
+    plan: dict[str, Any],
+    j: int,
+    term: str,
+) -> dict[int, list[tuple[float, float, float]]]:
+    """Step 3: estimate, SE and p-value of column ``j`` in every simulated study, by size."""
+    from joblib import Parallel, delayed
+    from tqdm.auto import tqdm
+
+    sizes, n_sims = settings["sizes"], settings["n_sims"]
     tasks = [
         (n, list(range(start, min(start + _CHUNK, n_sims))))
         for n in sizes
         for start in range(0, n_sims, _CHUNK)
     ]
-    from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
-
-    runner = Parallel(n_jobs=n_jobs, return_as="generator")
+    runner = Parallel(n_jobs=settings["n_jobs"], return_as="generator")
     results = runner(
-        delayed(_run_chunk)(n, reps, root.entropy, root.spawn_key, n_periods, p, plan, j, robust)
+        delayed(_run_chunk)(
+            n,
+            reps,
+            root.entropy,
+            root.spawn_key,
+            settings["n_periods"],
+            settings["params"],
+            plan,
+            j,
+            settings["robust"],
+        )
         for n, reps in tasks
     )
     draws: dict[int, list[tuple[float, float, float]]] = {n: [] for n in sizes}
     with tqdm(
-        total=len(sizes) * n_sims, disable=not progress, desc=f"power for {term}", unit="sim"
+        total=len(sizes) * n_sims,
+        disable=not settings["progress"],
+        desc=f"power for {term}",
+        unit="sim",
     ) as bar:
         for (n, reps), chunk in zip(tasks, results, strict=True):
             draws[n].extend(chunk)
             bar.update(len(reps))
+    return draws
 
+
+def _summarise(
+    draws: dict[int, list[tuple[float, float, float]]],
+    term: str,
+    true_value: float,
+    n_periods: int,
+    ci: float,
+) -> pd.DataFrame:
+    """Step 4: one row per sample size: the share of studies that detect the effect."""
+    sign = float(np.sign(true_value))
     rows = []
-    for n in sizes:
-        est, _, pval = (np.array(a, dtype=float) for a in zip(*draws[n], strict=True))
+    for n, results in draws.items():
+        n_sims = len(results)
+        est, _, pval = (np.array(a, dtype=float) for a in zip(*results, strict=True))
         ok = ~np.isnan(est)
-        significant = ok & (np.nan_to_num(pval, nan=1.0) < alpha)
+        # the ci-level interval excludes 0  <=>  two-sided p < 1 - ci
+        detected = ok & (np.nan_to_num(pval, nan=1.0) < 1 - ci)
         if sign != 0:
-            significant &= np.sign(np.nan_to_num(est)) == sign
-        k = int(significant.sum())
+            detected &= np.sign(np.nan_to_num(est)) == sign
+        k = int(detected.sum())
         lo, hi = _wilson(k, n_sims)
         rows.append(
             {
@@ -456,18 +433,58 @@ def _power(
                 "n_not_estimable": int((~ok).sum()),
             }
         )
-    out = pd.DataFrame(rows, columns=_RESULT_COLUMNS)
-    out.attrs = {
-        kind: name,
-        "effect": float(getattr(p, name)),
-        "formula": formula,
-        "alpha": alpha,
-        "robust": robust,
-        "n_periods": n_periods,
-        "interval": "Wilson 95% (Monte Carlo error of the power)",
-        "seed": int(seed) if _is_int(seed) else None,
-    }
-    return out
+    return pd.DataFrame(rows, columns=_RESULT_COLUMNS)
+
+
+def _power(
+    kind: str,
+    table: Mapping[str, str],
+    name: Any,
+    n_customers: Any,
+    *,
+    effect: Any,
+    n_periods: Any,
+    n_sims: Any,
+    ci: Any,
+    formula: Any,
+    term: Any,
+    params: Any,
+    robust: Any,
+    seed: Any,
+    n_jobs: Any,
+    progress: Any,
+) -> pd.DataFrame:
+    settings = _check_settings(
+        kind,
+        table,
+        name,
+        n_customers,
+        effect=effect,
+        n_periods=n_periods,
+        n_sims=n_sims,
+        ci=ci,
+        formula=formula,
+        robust=robust,
+        params=params,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    p, formula = settings["params"], settings["formula"]
+    root = v.seed_sequence(seed)
+    # The design's columns, from a reference data set with every category present.
+    reference = simulate_panel(
+        2_000,
+        settings["n_periods"],
+        params=p,
+        seed=np.random.SeedSequence(root.entropy, spawn_key=(2**32,)),
+    )
+    plan = _plan(formula, reference)
+    term = table[name] if term is None else term
+    j = _check_design(plan, term, settings["sizes"], settings["n_periods"], formula)
+    t = truth(p, outcome="cx").set_index("term")["estimate"]
+    true_value = float(t[term]) if term in t.index else float(getattr(p, name))
+    draws = _simulate_studies(root, settings, plan, j, term)
+    return _summarise(draws, term, true_value, settings["n_periods"], settings["ci"])
 
 
 _SHARED_PARAMS = """\
@@ -478,8 +495,10 @@ _SHARED_PARAMS = """\
     n_sims : int, default 200
         Simulated studies per sample size. The Monte Carlo standard error of a power
         near 0.8 is about ``sqrt(0.8 * 0.2 / n_sims)``: 0.028 with 200.
-    alpha : float, default 0.05
-        Two-sided significance level.
+    ci : float, default 0.95
+        Confidence level. A simulated study detects the effect when the ``ci``-level
+        interval of the estimate excludes 0 (the same as a two-sided test at level
+        ``1 - ci``) and the estimate has the sign of the true effect.
     formula : str, optional
         The regression fitted to each simulated study. Default :data:`CX_FORMULA`, the
         specification under which OLS is consistent for every effect of the CX
@@ -497,7 +516,7 @@ _SHARED_PARAMS_2 = """\
     robust : {"HC3", "HC2", "HC1", "HC0", None}, default "HC3"
         Covariance of the estimates, as in :func:`cxresearch.fit_drivers` (HC3 and a
         normal test by default; ``None``: the classical covariance and a t-test).
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness. Replication *r* at sample size *n* uses the stream
         ``SeedSequence(seed, spawn_key=(n, r))``, so the result does not depend on
         ``n_jobs`` nor on which other sizes are in the grid.
@@ -513,15 +532,16 @@ _RETURNS = """\
     pandas.DataFrame
         One row per sample size: ``term, n_customers, n_obs, n_sims, power, ci_low,
         ci_high, mean_estimate, true_value, n_not_estimable``. ``power`` is the share
-        of simulated studies whose estimate is significant at ``alpha`` (two-sided)
-        **and has the sign of the true effect** (when the true value is 0, any
-        significant estimate counts, so ``power`` is the type I error rate).
+        of simulated studies whose ``ci``-level interval excludes 0 **and** whose
+        estimate has the sign of the true effect (when the true value is 0, any
+        interval that excludes 0 counts, so ``power`` is the type I error rate).
         ``ci_low, ci_high`` is the Wilson 95% interval for that share (Monte Carlo
         error only). ``true_value`` is the term's value in
         ``truth(params, outcome="cx")`` (the parameter itself if the term is not
         there); ``mean_estimate`` the average estimate; ``n_not_estimable`` the number
         of studies whose data could not identify the term (they count as not
-        significant). ``attrs`` records the settings."""
+        significant). The settings are the arguments of the call; nothing is kept in
+        ``DataFrame.attrs``."""
 
 
 def power_interaction(
@@ -531,12 +551,12 @@ def power_interaction(
     effect: float | None = None,
     n_periods: int = 1,
     n_sims: int = 200,
-    alpha: float = 0.05,
+    ci: float = 0.95,
     formula: str | None = None,
     term: str | None = None,
     params: RetailParams | Mapping[str, Any] | None = None,
     robust: str | None = "HC3",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     n_jobs: int = 1,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -570,17 +590,19 @@ def power_interaction(
     ------
     ValueError
         An unknown interaction name (the message lists the allowed ones), sample sizes
-        that are not positive integers or too small for the formula, ``n_sims < 1``,
-        ``alpha`` outside (0, 1), an ``effect`` outside the parameter's range, or a
+        that are not positive or too small for the formula, ``n_sims < 1``, ``ci``
+        outside (0, 1), ``n_jobs=0``, an ``effect`` outside the parameter's range, or a
         ``term`` the formula does not have.
     TypeError
-        ``n_jobs``, ``n_sims`` or ``n_periods`` not an integer.
+        ``n_customers``, ``n_jobs``, ``n_sims`` or ``n_periods`` not integers, ``ci``
+        or ``effect`` not a number, ``progress`` not True/False.
 
     Notes
     -----
     For each sample size :math:`n` and replication :math:`r = 1, \\dots, R`: simulate
     a panel of :math:`n` customers, fit :math:`\\hat\\beta = X^+ y` by OLS, and record
-    whether :math:`p < \\alpha` and :math:`\\operatorname{sign}(\\hat\\beta_j) =
+    whether the :math:`\\mathrm{ci}`-level interval of :math:`\\hat\\beta_j` excludes 0
+    (:math:`p < 1 - \\mathrm{ci}`) and :math:`\\operatorname{sign}(\\hat\\beta_j) =
     \\operatorname{sign}(\\beta_j)`. The power estimate is the share :math:`k/R`; its
     Wilson interval is
     :math:`\\frac{\\hat p + z^2/2R \\pm z\\sqrt{\\hat p(1-\\hat p)/R + z^2/4R^2}}{1 +
@@ -589,9 +611,9 @@ def power_interaction(
     customers than the same effect on a balanced one (McClelland & Judd 1993).
 
     With few observations per coefficient (:data:`CX_FORMULA` has 38) HC3 standard
-    errors are conservative: the test rejects a true null less often than ``alpha``
+    errors are conservative: the test rejects a true null less often than ``1 - ci``
     and power is understated. The simulated errors are homoskedastic and normal, so
-    with ``robust=None`` the t-test is exact and its size is ``alpha``.
+    with ``robust=None`` the t-test is exact and its size is ``1 - ci``.
 
     References
     ----------
@@ -621,7 +643,7 @@ def power_interaction(
         effect=effect,
         n_periods=n_periods,
         n_sims=n_sims,
-        alpha=alpha,
+        ci=ci,
         formula=formula,
         term=term,
         params=params,
@@ -639,12 +661,12 @@ def power_main_effect(
     effect: float | None = None,
     n_periods: int = 1,
     n_sims: int = 200,
-    alpha: float = 0.05,
+    ci: float = 0.95,
     formula: str | None = None,
     term: str | None = None,
     params: RetailParams | Mapping[str, Any] | None = None,
     robust: str | None = "HC3",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     n_jobs: int = 1,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -707,7 +729,7 @@ def power_main_effect(
         effect=effect,
         n_periods=n_periods,
         n_sims=n_sims,
-        alpha=alpha,
+        ci=ci,
         formula=formula,
         term=term,
         params=params,

@@ -118,11 +118,16 @@ def test_power_rises_with_sample_size():
     assert res["mean_estimate"].iloc[-1] == pytest.approx(0.15, abs=0.02)
 
 
-def test_size_is_alpha_when_the_effect_is_zero():
-    """With the correct model and normal errors the classical t-test is exact."""
-    n_sims, alpha = 400, 0.05
+@pytest.mark.parametrize("ci", [0.95, 0.90])
+def test_size_is_one_minus_ci_when_the_effect_is_zero(ci):
+    """With the correct model and normal errors the classical t-test is exact.
+
+    A study detects the effect when its ci-level interval excludes 0, so with no effect
+    the share of detections is 1 - ci (the old ``alpha``).
+    """
+    n_sims, alpha = 400, 1 - ci
     res = pw.power_interaction(
-        [150], effect=0.0, n_sims=n_sims, alpha=alpha, robust=None, seed=9, progress=False
+        [150], effect=0.0, n_sims=n_sims, ci=ci, robust=None, seed=9, progress=False
     )
     k = round(res["power"].iloc[0] * n_sims)
     lo, hi = stats.binom.ppf([0.005, 0.995], n_sims, alpha)  # 99% binomial bounds
@@ -150,7 +155,7 @@ def test_interaction_per_year_of_age_uses_the_truth_table():
     )
     assert res["term"].iloc[0] == "service:age"
     assert res["true_value"].iloc[0] == pytest.approx(0.02)
-    assert res.attrs["effect"] == 0.2
+    assert res.attrs == {}  # the settings are the arguments; nothing in DataFrame.attrs
 
 
 def test_progress_bar_can_be_shown(capsys):
@@ -160,13 +165,19 @@ def test_progress_bar_can_be_shown(capsys):
 
 def test_input_is_validated():
     f = pw.power_interaction
-    with pytest.raises(ValueError, match="allowed: crowding_x_hedonic, atmosphere_x_supermarket"):
+    with pytest.raises(
+        ValueError,
+        match="interaction must be one of crowding_x_hedonic, atmosphere_x_supermarket.*"
+        "got 'crowding_x_goal'",
+    ):
         f([100], interaction="crowding_x_goal")
-    with pytest.raises(ValueError, match="allowed: social_weight"):
+    with pytest.raises(ValueError, match="parameter must be one of social_weight"):
         pw.power_main_effect([100], parameter="crowding_x_hedonic")
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(
+        ValueError, match=r"n_customers must hold integers of at least 1, got \[0\]"
+    ):
         f([100, 0])
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(TypeError, match=r"n_customers must hold integers, got \[100\.5\]"):
         f([100.5])
     with pytest.raises(TypeError, match="n_customers must be a list"):
         f("100")
@@ -174,22 +185,36 @@ def test_input_is_validated():
         f([])
     with pytest.raises(ValueError, match="more than once"):
         f([100, 100])
-    with pytest.raises(ValueError, match="n_sims=0 is out of range"):
+    with pytest.raises(ValueError, match="n_sims must be at least 1, got 0"):
         f([100], n_sims=0)
-    with pytest.raises(ValueError, match="alpha must be"):
-        f([100], alpha=1.0)
+    with pytest.raises(ValueError, match="ci must lie strictly between 0 and 1"):
+        f([100], ci=1.0)
+    with pytest.raises(TypeError, match="ci must be a number"):
+        f([100], ci="95%")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'alpha'"):
+        f([100], alpha=0.05)  # renamed to ci (a confidence level) in issue 9
     with pytest.raises(TypeError, match="n_jobs must be an integer"):
         f([100], n_jobs=2.0)
-    with pytest.raises(ValueError, match="n_jobs=0"):
+    with pytest.raises(ValueError, match="n_jobs must be a non-zero integer.*got 0"):
         f([100], n_jobs=0)
-    with pytest.raises(ValueError, match="robust must be"):
+    with pytest.raises(ValueError, match="robust must be one of"):
         f([100], robust="HC9")
-    with pytest.raises(ValueError, match="crowding_x_hedonic=5.0 is out of range"):
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        f([100], progress="no")
+    with pytest.raises(TypeError, match="effect must be a number"):
+        f([100], effect="0.2")
+    with pytest.raises(ValueError, match="crowding_x_hedonic must lie between -2 and 2, got 5.0"):
         f([100], effect=5.0)
-    with pytest.raises(ValueError, match="term='crowding:goal' is not a column"):
+    with pytest.raises(
+        ValueError, match="term must be a column of the design.*got 'crowding:goal'"
+    ):
         f([100], term="crowding:goal")
-    with pytest.raises(ValueError, match="more observations than coefficients"):
+    with pytest.raises(
+        ValueError, match="n_customers must give more observations than coefficients"
+    ):
         f([30, 200])
+    with pytest.raises(TypeError, match="formula must be a string"):
+        f([100], formula=3)
     with pytest.raises(ValueError, match="exactly one '~'"):
         f([100], formula="cx crowding")
     with pytest.raises(ValueError, match="cannot be built from the simulated panel"):
