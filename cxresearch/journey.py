@@ -26,7 +26,7 @@ label without a colon (e.g. ``"exit"``) is a state with a stage but no channel.
 
 from __future__ import annotations
 
-import numbers
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -87,16 +87,6 @@ _ABS_TOL = 1e-9
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_prob(value: Any, argument: str, *, low: float = 0.0, high: float = 1.0) -> float:
-    """A real number in [low, high]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{argument} must be a number, got {value!r}.")
-    value = float(value)
-    if not np.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{argument} must lie between {low:g} and {high:g}, got {value!r}.")
-    return value
 
 
 def example_journey() -> pd.DataFrame:
@@ -638,15 +628,15 @@ def journey_transition_matrix(
     post_purchase:web      0.00
     exit                   0.20
     """
-    research = _check_prob(research, "research")
-    buy = _check_prob(buy, "buy")
+    research = v.check_number(research, "research", low=0, high=1)
+    buy = v.check_number(buy, "buy", low=0, high=1)
     if research + buy > 1 + _ABS_TOL:
         raise ValueError(
             f"research + buy must be at most 1 (the rest exits), got {research} + {buy} = "
             f"{research + buy:g}."
         )
-    loop_back = _check_prob(loop_back, "loop_back")
-    stickiness = _check_prob(stickiness, "stickiness")
+    loop_back = v.check_number(loop_back, "loop_back", low=0, high=1)
+    stickiness = v.check_number(stickiness, "stickiness", low=0, high=1)
     if channel_mix is None:
         channel_mix = {"store": 0.35, "web": 0.3, "app": 0.15, "phone": 0.05, "social": 0.15}
     if not isinstance(channel_mix, Mapping) or not channel_mix:
@@ -655,7 +645,9 @@ def journey_transition_matrix(
             f"got {channel_mix!r}."
         )
     chans = list(channel_mix)
-    w = np.array([_check_prob(channel_mix[c], f"channel_mix[{c!r}]") for c in chans])
+    w = np.array(
+        [v.check_number(channel_mix[c], f"channel_mix[{c!r}]", low=0, high=1) for c in chans]
+    )
     if abs(w.sum() - 1) > _ABS_TOL:
         raise ValueError(f"channel_mix: the shares must sum to 1, got {w.sum():.10g}.")
     k = len(chans)
@@ -703,8 +695,10 @@ def simulate_journeys(
         the first state of the matrix.
     max_steps : int, default 200
         Paths stop once they reach an absorbing state, or after ``max_steps`` steps
-        (an ergodic chain always runs ``max_steps`` steps). The number of paths cut
-        off before absorption is kept in ``result.attrs["n_truncated"]``.
+        (an ergodic chain always runs ``max_steps`` steps). If a chain has absorbing
+        states and some paths are cut off before reaching one, a ``RuntimeWarning``
+        says how many: raise ``max_steps``. (To count them yourself: customers whose
+        last state is not absorbing.)
     seed : int, numpy.random.Generator or None
         Source of randomness.
 
@@ -749,7 +743,7 @@ def simulate_journeys(
             )
         init = np.zeros(k)
         for s, prob in start.items():
-            init[labels.index(s)] = _check_prob(prob, f"start[{s!r}]")
+            init[labels.index(s)] = v.check_number(prob, f"start[{s!r}]", low=0, high=1)
         if abs(init.sum() - 1) > _ABS_TOL:
             raise ValueError(f"start: the probabilities must sum to 1, got {init.sum():.10g}.")
     else:
@@ -782,6 +776,13 @@ def simulate_journeys(
         out_states.append(current)
         active = ~absorbing[current]
     n_truncated = int(active.sum()) if absorbing.any() else 0
+    if n_truncated:
+        warnings.warn(
+            f"max_steps={max_steps}: {n_truncated} of {n_customers} paths were cut off before "
+            f"reaching an absorbing state; raise max_steps to follow them to the end.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
     state_idx = np.concatenate(out_states)
     cust = np.concatenate(out_ids)
@@ -802,7 +803,6 @@ def simulate_journeys(
             "channel": chan_arr[idx],
         }
     )
-    out.attrs["n_truncated"] = n_truncated
     return out
 
 
@@ -1088,35 +1088,24 @@ def simulate_consideration(
         raise ValueError(f"initial_size must be at most n_brands ({n_brands}), got {initial_size}.")
     n_research_steps = v.check_positive_int(n_research_steps, "n_research_steps", minimum=0)
     n_cycles = v.check_positive_int(n_cycles, "n_cycles")
-    drop_prob = _check_prob(drop_prob, "drop_prob")
-    entry_prob = _check_prob(entry_prob, "entry_prob")
-    loop_back = _check_prob(loop_back, "loop_back")
+    drop_prob = v.check_number(drop_prob, "drop_prob", low=0, high=1)
+    entry_prob = v.check_number(entry_prob, "entry_prob", low=0, high=1)
+    loop_back = v.check_number(loop_back, "loop_back", low=0, high=1)
     rng = v.make_rng(seed)
-
-    def initial_sets(n: int, keep: np.ndarray | None) -> np.ndarray:
-        # random initial_size brands per customer (argsort of uniforms = random subset)
-        scores = rng.random((n, n_brands))
-        if keep is not None:
-            scores[np.arange(n), keep] = -1.0  # the brand bought is always kept
-        order = np.argsort(scores, axis=1)[:, :initial_size]
-        sets = np.zeros((n, n_brands), dtype=bool)
-        np.put_along_axis(sets, order, True, axis=1)
-        return sets
-
     rows: list[dict[str, Any]] = []
     active = np.arange(n_customers)
     bought: np.ndarray | None = None
     for cycle in range(1, n_cycles + 1):
         if active.size == 0:
             break
-        sets = initial_sets(active.size, bought)
+        reach = active.size / n_customers
+        sets = _initial_sets(rng, active.size, n_brands, initial_size, bought)
         initial = sets.copy()
+        start = {"cycle": cycle, "stage": "pre_purchase", "reach": reach}
         rows.append(
             {
-                "cycle": cycle,
+                **start,
                 "step": 0,
-                "stage": "pre_purchase",
-                "reach": active.size / n_customers,
                 "mean_set_size": sets.sum(axis=1).mean(),
                 "mean_entered": 0.0,
                 "mean_dropped": 0.0,
@@ -1124,35 +1113,10 @@ def simulate_consideration(
             }
         )
         for step in range(1, n_research_steps + 1):
-            enter = ~sets & (rng.random(sets.shape) < entry_prob)
-            drop = sets & (rng.random(sets.shape) < drop_prob)
-            sets = (sets & ~drop) | enter
-            size = sets.sum(axis=1)
-            late = (sets & ~initial).sum()
-            rows.append(
-                {
-                    "cycle": cycle,
-                    "step": step,
-                    "stage": "pre_purchase",
-                    "reach": active.size / n_customers,
-                    "mean_set_size": size.mean(),
-                    "mean_entered": enter.sum(axis=1).mean(),
-                    "mean_dropped": drop.sum(axis=1).mean(),
-                    "share_late": late / size.sum() if size.sum() else 0.0,
-                }
-            )
-        size = sets.sum(axis=1)
-        buyers = size > 0
-        # choose uniformly among the brands in the set
-        scores = np.where(sets, rng.random(sets.shape), -1.0)
-        choice = scores.argmax(axis=1)
-        late_buy = ~initial[np.arange(active.size), choice] & buyers
-        active, choice, size, late_buy = (
-            active[buyers],
-            choice[buyers],
-            size[buyers],
-            late_buy[buyers],
-        )
+            sets, moves = _research_step(rng, sets, initial, entry_prob, drop_prob)
+            rows.append({**start, "step": step, **moves})
+        buyers, choice, size, late_buy = _purchase(rng, sets, initial)
+        active = active[buyers]
         if active.size == 0:
             break
         common = {
@@ -1175,17 +1139,72 @@ def simulate_consideration(
         )
         loop = rng.random(active.size) < loop_back
         active, bought = active[loop], choice[loop]
-    cols = [
-        "cycle",
-        "step",
-        "stage",
-        "reach",
-        "mean_set_size",
-        "mean_entered",
-        "mean_dropped",
-        "share_late",
-    ]
-    return pd.DataFrame.from_records(rows, columns=cols)
+    return pd.DataFrame.from_records(rows, columns=_CONSIDERATION_COLUMNS)
+
+
+_CONSIDERATION_COLUMNS = [
+    "cycle",
+    "step",
+    "stage",
+    "reach",
+    "mean_set_size",
+    "mean_entered",
+    "mean_dropped",
+    "share_late",
+]
+
+
+def _initial_sets(
+    rng: np.random.Generator, n: int, n_brands: int, initial_size: int, keep: np.ndarray | None
+) -> np.ndarray:
+    """Random ``initial_size`` brands per customer (argsort of uniforms = random subset).
+
+    ``keep`` (one brand per customer, the one bought last cycle) is always in the set.
+    """
+    scores = rng.random((n, n_brands))
+    if keep is not None:
+        scores[np.arange(n), keep] = -1.0
+    order = np.argsort(scores, axis=1)[:, :initial_size]
+    sets = np.zeros((n, n_brands), dtype=bool)
+    np.put_along_axis(sets, order, True, axis=1)
+    return sets
+
+
+def _research_step(
+    rng: np.random.Generator,
+    sets: np.ndarray,
+    initial: np.ndarray,
+    entry_prob: float,
+    drop_prob: float,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """One research step: brands enter and drop out; the new sets and the step's means."""
+    enter = ~sets & (rng.random(sets.shape) < entry_prob)
+    drop = sets & (rng.random(sets.shape) < drop_prob)
+    sets = (sets & ~drop) | enter
+    size = sets.sum(axis=1)
+    late = (sets & ~initial).sum()
+    return sets, {
+        "mean_set_size": size.mean(),
+        "mean_entered": enter.sum(axis=1).mean(),
+        "mean_dropped": drop.sum(axis=1).mean(),
+        "share_late": late / size.sum() if size.sum() else 0.0,
+    }
+
+
+def _purchase(
+    rng: np.random.Generator, sets: np.ndarray, initial: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer with a non-empty set buys one of its brands at random.
+
+    Returns who buys (a mask over all customers) and, for the buyers only, the brand
+    bought, the size of the set chosen from and whether the brand entered late.
+    """
+    size = sets.sum(axis=1)
+    buyers = size > 0
+    scores = np.where(sets, rng.random(sets.shape), -1.0)
+    choice = scores.argmax(axis=1)
+    late_buy = ~initial[np.arange(len(sets)), choice] & buyers
+    return buyers, choice[buyers], size[buyers], late_buy[buyers]
 
 
 def funnel_vs_journey(
@@ -1340,9 +1359,8 @@ def peak_end(
     v.check_numeric(data, [score], "score")
     v.check_no_missing(data, [score, *by_cols, *order_cols], "data")
     v.check_one_of(peak, ("extreme", "max", "min"), "peak")
-    if isinstance(neutral, bool) or not isinstance(neutral, numbers.Real):
-        raise TypeError(f"neutral must be a number, got {neutral!r}.")
-    w = _check_prob(peak_weight, "peak_weight")
+    neutral = v.check_number(neutral, "neutral")
+    w = v.check_number(peak_weight, "peak_weight", low=0, high=1)
     if len(data) == 0:
         raise ValueError("data has no rows; at least one moment is needed.")
     key_names = [f"_key{i}" for i in range(len(by_cols))] or ["_key"]

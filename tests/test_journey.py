@@ -200,7 +200,8 @@ def journey_paths():
 
 def test_simulated_steps_to_absorption_match_closed_form(journey_paths):
     p, paths = journey_paths
-    assert paths.attrs["n_truncated"] == 0
+    last = paths.groupby("customer_id")["state"].last()
+    assert (last == "exit").all()  # every path reached the absorbing state (no warning)
     steps = paths.groupby("customer_id")["step"].max()
     closed = jr.expected_steps(p).set_index("state").loc["pre_purchase:web"]
     within_mc(steps.mean(), closed["expected_steps"], closed["sd_steps"] / np.sqrt(len(steps)))
@@ -281,7 +282,28 @@ def test_ergodic_simulation_settles_on_stationary_distribution():
     last = paths[paths["step"] == 60]
     share = (last["state"] == 0).mean()
     within_mc(share, 5 / 6, np.sqrt(5 / 36 / len(last)))
-    assert paths.attrs["n_truncated"] == 0
+    assert paths.attrs == {}  # an ergodic chain runs max_steps steps: nothing is truncated
+
+
+def test_truncated_paths_warn_with_their_count():
+    # they used to be counted silently in DataFrame.attrs["n_truncated"]
+    p = [[0.9, 0.1], [0.0, 1.0]]  # leaves state 0 with probability 0.1 per step
+    with pytest.warns(RuntimeWarning, match=r"max_steps=3: (\d+) of 500 paths were cut off") as rec:
+        paths = jr.simulate_journeys(p, n_customers=500, max_steps=3, seed=1)
+    last = paths.groupby("customer_id")["state"].last()
+    n_cut = int((last == 0).sum())
+    assert 0 < n_cut < 500
+    assert f" {n_cut} of 500 paths" in str(rec[0].message)
+    assert paths.attrs == {}
+
+
+def test_probabilities_are_checked_in_the_house_style():
+    with pytest.raises(TypeError, match="drop_prob must be a number, got '0.2'"):
+        jr.simulate_consideration(drop_prob="0.2")
+    with pytest.raises(ValueError, match="loop_back must lie between 0 and 1, got 1.5"):
+        jr.simulate_consideration(loop_back=1.5)
+    with pytest.raises(ValueError, match="drop_prob must lie between 0 and 1, got nan"):
+        jr.simulate_consideration(drop_prob=float("nan"))
 
 
 def test_simulation_is_reproducible_and_takes_a_start_distribution(rng):
