@@ -26,7 +26,6 @@ each period: ``CLV = m (1 + d) / (1 + d - r)`` - the ``end`` value plus ``m``.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -76,60 +75,6 @@ _TOL = 1e-9
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _real(value: Any, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{argument} must be a number, got {value!r}.")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{argument} must be finite, got {value!r}.")
-    return value
-
-
-def _rate(value: Any, argument: str, low: float = 0.0, high: float = 1.0) -> float:
-    value = _real(value, argument)
-    if not low <= value <= high:
-        raise ValueError(f"{argument} must lie between {low:g} and {high:g}, got {value!r}.")
-    return value
-
-
-def _nonneg(value: Any, argument: str) -> float:
-    value = _real(value, argument)
-    if value < 0:
-        raise ValueError(f"{argument} must be non-negative, got {value!r}.")
-    return value
-
-
-def _array(value: Any, argument: str) -> np.ndarray:
-    """A number or array-like of numbers -> float array (bool is not a number)."""
-    if isinstance(value, bool | str | bytes) or value is None:
-        raise TypeError(f"{argument} must be a number or an array of numbers, got {value!r}.")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{argument} must be a number or an array of numbers, got {value!r}."
-        ) from None
-    if arr.dtype == bool or (
-        not isinstance(value, np.ndarray)
-        and isinstance(value, Sequence)
-        and any(isinstance(x, bool) for x in value)
-    ):
-        raise TypeError(f"{argument} must hold numbers, not True/False.")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{argument} must be finite, got {value!r}.")
-    return arr
-
-
-def _array_in(value: Any, argument: str, low: float, high: float) -> np.ndarray:
-    arr = _array(value, argument)
-    bad = arr[(arr < low) | (arr > high)]
-    if bad.size:
-        raise ValueError(
-            f"{argument} must lie between {low:g} and {high:g}, got {v.format_values(bad)}."
-        )
-    return arr
 
 
 def _horizon(horizon: Any) -> int | None:
@@ -235,7 +180,7 @@ def assign_tiers(
     if rule == "quantile":
         if cuts is None:
             cuts = DEFAULT_TIER_SHARES if tiers == list(TIERS) else [1 / k] * k
-        shares = _array_in(list(cuts), "cuts", 0.0, 1.0)
+        shares = v.check_number_array(list(cuts), "cuts", low=0.0, high=1.0)
         if shares.size != k:
             raise ValueError(
                 f"cuts: rule='quantile' needs one share per tier ({k}), got {shares.size}."
@@ -254,7 +199,7 @@ def assign_tiers(
             raise ValueError(
                 f"cuts: rule='threshold' needs {k - 1} profit thresholds, highest first."
             )
-        thr = _array(list(cuts), "cuts")
+        thr = v.check_number_array(list(cuts), "cuts")
         if thr.size != k - 1:
             raise ValueError(
                 f"cuts: rule='threshold' needs {k - 1} thresholds for {k} tiers, got {thr.size}."
@@ -454,8 +399,9 @@ def tier_migration(
     pandas.DataFrame
         Rows ``from_tier``, columns ``to_tier``. A customer present in a period but
         not the next moves to ``"lost"``; one present in a period but not the one
-        before comes ``"new"``; these row/column appear only when they occur.
-        ``result.attrs["n_pairs"]`` holds the number of moves counted.
+        before comes ``"new"``; these row/column appear only when they occur. The
+        number of moves counted is the sum of the table with ``normalize=False``
+        (nothing is kept in ``DataFrame.attrs``).
 
     Examples
     --------
@@ -478,8 +424,7 @@ def tier_migration(
     for arg, col in (("customer", customer), ("period", period), ("tier", tier)):
         v.check_columns(data, col, arg)
     v.check_no_missing(data, [customer, period, tier], "data")
-    if not isinstance(normalize, bool | np.bool_):
-        raise TypeError(f"normalize must be True or False, got {normalize!r}.")
+    normalize = v.check_bool(normalize, "normalize")
     if data.duplicated([customer, period]).any():
         dup = data.loc[data.duplicated([customer, period]), [customer, period]].iloc[0]
         raise ValueError(
@@ -515,7 +460,6 @@ def tier_migration(
     if normalize:
         sums = table.sum(axis=1)
         table = table.div(sums.where(sums > 0), axis=0)
-    table.attrs["n_pairs"] = len(moves)
     return table
 
 
@@ -649,12 +593,12 @@ def project_customers(
           2      900.0    450.0      90.0      80.0  20.0      170.0
           3      810.0    405.0      81.0     136.0  34.0      217.0
     """
-    market_size = _nonneg(market_size, "market_size")
-    s = _rate(reach_rate, "reach_rate")
-    a = _rate(acquisition_rate, "acquisition_rate")
-    r = _rate(retention_rate, "retention_rate")
+    market_size = v.check_number(market_size, "market_size", low=0)
+    s = v.check_number(reach_rate, "reach_rate", low=0, high=1)
+    a = v.check_number(acquisition_rate, "acquisition_rate", low=0, high=1)
+    r = v.check_number(retention_rate, "retention_rate", low=0, high=1)
     n_periods = v.check_positive_int(n_periods, "n_periods")
-    cust = _nonneg(customers, "customers")
+    cust = v.check_number(customers, "customers", low=0)
     prospects = market_size
     rows = []
     for t in range(1, n_periods + 1):
@@ -742,9 +686,9 @@ def clv(
     >>> cv.clv(100, [0.8, 0.85], 0.1).round(2)
     array([266.67, 340.  ])
     """
-    m = _array(margin, "margin")
-    r = _array_in(retention, "retention", 0.0, 1.0)
-    d = _array(discount, "discount")
+    m = v.check_number_array(margin, "margin")
+    r = v.check_number_array(retention, "retention", low=0.0, high=1.0)
+    d = v.check_number_array(discount, "discount")
     if (d < 0).any():
         raise ValueError(f"discount must be non-negative, got {v.format_values(d[d < 0])}.")
     v.check_one_of(timing, _TIMINGS, "timing")
@@ -820,15 +764,14 @@ def simulate_clv(
     term  estimate  std_error  ci_low  ci_high     n  closed_form
      clv     267.3        2.3   262.8    271.8 10000        266.7
     """
-    m = _real(margin, "margin")
-    r = _rate(retention, "retention")
-    d = _nonneg(discount, "discount")
+    m = v.check_number(margin, "margin")
+    r = v.check_number(retention, "retention", low=0, high=1)
+    d = v.check_number(discount, "discount", low=0)
     v.check_one_of(timing, _TIMINGS, "timing")
     horizon = _horizon(horizon)
     n = v.check_positive_int(n_customers, "n_customers", minimum=2)
     level = v.check_level(ci)
-    if not isinstance(by_customer, bool | np.bool_):
-        raise TypeError(f"by_customer must be True or False, got {by_customer!r}.")
+    by_customer = v.check_bool(by_customer, "by_customer")
     closed = clv(m, r, d, timing=timing, horizon=horizon)  # also rejects infinite CLV
     rng = v.make_rng(seed)
     if r < 1:
@@ -938,13 +881,13 @@ def retention_vs_acquisition(
       retention       0.85          200.0 440.000       980721.905 163453.651      20.000
     acquisition       0.80          210.0 366.667       839798.334  22530.079       2.757
     """
-    n0 = _nonneg(customers, "customers")
-    a = _nonneg(new_customers, "new_customers")
-    m = _real(margin, "margin")
-    r = _rate(retention, "retention")
-    d = _nonneg(discount, "discount")
-    rg = _rate(retention_gain, "retention_gain")
-    ag = _nonneg(acquisition_gain, "acquisition_gain")
+    n0 = v.check_number(customers, "customers", low=0)
+    a = v.check_number(new_customers, "new_customers", low=0)
+    m = v.check_number(margin, "margin")
+    r = v.check_number(retention, "retention", low=0, high=1)
+    d = v.check_number(discount, "discount", low=0)
+    rg = v.check_number(retention_gain, "retention_gain", low=0, high=1)
+    ag = v.check_number(acquisition_gain, "acquisition_gain", low=0)
     if r + rg > 1 + _TOL:
         raise ValueError(
             f"retention + retention_gain must be at most 1, got {r} + {rg} = {r + rg:g}."
@@ -1159,14 +1102,14 @@ def cx_to_money(
       baseline       0.75 314.286          0.000      0.000   NaN
     scenario_1       0.78 343.750     294642.857  94642.857 0.473
     """
-    n0 = _nonneg(customers, "customers")
-    spend = _nonneg(spend, "spend")
-    mr = _rate(margin_rate, "margin_rate")
-    r = _rate(retention, "retention")
-    d = _nonneg(discount, "discount")
-    dr = _array_in(retention_change, "retention_change", -1.0, 1.0)
-    ds = _array(spend_change, "spend_change")
-    inv = _array(investment, "investment")
+    n0 = v.check_number(customers, "customers", low=0)
+    spend = v.check_number(spend, "spend", low=0)
+    mr = v.check_number(margin_rate, "margin_rate", low=0, high=1)
+    r = v.check_number(retention, "retention", low=0, high=1)
+    d = v.check_number(discount, "discount", low=0)
+    dr = v.check_number_array(retention_change, "retention_change", low=-1.0, high=1.0)
+    ds = v.check_number_array(spend_change, "spend_change")
+    inv = v.check_number_array(investment, "investment")
     if (inv < 0).any():
         raise ValueError(f"investment must be non-negative, got {v.format_values(inv[inv < 0])}.")
     if (ds < -1).any():
@@ -1301,17 +1244,17 @@ def product_life_cycle(
     >>> int(plc.loc[plc["sales"].idxmax(), "time_since_launch"])
     7
     """
-    m = _nonneg(market_size, "market_size")
-    p = _real(p, "p")
-    q = _nonneg(q, "q")
+    m = v.check_number(market_size, "market_size", low=0)
+    p = v.check_number(p, "p")
+    q = v.check_number(q, "q", low=0)
     if p <= 0:
         raise ValueError(f"p (coefficient of innovation) must be positive, got {p!r}.")
     n_periods = v.check_positive_int(n_periods, "n_periods")
     dev = v.check_positive_int(development_periods, "development_periods", minimum=0)
-    dev_cost = _nonneg(development_cost, "development_cost")
-    price = _nonneg(price, "price")
-    unit_cost = _nonneg(unit_cost, "unit_cost")
-    fixed_cost = _nonneg(fixed_cost, "fixed_cost")
+    dev_cost = v.check_number(development_cost, "development_cost", low=0)
+    price = v.check_number(price, "price", low=0)
+    unit_cost = v.check_number(unit_cost, "unit_cost", low=0)
+    fixed_cost = v.check_number(fixed_cost, "fixed_cost", low=0)
     t = np.arange(0, n_periods + 1, dtype=float)
     e = np.exp(-(p + q) * t)
     cum = (1 - e) / (1 + (q / p) * e)
