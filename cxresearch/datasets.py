@@ -101,11 +101,11 @@ def _resources() -> dict[str, dict[str, Any]]:
 
 def _resource(name: str) -> dict[str, Any]:
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string such as 'cx_timeline', got {type(name).__name__}")
+        raise TypeError(f"name must be a string such as 'cx_timeline', got {type(name).__name__}.")
     resources = _resources()
     if name not in resources:
         valid = ", ".join(sorted(resources))
-        raise ValueError(f"unknown dataset {name!r}; valid names are: {valid}")
+        raise ValueError(f"name must be one of the datasets {valid}; got {name!r}.")
     return resources[name]
 
 
@@ -314,7 +314,9 @@ def load_dataset(name: str) -> pd.DataFrame:
         Integers as ``int64`` (``Int64`` when values are missing), numbers as ``float64``,
         booleans as ``bool``, text as strings, and every field with a list of allowed
         values as a ``Categorical`` with exactly those categories (ordered where the
-        codebook says the scale is ordered). Each call returns a new frame.
+        codebook says the scale is ordered). Each call returns a new frame, data only:
+        the dataset's title and source are in :func:`list_datasets`, its codebook in
+        :func:`describe_dataset`.
 
     Raises
     ------
@@ -342,8 +344,6 @@ def load_dataset(name: str) -> pd.DataFrame:
     if problems:
         details = "\n  - ".join(problems)
         raise ValueError(f"dataset {name!r} does not match its codebook:\n  - {details}")
-    frame.attrs["name"] = name
-    frame.attrs["title"] = resource.get("title", name)
     return frame
 
 

@@ -10,6 +10,7 @@ executed headless (nbval, the HTML course) still shows the idea.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from typing import Any
 
 __all__ = ["moderator_explorer", "moderator_figure"]
@@ -72,9 +73,11 @@ def moderator_figure(
 
     base = RetailParams() if params is None else params
     if not isinstance(base, RetailParams):
-        raise TypeError(f"params must be a RetailParams, got {type(base).__name__}")
-    if isinstance(n_paths, bool) or not isinstance(n_paths, int) or n_paths < 1:
-        raise ValueError(f"n_paths must be a positive whole number, got {n_paths!r}")
+        raise TypeError(f"params must be a RetailParams, got {type(base).__name__}.")
+    if isinstance(n_paths, bool) or not isinstance(n_paths, numbers.Integral):
+        raise TypeError(f"n_paths must be a positive whole number, got {n_paths!r}.")
+    if n_paths < 1:
+        raise ValueError(f"n_paths must be a positive whole number, got {n_paths!r}.")
     varied = dataclasses.replace(base, crowding_x_hedonic=crowding_x_hedonic, carryover=carryover)
     data = simulate_panel(n_customers, n_periods, params=varied, seed=seed)
     if axes is None:

@@ -85,8 +85,17 @@ def test_every_resource_loads_and_follows_its_schema(name):
 
 
 def test_unknown_name_lists_the_valid_names():
-    with pytest.raises(ValueError, match="unknown dataset 'nope'.*cx_timeline"):
+    with pytest.raises(
+        ValueError, match="name must be one of the datasets .*cx_timeline.*got 'nope'"
+    ):
         cx.load_dataset("nope")
+
+
+def test_loaded_frame_is_data_only():
+    # name and title used to ride along in DataFrame.attrs; list_datasets() has them
+    assert cx.load_dataset("cx_timeline").attrs == {}
+    titles = cx.list_datasets().set_index("name")["title"]
+    assert titles["cx_timeline"]
 
 
 def test_name_must_be_a_string():
