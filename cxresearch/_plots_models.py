@@ -16,16 +16,7 @@ import pandas as pd
 from . import _validate as v
 from ._plotting import axes_or_new as _axes
 from .keydrivers import QUADRANTS, IPAResult
-from .models import (
-    DriverResult,
-    _check_focal_moderator,
-    _check_moderation_result,
-    _design,
-    _fixed_part,
-    _typical_row,
-    johnson_neyman,
-    simple_slopes,
-)
+from .models import DriverResult, interaction_predictions, johnson_neyman, simple_slopes
 
 __all__ = ["plot_importance_performance", "plot_interaction", "plot_johnson_neyman"]
 
@@ -66,33 +57,10 @@ def plot_interaction(
         mixed model), other drivers at their mean or first level; non-parallel
         lines show the interaction (Aiken & West 1991).
     """
-    result = _check_moderation_result(result)
-    if result.family == "ordinal":
-        raise ValueError(
-            "plot_interaction draws OLS, logit and mixed models; an ordinal model predicts "
-            "one probability per answer category."
-        )
-    _check_focal_moderator(result, focal, moderator)
-    values = simple_slopes(result, focal=focal, moderator=moderator, at=at)["at"].tolist()
+    table = interaction_predictions(result, focal=focal, moderator=moderator, at=at)
     ax = _axes(ax, (6.0, 4.0))
-    fx = result.data[focal].to_numpy(dtype=float)
-    grid = np.linspace(fx.min(), fx.max(), 50)
-    beta, _ = _fixed_part(result)
-    base = _typical_row(result)
-    for value in values:
-        rows = pd.DataFrame([base] * grid.size)
-        rows[focal] = grid
-        rows[moderator] = [value] * grid.size
-        eta = _design(result, rows) @ beta
-        if result.family == "logit":
-            pred = 1 / (1 + np.exp(-eta))
-        elif result.family == "probit":
-            from scipy import stats
-
-            pred = stats.norm.cdf(eta)
-        else:
-            pred = eta
-        ax.plot(grid, pred, label=f"{moderator} = {_fmt(value)}")
+    for value, line in table.groupby("at", sort=False):
+        ax.plot(line["focal_value"], line["prediction"], label=f"{moderator} = {_fmt(value)}")
     outcome = result.variables[0]
     ax.set_xlabel(focal)
     binary = result.family in ("logit", "probit")
@@ -106,7 +74,7 @@ def plot_johnson_neyman(
     *,
     focal: str,
     moderator: str,
-    alpha: float = 0.05,
+    ci: float = 0.95,
     ax: Any = None,
 ) -> Any:
     """Johnson-Neyman plot: the focal driver's slope across a numeric moderator.
@@ -118,8 +86,8 @@ def plot_johnson_neyman(
         interaction.
     focal, moderator : str
         As in :func:`cxresearch.johnson_neyman`.
-    alpha : float, default 0.05
-        Significance level; the band is the :math:`1-\\alpha` confidence interval.
+    ci : float, default 0.95
+        Confidence level of the band; the slope is significant where it excludes 0.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
 
@@ -130,13 +98,13 @@ def plot_johnson_neyman(
         moderator, the regions where it is significant shaded, the J-N bounds as
         dashed lines, and the observed moderator values as a rug.
     """
-    jn = johnson_neyman(result, focal=focal, moderator=moderator, alpha=alpha)
-    lo_obs, hi_obs = jn.attrs["observed_range"]
+    jn = johnson_neyman(result, focal=focal, moderator=moderator, ci=ci)
+    lo_obs, hi_obs = jn.observed_range
     grid = np.linspace(lo_obs, hi_obs, 101)
-    slopes = simple_slopes(result, focal=focal, moderator=moderator, at=grid, ci=1 - alpha)
+    slopes = simple_slopes(result, focal=focal, moderator=moderator, at=grid, ci=ci)
     ax = _axes(ax, (6.0, 4.0))
     ax.axhline(0, color="0.5", linewidth=0.8)
-    for row in jn.itertuples(index=False):
+    for row in jn.table.itertuples(index=False):
         if row.significant:
             left, right = max(row.low, lo_obs), min(row.high, hi_obs)
             if left < right:
@@ -145,7 +113,7 @@ def plot_johnson_neyman(
         grid, slopes["ci_low"], slopes["ci_high"], color="#2c7fb8", alpha=0.25, linewidth=0
     )
     ax.plot(grid, slopes["estimate"], color="#2c7fb8", label=f"effect of {focal}")
-    for bound in jn.attrs["bounds"]:
+    for bound in jn.bounds:
         if lo_obs <= bound <= hi_obs:
             ax.axvline(bound, color="0.2", linestyle="--", linewidth=1)
     mod = result.data[moderator].to_numpy(dtype=float)

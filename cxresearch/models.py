@@ -6,18 +6,28 @@ models a CX driver analysis needs (Verhoef et al. 2009; SYLLABUS section 4):
 * ``family="ols"`` -- satisfaction or a 0-10 score treated as interval, with
   heteroskedasticity-robust (HC3) standard errors by default;
 * ``family="logit"`` (or ``"probit"``) -- a yes/no outcome (returned, churned,
-  complained), with average marginal effects on the probability scale;
+  complained), with one average marginal effect per driver on the probability scale
+  (a discrete change for yes/no and categorical drivers);
 * ``family="ordinal"`` -- an ordered outcome (1-7 satisfaction, 0-10 likelihood to
   recommend) with statsmodels' ``OrderedModel`` (proportional-odds logit, or ordered
   probit with ``link="probit"``);
 * ``family="mixed"`` -- a linear mixed model with random intercepts by ``groups``
   (e.g. customers in a panel, where CX(t) depends on CX(t-1)).
 
+Repeated answers by the same customer (a panel, several visits) are not independent:
+``robust="cluster"`` with ``cluster="customer_id"`` (or two columns, for two-way
+clustering) gives cluster-robust standard errors (Cameron & Miller 2015).
+
 It returns a :class:`DriverResult`: the fitted statsmodels results (``.model``), a
 tidy table (``.table``: ``term, estimate, std_error, statistic, p_value, ci_low,
-ci_high``), fit statistics (``.fit_stats``), and, on request, standardized
-coefficients. Every number in the table is the number statsmodels computes; the
-wrapper only checks the input and reshapes the output.
+ci_high``), fit statistics (``.fit_stats``), collinearity diagnostics
+(``.collinearity``: VIFs; a :class:`CollinearityWarning` above the stated
+thresholds), and, by family, marginal effects or variance components. Every
+coefficient and standard error is the number statsmodels computes; the wrapper checks
+the input and reshapes the output.
+
+Formulas are evaluated in the caller's namespace, as statsmodels does: patsy's
+``center(x)``, a user's own function or a local variable may appear in a formula.
 
 Moderation helpers work on a fitted :class:`DriverResult`: :func:`center`,
 :func:`simple_slopes` and :func:`johnson_neyman`. :func:`compare_to_truth` lines a
@@ -26,23 +36,26 @@ fitted table up with the simulator's ``truth()``.
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
-import keyword
-import re
-from collections.abc import Hashable, Sequence
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import _design
 from . import _validate as v
+from ._result import Result
 
 __all__ = [
+    "CollinearityWarning",
     "DriverResult",
+    "JohnsonNeymanResult",
     "center",
     "compare_to_truth",
     "fit_drivers",
+    "interaction_predictions",
     "johnson_neyman",
     "simple_slopes",
 ]
@@ -50,44 +63,68 @@ __all__ = [
 FAMILIES = ("ols", "logit", "probit", "ordinal", "mixed")
 _BINARY = ("logit", "probit")
 _ROBUST = {
-    "ols": ("auto", None, "HC0", "HC1", "HC2", "HC3"),
-    "logit": ("auto", None, "HC0"),
-    "probit": ("auto", None, "HC0"),
-    "ordinal": ("auto", None, "HC0"),
+    "ols": ("auto", None, "HC0", "HC1", "HC2", "HC3", "cluster"),
+    "logit": ("auto", None, "HC0", "cluster"),
+    "probit": ("auto", None, "HC0", "cluster"),
+    "ordinal": ("auto", None, "HC0", "cluster"),
     "mixed": ("auto", None),
 }
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
 
-# Names a formula may use that are not columns: functions and modules are recognised
-# by the "(" or "." after them; these are the bare words patsy/formulaic also accept.
-_FORMULA_WORDS = {"np", "numpy", "math", *dir(builtins)}
+#: Above these a :class:`CollinearityWarning` is issued: a variance inflation factor of
+#: 10 (Hair et al. 2019; Kutner et al. 2005) and a condition number of 30 (Belsley, Kuh
+#: & Welsch 1980), both among the main-effect columns of the design.
+VIF_WARN = 10.0
+CONDITION_WARN = 30.0
+
+
+class CollinearityWarning(UserWarning):
+    """Drivers so strongly related that their separate effects are poorly determined."""
 
 
 # --------------------------------------------------------------------------- the result
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class DriverResult:
+class DriverResult(Result):
     """What :func:`fit_drivers` returns.
 
     Attributes
     ----------
-    model : statsmodels results
-        The fitted statsmodels results object (``.summary()``, ``.predict()``, ...).
     table : pandas.DataFrame
         Tidy coefficients: ``term, estimate, std_error, statistic, p_value, ci_low,
-        ci_high``, one row per parameter, in statsmodels' order and spelling.
+        ci_high``, one row per parameter, in statsmodels' order and spelling (mixed
+        models: the fixed effects; the variances are in ``variance_components``).
+    model : statsmodels results
+        The fitted statsmodels results object (``.summary()``, ``.predict()``, ...).
     fit_stats : pandas.Series
         ``n``, ``n_dropped``, ``n_params``, ``r_squared`` and ``adj_r_squared`` (OLS),
         ``pseudo_r_squared`` (McFadden; logit, probit, ordinal), ``n_groups`` (mixed),
-        ``log_likelihood``, ``aic``, ``bic``.
+        ``n_clusters`` (and ``n_clusters_2`` for two-way clustering),
+        ``log_likelihood``, ``aic``, ``bic`` (mixed: from a maximum-likelihood refit,
+        because REML likelihoods of models with different fixed effects cannot be
+        compared), ``max_vif`` and ``condition_number`` (main effects, see
+        ``collinearity``).
+    collinearity : pandas.DataFrame
+        ``term, vif, vif_main``: the variance inflation factor of every design column
+        and, for main effects, among the main effects only (product terms inflate the
+        first by construction unless their parts are centred).
     marginal_effects : pandas.DataFrame or None
-        Logit and probit only: average marginal effects on the probability scale.
+        Logit and probit: one average marginal effect per driver on the probability
+        scale (``term, driver, contrast, estimate, std_error, statistic, p_value,
+        ci_low, ci_high``); see :func:`fit_drivers`, Notes.
+    variance_components : pandas.DataFrame or None
+        Mixed models: ``term, estimate, statistic, p_value`` for ``group_variance``
+        (sigma_u squared, with the boundary-corrected likelihood-ratio test of
+        sigma_u squared = 0), ``residual_variance`` (sigma_e squared, no test) and
+        ``icc`` (the share of the variance between groups, no test).
     standardized : pandas.DataFrame or None
         With ``standardize=True``: the same model fitted to z-scored numeric variables
         (tidy).
     family, formula, robust : str
         How the model was specified (``robust`` is the covariance type used).
+    cluster : tuple of str
+        The cluster column(s) with ``robust="cluster"``, else empty.
     data : pandas.DataFrame
         The rows the model was fitted to (after ``dropna``), used by
         :func:`simple_slopes` and the plots. Not a copy of the input: do not modify it.
@@ -96,15 +133,17 @@ class DriverResult:
     """
 
     model: Any
-    table: pd.DataFrame
     fit_stats: pd.Series
     family: str
     formula: str
     robust: str | None
     data: pd.DataFrame
     variables: tuple
+    collinearity: pd.DataFrame | None = None
     marginal_effects: pd.DataFrame | None = None
+    variance_components: pd.DataFrame | None = None
     standardized: pd.DataFrame | None = None
+    cluster: tuple = ()
 
     @property
     def n(self) -> int:
@@ -118,6 +157,8 @@ class DriverResult:
 
     def __repr__(self) -> str:
         robust = self.robust or "model-based"
+        if self.cluster:
+            robust += f" by {' and '.join(map(str, self.cluster))}"
         lines = [
             f"DriverResult(family={self.family!r}, formula={self.formula!r}, "
             f"n={self.n}, se={robust})",
@@ -126,60 +167,7 @@ class DriverResult:
         return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- formula checks
-
-
-_STRING = re.compile(r"""(['"])(?:\\.|(?!\1).)*\1""")
-_QUOTED = re.compile(r"""\bQ\(\s*(['"])(.*?)\1\s*\)""")
-_BACKTICK = re.compile(r"`([^`]*)`")
-_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
-
-
-def _formula_variables(formula: str, data: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(outcome variables, driver variables) named in ``formula``; unknown names raise.
-
-    Function names (a word before "(") and modules (a word before "." that is not a
-    column) are not variables; keyword arguments (``reference=``) are skipped; text in quotes is not
-    read, except ``Q("name")`` and ```name```, which name columns.
-    """
-    if not isinstance(formula, str):
-        raise TypeError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}.")
-    if formula.count("~") != 1:
-        raise ValueError(f"formula must have exactly one '~' (outcome ~ drivers), got {formula!r}.")
-    sides = formula.split("~")
-    out: list[list[str]] = []
-    unknown: list[str] = []
-    for side in sides:
-        names: list[str] = []
-        for pattern in (_QUOTED, _BACKTICK):
-            for match in pattern.finditer(side):
-                names.append(match.group(match.lastindex))
-            side = pattern.sub(" 0 ", side)
-        side = _STRING.sub(" 0 ", side)
-        for match in _IDENT.finditer(side):
-            word = match.group(1)
-            rest = side[match.end() :].lstrip()
-            if rest.startswith("(") or (rest.startswith("=") and not rest.startswith("==")):
-                continue  # a function call or a keyword argument
-            if rest.startswith(".") and word not in data.columns:
-                continue  # a module (np.log); a column may call a method (x.astype(int))
-            if word in data.columns:
-                names.append(word)
-            elif word not in _FORMULA_WORDS and not keyword.iskeyword(word):
-                unknown.append(word)
-        out.append(list(dict.fromkeys(names)))
-    if unknown:
-        raise ValueError(
-            f"formula: column {v.format_values(dict.fromkeys(unknown))} not found in data. "
-            f"Available columns: {v.format_values(data.columns, 12)}."
-        )
-    if not out[0]:
-        raise ValueError(f"formula: the left of '~' must name the outcome column, got {formula!r}.")
-    return out[0], [c for c in out[1] if c not in out[0]]
-
-
-def _wrapped_in_c(formula: str, column: str) -> bool:
-    return re.search(rf"\bC\(\s*{re.escape(column)}\b", formula) is not None
+# --------------------------------------------------------------------------- input checks
 
 
 def _check_variables(
@@ -187,49 +175,9 @@ def _check_variables(
 ) -> None:
     """Types, finiteness and variation of the columns a formula uses."""
     for col in outcome:
-        s = data[col]
-        if family == "ordinal":
-            ok = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-            ok = ok or (isinstance(s.dtype, pd.CategoricalDtype) and s.dtype.ordered)
-            allowed = "numbers (ordered answer codes) or an ordered pandas Categorical"
-        elif family in _BINARY:
-            ok = pd.api.types.is_numeric_dtype(s.dtype)
-            allowed = "0/1 (or True/False)"
-        else:
-            ok = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-            allowed = "numbers"
-        if not ok:
-            raise ValueError(
-                f"formula: outcome column {col!r} has dtype {s.dtype}; for family={family!r} "
-                f"it must hold {allowed}."
-            )
-        if family in _BINARY:
-            values = pd.unique(s.dropna().astype(float))
-            bad = [x for x in values if x not in (0.0, 1.0)]
-            if bad:
-                raise ValueError(
-                    f"formula: outcome column {col!r} must hold 0/1 for family={family!r}, "
-                    f"found {v.format_values(sorted(bad))}."
-                )
+        _check_outcome(data[col], col, family)
     for col in drivers:
-        s = data[col]
-        dtype = s.dtype
-        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        factor = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype)
-        text = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
-        if text and not factor and not _wrapped_in_c(formula, col):
-            raise ValueError(
-                f"formula: driver column {col!r} is not numeric (dtype {dtype}). Allowed "
-                f"are numbers, booleans and pandas Categoricals; to use text labels as "
-                f"categories write C({col}) in the formula, or convert numbers stored as "
-                f"text with pandas.to_numeric(...)."
-            )
-        if not (numeric or factor or text):
-            raise ValueError(
-                f"formula: driver column {col!r} has dtype {dtype}, which a regression "
-                f"cannot use. Allowed are numbers, booleans, text wrapped in C(...) and "
-                f"pandas Categoricals."
-            )
+        _check_driver(data[col], col, formula)
     for col in [*outcome, *drivers]:
         s = data[col]
         if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
@@ -247,6 +195,104 @@ def _check_variables(
                 f"{v.format_values(s.dropna().unique()[:1])}); a regression needs a "
                 f"{role} that varies. Drop it from the formula."
             )
+
+
+def _check_outcome(s: pd.Series, col: str, family: str) -> None:
+    if family == "ordinal":
+        ok = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+        ok = ok or (isinstance(s.dtype, pd.CategoricalDtype) and s.dtype.ordered)
+        allowed = "numbers (ordered answer codes) or an ordered pandas Categorical"
+    elif family in _BINARY:
+        ok = pd.api.types.is_numeric_dtype(s.dtype)
+        allowed = "0/1 (or True/False)"
+    else:
+        ok = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+        allowed = "numbers"
+    if not ok:
+        raise ValueError(
+            f"formula: outcome column {col!r} has dtype {s.dtype}; for family={family!r} "
+            f"it must hold {allowed}."
+        )
+    if family in _BINARY:
+        values = pd.unique(s.dropna().astype(float))
+        bad = [x for x in values if x not in (0.0, 1.0)]
+        if bad:
+            raise ValueError(
+                f"formula: outcome column {col!r} must hold 0/1 for family={family!r}, "
+                f"found {v.format_values(sorted(bad))}."
+            )
+
+
+def _check_driver(s: pd.Series, col: str, formula: str) -> None:
+    dtype = s.dtype
+    numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    factor = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype)
+    text = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+    if text and not factor and not _design.wrapped_in_c(formula, col):
+        raise ValueError(
+            f"formula: driver column {col!r} is not numeric (dtype {dtype}). Allowed "
+            f"are numbers, booleans and pandas Categoricals; to use text labels as "
+            f"categories write C({col}) in the formula, or convert numbers stored as "
+            f"text with pandas.to_numeric(...)."
+        )
+    if not (numeric or factor or text):
+        raise ValueError(
+            f"formula: driver column {col!r} has dtype {dtype}, which a regression "
+            f"cannot use. Allowed are numbers, booleans, text wrapped in C(...) and "
+            f"pandas Categoricals."
+        )
+
+
+def _check_options(
+    data: pd.DataFrame,
+    family: Any,
+    robust: Any,
+    link: Any,
+    groups: Any,
+    cluster: Any,
+    standardize: Any,
+) -> tuple[str | None, list[Hashable]]:
+    """Check the fitting options; return the covariance type and the cluster columns."""
+    v.check_one_of(family, FAMILIES, "family")
+    if robust not in _ROBUST[family]:
+        raise ValueError(
+            f"robust must be one of {v.format_values(_ROBUST[family])} for "
+            f"family={family!r}, got {robust!r}."
+        )
+    clusters = v.check_columns(data, cluster, "cluster")
+    if len(clusters) > 2:
+        raise ValueError(
+            f"cluster: one or two columns are allowed (one- or two-way clustering), "
+            f"got {len(clusters)}: {v.format_values(clusters)}."
+        )
+    if robust == "auto":
+        robust = "cluster" if clusters else ("HC3" if family == "ols" else None)
+    if robust == "cluster" and not clusters:
+        raise ValueError(
+            "cluster: robust='cluster' needs the column(s) that identify the clusters, "
+            "e.g. cluster='customer_id' (one-way) or cluster=['customer_id', 'store_id']."
+        )
+    if clusters and robust != "cluster":
+        raise ValueError(
+            f"cluster is used only with robust='cluster' (or 'auto'), got robust={robust!r}."
+        )
+    v.check_one_of(link, ("logit", "probit"), "link")
+    if link != "logit" and family != "ordinal":
+        raise ValueError(
+            f"link is used only with family='ordinal' (for a binary probit use "
+            f"family='probit'), got link={link!r} with family={family!r}."
+        )
+    if not isinstance(standardize, bool | np.bool_):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    if family == "mixed":
+        if groups is None:
+            raise ValueError(
+                "groups: family='mixed' needs the column of group labels, e.g. groups='customer_id'."
+            )
+        v.check_columns(data, groups, "groups")
+    elif groups is not None:
+        raise ValueError(f"groups is used only with family='mixed', got family={family!r}.")
+    return robust, clusters
 
 
 # --------------------------------------------------------------------------- fitting
@@ -284,31 +330,52 @@ def _tidy(result: Any, level: float, names: Sequence[str] | None = None) -> pd.D
 
 
 def _build_model(
-    family: str, formula: str, data: pd.DataFrame, groups: Hashable | None, link: str
+    family: str,
+    formula: str,
+    data: pd.DataFrame,
+    groups: Hashable | None,
+    link: str,
+    env: Mapping[str, Any],
 ) -> Any:
     import statsmodels.formula.api as smf
 
+    env = dict(env)
     if family == "ols":
-        return smf.ols(formula, data)
+        return smf.ols(formula, data, eval_env=env)
     if family == "logit":
-        return smf.logit(formula, data)
+        return smf.logit(formula, data, eval_env=env)
     if family == "probit":
-        return smf.probit(formula, data)
+        return smf.probit(formula, data, eval_env=env)
     if family == "ordinal":
         from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-        return OrderedModel.from_formula(formula, data, distr=link)
-    return smf.mixedlm(formula, data, groups=data[groups])
+        return OrderedModel.from_formula(formula, data, distr=link, eval_env=env)
+    return smf.mixedlm(formula, data, groups=data[groups], eval_env=env)
 
 
-def _fit_model(model: Any, family: str, robust: str | None) -> Any:
+def _cluster_codes(data: pd.DataFrame, clusters: list[Hashable]) -> np.ndarray:
+    """Integer codes of the cluster column(s), shape (n,) or (n, 2)."""
+    codes = [pd.factorize(data[c], sort=True)[0] for c in clusters]
+    for c, code in zip(clusters, codes, strict=True):
+        if code.max() < 1:
+            raise ValueError(
+                f"cluster: column {c!r} has a single cluster; cluster-robust standard "
+                f"errors need many clusters (at least about 30 to be trusted)."
+            )
+    return codes[0] if len(codes) == 1 else np.column_stack(codes)
+
+
+def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray | None) -> Any:
+    kw: dict[str, Any] = {}
+    if robust == "cluster":
+        kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    elif robust is not None:
+        kw = {"cov_type": robust}
     if family == "ols":
-        return model.fit() if robust is None else model.fit(cov_type=robust)
+        return model.fit(**kw)
     if family in _BINARY:
-        kw = {} if robust is None else {"cov_type": robust}
         return model.fit(disp=0, **kw)
     if family == "ordinal":
-        kw = {} if robust is None else {"cov_type": robust}
         return model.fit(method="bfgs", disp=False, **kw)
     return model.fit(reml=True)
 
@@ -327,15 +394,37 @@ def _check_design(model: Any, family: str, n: int) -> None:
             f"({k} column(s) in the design matrix: {v.format_values(model.exog_names, 8)}); "
             f"at least {needed} rows are needed, and many more for useful estimates."
         )
-    if k and np.linalg.matrix_rank(exog) < k:
-        raise ValueError(
-            f"the design matrix is rank deficient (rank {np.linalg.matrix_rank(exog)} < "
-            f"{k} columns {v.format_values(model.exog_names, 8)}): some drivers are exact "
-            f"linear combinations of others (or a category level never varies). Drop one."
+    _design.check_rank(exog, _exog_names(model))
+
+
+def _exog_names(model: Any) -> list[str]:
+    """Names of the design columns (OrderedModel appends its thresholds to exog_names)."""
+    return list(model.exog_names)[: np.shape(model.exog)[1]]
+
+
+def _collinearity(model: Any) -> tuple[pd.DataFrame, float]:
+    table, cond = _design.collinearity(np.asarray(model.exog), _exog_names(model))
+    main = table.dropna(subset=["vif_main"])
+    worst = main.sort_values("vif_main", ascending=False).head(3)
+    if (len(main) and main["vif_main"].max() > VIF_WARN) or cond > CONDITION_WARN:
+        shown = ", ".join(
+            f"{t} {x:.3g}" for t, x in zip(worst["term"], worst["vif_main"], strict=True)
         )
+        warnings.warn(
+            f"collinear drivers: the largest variance inflation factors are {shown} "
+            f"(warning above {VIF_WARN:g}) and the condition number is {cond:.3g} "
+            f"(warning above {CONDITION_WARN:g}). Their separate coefficients are poorly "
+            f"determined (large standard errors, signs that can flip); combine or drop "
+            f"one of them, or report their joint effect.",
+            CollinearityWarning,
+            stacklevel=3,
+        )
+    return table, cond
 
 
-def _fit_stats(result: Any, family: str, n: int, n_dropped: int) -> pd.Series:
+def _fit_stats(
+    result: Any, family: str, n: int, n_dropped: int, groups: np.ndarray | None
+) -> dict[str, float]:
     stats: dict[str, float] = {
         "n": n,
         "n_dropped": n_dropped,
@@ -348,24 +437,201 @@ def _fit_stats(result: Any, family: str, n: int, n_dropped: int) -> pd.Series:
         stats["pseudo_r_squared"] = float(1 - result.llf / result.llnull)
     else:
         stats["n_groups"] = len(result.model.group_labels)
+    if groups is not None:
+        g = groups.reshape(len(groups), -1)
+        stats["n_clusters"] = len(np.unique(g[:, 0]))
+        if g.shape[1] == 2:
+            stats["n_clusters_2"] = len(np.unique(g[:, 1]))
     stats["log_likelihood"] = float(result.llf)
     stats["aic"] = float(result.aic)
     stats["bic"] = float(result.bic)
-    return pd.Series(stats, dtype=float)
+    return stats
 
 
-def _margeff(result: Any, level: float) -> pd.DataFrame:
-    me = result.get_margeff(at="overall", method="dydx")
-    frame = me.summary_frame(alpha=1 - level)
+def _variance_components(
+    result: Any, formula: str, data: pd.DataFrame, env: Mapping[str, Any]
+) -> tuple[pd.DataFrame, Any]:
+    """sigma_u^2, sigma_e^2 and the ICC of a random-intercept model, with an LR test.
+
+    Returns the table and the maximum-likelihood refit (for AIC/BIC).
+    """
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    sigma_u2 = float(np.asarray(result.cov_re)[0, 0])
+    sigma_e2 = float(result.scale)
+    ml = result.model.fit(reml=False)
+    ols = smf.ols(formula, data, eval_env=dict(env)).fit()
+    lr = max(2.0 * (float(ml.llf) - float(ols.llf)), 0.0)
+    # sigma_u^2 = 0 lies on the boundary: the LR statistic is a 50:50 mixture of a
+    # point mass at 0 and chi2(1) (Self & Liang 1987), so the p-value is halved.
+    p = 0.5 * float(stats.chi2.sf(lr, 1)) if lr > 0 else 1.0
+    table = pd.DataFrame(
+        {
+            "term": ["group_variance", "residual_variance", "icc"],
+            "estimate": [sigma_u2, sigma_e2, sigma_u2 / (sigma_u2 + sigma_e2)],
+            "statistic": [lr, np.nan, np.nan],
+            "p_value": [p, np.nan, np.nan],
+        }
+    )
+    return table, ml
+
+
+def _standardized_table(
+    clean: pd.DataFrame,
+    formula: str,
+    outcome: list[str],
+    drivers: list[str],
+    family: str,
+    spec: dict[str, Any],
+    ci: float,
+) -> pd.DataFrame:
+    z = clean.copy()
+    skip_outcome = family in (*_BINARY, "ordinal")
+    for col in [*outcome, *drivers]:
+        s = z[col]
+        if col in outcome and skip_outcome:
+            continue
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            if _design.wrapped_in_c(formula, col):
+                continue
+            z[col] = (s - s.mean()) / s.std(ddof=1)
+    model = _build_model(family, formula, z, spec["groups"], spec["link"], spec["env"])
+    std_result = _fit_model(model, family, spec["robust"], spec["codes"])
+    return _tidy(std_result, ci, _fixed_names(std_result, family))
+
+
+def _fixed_names(result: Any, family: str) -> list[str] | None:
+    if family == "mixed":
+        return list(result.model.exog_names)
+    return None
+
+
+# --------------------------------------------------------------------------- marginal effects
+
+
+def _driver_levels(data: pd.DataFrame, formula: str, col: str) -> list[Any] | None:
+    """The levels of a yes/no or categorical driver (reference first), None if continuous.
+
+    Booleans, pandas Categoricals, text and ``C(...)`` columns are categorical; a
+    numeric column whose only values are 0 and 1 is a yes/no driver too.
+    """
+    s = data[col]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return [c for c in s.cat.categories if (s == c).any()]
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return [False, True]
+    numeric = pd.api.types.is_numeric_dtype(s.dtype)
+    if not numeric or _design.wrapped_in_c(formula, col):
+        return sorted(s.dropna().unique())
+    values = set(pd.unique(s.dropna().astype(float)))
+    if values == {0.0, 1.0}:
+        return [0, 1]
+    return None
+
+
+def _link_functions(family: str):
+    from scipy import special, stats
+
+    if family == "logit":
+
+        def cdf(eta):
+            return special.expit(eta)
+
+        def pdf(eta):
+            p = special.expit(eta)
+            return p * (1 - p)
+
+        def dpdf(eta):
+            p = special.expit(eta)
+            return p * (1 - p) * (1 - 2 * p)
+
+    else:
+
+        def cdf(eta):
+            return stats.norm.cdf(eta)
+
+        def pdf(eta):
+            return stats.norm.pdf(eta)
+
+        def dpdf(eta):
+            return -eta * stats.norm.pdf(eta)
+
+    return cdf, pdf, dpdf
+
+
+def _design_at(model: Any, data: pd.DataFrame, col: str, value: Any) -> np.ndarray:
+    """Design matrix of the fitted rows with ``col`` set to ``value`` for everyone."""
+    rows = data.copy()
+    rows[col] = value
+    return _design.design_rows(model, rows, data)
+
+
+def _derivative_rows(model: Any, data: pd.DataFrame, col: str) -> np.ndarray:
+    """d(design row)/d(col) for every fitted row: exact where the design is linear in col."""
+    x = data[col].to_numpy(dtype=float)
+    step = float(np.std(x)) or 1.0
+    at = [_design.design_rows(model, data.assign(**{col: x + k * step}), data) for k in (0, 1, 2)]
+    d1, d2 = at[1] - at[0], at[2] - at[1]
+    if np.allclose(d1, d2, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(at[0]).max()))):
+        return d1 / step
+    # a transformation such as np.log(x) or I(x**2): central differences
+    h = 1e-5 * step
+    up = _design.design_rows(model, data.assign(**{col: x + h}), data)
+    down = _design.design_rows(model, data.assign(**{col: x - h}), data)
+    return (up - down) / (2 * h)
+
+
+def _marginal_effects(
+    result: Any, family: str, data: pd.DataFrame, formula: str, drivers: list[str], ci: float
+) -> pd.DataFrame:
+    """One average marginal effect per driver on the probability scale, delta-method SEs."""
+    from scipy import stats
+
+    model = result.model
+    names = list(model.exog_names)
+    beta = pd.Series(result.params)[names].to_numpy(dtype=float)
+    cov = pd.DataFrame(result.cov_params()).loc[names, names].to_numpy(dtype=float)
+    cdf, pdf, dpdf = _link_functions(family)
+    rows: list[dict[str, Any]] = []
+    for col in drivers:
+        levels = _driver_levels(data, formula, col)
+        if levels is None:
+            x = np.asarray(model.exog, dtype=float)
+            d = _derivative_rows(model, data, col)
+            eta, slope = x @ beta, d @ beta
+            est = float(np.mean(pdf(eta) * slope))
+            grad = np.mean(dpdf(eta)[:, None] * slope[:, None] * x + pdf(eta)[:, None] * d, 0)
+            rows.append({"term": col, "driver": col, "contrast": "derivative", "est": est,
+                         "grad": grad})  # fmt: skip
+            continue
+        x0 = _design_at(model, data, col, levels[0])
+        eta0 = x0 @ beta
+        for level in levels[1:]:
+            x1 = _design_at(model, data, col, level)
+            eta1 = x1 @ beta
+            est = float(np.mean(cdf(eta1) - cdf(eta0)))
+            grad = np.mean(pdf(eta1)[:, None] * x1 - pdf(eta0)[:, None] * x0, axis=0)
+            term = col if len(levels) == 2 else f"{col}[{level}]"
+            rows.append({"term": term, "driver": col, "contrast": f"{level} vs {levels[0]}",
+                         "est": est, "grad": grad})  # fmt: skip
+    est = np.array([r["est"] for r in rows])
+    grads = np.array([r["grad"] for r in rows]).reshape(len(rows), len(names))
+    se = np.sqrt(np.einsum("ij,jk,ik->i", grads, cov, grads))
+    z = stats.norm.ppf(0.5 + ci / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = est / se
     return pd.DataFrame(
         {
-            "term": [str(t) for t in frame.index],
-            "estimate": frame.iloc[:, 0].to_numpy(dtype=float),
-            "std_error": frame.iloc[:, 1].to_numpy(dtype=float),
-            "statistic": frame.iloc[:, 2].to_numpy(dtype=float),
-            "p_value": frame.iloc[:, 3].to_numpy(dtype=float),
-            "ci_low": frame.iloc[:, 4].to_numpy(dtype=float),
-            "ci_high": frame.iloc[:, 5].to_numpy(dtype=float),
+            "term": [r["term"] for r in rows],
+            "driver": [r["driver"] for r in rows],
+            "contrast": [r["contrast"] for r in rows],
+            "estimate": est,
+            "std_error": se,
+            "statistic": stat,
+            "p_value": 2 * stats.norm.sf(np.abs(stat)),
+            "ci_low": est - z * se,
+            "ci_high": est + z * se,
         }
     )
 
@@ -376,11 +642,13 @@ def fit_drivers(
     *,
     family: str = "ols",
     robust: str | None = "auto",
+    cluster: Hashable | Sequence[Hashable] | None = None,
     link: str = "logit",
     groups: Hashable | None = None,
     standardize: bool = False,
     ci: float = 0.95,
     dropna: bool = False,
+    eval_env: int | Mapping[str, Any] = 0,
 ) -> DriverResult:
     """Fit a driver regression with statsmodels and return it with a tidy table.
 
@@ -392,16 +660,26 @@ def fit_drivers(
         A statsmodels formula, ``"outcome ~ driver1 + driver2 + driver1:moderator"``.
         Text columns must be wrapped in ``C(...)``; pandas Categoricals and booleans
         are used as categories directly. With ``family="ordinal"`` the intercept is
-        removed (the thresholds take its place).
+        removed (the thresholds take its place). Names that are not columns are looked
+        up in the caller's namespace, then among patsy's built-ins (``center``,
+        ``standardize``, ``C``, ``I``, ...), as statsmodels does.
     family : {"ols", "logit", "probit", "ordinal", "mixed"}, default "ols"
         Linear regression, logistic or probit regression (0/1 or boolean outcome),
         an ordinal model (``OrderedModel``), or a linear mixed model with random
         intercepts by ``groups`` (``MixedLM``, REML).
-    robust : {"auto", "HC0", "HC1", "HC2", "HC3", None}, default "auto"
-        Covariance type of the coefficients. ``"auto"`` is ``"HC3"`` for OLS (robust
-        to heteroskedasticity; Long & Ervin 2000) and the model-based covariance for
-        the other families. ``None`` is the classical covariance. Logit and ordinal
-        accept ``"HC0"`` (sandwich); the mixed model only ``None``/``"auto"``.
+    robust : {"auto", "HC0", "HC1", "HC2", "HC3", "cluster", None}, default "auto"
+        Covariance type of the coefficients. ``"auto"`` is ``"cluster"`` when
+        ``cluster`` is given, else ``"HC3"`` for OLS (robust to heteroskedasticity;
+        Long & Ervin 2000) and the model-based covariance for the other families.
+        ``None`` is the classical covariance. Logit, probit and ordinal accept
+        ``"HC0"`` (sandwich) and ``"cluster"``; the mixed model only ``None``/``"auto"``
+        (its random intercept already models the groups).
+    cluster : str or list of two str, optional
+        The column(s) identifying clusters of correlated rows, e.g. ``"customer_id"``
+        when each customer answers several times: cluster-robust standard errors,
+        one-way, or two-way with two columns (Cameron, Gelbach & Miller 2011); the
+        same numbers as statsmodels' ``cov_type="cluster"`` with its default small-sample
+        correction. Trust them with many clusters (some 30 or more).
     link : {"logit", "probit"}, default "logit"
         The ordinal model's link (``family="ordinal"`` only): proportional-odds logit
         or ordered probit.
@@ -415,46 +693,90 @@ def fit_drivers(
     ci : float, default 0.95
         Confidence level of the intervals.
     dropna : bool, default False
-        Missing values in the columns the formula uses raise ``ValueError``. With
-        ``True`` the incomplete rows are dropped and their number is reported in
-        ``result.fit_stats["n_dropped"]``.
+        Missing values in the columns the formula (and ``groups``/``cluster``) uses
+        raise ``ValueError``. With ``True`` the incomplete rows are dropped and their
+        number is reported in ``result.fit_stats["n_dropped"]``.
+    eval_env : int or dict, default 0
+        Where names in the formula that are not columns are looked up: ``0`` is the
+        code that calls ``fit_drivers``, ``1`` its caller, and so on; or a dict of
+        names. As statsmodels' ``eval_env``.
 
     Returns
     -------
     DriverResult
-        ``.model`` (statsmodels results), ``.table`` (tidy), ``.fit_stats``,
-        ``.marginal_effects`` (logit), ``.standardized`` (on request).
+        ``.table`` (tidy), ``.model`` (statsmodels results), ``.fit_stats``,
+        ``.collinearity``, ``.marginal_effects`` (logit, probit),
+        ``.variance_components`` (mixed), ``.standardized`` (on request).
 
     Raises
     ------
     ValueError
         An unknown column in the formula, a non-numeric or constant driver, an
         infinite or missing value, too few rows for the number of parameters, a
-        rank-deficient design, or an outcome the family cannot model.
+        rank-deficient design (drivers that are exact linear combinations of others,
+        judged on centred and scaled columns, so units and shifts do not matter), a
+        single cluster, or an outcome the family cannot model.
+
+    Warns
+    -----
+    CollinearityWarning
+        When a main-effect driver's variance inflation factor exceeds ``VIF_WARN``
+        (10) or the condition number of the main effects exceeds ``CONDITION_WARN``
+        (30).
 
     Notes
     -----
     OLS: :math:`\\hat\\beta = (X'X)^{-1}X'y`; HC3 covariance
     :math:`(X'X)^{-1} X' \\operatorname{diag}(e_i^2/(1-h_{ii})^2) X (X'X)^{-1}`.
-    Logit: :math:`P(y=1) = 1/(1+e^{-x'\\beta})`; the average marginal effect of a
-    driver is :math:`\\frac1n\\sum_i \\hat p_i(1-\\hat p_i)\\hat\\beta_j` (probit:
-    :math:`P(y=1) = \\Phi(x'\\beta)`, effect :math:`\\frac1n\\sum_i
-    \\phi(x_i'\\hat\\beta)\\hat\\beta_j`). Ordinal: :math:`P(y\\le k) = F(\\tau_k -
-    x'\\beta)` with logistic :math:`F` (standard normal with ``link="probit"``);
-    statsmodels reports the first threshold and then the logs of the increments
-    (rows ``"a/b"`` of the table). Mixed: :math:`y_{it} = x_{it}'\\beta + u_i +
-    e_{it}` with :math:`u_i \\sim N(0, \\sigma_u^2)` (row ``"Group Var"``). With a
-    lagged outcome among the drivers and few periods, both the random- and the
-    fixed-effects estimates of the lag are biased (Nickell 1981).
+    Cluster-robust: :math:`(X'X)^{-1} (\\sum_g X_g'e_ge_g'X_g) (X'X)^{-1}` times
+    :math:`\\frac{G}{G-1}\\frac{n-1}{n-k}` (OLS; :math:`\\frac{G}{G-1}` for the
+    likelihood models); two-way: the sum of the two one-way matrices minus the one of
+    their intersection.
+
+    Logit: :math:`P(y=1) = F(x'\\beta)` with :math:`F` logistic (probit: standard
+    normal). The average marginal effect (AME) of a driver is computed through the
+    formula, so a driver that also enters a product term or a transformation gets one
+    effect, not one per column:
+
+    * numeric driver :math:`x`: :math:`\\frac1n\\sum_i f(\\eta_i)\\,\\partial\\eta_i/\\partial x`,
+      where :math:`\\partial\\eta_i/\\partial x` is the derivative of the whole linear
+      predictor (for ``x * m`` it is :math:`\\beta_x + \\beta_{xm} m_i`);
+    * yes/no or categorical driver (booleans, Categoricals, ``C(...)``, and numeric
+      columns holding only 0 and 1): the discrete change
+      :math:`\\frac1n\\sum_i [F(\\eta_i^{(1)}) - F(\\eta_i^{(0)})]`, everybody switched
+      to the level against everybody at the reference (first) level;
+
+    with delta-method standard errors :math:`\\sqrt{g'\\hat Vg}`, :math:`g` the gradient
+    of the AME in :math:`\\beta` and :math:`\\hat V` the covariance the model was fitted
+    with (clustered, if asked). Ordinal: :math:`P(y\\le k) = F(\\tau_k - x'\\beta)`;
+    statsmodels reports the first threshold and then the logs of the increments (rows
+    ``"a/b"`` of the table). Mixed: :math:`y_{it} = x_{it}'\\beta + u_i + e_{it}` with
+    :math:`u_i \\sim N(0, \\sigma_u^2)`, fitted by REML; ``variance_components`` gives
+    :math:`\\sigma_u^2` and :math:`\\sigma_e^2` on their own scale and tests
+    :math:`\\sigma_u^2 = 0` by the likelihood ratio of ML fits with and without the
+    random intercept, referred to :math:`\\frac12\\chi^2_0 + \\frac12\\chi^2_1` because the
+    null value lies on the boundary (Self & Liang 1987). With a lagged outcome among the
+    drivers and few periods, both the random- and the fixed-effects estimates of the
+    lag are biased (Nickell 1981).
 
     References
     ----------
-    Nickell, S. (1981). Biases in dynamic models with fixed effects.
-    *Econometrica*, 49(6), 1417-1426.
+    Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2011). Robust inference with
+    multiway clustering. *Journal of Business & Economic Statistics*, 29(2), 238-249.
+
+    Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust
+    inference. *Journal of Human Resources*, 50(2), 317-372.
 
     Long, J. S., & Ervin, L. H. (2000). Using heteroscedasticity consistent standard
     errors in the linear regression model. *The American Statistician*, 54(3),
     217-224.
+
+    Nickell, S. (1981). Biases in dynamic models with fixed effects.
+    *Econometrica*, 49(6), 1417-1426.
+
+    Self, S. G., & Liang, K.-Y. (1987). Asymptotic properties of maximum likelihood
+    estimators and likelihood ratio tests under nonstandard conditions. *Journal of
+    the American Statistical Association*, 82(398), 605-610.
 
     Examples
     --------
@@ -470,40 +792,27 @@ def fit_drivers(
     2      price     -0.31
     >>> int(res.fit_stats["n"])
     200
+
+    A yes/no outcome with a yes/no driver: the marginal effect of ``recovered`` is the
+    change in the probability of returning when it is switched on for everybody.
+
+    >>> d["recovered"] = rng.uniform(size=200) < 0.5
+    >>> eta = -0.5 + 0.8 * d["staff"] + 1.0 * d["recovered"]
+    >>> d["returned"] = rng.uniform(size=200) < 1 / (1 + np.exp(-eta))
+    >>> logit = fit_drivers(d, "returned ~ staff + recovered", family="logit")
+    >>> logit.marginal_effects[["term", "contrast", "estimate"]].round(3)
+            term       contrast  estimate
+    0      staff     derivative     0.210
+    1  recovered  True vs False     0.234
     """
     data = v.check_dataframe(data)
-    v.check_one_of(family, FAMILIES, "family")
-    if robust not in _ROBUST[family]:
-        raise ValueError(
-            f"robust must be one of {v.format_values(_ROBUST[family])} for "
-            f"family={family!r}, got {robust!r}."
-        )
-    if robust == "auto":
-        robust = "HC3" if family == "ols" else None
-    v.check_one_of(link, ("logit", "probit"), "link")
-    if link != "logit" and family != "ordinal":
-        raise ValueError(
-            f"link is used only with family='ordinal' (for a binary probit use "
-            f"family='probit'), got link={link!r} with family={family!r}."
-        )
-    if not isinstance(standardize, bool | np.bool_):
-        raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    robust, clusters = _check_options(data, family, robust, link, groups, cluster, standardize)
     ci = v.check_level(ci)
-    if family == "mixed":
-        if groups is None:
-            raise ValueError(
-                "groups: family='mixed' needs the column of group labels, e.g. groups='customer_id'."
-            )
-        v.check_columns(data, groups, "groups")
-    elif groups is not None:
-        raise ValueError(f"groups is used only with family='mixed', got family={family!r}.")
+    env = _namespace(eval_env)
 
-    outcome, drivers = _formula_variables(formula, data)
-    needed = [
-        *outcome,
-        *drivers,
-        *([groups] if groups is not None and groups not in drivers else []),
-    ]
+    outcome, drivers = _design.formula_variables(formula, data, env)
+    extra = [c for c in [groups, *clusters] if c is not None and c not in drivers]
+    needed = list(dict.fromkeys([*outcome, *drivers, *extra]))
     clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument="formula")
     if len(clean) == 0:
         raise ValueError(
@@ -514,51 +823,70 @@ def fit_drivers(
         raise ValueError(
             f"groups: column {groups!r} has a single group; random intercepts need at least 2."
         )
-
     if family in _BINARY:  # statsmodels reads a boolean outcome as two columns
         bools = [c for c in outcome if pd.api.types.is_bool_dtype(clean[c].dtype)]
         if bools:
             clean = clean.assign(**{c: clean[c].astype(int) for c in bools})
-    model = _build_model(family, formula, clean, groups, link)
+    codes = _cluster_codes(clean, clusters) if clusters else None
+
+    model = _build_model(family, formula, clean, groups, link, env)
     n = int(model.endog.shape[0])
     _check_design(model, family, n)
-    result = _fit_model(model, family, robust)
+    collinearity, cond = _collinearity(model)
+    result = _fit_model(model, family, robust, codes)
     if family in _BINARY and not result.mle_retvals.get("converged", True):
         raise ValueError(
             f"the {family} fit did not converge (often perfect separation: a driver predicts "
             "the outcome exactly). Check the drivers against the outcome."
         )
 
-    table = _tidy(result, ci)
-    stats = _fit_stats(result, family, n, n_dropped)
-    margeff = _margeff(result, ci) if family in _BINARY else None
-    std_table = None
-    if standardize:
-        z = clean.copy()
-        skip_outcome = family in (*_BINARY, "ordinal")
-        for col in [*outcome, *drivers]:
-            s = z[col]
-            if col in outcome and skip_outcome:
-                continue
-            if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-                if _wrapped_in_c(formula, col):
-                    continue
-                z[col] = (s - s.mean()) / s.std(ddof=1)
-        std_result = _fit_model(_build_model(family, formula, z, groups, link), family, robust)
-        std_table = _tidy(std_result, ci)
-
+    stats = _fit_stats(result, family, n, n_dropped, codes)
+    main = collinearity["vif_main"].dropna()
+    stats["max_vif"] = float(main.max()) if len(main) else 1.0
+    stats["condition_number"] = cond
+    components = None
+    if family == "mixed":
+        components, ml = _variance_components(result, formula, clean, env)
+        stats.update(log_likelihood=float(ml.llf), aic=float(ml.aic), bic=float(ml.bic))
+    spec = {"groups": groups, "link": link, "env": env, "robust": robust, "codes": codes}
     return DriverResult(
+        table=_tidy(result, ci, _fixed_names(result, family)),
         model=result,
-        table=table,
-        fit_stats=stats,
+        fit_stats=pd.Series(stats, dtype=float),
         family=family,
         formula=formula,
         robust=robust,
         data=clean,
         variables=tuple([*outcome, *drivers]),
-        marginal_effects=margeff,
-        standardized=std_table,
+        collinearity=collinearity,
+        marginal_effects=(
+            _marginal_effects(result, family, clean, formula, drivers, ci)
+            if family in _BINARY
+            else None
+        ),
+        variance_components=components,
+        standardized=(
+            _standardized_table(clean, formula, outcome, drivers, family, spec, ci)
+            if standardize
+            else None
+        ),
+        cluster=tuple(clusters),
     )
+
+
+def _namespace(eval_env: Any) -> dict[str, Any]:
+    """The names a formula may use besides columns (see ``eval_env`` of fit_drivers)."""
+    if isinstance(eval_env, Mapping):
+        return {"np": np, **eval_env}
+    if isinstance(eval_env, bool) or not isinstance(eval_env, int):
+        raise TypeError(
+            f"eval_env must be a non-negative integer (frames above the caller) or a dict "
+            f"of names, got {eval_env!r}."
+        )
+    if eval_env < 0:
+        raise ValueError(f"eval_env must be 0 or more, got {eval_env!r}.")
+    # this function <- fit_drivers <- the caller (depth 0)
+    return _design.caller_namespace(eval_env + 2)
 
 
 # --------------------------------------------------------------------------- truth
@@ -582,8 +910,8 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
         One row per term present in both, in the order of ``table``: ``term,
         estimate, true_value, bias, bias_z, std_error, ci_low, ci_high, covered``,
         with ``bias = estimate - true_value``, ``bias_z = bias / std_error`` and
-        ``covered = ci_low <= true_value <= ci_high``. ``attrs["missing_terms"]`` lists
-        true terms the table does not have.
+        ``covered = ci_low <= true_value <= ci_high``. True terms the table does not
+        have are left out (``set(truth["term"]) - set(table["term"])`` lists them).
 
     Raises
     ------
@@ -645,8 +973,7 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
             "covered",
         ]
     ]
-    out.attrs["missing_terms"] = [x for x in t["term"] if x not in set(left["term"])]
-    return out
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- moderation
@@ -673,8 +1000,9 @@ def center(
     Returns
     -------
     pandas.DataFrame
-        A copy of ``data`` with ``columns`` centred; the subtracted means are in
-        ``attrs["centers"]`` (a dict column -> mean, or a DataFrame of group means).
+        A copy of ``data`` with ``columns`` centred (the subtracted means are
+        ``data[columns].mean()``, or ``data.groupby(by)[columns].mean()``). Inside a
+        formula, patsy's ``center(x)`` does the same for one fit.
 
     Notes
     -----
@@ -710,13 +1038,11 @@ def center(
         means = {c: float(data[c].mean()) for c in cols}
         for c in cols:
             out[c] = data[c] - means[c]
-        out.attrs["centers"] = means
         return out
     key = by_cols if len(by_cols) > 1 else by_cols[0]
     grouped = data.groupby(key, observed=True, sort=True)
     for c in cols:
         out[c] = data[c] - grouped[c].transform("mean")
-    out.attrs["centers"] = grouped[cols].mean()
     return out
 
 
@@ -737,32 +1063,18 @@ def _typical_row(result: DriverResult) -> dict[str, Any]:
             row[col] = s.cat.categories[0]
         elif pd.api.types.is_bool_dtype(s.dtype):
             row[col] = False
-        elif pd.api.types.is_numeric_dtype(s.dtype) and not _wrapped_in_c(result.formula, col):
+        elif pd.api.types.is_numeric_dtype(s.dtype) and not _design.wrapped_in_c(
+            result.formula, col
+        ):
             row[col] = float(s.mean())
         else:
             row[col] = sorted(s.dropna().unique())[0]
     return row
 
 
-def _design(result: DriverResult, rows: pd.DataFrame) -> np.ndarray:
+def _design_matrix(result: DriverResult, rows: pd.DataFrame) -> np.ndarray:
     """Design-matrix rows of ``rows`` in the columns of the fitted model."""
-    model = result.model.model
-    for col in result.variables:
-        src = result.data[col]
-        if isinstance(src.dtype, pd.CategoricalDtype):
-            rows[col] = pd.Categorical(
-                rows[col], categories=src.cat.categories, ordered=src.cat.ordered
-            )
-    try:  # statsmodels >= 0.15: patsy or formulaic behind one manager
-        from statsmodels.formula._manager import FormulaManager
-    except ImportError:  # statsmodels 0.14: patsy's DesignInfo on the model data
-        import patsy
-
-        x = patsy.dmatrix(model.data.design_info, rows, return_type="dataframe")
-    else:
-        spec = getattr(model, "model_spec", None) or model.data.model_spec
-        x = FormulaManager().get_matrices(spec, rows, pandas=True, prediction=True)
-    return x[list(model.exog_names)].to_numpy(dtype=float)
+    return _design.design_rows(result.model.model, rows, result.data)
 
 
 def _fixed_part(result: DriverResult) -> tuple[np.ndarray, np.ndarray]:
@@ -775,7 +1087,7 @@ def _fixed_part(result: DriverResult) -> tuple[np.ndarray, np.ndarray]:
 def _is_categorical(result: DriverResult, col: str) -> bool:
     s = result.data[col]
     numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-    return not numeric or _wrapped_in_c(result.formula, col)
+    return not numeric or _design.wrapped_in_c(result.formula, col)
 
 
 def _gradients(
@@ -788,7 +1100,7 @@ def _gradients(
         rows = pd.DataFrame([base] * len(values))
         rows[moderator] = list(values)
         rows[focal] = base[focal] + step
-        frames.append(_design(result, rows))
+        frames.append(_design_matrix(result, rows))
     d1, d2 = frames[1] - frames[0], frames[2] - frames[1]
     if not np.allclose(d1, d2, rtol=1e-8, atol=1e-10):
         raise ValueError(
@@ -940,9 +1252,39 @@ def _slope_table(result, focal, moderator, at, est, se, ci) -> pd.DataFrame:
     )
 
 
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class JohnsonNeymanResult(Result):
+    """What :func:`johnson_neyman` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The moderator's real line split at the bounds, one row per region: ``low,
+        high, significant, sign, share_of_data``.
+    bounds : tuple of float
+        The Johnson-Neyman bounds (the real roots; none, one or two).
+    observed_range : tuple of float
+        The smallest and largest moderator value in the fitted rows.
+    critical_value : float
+        The two-sided critical value used (t or normal).
+    ci : float
+        The confidence level: the slope is significant where its ``ci`` interval
+        excludes 0.
+    focal, moderator : str
+        The driver whose slope is tested, and the moderator.
+    """
+
+    bounds: tuple
+    observed_range: tuple
+    critical_value: float
+    ci: float
+    focal: str
+    moderator: str
+
+
 def johnson_neyman(
-    result: DriverResult, *, focal: str, moderator: str, alpha: float = 0.05
-) -> pd.DataFrame:
+    result: DriverResult, *, focal: str, moderator: str, ci: float = 0.95
+) -> JohnsonNeymanResult:
     """Johnson-Neyman regions: where along a numeric moderator the focal effect is significant.
 
     Parameters
@@ -953,18 +1295,19 @@ def johnson_neyman(
         The numeric driver whose slope is tested.
     moderator : str
         A numeric moderator entering the formula linearly.
-    alpha : float, default 0.05
-        Two-sided significance level.
+    ci : float, default 0.95
+        Confidence level: the slope counts as significant where its ``ci`` interval
+        excludes 0 (a two-sided test at level ``1 - ci``).
 
     Returns
     -------
-    pandas.DataFrame
-        The moderator's real line split at the J-N bounds, one row per region:
-        ``low, high, significant, sign`` (``"positive"``/``"negative"``: the sign of
-        the slope, constant within a significant region; missing elsewhere) and
-        ``share_of_data`` (the fraction of fitted rows whose moderator lies there).
-        ``attrs``: ``bounds`` (the roots, possibly none), ``observed_range``,
-        ``critical_value``.
+    JohnsonNeymanResult
+        ``.table``: the moderator's real line split at the J-N bounds, one row per
+        region: ``low, high, significant, sign`` (``"positive"``/``"negative"``: the
+        sign of the slope, constant within a significant region; missing elsewhere)
+        and ``share_of_data`` (the fraction of fitted rows whose moderator lies
+        there). ``.bounds`` (the roots, possibly none), ``.observed_range``,
+        ``.critical_value``.
 
     Notes
     -----
@@ -992,7 +1335,7 @@ def johnson_neyman(
     >>> jn = johnson_neyman(
     ...     fit_drivers(d, "cx ~ crowding * hedonic"), focal="crowding", moderator="hedonic"
     ... )
-    >>> jn[["low", "high", "significant", "sign"]].round(2)
+    >>> jn.table[["low", "high", "significant", "sign"]].round(2)
         low  high  significant      sign
     0  -inf  0.40         True  negative
     1  0.40  0.55        False       NaN
@@ -1005,8 +1348,7 @@ def johnson_neyman(
             f"moderator: {moderator!r} is categorical; Johnson-Neyman regions need a "
             f"numeric moderator. Use simple_slopes(...) for the slope in each category."
         )
-    if isinstance(alpha, bool) or not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
+    ci = v.check_level(ci)
     grad = _gradients(result, focal, moderator, [0.0, 1.0, 2.0])
     if not np.allclose(grad[2] - grad[1], grad[1] - grad[0], rtol=1e-8, atol=1e-10):
         raise ValueError(f"moderator: {moderator!r} must enter the formula linearly.")
@@ -1014,7 +1356,7 @@ def johnson_neyman(
     l0, dl = grad[0], grad[1] - grad[0]
     a, b = float(l0 @ beta), float(dl @ beta)
     vaa, vab, vbb = float(l0 @ cov @ l0), float(l0 @ cov @ dl), float(dl @ cov @ dl)
-    crit, _ = _critical(result.model, 1 - alpha)
+    crit, _ = _critical(result.model, ci)
     c2 = crit**2
     qa, qb, qc = b * b - c2 * vbb, 2 * (a * b - c2 * vab), a * a - c2 * vaa
     roots: list[float] = []
@@ -1048,9 +1390,86 @@ def johnson_neyman(
                 "share_of_data": float(np.mean((mod >= lo) & (mod < hi))),
             }
         )
-    out = pd.DataFrame(rows)
-    out.attrs["bounds"] = [float(r) for r in roots]
-    out.attrs["observed_range"] = (float(mod.min()), float(mod.max()))
-    out.attrs["critical_value"] = crit
-    out.attrs["focal"], out.attrs["moderator"] = focal, moderator
-    return out
+    return JohnsonNeymanResult(
+        table=pd.DataFrame(rows),
+        bounds=tuple(float(r) for r in roots),
+        observed_range=(float(mod.min()), float(mod.max())),
+        critical_value=float(crit),
+        ci=ci,
+        focal=focal,
+        moderator=moderator,
+    )
+
+
+def interaction_predictions(
+    result: DriverResult,
+    *,
+    focal: str,
+    moderator: str,
+    at: Sequence[Any] | None = None,
+    n_points: int = 50,
+) -> pd.DataFrame:
+    """Predicted outcome along a focal driver at chosen moderator values (for plots).
+
+    Parameters
+    ----------
+    result : DriverResult
+        An OLS, logit, probit or mixed model from :func:`fit_drivers` with a
+        ``focal:moderator`` interaction.
+    focal : str
+        The numeric driver, spread over its observed range.
+    moderator : str
+        The moderator; one line per value of ``at``.
+    at : sequence, optional
+        Moderator values; default as in :func:`simple_slopes` (mean and +/- 1 SD, or
+        every level).
+    n_points : int, default 50
+        Points along the focal driver.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``focal_value, at, prediction``: the probability for logit and probit, the
+        fixed part for a mixed model, the outcome for OLS; other numeric drivers at
+        their mean and categorical ones at their first level.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(4)
+    >>> d = pd.DataFrame({"crowding": rng.normal(size=300), "hedonic": rng.integers(0, 2, 300)})
+    >>> d["cx"] = (0.5 - 1.0 * d["hedonic"]) * d["crowding"] + rng.normal(size=300)
+    >>> res = fit_drivers(d, "cx ~ crowding * hedonic")
+    >>> grid = interaction_predictions(res, focal="crowding", moderator="hedonic", at=[0, 1])
+    >>> grid.groupby("at")["prediction"].agg(["first", "last"]).round(
+    ...     1
+    ... )  # doctest: +NORMALIZE_WHITESPACE
+         first  last
+    at
+    0.0   -1.3   1.3
+    1.0    1.3  -1.3
+    """
+    result = _check_moderation_result(result)
+    if result.family == "ordinal":
+        raise ValueError(
+            "result: interaction predictions are drawn for OLS, logit, probit and mixed "
+            "models; an ordinal model predicts one probability per answer category."
+        )
+    _check_focal_moderator(result, focal, moderator)
+    n_points = v.check_positive_int(n_points, "n_points", minimum=2)
+    values = simple_slopes(result, focal=focal, moderator=moderator, at=at)["at"].tolist()
+    fx = result.data[focal].to_numpy(dtype=float)
+    grid = np.linspace(fx.min(), fx.max(), n_points)
+    beta, _ = _fixed_part(result)
+    base = _typical_row(result)
+    frames = []
+    for value in values:
+        rows = pd.DataFrame([base] * grid.size)
+        rows[focal] = grid
+        rows[moderator] = [value] * grid.size
+        eta = _design_matrix(result, rows) @ beta
+        if result.family in _BINARY:
+            pred = _link_functions(result.family)[0](eta)
+        else:
+            pred = eta
+        frames.append(pd.DataFrame({"focal_value": grid, "at": value, "prediction": pred}))
+    return pd.concat(frames, ignore_index=True)

@@ -102,6 +102,7 @@ def test_ols_classical_and_other_level_match_statsmodels(shoppers):
 
 
 def test_logit_and_marginal_effects_match_statsmodels(shoppers):
+    """Numeric drivers entering linearly: our AMEs are statsmodels' dydx, SEs included."""
     f = "returned ~ staff + price + crowding"
     res = fit_drivers(shoppers, f, family="logit")
     direct = smf.logit(f, shoppers).fit(disp=0)
@@ -109,7 +110,7 @@ def test_logit_and_marginal_effects_match_statsmodels(shoppers):
     assert res.fit_stats["pseudo_r_squared"] == pytest.approx(direct.prsquared, abs=TOL)
     me = direct.get_margeff(at="overall").summary_frame()
     np.testing.assert_allclose(res.marginal_effects["estimate"], me["dy/dx"], atol=TOL)
-    np.testing.assert_allclose(res.marginal_effects["std_error"], me["Std. Err."], atol=TOL)
+    np.testing.assert_allclose(res.marginal_effects["std_error"], me["Std. Err."], atol=1e-8)
     assert res.marginal_effects["term"].tolist() == ["staff", "price", "crowding"]
 
 
@@ -180,7 +181,7 @@ def test_mixed_matches_statsmodels(panel):
     direct = smf.mixedlm("cx ~ staff", panel, groups=panel["customer_id"]).fit(reml=True)
     _same(res, direct, names=["Intercept", "staff"])
     assert res.fit_stats["n_groups"] == 60
-    assert "Group Var" in set(res.table["term"])
+    assert res.table["term"].tolist() == ["Intercept", "staff"]
 
 
 def test_standardized_coefficients_are_the_fit_on_z_scores(shoppers):
@@ -296,7 +297,6 @@ def test_compare_to_truth_bias_and_coverage():
     np.testing.assert_allclose(out["bias"], [-0.05, -0.3])
     np.testing.assert_allclose(out["bias_z"], [-1.0, -3.0])
     assert out["covered"].tolist() == [True, False]
-    assert out.attrs["missing_terms"] == ["gender"]
     with pytest.raises(ValueError, match="appears more than once"):
         compare_to_truth(est, pd.concat([truth, truth]))
     with pytest.raises(ValueError, match="no term of table"):
@@ -330,7 +330,6 @@ def test_center_overall_and_by_group(shoppers):
     before = shoppers.copy()
     c = center(shoppers, columns=["staff", "price"])
     assert abs(c["staff"].mean()) < 1e-12 and abs(c["price"].mean()) < 1e-12
-    assert c.attrs["centers"]["staff"] == pytest.approx(shoppers["staff"].mean())
     g = center(shoppers, columns="staff", by="goal")
     assert g.groupby("goal")["staff"].mean().abs().max() < 1e-12
     pd.testing.assert_frame_equal(shoppers, before)
@@ -395,17 +394,18 @@ def test_simple_slopes_bad_input(shoppers):
 def test_johnson_neyman_bounds_are_where_p_equals_alpha(shoppers):
     res = fit_drivers(shoppers, "cx2 ~ crowding * hedonism + staff")
     jn = johnson_neyman(res, focal="crowding", moderator="hedonism")
-    bounds = jn.attrs["bounds"]
+    bounds = list(jn.bounds)
     assert len(bounds) == 2
     at_bounds = simple_slopes(res, focal="crowding", moderator="hedonism", at=bounds)
     np.testing.assert_allclose(at_bounds["p_value"], 0.05, atol=1e-9)
-    assert jn["significant"].tolist() == [True, False, True]
-    assert jn["sign"].tolist()[0] == "negative" and jn["sign"].tolist()[-1] == "positive"
-    assert jn["share_of_data"].sum() == pytest.approx(1.0)
+    assert jn.table["significant"].tolist() == [True, False, True]
+    assert jn.table["sign"].tolist()[0] == "negative"
+    assert jn.table["sign"].tolist()[-1] == "positive"
+    assert jn.table["share_of_data"].sum() == pytest.approx(1.0)
     # classical OLS: t critical value with the residual df
     jn_t = johnson_neyman(fit_drivers(shoppers, "cx2 ~ crowding * hedonism", robust=None),
-                          focal="crowding", moderator="hedonism", alpha=0.1)  # fmt: skip
-    assert jn_t.attrs["critical_value"] == pytest.approx(stats.t.ppf(0.95, 396))
+                          focal="crowding", moderator="hedonism", ci=0.9)  # fmt: skip
+    assert jn_t.critical_value == pytest.approx(stats.t.ppf(0.95, 396))
 
 
 def test_johnson_neyman_needs_numeric_moderator(shoppers):
@@ -499,5 +499,337 @@ def test_correct_specification_recovers_the_simulators_truth(retail_panel, outco
     )
     res = fit_drivers(data, formula, family=family, **kwargs)
     out = compare_to_truth(res, true)
-    assert out.attrs["missing_terms"] == []
+    assert set(true["term"]) <= set(out["term"])
     assert out["bias_z"].abs().max() < 3, out.loc[out["bias_z"].abs().idxmax()].to_dict()
+
+
+# --------------------------------------------------------------------------- marginal effects
+
+
+RETURN_FORMULA = "returned_next ~ satisfaction * competition + complained + recovered_well"
+
+
+@pytest.fixture(scope="module")
+def bundled_panel() -> pd.DataFrame:
+    from cxresearch.datasets import load_dataset
+
+    return load_dataset("retail_panel")
+
+
+def _finite_difference_ames(result: DriverResult, data: pd.DataFrame) -> dict[str, float]:
+    """AMEs from the fitted model's own predictions: switch a driver, or nudge it."""
+    model, h, out = result.model, 1e-6, {}
+    for driver in result.marginal_effects["driver"].unique():
+        s = data[driver]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            on, off = data.assign(**{driver: True}), data.assign(**{driver: False})
+            out[driver] = float((model.predict(on) - model.predict(off)).mean())
+        elif isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+            levels = (
+                list(s.cat.categories)
+                if isinstance(s.dtype, pd.CategoricalDtype)
+                else sorted(s.unique())
+            )
+            off = model.predict(data.assign(**{driver: levels[0]}))
+            for level in levels[1:]:
+                on = model.predict(data.assign(**{driver: level}))
+                key = driver if len(levels) == 2 else f"{driver}[{level}]"
+                out[key] = float((on - off).mean())
+        else:
+            up, down = data.assign(**{driver: s + h}), data.assign(**{driver: s - h})
+            out[driver] = float(((model.predict(up) - model.predict(down)) / (2 * h)).mean())
+    return out
+
+
+def test_ame_of_yes_no_and_interacted_drivers_equal_finite_differences(bundled_panel):
+    """Defect: get_margeff(dydx) gave 0.184 for recovered_well and a row for the product."""
+    res = fit_drivers(bundled_panel, RETURN_FORMULA, family="logit")
+    me = res.marginal_effects.set_index("term")
+    assert me.index.tolist() == ["satisfaction", "competition", "complained", "recovered_well"]
+    fd = _finite_difference_ames(res, res.data)
+    for term, value in fd.items():
+        assert me.loc[term, "estimate"] == pytest.approx(value, abs=1e-6)
+    assert me.loc["recovered_well", "estimate"] == pytest.approx(0.1512, abs=5e-4)
+    assert me.loc["recovered_well", "contrast"] == "True vs False"
+    assert me.loc["satisfaction", "contrast"] == "derivative"
+
+
+def _ame_from_beta(result: DriverResult, beta: np.ndarray, driver: str, level=None) -> float:
+    """The AME as a function of the coefficients, for a numerical delta method."""
+    from scipy import special
+
+    x = np.asarray(result.model.model.exog)
+    data = result.data
+    from cxresearch._design import design_rows
+
+    if level is None:  # numeric: derivative through the design
+        h = 1e-4
+        up = design_rows(result.model.model, data.assign(**{driver: data[driver] + h}), data)
+        down = design_rows(result.model.model, data.assign(**{driver: data[driver] - h}), data)
+        p = special.expit(x @ beta)
+        return float(np.mean(p * (1 - p) * (((up - down) / (2 * h)) @ beta)))
+    on = design_rows(result.model.model, data.assign(**{driver: level[1]}), data)
+    off = design_rows(result.model.model, data.assign(**{driver: level[0]}), data)
+    return float(np.mean(special.expit(on @ beta) - special.expit(off @ beta)))
+
+
+def test_ame_standard_errors_are_the_delta_method(bundled_panel):
+    res = fit_drivers(bundled_panel, RETURN_FORMULA, family="logit")
+    beta = np.asarray(res.model.params, dtype=float)
+    cov = np.asarray(res.model.cov_params(), dtype=float)
+    me = res.marginal_effects.set_index("term")
+    for driver, level in [("satisfaction", None), ("recovered_well", (False, True))]:
+        grad = np.zeros_like(beta)
+        for j in range(len(beta)):
+            e = np.zeros_like(beta)
+            e[j] = 1e-6
+            grad[j] = (
+                _ame_from_beta(res, beta + e, driver, level)
+                - _ame_from_beta(res, beta - e, driver, level)
+            ) / 2e-6
+        assert me.loc[driver, "std_error"] == pytest.approx(np.sqrt(grad @ cov @ grad), rel=1e-5)
+
+
+def test_ame_of_categorical_numeric_01_and_transformed_drivers(shoppers):
+    d = shoppers.assign(
+        promo=(shoppers["price"] > 0).astype(int), spend=np.exp(shoppers["staff"] / 2) * 20
+    )
+    f = "returned ~ np.log(spend) + promo * crowding + C(goal) + store_type"
+    for family in ("logit", "probit"):
+        res = fit_drivers(d, f, family=family)
+        me = res.marginal_effects.set_index("term")
+        assert me.index.tolist() == [
+            "spend", "promo", "crowding", "goal",
+            "store_type[mall]", "store_type[suburb]",
+        ]  # fmt: skip
+        model = res.model
+        # discrete changes
+        for term, col, on, off in [
+            ("promo", "promo", 1, 0),
+            ("goal", "goal", "task", "hedonic"),
+            ("store_type[suburb]", "store_type", "suburb", "city_centre"),
+        ]:
+            fd = (
+                model.predict(d.assign(**{col: on})) - model.predict(d.assign(**{col: off}))
+            ).mean()
+            assert me.loc[term, "estimate"] == pytest.approx(fd, abs=1e-6)
+        for col in ("spend", "crowding"):
+            h = 1e-6 * d[col].std()
+            fd = (
+                model.predict(d.assign(**{col: d[col] + h}))
+                - model.predict(d.assign(**{col: d[col] - h}))
+            ).mean() / (2 * h)
+            assert me.loc[col, "estimate"] == pytest.approx(fd, abs=1e-6)
+
+
+# --------------------------------------------------------------------------- cluster-robust SEs
+
+
+def test_one_way_cluster_equals_statsmodels(bundled_panel):
+    f = "likelihood_to_recommend ~ social + crowding + service + atmosphere + brand"
+    res = fit_drivers(bundled_panel, f, cluster="customer_id")
+    groups = pd.factorize(bundled_panel["customer_id"], sort=True)[0]
+    direct = smf.ols(f, bundled_panel).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    _same(res, direct)
+    assert res.robust == "cluster" and res.cluster == ("customer_id",)
+    assert res.fit_stats["n_clusters"] == 2000
+    # the defect: HC3 standard errors are too small when each customer answers six times
+    hc3 = fit_drivers(bundled_panel, f).table.set_index("term")["std_error"]
+    ratio = res.table.set_index("term")["std_error"] / hc3
+    assert ratio.drop("Intercept").between(1.2, 1.45).all(), ratio
+
+
+def test_two_way_cluster_and_likelihood_models_equal_statsmodels(bundled_panel):
+    f = "likelihood_to_recommend ~ social + service + brand"
+    res = fit_drivers(bundled_panel, f, robust="cluster", cluster=["customer_id", "store_id"])
+    g = np.column_stack(
+        [pd.factorize(bundled_panel[c], sort=True)[0] for c in ("customer_id", "store_id")]
+    )
+    _same(res, smf.ols(f, bundled_panel).fit(cov_type="cluster", cov_kwds={"groups": g}))
+    assert res.fit_stats["n_clusters_2"] == bundled_panel["store_id"].nunique()
+    d = bundled_panel.assign(returned=bundled_panel["returned_next"].astype(int))
+    g1 = g[:, 0]
+    lf = "returned ~ satisfaction + competition"
+    res = fit_drivers(d, lf, family="logit", cluster="customer_id")
+    _same(res, smf.logit(lf, d).fit(disp=0, cov_type="cluster", cov_kwds={"groups": g1}))
+    of = "satisfaction ~ cx + disconfirmation"
+    res = fit_drivers(d, of, family="ordinal", link="probit", cluster="customer_id")
+    direct = OrderedModel.from_formula(of, d, distr="probit").fit(
+        method="bfgs", disp=False, cov_type="cluster", cov_kwds={"groups": g1}
+    )
+    _same(res, direct)
+
+
+def test_cluster_options_are_checked(bundled_panel, panel):
+    f = "likelihood_to_recommend ~ service"
+    with pytest.raises(ValueError, match="robust='cluster' needs the column"):
+        fit_drivers(bundled_panel, f, robust="cluster")
+    with pytest.raises(ValueError, match="cluster is used only with robust='cluster'"):
+        fit_drivers(bundled_panel, f, robust="HC3", cluster="customer_id")
+    with pytest.raises(ValueError, match="one or two columns"):
+        fit_drivers(bundled_panel, f, cluster=["customer_id", "store_id", "period"])
+    with pytest.raises(ValueError, match=r"cluster: column \['shop'\] not found"):
+        fit_drivers(bundled_panel, f, cluster="shop")
+    with pytest.raises(ValueError, match="single cluster"):
+        fit_drivers(bundled_panel.assign(one=1), f, cluster="one")
+    with pytest.raises(ValueError, match="robust must be one of"):
+        fit_drivers(panel, "cx ~ staff", family="mixed", groups="customer_id", robust="cluster")
+    d = bundled_panel.astype({"store_id": float})
+    d.loc[3, "store_id"] = np.nan
+    with pytest.raises(ValueError, match="'store_id' has 1 missing"):
+        fit_drivers(d, f, cluster="store_id")
+    assert fit_drivers(d, f, cluster="store_id", dropna=True).n_dropped == 1
+
+
+_NO_MODERATION = {
+    name: 0.0
+    for name in (
+        "crowding_x_hedonic", "atmosphere_x_supermarket", "atmosphere_x_department",
+        "atmosphere_x_specialty", "price_x_poor_economy", "price_x_price_consciousness",
+        "service_x_age", "service_x_tech_readiness", "channel_x_multichannel",
+        "channel_x_male", "assortment_x_task_orientation", "economy_poor",
+    )
+}  # fmt: skip
+_DETERMINANTS = [
+    "social",
+    "crowding",
+    "service",
+    "atmosphere",
+    "assortment",
+    "price",
+    "channel",
+    "brand",
+]
+
+
+@pytest.mark.slow
+def test_clustered_intervals_cover_the_simulators_truth():
+    """1,000 panels of 300 customers x 6 visits with a lasting customer effect (sd 1).
+
+    The pooled CX regression leaves the customer effect in the error, so the six
+    answers of a customer are correlated: HC3 intervals are too narrow, clustered
+    intervals by customer cover the true weights about 95% of the time.
+    """
+    from cxresearch.simulate import RetailParams, simulate_panel, truth
+
+    params = RetailParams(carryover=0.0, customer_effect_sd=1.0, **_NO_MODERATION)
+    true = truth(params, outcome="cx").set_index("term").loc[_DETERMINANTS, "estimate"]
+    f = "cx ~ " + " + ".join(_DETERMINANTS) + " + location + season"
+    covered_cluster, covered_hc3 = [], []
+    for r in range(1000):
+        d = simulate_panel(
+            300, 6, n_stores=40, params=params, seed=np.random.SeedSequence(77, spawn_key=(r,))
+        )
+        res = fit_drivers(d, f, cluster="customer_id")
+        t = res.table.set_index("term").loc[_DETERMINANTS]
+        covered_cluster.append(((t["ci_low"] <= true) & (true <= t["ci_high"])).to_numpy())
+        hc3 = res.model.model.fit(cov_type="HC3").conf_int().loc[_DETERMINANTS]
+        covered_hc3.append(((hc3[0] <= true) & (true <= hc3[1])).to_numpy())
+    cluster_rate, hc3_rate = np.mean(covered_cluster), np.mean(covered_hc3)
+    assert 0.935 <= cluster_rate <= 0.965, cluster_rate
+    assert np.mean(covered_cluster, axis=0).min() >= 0.92
+    assert hc3_rate < 0.85, hc3_rate
+
+
+# --------------------------------------------------------------------------- mixed models
+
+
+def test_mixed_variance_components_on_their_own_scale(panel):
+    """Defect: the 'Group Var' row was sigma_u^2 / sigma_e^2 with a Wald test; AIC NaN."""
+    res = fit_drivers(panel, "cx ~ staff", family="mixed", groups="customer_id")
+    direct = smf.mixedlm("cx ~ staff", panel, groups=panel["customer_id"]).fit(reml=True)
+    vc = res.variance_components.set_index("term")
+    assert vc.loc["group_variance", "estimate"] == pytest.approx(direct.cov_re.iloc[0, 0], abs=TOL)
+    assert vc.loc["residual_variance", "estimate"] == pytest.approx(direct.scale, abs=TOL)
+    # statsmodels' own parameter is the ratio of the two
+    assert direct.params["Group Var"] == pytest.approx(direct.cov_re.iloc[0, 0] / direct.scale)
+    ml = smf.mixedlm("cx ~ staff", panel, groups=panel["customer_id"]).fit(reml=False)
+    lr = 2 * (ml.llf - smf.ols("cx ~ staff", panel).fit().llf)
+    assert vc.loc["group_variance", "statistic"] == pytest.approx(lr, abs=1e-8)
+    assert vc.loc["group_variance", "p_value"] == pytest.approx(0.5 * stats.chi2.sf(lr, 1))
+    assert np.isfinite(res.fit_stats["aic"]) and res.fit_stats["aic"] == pytest.approx(ml.aic)
+    assert res.fit_stats["bic"] == pytest.approx(ml.bic)
+
+
+# without a group effect statsmodels warns, rightly, that the estimate is on the boundary
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.SingularMatrixWarning")
+@pytest.mark.slow
+def test_mixed_lr_test_is_calibrated_without_a_group_effect(rng):
+    """With no group effect at all, p < 0.05 about 5% of the time (not more)."""
+    p = []
+    for _ in range(200):
+        d = pd.DataFrame({"g": np.repeat(np.arange(40), 4), "x": rng.normal(size=160)})
+        d["y"] = 0.5 * d["x"] + rng.normal(size=160)
+        res = fit_drivers(d, "y ~ x", family="mixed", groups="g")
+        p.append(res.variance_components.set_index("term").loc["group_variance", "p_value"])
+    assert 0.01 <= np.mean(np.array(p) < 0.05) <= 0.10
+
+
+# --------------------------------------------------------------------------- formula namespace
+
+
+def test_formula_uses_patsys_center_and_the_callers_names(shoppers):
+    """Defect: formulas were evaluated in the package, where center is cx.center."""
+    # a user's notebook: `import cxresearch as cx`, then a formula with patsy's center()
+    user = {"cx": __import__("cxresearch"), "d": shoppers}
+    exec("res = cx.fit_drivers(d, 'cx ~ center(staff) * center(price)')", user)
+    direct = smf.ols("cx ~ center(staff) * center(price)", shoppers, eval_env={})
+    _same(user["res"], direct.fit(cov_type="HC3"))
+
+    def squash(x):
+        return np.tanh(x)
+
+    k = 2.5  # noqa: F841 (used by name inside the formula)
+    res = fit_drivers(shoppers, "cx ~ squash(staff) + I(price * k)")
+    direct = smf.ols("cx ~ squash(staff) + I(price * k)", shoppers).fit(cov_type="HC3")
+    _same(res, direct)
+    with pytest.raises(ValueError, match=r"column \['kk'\] not found"):
+        fit_drivers(shoppers, "cx ~ I(price * kk)")
+    res = fit_drivers(shoppers, "cx ~ I(price * kk)", eval_env={"kk": 2.0})
+    _same(res, smf.ols("cx ~ I(price * 2.0)", shoppers).fit(cov_type="HC3"), names=["Intercept"])
+    assert res.table["estimate"].iloc[1] == pytest.approx(
+        smf.ols("cx ~ I(price * 2.0)", shoppers).fit().params.iloc[1], abs=TOL
+    )
+    with pytest.raises(TypeError, match="eval_env must be"):
+        fit_drivers(shoppers, "cx ~ staff", eval_env="here")
+
+
+# --------------------------------------------------------------------------- collinearity
+
+
+def test_vifs_equal_statsmodels_and_warn_for_near_duplicates(shoppers, rng):
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    from cxresearch.models import CollinearityWarning
+
+    res = fit_drivers(shoppers, "cx ~ staff + price + crowding")
+    exog = res.model.model.exog
+    expected = [variance_inflation_factor(exog, j) for j in range(1, exog.shape[1])]
+    np.testing.assert_allclose(res.collinearity["vif"], expected, rtol=1e-10)
+    assert res.fit_stats["max_vif"] == pytest.approx(max(expected))
+    d = shoppers.assign(staff2=shoppers["staff"] + rng.normal(scale=0.0045, size=len(shoppers)))
+    assert np.corrcoef(d["staff"], d["staff2"])[0, 1] > 0.99998
+    with pytest.warns(CollinearityWarning, match=r"staff2? \d"):
+        res = fit_drivers(d, "cx ~ staff + staff2 + price")
+    assert res.fit_stats["max_vif"] > 10_000 and res.fit_stats["condition_number"] > 30
+
+
+def test_product_terms_do_not_trigger_the_collinearity_warning(shoppers):
+    d = shoppers.assign(age=shoppers["hedonism"] * 40 + 20)
+    res = fit_drivers(d, "cx ~ staff * age")  # warnings are errors in the test suite
+    vif = res.collinearity.set_index("term")
+    assert vif.loc["staff", "vif"] > 10 and vif.loc["staff", "vif_main"] < 2
+
+
+def test_a_shifted_or_duplicated_driver(shoppers):
+    """Defect: a driver shifted by 1e7 was called collinear; a duplicate gave LinAlgError."""
+    shifted = fit_drivers(shoppers.assign(price=shoppers["price"] + 1e7), "cx ~ staff + price")
+    plain = fit_drivers(shoppers, "cx ~ staff + price")
+    np.testing.assert_allclose(
+        shifted.table["estimate"].iloc[1:], plain.table["estimate"].iloc[1:], rtol=1e-6
+    )
+    with pytest.raises(ValueError, match=r"\['staff', 'staff_copy'\] are an exact linear"):
+        fit_drivers(
+            shoppers.assign(staff_copy=shoppers["staff"]), "cx ~ staff + staff_copy + price"
+        )

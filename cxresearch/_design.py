@@ -1,0 +1,233 @@
+"""Design matrices: what a formula names, where its functions come from, and how well
+its columns are conditioned.
+
+Private helpers shared by the modules that fit formulas (``models`` today; ``sem``
+and ``report`` later). The public API is what ``cxresearch/__init__.py`` exports.
+
+* :func:`caller_namespace` -- the namespace a formula is evaluated in: the caller's
+  globals and locals (as statsmodels does), so ``center(x)`` is patsy's stateful
+  transform and a user's own function or variable is found.
+* :func:`formula_variables` -- the outcome and driver columns a formula names; an
+  unknown name raises ``ValueError`` listing the available columns.
+* :func:`design_rows` -- the design matrix of new rows in a fitted model's columns
+  (for predictions, simple slopes and marginal effects).
+* :func:`check_rank` and :func:`collinearity` -- a rank check and VIFs / condition
+  number computed on centred, unit-variance columns, so that shifting or rescaling a
+  driver (a driver measured in cents, or shifted by 1e7) never changes the verdict.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+
+__all__ = [
+    "caller_namespace",
+    "check_rank",
+    "collinearity",
+    "design_rows",
+    "formula_variables",
+    "wrapped_in_c",
+]
+
+# Words patsy itself provides inside a formula (its builtins), besides Python's.
+_PATSY_WORDS = {"C", "Q", "I", "center", "standardize", "scale", "Treatment", "Sum", "Poly"}
+_PATSY_WORDS |= {"Diff", "Helmert", "bs", "cr", "cc", "te", "np", "numpy", "math"}
+_PYTHON_WORDS = set(dir(builtins))
+
+_STRING = re.compile(r"""(['"])(?:\\.|(?!\1).)*\1""")
+_QUOTED = re.compile(r"""\bQ\(\s*(['"])(.*?)\1\s*\)""")
+_BACKTICK = re.compile(r"`([^`]*)`")
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+
+
+def caller_namespace(depth: int) -> dict[str, Any]:
+    """Globals and locals of the frame ``depth`` levels above the caller of this function.
+
+    ``np`` (NumPy) is there as a fallback, so ``np.log(spend)`` works even where the
+    caller did not import NumPy under that name; the caller's own names win.
+    """
+    frame = sys._getframe(depth + 1)
+    try:
+        return {"np": np, **frame.f_globals, **frame.f_locals}
+    finally:
+        del frame
+
+
+def formula_variables(
+    formula: Any, data: pd.DataFrame, namespace: Mapping[str, Any] | None = None
+) -> tuple[list[str], list[str]]:
+    """(outcome columns, driver columns) named in ``formula``; unknown names raise.
+
+    A word is a column when ``data`` has it. Otherwise it must be a function (a word
+    before "("), a module (a word before "."), a keyword argument, one of patsy's or
+    Python's built-in names, or a name in ``namespace`` (the caller's variables); any
+    other word is reported as an unknown column. Text in quotes is not read, except
+    ``Q("name")`` and ```name```, which name columns.
+    """
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}.")
+    if formula.count("~") != 1:
+        raise ValueError(f"formula must have exactly one '~' (outcome ~ drivers), got {formula!r}.")
+    namespace = namespace or {}
+    out: list[list[str]] = []
+    unknown: list[str] = []
+    for side in formula.split("~"):
+        names: list[str] = []
+        for pattern in (_QUOTED, _BACKTICK):
+            for match in pattern.finditer(side):
+                names.append(match.group(match.lastindex))
+            side = pattern.sub(" 0 ", side)
+        side = _STRING.sub(" 0 ", side)
+        for match in _IDENT.finditer(side):
+            word = match.group(1)
+            rest = side[match.end() :].lstrip()
+            if rest.startswith("(") or (rest.startswith("=") and not rest.startswith("==")):
+                continue  # a function call or a keyword argument
+            if rest.startswith(".") and word not in data.columns:
+                continue  # a module (np.log); a column may call a method (x.astype(int))
+            if word in data.columns:
+                names.append(word)
+            elif not (
+                word in _PATSY_WORDS
+                or word in _PYTHON_WORDS
+                or word in namespace
+                or keyword.iskeyword(word)
+            ):
+                unknown.append(word)
+        out.append(list(dict.fromkeys(names)))
+    if unknown:
+        raise ValueError(
+            f"formula: column {v.format_values(dict.fromkeys(unknown))} not found in data "
+            f"(nor a variable of the calling code). Available columns: "
+            f"{v.format_values(data.columns, 12)}."
+        )
+    if not out[0]:
+        raise ValueError(f"formula: the left of '~' must name the outcome column, got {formula!r}.")
+    return out[0], [c for c in out[1] if c not in out[0]]
+
+
+def wrapped_in_c(formula: str, column: str) -> bool:
+    """Whether ``column`` appears as ``C(column ...)`` in ``formula`` (a category)."""
+    return re.search(rf"\bC\(\s*{re.escape(column)}\b", formula) is not None
+
+
+def design_rows(model: Any, rows: pd.DataFrame, source: pd.DataFrame) -> np.ndarray:
+    """Design matrix of ``rows`` in the columns of a fitted statsmodels formula model.
+
+    Categorical columns of ``rows`` get the categories of the same column in
+    ``source`` (the fitted data), so a single level still codes as in the fit.
+    ``rows`` is modified in place (pass a copy).
+    """
+    for col in rows.columns:
+        if col in source.columns and isinstance(source[col].dtype, pd.CategoricalDtype):
+            src = source[col]
+            rows[col] = pd.Categorical(
+                rows[col], categories=src.cat.categories, ordered=src.cat.ordered
+            )
+    try:  # statsmodels >= 0.15: patsy or formulaic behind one manager
+        from statsmodels.formula._manager import FormulaManager
+    except ImportError:  # statsmodels 0.14: patsy's DesignInfo on the model data
+        import patsy
+
+        x = patsy.dmatrix(model.data.design_info, rows, return_type="dataframe")
+    else:
+        spec = getattr(model, "model_spec", None) or model.data.model_spec
+        x = FormulaManager().get_matrices(spec, rows, pandas=True, prediction=True)
+    return x[list(model.exog_names)].to_numpy(dtype=float)
+
+
+def _standardized(exog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Non-constant columns centred and scaled to unit SD, and the mask of constant ones."""
+    x = np.asarray(exog, dtype=float)
+    sd = x.std(axis=0)
+    scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
+    constant = sd <= 1e-12 * scale
+    z = (x[:, ~constant] - x[:, ~constant].mean(axis=0)) / sd[~constant]
+    return z, constant
+
+
+def check_rank(exog: np.ndarray, names: list[str]) -> None:
+    """Raise ``ValueError`` if some columns are exact linear combinations of others.
+
+    Judged on centred, unit-SD columns (plus one constant column if the design has
+    any), so the verdict does not depend on the units or the location of a driver.
+    """
+    z, constant = _standardized(exog)
+    n_const = int(constant.sum())
+    if n_const > 1:
+        bad = [names[i] for i in np.flatnonzero(constant)]
+        raise ValueError(
+            f"the design matrix has {n_const} constant columns {v.format_values(bad, 8)}: "
+            f"a driver (or category level) does not vary in the fitted rows. Drop it."
+        )
+    k = z.shape[1]
+    if k == 0:
+        return
+    sv = np.linalg.svd(z, compute_uv=False)
+    tol = sv.max() * max(z.shape) * np.finfo(float).eps * 10
+    rank = int((sv > tol).sum())
+    if rank < k:
+        _, _, vt = np.linalg.svd(z, full_matrices=False)
+        null = vt[-1]
+        involved = [
+            n for n, w in zip(np.array(names)[~constant], null, strict=True) if abs(w) > 1e-6
+        ]
+        raise ValueError(
+            f"the design matrix is rank deficient (rank {rank + n_const} < "
+            f"{k + n_const} columns): {v.format_values(involved, 8)} are an exact linear "
+            f"combination of each other (or a category level never varies). Drop one."
+        )
+
+
+def collinearity(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
+    """Variance inflation factors per design column and the design's condition number.
+
+    Returns a table ``term, vif, vif_main`` (one row per non-constant column) and the
+    condition number of the correlation matrix of the main-effect columns.
+
+    ``vif`` is :math:`1/(1-R_j^2)` from regressing column :math:`j` on all the other
+    columns: the diagonal of the inverse correlation matrix. Product terms
+    (``x:m``) are correlated with their parts by construction unless ``x`` and ``m``
+    are centred, which inflates ``vif`` without harming the estimates ("non-essential"
+    collinearity; Aiken & West 1991). ``vif_main`` therefore repeats the calculation
+    among the main-effect columns only (product terms left out; missing for them):
+    this is the collinearity between the drivers themselves. The condition number
+    :math:`\\sqrt{\\lambda_{max}/\\lambda_{min}}` is that of the same main-effect
+    correlation matrix (Belsley, Kuh & Welsch 1980 use 30 as the level at which
+    collinearity starts to hurt).
+    """
+    z, constant = _standardized(exog)
+    terms = [n for n, c in zip(names, constant, strict=True) if not c]
+    if not terms:
+        return pd.DataFrame({"term": [], "vif": [], "vif_main": []}), 1.0
+    vif = _vif(z)
+    main = np.array([":" not in t for t in terms])
+    vif_main = np.full(len(terms), np.nan)
+    cond = 1.0
+    if main.any():
+        vif_main[main] = _vif(z[:, main])
+        eig = np.linalg.eigvalsh(np.corrcoef(z[:, main], rowvar=False).reshape(main.sum(), -1))
+        cond = float(np.sqrt(eig.max() / max(eig.min(), 1e-300)))
+    table = pd.DataFrame({"term": terms, "vif": vif, "vif_main": vif_main})
+    return table, cond
+
+
+def _vif(z: np.ndarray) -> np.ndarray:
+    if z.shape[1] == 1:
+        return np.ones(1)
+    corr = np.corrcoef(z, rowvar=False)
+    try:
+        inv = np.linalg.inv(corr)
+    except np.linalg.LinAlgError:
+        return np.full(z.shape[1], np.inf)
+    return np.where(np.diag(inv) > 0, np.diag(inv), np.inf)
