@@ -25,6 +25,14 @@ _LAZY: dict[str, str] = {
     "list_datasets": "datasets",
     "load_dataset": "datasets",
     "describe_dataset": "datasets",
+    # results: the frozen objects functions return (``.table`` + numbers)
+    "DriverResult": "models",
+    "JohnsonNeymanResult": "models",
+    "ImportanceResult": "keydrivers",
+    "IPAResult": "keydrivers",
+    "PenaltyRewardResult": "keydrivers",
+    "MediationResult": "mediation",
+    "CollinearityWarning": "models",
     # metrics
     "nps": "metrics",
     "nps_test": "metrics",
@@ -52,7 +60,7 @@ _LAZY: dict[str, str] = {
     "DETERMINANTS": "simulate",
     # models
     "fit_drivers": "models",
-    "DriverResult": "models",
+    "interaction_predictions": "models",
     "compare_to_truth": "models",
     "center": "models",
     "simple_slopes": "models",
@@ -112,7 +120,17 @@ _LAZY: dict[str, str] = {
     "plot_life_cycle": "plots",
 }
 
+# Names used through their module, not from the top level: constants (UPPER_CASE) and
+# these. tests/test_init.py checks that every other name in a module's __all__ is above.
+_SUBMODULE_ONLY: dict[str, tuple[str, ...]] = {
+    "datasets": ("codebook", "codebook_markdown", "data_dir", "read_resource", "validate_frame"),
+    "exercises": ("CheckResult", "check", "hint", "list_exercises", "question"),
+    "widgets": ("moderator_explorer", "moderator_figure"),
+}
+
 # Submodules reachable as attributes (cx.exercises.check(...), cx.datasets.codebook()).
+# No public name above may equal one of them: `import cxresearch.<module>` sets the
+# attribute to the module and would hide a function of the same name.
 _SUBMODULES = (
     "datasets",
     "exercises",

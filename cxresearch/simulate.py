@@ -791,7 +791,7 @@ def _stream(root: np.random.SeedSequence, name: str) -> np.random.Generator:
     """An independent generator for one named component (stable under adding components)."""
     key = zlib.crc32(name.encode("utf-8"))
     child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, key))
-    return np.random.default_rng(child)
+    return v.make_rng(child)
 
 
 def _categorical(

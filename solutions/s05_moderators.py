@@ -7,7 +7,7 @@ from cxresearch.simulate import CX_FORMULA
 def _fit():
     """The panel and full CX model of section 2 of the notebook."""
     panel = cx.simulate_panel(3_000, 4, seed=5)
-    return cx.fit_drivers(panel, CX_FORMULA)
+    return cx.fit_drivers(panel, CX_FORMULA, cluster="customer_id")
 
 
 def ex_05_1():
@@ -30,7 +30,7 @@ def ex_05_3():
 def ex_05_4():
     """Johnson-Neyman: where the service effect stops being significantly positive."""
     jn = cx.johnson_neyman(_fit(), focal="service", moderator="tech_readiness")
-    positive = jn[jn["sign"] == "positive"]
+    positive = jn.table[jn.table["sign"] == "positive"]
     return round(float(positive["high"].iloc[0]), 3)
 
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import _plots_journey as pj
 from cxresearch import journey as jr
+from cxresearch.plots import journey as pj
 
 # A small absorbing chain: states 0, 1 transient, 2 absorbing.
 # Q = [[.5, .25], [.5, 0]], I - Q = [[.5, -.25], [-.5, 1]], det = 0.375,

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from cxresearch._plots_models import plot_importance_performance
 from cxresearch.keydrivers import (
     all_subsets_r2,
     complete_dominance,
@@ -27,6 +26,7 @@ from cxresearch.keydrivers import (
     penalty_reward,
     relative_weights,
 )
+from cxresearch.plots import plot_importance_performance
 
 TOL = 1e-10
 REFERENCE = Path(__file__).parent / "reference"

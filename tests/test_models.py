@@ -13,7 +13,6 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from cxresearch._plots_models import plot_interaction, plot_johnson_neyman
 from cxresearch.models import (
     DriverResult,
     center,
@@ -22,6 +21,7 @@ from cxresearch.models import (
     johnson_neyman,
     simple_slopes,
 )
+from cxresearch.plots import plot_interaction, plot_johnson_neyman
 
 TOL = 1e-10
 

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import _plots_value as pv
 from cxresearch import journey as jr
 from cxresearch import value as cv
+from cxresearch.plots import value as pv
 
 PROFITS = [500, -20, 40, 120, 10, 60, 5, 300, -5, 20]  # total 1030
 

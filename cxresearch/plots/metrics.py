@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validate as v
-from ._plotting import axes_or_new as _axes
-from .metrics import likert_table, nps
+from .. import _validate as v
+from ..metrics import likert_table, nps
+from ._common import axes_or_new as _axes
 
 __all__ = ["plot_item_correlations", "plot_likert", "plot_nps"]
 
@@ -345,25 +345,3 @@ def plot_item_correlations(
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
-
-
-# Figures for driver models, journeys and customer value live in their own private modules and are
-# re-exported here, so every figure of the package is ``cx.plots.<name>``.
-from ._plots_journey import plot_consideration, plot_journey_map  # noqa: E402
-from ._plots_models import (  # noqa: E402
-    plot_importance_performance,
-    plot_interaction,
-    plot_johnson_neyman,
-)
-from ._plots_value import plot_life_cycle, plot_profit_concentration, plot_pyramid  # noqa: E402
-
-__all__ += [
-    "plot_consideration",
-    "plot_importance_performance",
-    "plot_interaction",
-    "plot_johnson_neyman",
-    "plot_journey_map",
-    "plot_life_cycle",
-    "plot_profit_concentration",
-    "plot_pyramid",
-]

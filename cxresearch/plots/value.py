@@ -2,7 +2,7 @@
 
 Every function draws on ``ax`` (a new figure when ``ax=None``) and returns the
 Axes. No titles and no ``plt.show()``; matplotlib is imported inside the functions.
-Re-exported from :mod:`cxresearch.plots`.
+Part of :mod:`cxresearch.plots` (``cx.plots.<name>``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validate as v
-from ._plotting import axes_or_new as _axes
-from .value import profit_concentration
+from .. import _validate as v
+from ..value import profit_concentration
+from ._common import axes_or_new as _axes
 
 __all__ = ["plot_life_cycle", "plot_profit_concentration", "plot_pyramid"]
 
@@ -47,7 +47,7 @@ def plot_profit_concentration(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> from cxresearch._plots_value import plot_profit_concentration
+    >>> from cxresearch.plots import plot_profit_concentration
     >>> ax = plot_profit_concentration(pd.DataFrame({"profit": [10, 60, -10, 30, 10]}))
     >>> round(float(ax.get_lines()[0].get_ydata().max()), 6)
     110.0
@@ -92,7 +92,7 @@ def plot_pyramid(pyramid: pd.DataFrame, *, ax: Any = None) -> Any:
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> import cxresearch.value as cv
-    >>> from cxresearch._plots_value import plot_pyramid
+    >>> from cxresearch.plots import plot_pyramid
     >>> customers = pd.DataFrame({"profit": [500, -20, 40, 120, 10, 60, 5, 300, -5, 20]})
     >>> table = cv.customer_pyramid(
     ...     customers, tiers=["gold", "silver", "lead"], cuts=[0.2, 0.5, 0.3]
@@ -170,7 +170,7 @@ def plot_life_cycle(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import cxresearch.value as cv
-    >>> from cxresearch._plots_value import plot_life_cycle
+    >>> from cxresearch.plots import plot_life_cycle
     >>> ax = plot_life_cycle(cv.product_life_cycle())
     >>> [line.get_label() for line in ax.get_lines()[:2]]
     ['Sales', 'Profit']

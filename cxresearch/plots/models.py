@@ -1,6 +1,6 @@
 """Figures for driver models: interaction plot, Johnson-Neyman plot, IPA quadrants.
 
-Re-exported from :mod:`cxresearch.plots`. Every function draws on ``ax`` (a new
+Part of :mod:`cxresearch.plots` (``cx.plots.<name>``). Every function draws on ``ax`` (a new
 figure when ``ax=None``) and returns the Axes; no titles, no ``plt.show()``;
 matplotlib is imported inside the functions.
 """
@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validate as v
-from ._plotting import axes_or_new as _axes
-from .keydrivers import QUADRANTS, IPAResult
-from .models import DriverResult, interaction_predictions, johnson_neyman, simple_slopes
+from .. import _validate as v
+from ..keydrivers import QUADRANTS, IPAResult
+from ..models import DriverResult, interaction_predictions, johnson_neyman, simple_slopes
+from ._common import axes_or_new as _axes
 
 __all__ = ["plot_importance_performance", "plot_interaction", "plot_johnson_neyman"]
 

@@ -2,7 +2,7 @@
 
 Every function draws on ``ax`` (a new figure when ``ax=None``) and returns the
 Axes. No titles and no ``plt.show()``; matplotlib is imported inside the functions.
-Re-exported from :mod:`cxresearch.plots`.
+Part of :mod:`cxresearch.plots` (``cx.plots.<name>``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validate as v
-from ._plotting import axes_or_new as _axes
+from .. import _validate as v
+from ._common import axes_or_new as _axes
 
 __all__ = ["plot_consideration", "plot_journey_map"]
 
@@ -63,7 +63,7 @@ def plot_journey_map(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> from cxresearch._plots_journey import plot_journey_map
+    >>> from cxresearch.plots import plot_journey_map
     >>> journey = pd.DataFrame(
     ...     {
     ...         "step": [1, 2, 3, 4, 5],
@@ -179,7 +179,7 @@ def plot_consideration(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import cxresearch.journey as jr
-    >>> from cxresearch._plots_journey import plot_consideration
+    >>> from cxresearch.plots import plot_consideration
     >>> ax = plot_consideration(jr.funnel_vs_journey(n_customers=200, n_cycles=1, seed=1))
     >>> [line.get_label() for line in ax.get_lines()]
     ['funnel', 'journey']

@@ -1,0 +1,37 @@
+"""Figures: one module per topic, next to the module whose results it draws.
+
+* :mod:`~cxresearch.plots.metrics` -- NPS bars, diverging Likert charts, item correlations
+  (:mod:`cxresearch.metrics`, :mod:`cxresearch.reliability`);
+* :mod:`~cxresearch.plots.models` -- interactions, Johnson-Neyman, importance-performance
+  (:mod:`cxresearch.models`, :mod:`cxresearch.keydrivers`);
+* :mod:`~cxresearch.plots.journey` -- journey maps and consideration sets
+  (:mod:`cxresearch.journey`);
+* :mod:`~cxresearch.plots.value` -- customer pyramid, profit concentration, product life
+  cycle (:mod:`cxresearch.value`).
+
+Every figure is also ``cx.plots.<name>`` and ``cx.<name>``. Each draws on ``ax`` (a new
+figure when ``ax=None``) and returns the Axes; no titles (the caption is the notebook's
+job) and no ``plt.show()``. matplotlib and seaborn are imported inside the functions, so
+``import cxresearch`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from .journey import plot_consideration, plot_journey_map
+from .metrics import plot_item_correlations, plot_likert, plot_nps
+from .models import plot_importance_performance, plot_interaction, plot_johnson_neyman
+from .value import plot_life_cycle, plot_profit_concentration, plot_pyramid
+
+__all__ = [
+    "plot_consideration",
+    "plot_importance_performance",
+    "plot_interaction",
+    "plot_item_correlations",
+    "plot_johnson_neyman",
+    "plot_journey_map",
+    "plot_life_cycle",
+    "plot_likert",
+    "plot_nps",
+    "plot_profit_concentration",
+    "plot_pyramid",
+]
