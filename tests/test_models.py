@@ -22,6 +22,7 @@ from cxresearch.models import (
     simple_slopes,
 )
 from cxresearch.plots import plot_interaction, plot_johnson_neyman
+from cxresearch.simulate import DETERMINANTS
 
 TOL = 1e-10
 
@@ -690,16 +691,7 @@ _NO_MODERATION = {
         "channel_x_male", "assortment_x_task_orientation", "economy_poor",
     )
 }  # fmt: skip
-_DETERMINANTS = [
-    "social",
-    "crowding",
-    "service",
-    "atmosphere",
-    "assortment",
-    "price",
-    "channel",
-    "brand",
-]
+_DETERMINANTS = list(DETERMINANTS)
 
 
 @pytest.mark.slow
