@@ -336,10 +336,19 @@ def _build_model(
     groups: Hashable | None,
     link: str,
     env: Mapping[str, Any],
+    weights: np.ndarray | None = None,
 ) -> Any:
     import statsmodels.formula.api as smf
 
     env = dict(env)
+    if weights is not None:
+        if family == "ols":
+            return smf.wls(formula, data, weights=weights, eval_env=env)
+        import statsmodels.api as sm
+
+        links = {"logit": sm.families.links.Logit(), "probit": sm.families.links.Probit()}
+        binomial = sm.families.Binomial(link=links[family])
+        return smf.glm(formula, data, family=binomial, var_weights=weights, eval_env=env)
     if family == "ols":
         return smf.ols(formula, data, eval_env=env)
     if family == "logit":
@@ -371,6 +380,15 @@ def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray |
         kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
     elif robust is not None:
         kw = {"cov_type": robust}
+    if _is_glm(model):
+        from statsmodels.tools.sm_exceptions import SpecificationWarning
+
+        with warnings.catch_warnings():
+            # statsmodels warns that robust covariances are "not fully supported with
+            # var_weights"; for the binomial GLM used here the HC0 and cluster sandwiches
+            # are the pseudo-likelihood ones (tests/test_models.py checks them by hand).
+            warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
+            return model.fit(**kw)
     if family == "ols":
         return model.fit(**kw)
     if family in _BINARY:
@@ -378,6 +396,10 @@ def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray |
     if family == "ordinal":
         return model.fit(method="bfgs", disp=False, **kw)
     return model.fit(reml=True)
+
+
+def _is_glm(model: Any) -> bool:
+    return type(model).__name__ == "GLM"
 
 
 def _check_design(model: Any, family: str, n: int) -> None:
@@ -444,7 +466,8 @@ def _fit_stats(
             stats["n_clusters_2"] = len(np.unique(g[:, 1]))
     stats["log_likelihood"] = float(result.llf)
     stats["aic"] = float(result.aic)
-    stats["bic"] = float(result.bic)
+    # a GLM's .bic is deviance-based (and warns); bic_llf is the likelihood-based one
+    stats["bic"] = float(result.bic_llf if _is_glm(result.model) else result.bic)
     return stats
 
 
@@ -496,7 +519,7 @@ def _standardized_table(
             if _design.wrapped_in_c(formula, col):
                 continue
             z[col] = (s - s.mean()) / s.std(ddof=1)
-    model = _build_model(family, formula, z, spec["groups"], spec["link"], spec["env"])
+    model = _build_model(family, formula, z, spec["groups"], spec["link"], spec["env"], spec["w"])
     std_result = _fit_model(model, family, spec["robust"], spec["codes"])
     return _tidy(std_result, ci, _fixed_names(std_result, family))
 
@@ -583,7 +606,13 @@ def _derivative_rows(model: Any, data: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _marginal_effects(
-    result: Any, family: str, data: pd.DataFrame, formula: str, drivers: list[str], ci: float
+    result: Any,
+    family: str,
+    data: pd.DataFrame,
+    formula: str,
+    drivers: list[str],
+    ci: float,
+    weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One average marginal effect per driver on the probability scale, delta-method SEs."""
     from scipy import stats
@@ -600,8 +629,10 @@ def _marginal_effects(
             x = np.asarray(model.exog, dtype=float)
             d = _derivative_rows(model, data, col)
             eta, slope = x @ beta, d @ beta
-            est = float(np.mean(pdf(eta) * slope))
-            grad = np.mean(dpdf(eta)[:, None] * slope[:, None] * x + pdf(eta)[:, None] * d, 0)
+            est = float(np.average(pdf(eta) * slope, weights=weights))
+            grad = np.average(
+                dpdf(eta)[:, None] * slope[:, None] * x + pdf(eta)[:, None] * d, 0, weights
+            )
             rows.append({"term": col, "driver": col, "contrast": "derivative", "est": est,
                          "grad": grad})  # fmt: skip
             continue
@@ -610,8 +641,8 @@ def _marginal_effects(
         for level in levels[1:]:
             x1 = _design_at(model, data, col, level)
             eta1 = x1 @ beta
-            est = float(np.mean(cdf(eta1) - cdf(eta0)))
-            grad = np.mean(pdf(eta1)[:, None] * x1 - pdf(eta0)[:, None] * x0, axis=0)
+            est = float(np.average(cdf(eta1) - cdf(eta0), weights=weights))
+            grad = np.average(pdf(eta1)[:, None] * x1 - pdf(eta0)[:, None] * x0, 0, weights)
             term = col if len(levels) == 2 else f"{col}[{level}]"
             rows.append({"term": term, "driver": col, "contrast": f"{level} vs {levels[0]}",
                          "est": est, "grad": grad})  # fmt: skip
@@ -636,6 +667,32 @@ def _marginal_effects(
     )
 
 
+def _check_weights(
+    data: pd.DataFrame, weights: Any, family: str, asked: Any, robust: str | None
+) -> str | None:
+    """Check the weights column; return the covariance type to use with it.
+
+    ``asked`` is the ``robust`` the caller passed, ``robust`` what it resolved to.
+    """
+    if weights is None:
+        return robust
+    if family not in ("ols", *_BINARY):
+        raise ValueError(
+            f"weights: survey weights are supported for family 'ols', 'logit' and 'probit', "
+            f"got family={family!r}."
+        )
+    v.check_weights(data, weights, "weights")
+    if family in _BINARY:
+        if asked is None:
+            raise ValueError(
+                "robust: a weighted logit or probit needs robust standard errors ('HC0', "
+                "'cluster' or 'auto'); model-based ones are wrong with sampling weights."
+            )
+        if asked == "auto":
+            return robust if robust == "cluster" else "HC0"
+    return robust
+
+
 def fit_drivers(
     data: pd.DataFrame,
     formula: str,
@@ -643,6 +700,7 @@ def fit_drivers(
     family: str = "ols",
     robust: str | None = "auto",
     cluster: Hashable | Sequence[Hashable] | None = None,
+    weights: Hashable | None = None,
     link: str = "logit",
     groups: Hashable | None = None,
     standardize: bool = False,
@@ -680,6 +738,15 @@ def fit_drivers(
         one-way, or two-way with two columns (Cameron, Gelbach & Miller 2011); the
         same numbers as statsmodels' ``cov_type="cluster"`` with its default small-sample
         correction. Trust them with many clusters (some 30 or more).
+    weights : str, optional
+        A column of survey (sampling) weights, finite and non-negative: OLS becomes
+        weighted least squares (statsmodels ``WLS``), logit and probit a weighted
+        binomial GLM (``var_weights``), i.e. pseudo-maximum likelihood. The standard
+        errors are then robust ("auto" is HC3 for OLS and HC0 for logit/probit, or
+        clustered with ``cluster``), because model-based standard errors treat sampling
+        weights as precision weights and are wrong for a survey (Lumley 2010, ch. 5).
+        Average marginal effects are weighted averages over the rows. Not available for
+        the ordinal and mixed families.
     link : {"logit", "probit"}, default "logit"
         The ordinal model's link (``family="ordinal"`` only): proportional-odds logit
         or ordered probit.
@@ -767,6 +834,8 @@ def fit_drivers(
     Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust
     inference. *Journal of Human Resources*, 50(2), 317-372.
 
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
     Long, J. S., & Ervin, L. H. (2000). Using heteroscedasticity consistent standard
     errors in the linear regression model. *The American Statistician*, 54(3),
     217-224.
@@ -806,12 +875,14 @@ def fit_drivers(
     1  recovered  True vs False     0.234
     """
     data = v.check_dataframe(data)
+    asked = robust
     robust, clusters = _check_options(data, family, robust, link, groups, cluster, standardize)
+    robust = _check_weights(data, weights, family, asked, robust)
     ci = v.check_level(ci)
     env = _namespace(eval_env)
 
     outcome, drivers = _design.formula_variables(formula, data, env)
-    extra = [c for c in [groups, *clusters] if c is not None and c not in drivers]
+    extra = [c for c in [groups, *clusters, weights] if c is not None and c not in drivers]
     needed = list(dict.fromkeys([*outcome, *drivers, *extra]))
     clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument="formula")
     if len(clean) == 0:
@@ -828,13 +899,17 @@ def fit_drivers(
         if bools:
             clean = clean.assign(**{c: clean[c].astype(int) for c in bools})
     codes = _cluster_codes(clean, clusters) if clusters else None
+    w = None if weights is None else clean[weights].to_numpy(dtype=float)
 
-    model = _build_model(family, formula, clean, groups, link, env)
+    model = _build_model(family, formula, clean, groups, link, env, w)
     n = int(model.endog.shape[0])
     _check_design(model, family, n)
     collinearity, cond = _collinearity(model)
     result = _fit_model(model, family, robust, codes)
-    if family in _BINARY and not result.mle_retvals.get("converged", True):
+    converged = getattr(result, "converged", None)
+    if converged is None:
+        converged = getattr(result, "mle_retvals", {}).get("converged", True)
+    if family in _BINARY and not converged:
         raise ValueError(
             f"the {family} fit did not converge (often perfect separation: a driver predicts "
             "the outcome exactly). Check the drivers against the outcome."
@@ -848,7 +923,7 @@ def fit_drivers(
     if family == "mixed":
         components, ml = _variance_components(result, formula, clean, env)
         stats.update(log_likelihood=float(ml.llf), aic=float(ml.aic), bic=float(ml.bic))
-    spec = {"groups": groups, "link": link, "env": env, "robust": robust, "codes": codes}
+    spec = {"groups": groups, "link": link, "env": env, "robust": robust, "codes": codes, "w": w}
     return DriverResult(
         table=_tidy(result, ci, _fixed_names(result, family)),
         model=result,
@@ -860,7 +935,7 @@ def fit_drivers(
         variables=tuple([*outcome, *drivers]),
         collinearity=collinearity,
         marginal_effects=(
-            _marginal_effects(result, family, clean, formula, drivers, ci)
+            _marginal_effects(result, family, clean, formula, drivers, ci, w)
             if family in _BINARY
             else None
         ),

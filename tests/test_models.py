@@ -825,3 +825,79 @@ def test_a_shifted_or_duplicated_driver(shoppers):
         fit_drivers(
             shoppers.assign(staff_copy=shoppers["staff"]), "cx ~ staff + staff_copy + price"
         )
+
+
+# --------------------------------------------------------------------------- survey weights
+
+
+@pytest.fixture(scope="module")
+def weighted_panel(bundled_panel) -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    return bundled_panel.assign(
+        w=rng.uniform(0.2, 3.0, len(bundled_panel)),
+        ret=bundled_panel["returned_next"].astype(int),
+    )
+
+
+def test_weighted_ols_equals_statsmodels_wls(weighted_panel):
+    f = "likelihood_to_recommend ~ service + brand + price"
+    res = fit_drivers(weighted_panel, f, weights="w")
+    _same(res, smf.wls(f, weighted_panel, weights=weighted_panel["w"]).fit(cov_type="HC3"))
+    g = pd.factorize(weighted_panel["customer_id"], sort=True)[0]
+    res = fit_drivers(weighted_panel, f, weights="w", cluster="customer_id")
+    direct = smf.wls(f, weighted_panel, weights=weighted_panel["w"])
+    _same(res, direct.fit(cov_type="cluster", cov_kwds={"groups": g}))
+
+
+def test_weighted_logit_is_the_pseudo_likelihood_sandwich(weighted_panel):
+    import statsmodels.api as sm
+    from scipy import special
+
+    f = "ret ~ satisfaction + competition + complained"
+    res = fit_drivers(weighted_panel, f, family="logit", weights="w")
+    assert res.robust == "HC0"
+    direct = smf.glm(
+        f, weighted_panel, family=sm.families.Binomial(), var_weights=weighted_panel["w"]
+    )
+    expected = direct.fit(cov_type="HC0")
+    _same(res, expected)
+    # the sandwich by hand: A^-1 B A^-1 with A = sum w p(1-p) x x', B = sum (w (y-p))^2 x x'
+    x, y, w = direct.exog, direct.endog, weighted_panel["w"].to_numpy()
+    p = special.expit(x @ expected.params.to_numpy())
+    a_inv = np.linalg.inv((x * (w * p * (1 - p))[:, None]).T @ x)
+    s = x * (w * (y - p))[:, None]
+    se = np.sqrt(np.diag(a_inv @ (s.T @ s) @ a_inv))
+    np.testing.assert_allclose(res.table["std_error"], se, rtol=1e-10)
+
+
+def test_weighted_marginal_effects_are_weighted_averages(weighted_panel):
+    f = "ret ~ satisfaction * competition + complained + recovered_well"
+    res = fit_drivers(weighted_panel, f, family="logit", weights="w", cluster="customer_id")
+    model, d, w = res.model, weighted_panel, weighted_panel["w"]
+    on = model.predict(d.assign(recovered_well=True))
+    off = model.predict(d.assign(recovered_well=False))
+    me = res.marginal_effects.set_index("term")
+    assert me.loc["recovered_well", "estimate"] == pytest.approx(np.average(on - off, weights=w))
+    h = 1e-6
+    up = model.predict(d.assign(satisfaction=d["satisfaction"] + h))
+    down = model.predict(d.assign(satisfaction=d["satisfaction"] - h))
+    fd = np.average((up - down) / (2 * h), weights=w)
+    assert me.loc["satisfaction", "estimate"] == pytest.approx(fd, abs=1e-6)
+
+
+def test_weights_are_checked(weighted_panel, panel):
+    f = "likelihood_to_recommend ~ service"
+    with pytest.raises(ValueError, match="non-negative"):
+        fit_drivers(weighted_panel.assign(w=-weighted_panel["w"]), f, weights="w")
+    with pytest.raises(ValueError, match=r"weights: column \['ww'\] not found"):
+        fit_drivers(weighted_panel, f, weights="ww")
+    with pytest.raises(ValueError, match="supported for family 'ols', 'logit' and 'probit'"):
+        fit_drivers(
+            panel.assign(w=1.0), "cx ~ staff", family="mixed", groups="customer_id", weights="w"
+        )
+    with pytest.raises(ValueError, match="needs robust standard errors"):
+        fit_drivers(weighted_panel, "ret ~ service", family="logit", weights="w", robust=None)
+    d = weighted_panel.copy()
+    d.loc[5, "w"] = np.nan
+    with pytest.raises(ValueError, match="'w' has 1 missing"):
+        fit_drivers(d, f, weights="w")
