@@ -706,6 +706,9 @@ def fit_drivers(
     standardize: bool = False,
     ci: float = 0.95,
     dropna: bool = False,
+    impute: str | None = None,
+    n_imputations: int = 20,
+    seed: Any = None,
     eval_env: int | Mapping[str, Any] = 0,
 ) -> DriverResult:
     """Fit a driver regression with statsmodels and return it with a tidy table.
@@ -763,6 +766,21 @@ def fit_drivers(
         Missing values in the columns the formula (and ``groups``/``cluster``) uses
         raise ``ValueError``. With ``True`` the incomplete rows are dropped and their
         number is reported in ``result.fit_stats["n_dropped"]``.
+    impute : {None, "mice"}, default None
+        ``"mice"``: multiple imputation by chained equations instead of dropping
+        incomplete rows (statsmodels' ``MICE``; each variable with missing values is
+        imputed from the others by predictive mean matching). The model is fitted to
+        ``n_imputations`` completed data sets and pooled by Rubin's rules: the estimate
+        is the mean of the estimates, its variance the mean within-imputation variance
+        plus ``(1 + 1/m)`` times the between-imputation variance (Rubin 1987; van Buuren
+        2018). OLS, logit and probit, without weights; ``fit_stats`` reports
+        ``n_incomplete`` and ``n_imputations``; ``.model`` is statsmodels'
+        ``MICEResults`` (its ``frac_miss_info`` is the fraction of missing information
+        per coefficient). Columns with missing values must be numeric.
+    n_imputations : int, default 20
+        Completed data sets with ``impute="mice"``.
+    seed : int, Generator, SeedSequence or None
+        Randomness of the imputations (``impute="mice"`` only).
     eval_env : int or dict, default 0
         Where names in the formula that are not columns are looked up: ``0`` is the
         code that calls ``fit_drivers``, ``1`` its caller, and so on; or a dict of
@@ -836,6 +854,10 @@ def fit_drivers(
 
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
 
+    Rubin, D. B. (1987). *Multiple Imputation for Nonresponse in Surveys*. Wiley.
+
+    van Buuren, S. (2018). *Flexible Imputation of Missing Data* (2nd ed.). CRC Press.
+
     Long, J. S., & Ervin, L. H. (2000). Using heteroscedasticity consistent standard
     errors in the linear regression model. *The American Statistician*, 54(3),
     217-224.
@@ -884,6 +906,10 @@ def fit_drivers(
     outcome, drivers = _design.formula_variables(formula, data, env)
     extra = [c for c in [groups, *clusters, weights] if c is not None and c not in drivers]
     needed = list(dict.fromkeys([*outcome, *drivers, *extra]))
+    if impute is not None:
+        return _fit_mice(data, formula, family, outcome, drivers, impute, n_imputations, seed,
+                         {"robust": robust, "clusters": clusters, "weights": weights, "ci": ci,
+                          "groups": extra, "env": env, "dropna": dropna})  # fmt: skip
     clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument="formula")
     if len(clean) == 0:
         raise ValueError(
@@ -947,6 +973,82 @@ def fit_drivers(
         ),
         cluster=tuple(clusters),
     )
+
+
+def _fit_mice(
+    data: pd.DataFrame,
+    formula: str,
+    family: str,
+    outcome: list[str],
+    drivers: list[str],
+    impute: Any,
+    n_imputations: Any,
+    seed: Any,
+    opts: dict[str, Any],
+) -> DriverResult:
+    """Multiple imputation by chained equations with Rubin's rules (statsmodels' MICE)."""
+    import statsmodels.api as sm
+    from statsmodels.imputation.mice import MICE, MICEData
+
+    v.check_one_of(impute, ("mice",), "impute")
+    n_imputations = v.check_positive_int(n_imputations, "n_imputations", minimum=2)
+    if family not in ("ols", *_BINARY) or opts["weights"] is not None or opts["dropna"]:
+        raise ValueError(
+            f"impute='mice' works with family 'ols', 'logit' or 'probit', without weights "
+            f"and without dropna; got family={family!r}, weights={opts['weights']!r}, "
+            f"dropna={opts['dropna']!r}."
+        )
+    columns = list(dict.fromkeys([*outcome, *drivers]))
+    v.check_no_missing(data, opts["groups"], "cluster")
+    frame = data[columns + [c for c in opts["groups"] if c not in columns]].copy()
+    frame = frame.assign(**{c: frame[c].astype(float) for c in columns if frame[c].dtype == bool})
+    incomplete = frame[columns].isna().any(axis=1)
+    bad = [c for c in columns if frame[c].isna().any() and not _is_number(frame[c])]
+    if bad:
+        raise ValueError(
+            f"impute: column(s) {v.format_values(bad)} have missing values but are not "
+            f"numeric; MICE imputes numeric columns only. Code them as numbers first."
+        )
+    _check_variables(frame.dropna(subset=columns), formula, outcome, drivers, family)
+    model_class = {"ols": sm.OLS, "logit": sm.Logit, "probit": sm.Probit}[family]
+    fit_kwds: dict[str, Any] = {} if family == "ols" else {"disp": 0}
+    robust = opts["robust"]
+    if robust == "cluster":
+        codes = _cluster_codes(frame, opts["clusters"])
+        fit_kwds.update(cov_type="cluster", cov_kwds={"groups": codes})
+    elif robust is not None:
+        fit_kwds["cov_type"] = robust
+    imp = MICEData(frame, k_pmm=20, rng=v.make_rng(seed))
+    mice = MICE(formula, model_class, imp, fit_kwds=fit_kwds)
+    pooled = mice.fit(n_burnin=10, n_imputations=n_imputations)
+    first = mice.results_list[0].model
+    collinearity, cond = _collinearity(first)
+    main = collinearity["vif_main"].dropna()
+    stats = {
+        "n": len(frame),
+        "n_dropped": 0,
+        "n_incomplete": int(incomplete.sum()),
+        "n_imputations": n_imputations,
+        "n_params": len(pooled.params),
+        "max_vif": float(main.max()) if len(main) else 1.0,
+        "condition_number": cond,
+    }
+    return DriverResult(
+        table=_tidy(pooled, opts["ci"]).assign(term=list(first.exog_names)),
+        model=pooled,
+        fit_stats=pd.Series(stats, dtype=float),
+        family=family,
+        formula=formula,
+        robust=robust,
+        data=frame,
+        variables=tuple([*outcome, *drivers]),
+        collinearity=collinearity,
+        cluster=tuple(opts["clusters"]),
+    )
+
+
+def _is_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
 def _namespace(eval_env: Any) -> dict[str, Any]:
