@@ -32,6 +32,9 @@ _LAZY: dict[str, str] = {
     "IPAResult": "keydrivers",
     "PenaltyRewardResult": "keydrivers",
     "MediationResult": "mediation",
+    "PLSResult": "latent",
+    "PLSBootstrap": "latent",
+    "PLSMGAResult": "latent",
     "CollinearityWarning": "models",
     # metrics
     "nps": "metrics",
@@ -40,6 +43,9 @@ _LAZY: dict[str, str] = {
     "csat": "metrics",
     "ces": "metrics",
     "top_box": "metrics",
+    "top_box_test": "metrics",
+    "csat_test": "metrics",
+    "mean_test": "metrics",
     "likert_table": "metrics",
     # reliability
     "cronbach_alpha": "reliability",
@@ -67,6 +73,9 @@ _LAZY: dict[str, str] = {
     "johnson_neyman": "models",
     # mediation
     "mediation_analysis": "mediation",
+    # latent (PLS path models)
+    "pls": "latent",
+    "pls_mga": "latent",
     # keydrivers
     "dominance_analysis": "keydrivers",
     "conditional_dominance": "keydrivers",
@@ -136,6 +145,7 @@ _SUBMODULES = (
     "exercises",
     "journey",
     "keydrivers",
+    "latent",
     "mediation",
     "metrics",
     "models",

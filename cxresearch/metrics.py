@@ -34,11 +34,14 @@ from ._numeric import pow2_rescale
 __all__ = [
     "ces",
     "csat",
+    "csat_test",
     "likert_table",
+    "mean_test",
     "nps",
     "nps_sample_size",
     "nps_test",
     "top_box",
+    "top_box_test",
 ]
 
 NPS_SCALE = (0, 10)
@@ -386,6 +389,47 @@ def _adjusted_difference(
     return centre, se, np.maximum(centre - z * se, -200.0), np.minimum(centre + z * se, 200.0)
 
 
+def _two_levels(
+    data: pd.DataFrame, by: Any, levels: Any, dropna: bool, who: str
+) -> tuple[list[Any], pd.DataFrame, int]:
+    """The two compared levels of ``by``, the rows in them, and rows without a label.
+
+    Rows without a group label raise (or, with ``dropna=True``, are dropped and counted)
+    rather than being dropped silently by the ``isin`` selection.
+    """
+    if by is None or not isinstance(by, Hashable) or isinstance(by, tuple | list):
+        raise TypeError(f"by must name one column, got {by!r}.")
+    v.check_columns(data, by, "by")
+    if levels is None:
+        present = data[by].dropna().unique()
+        if len(present) != 2:
+            raise ValueError(
+                f"by: column {by!r} has {len(present)} distinct value(s) "
+                f"{v.format_values(sorted(present, key=str))}; {who} compares exactly two. "
+                f"Pick two with levels=(first, second)."
+            )
+        levels = sorted(present, key=lambda x: (str(type(x)), x))
+    else:
+        if isinstance(levels, str) or not isinstance(levels, Sequence) or len(levels) != 2:
+            raise TypeError(f"levels must be a pair (first, second), got {levels!r}.")
+        if levels[0] == levels[1]:
+            raise ValueError(f"levels must name two different groups, got {levels!r}.")
+        present = set(data[by].dropna().unique())
+        absent = [gr for gr in levels if gr not in present]
+        if absent:
+            raise ValueError(
+                f"levels: {v.format_values(absent)} not found in column {by!r}; "
+                f"it holds {v.format_values(sorted(present, key=str), 10)}."
+            )
+    n_missing_by = int(data[by].isna().sum())
+    if n_missing_by and not dropna:
+        v.check_no_missing(data, [by], "by", dropna_hint=True)
+    subset = data.loc[data[by].isin(list(levels))]
+    if isinstance(subset[by].dtype, pd.CategoricalDtype):
+        subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
+    return list(levels), subset, n_missing_by
+
+
 def nps_test(
     data: pd.DataFrame,
     *,
@@ -490,38 +534,7 @@ def nps_test(
     from scipy import stats
 
     v.check_dataframe(data)
-    if by is None or not isinstance(by, Hashable) or isinstance(by, tuple | list):
-        raise TypeError(f"by must name one column, got {by!r}.")
-    v.check_columns(data, by, "by")
-    if levels is None:
-        present = data[by].dropna().unique()
-        if len(present) != 2:
-            raise ValueError(
-                f"by: column {by!r} has {len(present)} distinct value(s) "
-                f"{v.format_values(sorted(present, key=str))}; nps_test compares exactly two. "
-                f"Pick two with levels=(first, second)."
-            )
-        levels = sorted(present, key=lambda x: (str(type(x)), x))
-    else:
-        if isinstance(levels, str) or not isinstance(levels, Sequence) or len(levels) != 2:
-            raise TypeError(f"levels must be a pair (first, second), got {levels!r}.")
-        if levels[0] == levels[1]:
-            raise ValueError(f"levels must name two different groups, got {levels!r}.")
-        present = set(data[by].dropna().unique())
-        absent = [gr for gr in levels if gr not in present]
-        if absent:
-            raise ValueError(
-                f"levels: {v.format_values(absent)} not found in column {by!r}; "
-                f"it holds {v.format_values(sorted(present, key=str), 10)}."
-            )
-    # rows without a group label: raise (or, with dropna=True, drop and count them) as
-    # nps() does, rather than let the isin() below drop them silently
-    n_missing_by = int(data[by].isna().sum())
-    if n_missing_by and not dropna:
-        v.check_no_missing(data, [by], "by", dropna_hint=True)
-    subset = data.loc[data[by].isin(list(levels))]
-    if isinstance(subset[by].dtype, pd.CategoricalDtype):
-        subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
+    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "nps_test")
     res = nps(subset, score=score, by=by, weights=weights, ci=ci, dropna=dropna)
     res = res.set_index(by)
     r1, r2 = res.loc[levels[0]], res.loc[levels[1]]
@@ -1060,3 +1073,296 @@ def likert_table(
                 frame["n_dropped"] = dropped
             frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- two groups
+
+
+def _check_min_n(level: Any, by: Any, n: float, n_answers: int, weighted: bool, who: str) -> None:
+    if n < NPS_TEST_MIN_N:
+        size = (
+            f"an effective n of {n:.1f} ({n_answers} weighted answers)"
+            if weighted
+            else f"only {n_answers} answer(s)"
+        )
+        raise ValueError(
+            f"by: group {level!r} of column {by!r} has {size}; {who} needs at least "
+            f"{NPS_TEST_MIN_N} per group. Collect more answers or merge groups."
+        )
+
+
+def top_box_test(
+    data: pd.DataFrame,
+    *,
+    score: Hashable,
+    by: Hashable,
+    levels: Sequence[Any] | None = None,
+    scale: tuple[int, int] = (1, 5),
+    top: int = 1,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Compare the top-box share of two independent groups (two stores, two waves).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str
+        Column with the rating.
+    by : str
+        Column whose values name the groups.
+    levels : pair of values, optional
+        The two values of ``by`` to compare, ``(first, second)``; the difference is
+        ``second - first``. By default ``by`` must have exactly two values (sorted).
+    scale, top : as in :func:`top_box`
+        The rating scale and how many of its top answers count.
+    weights : str, optional
+        Survey weights; the interval then uses Kish's effective n.
+    ci : float, default 0.95
+        Confidence level of the interval for the difference.
+    dropna : bool, default False
+        As in :func:`top_box`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``term``, ``group_1``, ``group_2``, ``n_1``, ``n_2``, ``share_1``,
+        ``share_2`` (percent), ``estimate`` (the observed difference in percentage
+        points), ``std_error``, ``statistic`` (z), ``p_value``, ``ci_low``, ``ci_high``
+        (Agresti-Caffo, see Notes).
+
+    Raises
+    ------
+    ValueError
+        A group with fewer than 10 answers (effective n with weights).
+
+    Notes
+    -----
+    The plain Wald interval for a difference of proportions covers too rarely in
+    small groups and collapses when a group's answers are all in (or all out of) the
+    top box. Agresti & Caffo (2000) add one success and one failure to each group:
+    :math:`\\tilde p_i = (x_i + 1)/(n_i + 2)`, interval
+    :math:`\\tilde p_2 - \\tilde p_1 \\pm z\\sqrt{\\sum_i \\tilde p_i(1-\\tilde p_i)/(n_i+2)}`.
+    ``statistic`` is the adjusted difference over its standard error, so
+    ``p_value < 1 - ci`` exactly when the interval excludes 0.
+
+    References
+    ----------
+    Agresti, A., & Caffo, B. (2000). Simple and effective confidence intervals for
+    proportions and differences of proportions result from adding two successes and
+    two failures. *The American Statistician*, 54(4), 280-288.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {"wave": [1] * 12 + [2] * 12, "rating": [5, 4, 3, 5, 2, 4, 4, 3, 5, 1, 4, 3] * 2}
+    ... )
+    >>> answers.loc[12:16, "rating"] = 5
+    >>> res = cx.top_box_test(answers, score="rating", by="wave")
+    >>> print(
+    ...     res[["term", "share_1", "share_2", "estimate", "p_value"]]
+    ...     .round(3)
+    ...     .to_string(index=False)
+    ... )
+     term  share_1  share_2  estimate  p_value
+    2 - 1     25.0     50.0      25.0    0.234
+    """
+    from scipy import stats
+
+    v.check_dataframe(data)
+    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "top_box_test")
+    res = top_box(
+        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, dropna=dropna
+    )
+    return _share_difference(res, "top_box", by, levels, weights, ci, dropna, n_missing_by, stats)
+
+
+def csat_test(
+    data: pd.DataFrame,
+    *,
+    score: Hashable = "satisfaction",
+    by: Hashable,
+    levels: Sequence[Any] | None = None,
+    scale: tuple[int, int] = (1, 5),
+    top: int = 2,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Compare the CSAT (share of the top ``top`` answers) of two independent groups.
+
+    :func:`top_box_test` with the defaults of :func:`csat` (a 1-5 scale, the top two
+    answers). Same parameters, result and interval (Agresti & Caffo 2000).
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> panel = cx.load_dataset("retail_panel")
+    >>> res = cx.csat_test(panel, scale=(1, 7), by="store_type", levels=["discounter", "specialty"])
+    >>> print(res[["term", "estimate", "ci_low", "ci_high"]].round(2).to_string(index=False))
+                      term  estimate  ci_low  ci_high
+    specialty - discounter     18.18   15.32    21.01
+    """
+    from scipy import stats
+
+    v.check_dataframe(data)
+    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "csat_test")
+    res = csat(
+        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, dropna=dropna
+    )
+    return _share_difference(res, "csat", by, levels, weights, ci, dropna, n_missing_by, stats)
+
+
+def _share_difference(res, column, by, levels, weights, ci, dropna, n_missing_by, stats):
+    res = res.set_index(by)
+    r1, r2 = res.loc[levels[0]], res.loc[levels[1]]
+    n_col = "n_eff" if weights is not None else "n"
+    who = f"{column}_test" if column == "csat" else "top_box_test"
+    for level, r in ((levels[0], r1), (levels[1], r2)):
+        _check_min_n(level, by, float(r[n_col]), int(r["n"]), weights is not None, who)
+    p1, p2 = float(r1[column]) / 100, float(r2[column]) / 100
+    n1, n2 = float(r1[n_col]), float(r2[n_col])
+    a1, a2 = (p1 * n1 + 1) / (n1 + 2), (p2 * n2 + 1) / (n2 + 2)
+    se = math.sqrt(a1 * (1 - a1) / (n1 + 2) + a2 * (1 - a2) / (n2 + 2))
+    z = _z(ci)
+    stat = (a2 - a1) / se
+    row: dict[str, list[Any]] = {
+        "term": [f"{levels[1]} - {levels[0]}"],
+        "group_1": [levels[0]],
+        "group_2": [levels[1]],
+        "n_1": [int(r1["n"])],
+        "n_2": [int(r2["n"])],
+    }
+    if dropna:
+        row["n_dropped"] = [int(res.get("n_dropped", pd.Series([0])).sum()) + n_missing_by]
+    row.update(
+        share_1=[100 * p1],
+        share_2=[100 * p2],
+        estimate=[100 * (p2 - p1)],
+        std_error=[100 * se],
+        statistic=[stat],
+        p_value=[float(2 * stats.norm.sf(abs(stat)))],
+        ci_low=[100 * max(-1.0, a2 - a1 - z * se)],
+        ci_high=[100 * min(1.0, a2 - a1 + z * se)],
+    )
+    return pd.DataFrame(row)
+
+
+def mean_test(
+    data: pd.DataFrame,
+    *,
+    score: Hashable,
+    by: Hashable,
+    levels: Sequence[Any] | None = None,
+    weights: Hashable | None = None,
+    ci: float = 0.95,
+    dropna: bool = False,
+) -> pd.DataFrame:
+    """Compare the mean score of two independent groups (Welch's t test).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    score : str
+        A numeric column (a rating, a spend).
+    by, levels : as in :func:`top_box_test`
+        The group column and the two groups; the difference is ``second - first``.
+    weights : str, optional
+        Survey weights: weighted means, standard errors from Kish's effective n.
+    ci : float, default 0.95
+        Confidence level.
+    dropna : bool, default False
+        Missing scores (or group labels, or weights) raise; with ``True`` those rows
+        are dropped and counted in ``n_dropped``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``term``, ``group_1``, ``group_2``, ``n_1``, ``n_2``, ``mean_1``,
+        ``mean_2``, ``estimate`` (``mean_2 - mean_1``), ``std_error``, ``statistic``
+        (t), ``df`` (Welch-Satterthwaite), ``p_value``, ``ci_low``, ``ci_high``.
+
+    Raises
+    ------
+    ValueError
+        A group with fewer than 2 answers, or both groups without any variation (the
+        standard error would be 0 and the test meaninglessly confident).
+
+    Notes
+    -----
+    :math:`t = (\\bar x_2 - \\bar x_1)/\\sqrt{s_1^2/n_1 + s_2^2/n_2}` with
+    :math:`\\nu = (s_1^2/n_1 + s_2^2/n_2)^2 / \\sum_i (s_i^2/n_i)^2/(n_i - 1)` degrees of
+    freedom (Welch 1947): no equal-variance assumption, nominal coverage with unequal
+    groups. Without weights it equals ``scipy.stats.ttest_ind(..., equal_var=False)``.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when several
+    different population variances are involved. *Biometrika*, 34(1-2), 28-35.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> panel = cx.load_dataset("retail_panel")
+    >>> res = cx.mean_test(panel, score="spend", by="goal", levels=["utilitarian", "hedonic"])
+    >>> print(res[["term", "mean_1", "mean_2", "estimate", "df"]].round(1).to_string(index=False))
+                     term  mean_1  mean_2  estimate     df
+    hedonic - utilitarian    60.7    76.5      15.8 8826.0
+    """
+    from scipy import stats
+
+    v.check_dataframe(data)
+    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "mean_test")
+    v.check_columns(subset, score, "score")
+    v.check_numeric(subset, [score], "score")
+    if weights is not None:
+        v.check_weights(subset, weights, "weights")
+    needed = [score, *([weights] if weights is not None else [])]
+    clean, n_dropped = v.drop_missing(subset, needed, dropna=dropna, argument="score")
+    parts = []
+    for level in levels:
+        rows = clean.loc[clean[by] == level]
+        x = rows[score].to_numpy(dtype=float)
+        w = np.ones(len(x)) if weights is None else rows[weights].to_numpy(dtype=float)
+        if len(x) < 2:
+            raise ValueError(
+                f"by: group {level!r} of column {by!r} has {len(x)} answer(s); mean_test "
+                f"needs at least 2 per group to estimate its variance."
+            )
+        parts.append((len(x), *_mean_and_se(x, w)))
+    (n1, m1, se1, df1), (n2, m2, se2, df2) = parts
+    if not (se1 > 0 or se2 > 0):
+        raise ValueError(
+            f"score: column {score!r} does not vary within either group, so the difference "
+            f"of means has no standard error; there is nothing to test."
+        )
+    se = math.sqrt(se1**2 + se2**2)
+    df = (se1**2 + se2**2) ** 2 / (se1**4 / df1 + se2**4 / df2)
+    t = (m2 - m1) / se
+    crit = float(stats.t.ppf(0.5 + v.check_level(ci) / 2, df))
+    row: dict[str, list[Any]] = {
+        "term": [f"{levels[1]} - {levels[0]}"],
+        "group_1": [levels[0]],
+        "group_2": [levels[1]],
+        "n_1": [n1],
+        "n_2": [n2],
+    }
+    if dropna:
+        row["n_dropped"] = [n_dropped + n_missing_by]
+    row.update(
+        mean_1=[m1],
+        mean_2=[m2],
+        estimate=[m2 - m1],
+        std_error=[se],
+        statistic=[t],
+        df=[df],
+        p_value=[float(2 * stats.t.sf(abs(t), df))],
+        ci_low=[m2 - m1 - crit * se],
+        ci_high=[m2 - m1 + crit * se],
+    )
+    return pd.DataFrame(row)

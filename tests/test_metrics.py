@@ -7,6 +7,7 @@ Monte Carlo check of the NPS interval's coverage.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -579,3 +580,89 @@ def test_a_scale_beyond_float_precision_raises_naming_it():
         metrics.top_box(data, score="r", scale=(1, 10**400))
     with pytest.raises(ValueError, match=r"scale must hold answer codes"):
         metrics.csat(data.rename(columns={"r": "satisfaction"}), scale=(1, 10**20))
+
+
+# --------------------------------------------------------------------------- two-group tests
+
+
+def _two_groups(rng, n1=40, n2=60):
+    return pd.DataFrame(
+        {
+            "store": ["a"] * n1 + ["b"] * n2,
+            "rating": np.r_[rng.integers(1, 6, n1), rng.integers(2, 6, n2)],
+            "spend": np.r_[rng.gamma(2.0, 20.0, n1), rng.gamma(2.0, 25.0, n2)],
+            "w": rng.uniform(0.5, 2.0, n1 + n2),
+        }
+    )
+
+
+def test_mean_test_equals_welch_in_scipy(rng):
+    from scipy import stats
+
+    d = _two_groups(rng)
+    res = metrics.mean_test(d, score="spend", by="store").iloc[0]
+    a, b = d.loc[d.store == "a", "spend"], d.loc[d.store == "b", "spend"]
+    welch = stats.ttest_ind(b, a, equal_var=False)
+    assert res["statistic"] == pytest.approx(welch.statistic, rel=1e-10)
+    assert res["p_value"] == pytest.approx(welch.pvalue, rel=1e-10)
+    assert res["df"] == pytest.approx(welch.df, rel=1e-10)
+    low, high = welch.confidence_interval(0.95)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((low, high), rel=1e-10)
+    wres = metrics.mean_test(d, score="spend", by="store", weights="w").iloc[0]
+    wa = np.average(a, weights=d.loc[d.store == "a", "w"])
+    assert wres["mean_1"] == pytest.approx(wa)
+
+
+def test_top_box_and_csat_tests_are_agresti_caffo(rng):
+    from scipy import stats
+
+    d = _two_groups(rng)
+    res = metrics.top_box_test(d, score="rating", by="store", top=1).iloc[0]
+    x = [(d.loc[d.store == g, "rating"] == 5).sum() for g in "ab"]
+    n = [40, 60]
+    p = [(xi + 1) / (ni + 2) for xi, ni in zip(x, n, strict=True)]
+    se = np.sqrt(sum(pi * (1 - pi) / (ni + 2) for pi, ni in zip(p, n, strict=True)))
+    z = stats.norm.ppf(0.975)
+    assert res["estimate"] == pytest.approx(100 * (x[1] / 60 - x[0] / 40))
+    assert res["ci_low"] == pytest.approx(100 * (p[1] - p[0] - z * se))
+    assert res["ci_high"] == pytest.approx(100 * (p[1] - p[0] + z * se))
+    assert res["p_value"] == pytest.approx(2 * stats.norm.sf(abs((p[1] - p[0]) / se)))
+    csat = metrics.csat_test(d, score="rating", by="store").iloc[0]
+    top2 = metrics.top_box_test(d, score="rating", by="store", top=2).iloc[0]
+    assert csat["estimate"] == pytest.approx(top2["estimate"])
+
+
+@pytest.mark.parametrize("n", [10, 20, 50])
+def test_agresti_caffo_interval_keeps_its_coverage_in_small_groups(n):
+    """The interval top_box_test computes, over 9 pairs of true shares, 20,000 draws each."""
+    from scipy import stats
+
+    rng = np.random.default_rng(n)
+    z = stats.norm.ppf(0.975)
+    rates = []
+    for p1, p2 in itertools.product([0.1, 0.5, 0.85], repeat=2):
+        x1, x2 = rng.binomial(n, p1, 20_000), rng.binomial(n, p2, 20_000)
+        a1, a2 = (x1 + 1) / (n + 2), (x2 + 1) / (n + 2)
+        se = np.sqrt(a1 * (1 - a1) / (n + 2) + a2 * (1 - a2) / (n + 2))
+        rates.append(np.mean(np.abs(a2 - a1 - (p2 - p1)) <= z * se))
+    assert 0.935 <= np.mean(rates) <= 0.97 and min(rates) >= 0.92, rates
+
+
+def test_group_tests_refuse_tiny_or_constant_groups(rng):
+    d = _two_groups(rng, n1=5, n2=30)
+    with pytest.raises(ValueError, match="group 'a' of column 'store' has only 5 answer"):
+        metrics.top_box_test(d, score="rating", by="store")
+    with pytest.raises(ValueError, match="at least 2 per group"):
+        metrics.mean_test(_two_groups(rng, n1=1, n2=30), score="spend", by="store")
+    flat = _two_groups(rng).assign(spend=3.0)
+    with pytest.raises(ValueError, match="does not vary within either group"):
+        metrics.mean_test(flat, score="spend", by="store")
+    with pytest.raises(ValueError, match="compares exactly two"):
+        metrics.mean_test(
+            d.assign(store=["a", "b", "c"] * 11 + ["a", "b"]), score="spend", by="store"
+        )
+    d2 = _two_groups(rng)
+    d2.loc[3, "spend"] = np.nan
+    with pytest.raises(ValueError, match="'spend' has 1 missing"):
+        metrics.mean_test(d2, score="spend", by="store")
+    assert metrics.mean_test(d2, score="spend", by="store", dropna=True)["n_dropped"].item() == 1
