@@ -116,11 +116,14 @@ def _grams(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return gram
 
 
-def _draw(z: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+def _draw(
+    z: np.ndarray, size: int, rng: np.random.Generator, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Cross products of ``size`` fresh resamples, drawn in memory-bounded chunks.
 
     Each resample draws ``n`` row indices with replacement (``rng.integers``); its
-    row counts ``f`` give ``Z' diag(f) Z``.
+    row counts ``f`` give ``Z' diag(f) Z`` (``Z' diag(f w) Z`` with survey weights:
+    a resampled row carries its weight).
     """
     n = z.shape[0]
     chunk = max(1, min(size, CHUNK_CELLS // n))
@@ -131,7 +134,7 @@ def _draw(z: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
         idx = rng.integers(0, n, size=(m, n))
         idx += offsets[:m]
         counts = np.bincount(idx.ravel(), minlength=m * n).reshape(m, n)
-        out.append(_grams(z, counts))
+        out.append(_grams(z, counts if weights is None else counts * weights[None, :]))
     return np.concatenate(out, axis=0)
 
 
@@ -142,6 +145,7 @@ def resampled_cross_products(
     *,
     names: Sequence[Hashable],
     predictors: Sequence[int],
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """Cross products :math:`Z'FZ` of ``n_boot`` valid bootstrap resamples of the rows of ``z``.
 
@@ -161,6 +165,10 @@ def resampled_cross_products(
     predictors : sequence of int
         Indices into those columns that must stay non-collinear (see
         :func:`degenerate`).
+    weights : array of shape (n,), optional
+        Survey weights: each resampled row enters with its weight, so the stacks are
+        :math:`Z' \\operatorname{diag}(f w) Z` (the weighted bootstrap of a weighted
+        statistic). The draws are the same as without weights.
 
     Returns
     -------
@@ -174,8 +182,12 @@ def resampled_cross_products(
         If more than ``MAX_DEGENERATE_SHARE`` of all the resamples drawn were
         degenerate: a rare category or near-constant column cannot be bootstrapped.
     """
-    full_var = z[:, 1:].var(axis=0)
-    grams = _draw(z, n_boot, rng)
+    if weights is None:
+        full_var = z[:, 1:].var(axis=0)
+    else:
+        mean = np.average(z[:, 1:], axis=0, weights=weights)
+        full_var = np.average((z[:, 1:] - mean) ** 2, axis=0, weights=weights)
+    grams = _draw(z, n_boot, rng, weights)
     bad, lost = degenerate(grams, full_var, predictors)
     lost_count = lost.sum(axis=0)
     n_redrawn = 0
@@ -184,7 +196,7 @@ def resampled_cross_products(
         n_redrawn += pending.size
         if n_redrawn > MAX_DEGENERATE_SHARE * (n_boot + n_redrawn):
             _refuse(z, names, lost_count, n_redrawn, n_boot + n_redrawn)
-        fresh = _draw(z, pending.size, rng)
+        fresh = _draw(z, pending.size, rng, weights)
         bad, lost = degenerate(fresh, full_var, predictors)
         lost_count += lost.sum(axis=0)
         grams[pending[~bad]] = fresh[~bad]

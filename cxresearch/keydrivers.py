@@ -158,9 +158,12 @@ def _prepare(
     dropna: bool,
     *,
     max_p: int | None,
-) -> tuple[np.ndarray, list[Hashable], int]:
-    """Checked numeric matrix [x_1..x_p, y], the driver names and the rows dropped."""
+    weights: Hashable | None = None,
+) -> tuple[np.ndarray, list[Hashable], int, np.ndarray | None]:
+    """Checked numeric matrix [x_1..x_p, y], the driver names, the rows dropped, weights."""
     data = v.check_dataframe(data)
+    if weights is not None:
+        v.check_weights(data, weights, "weights")
     v.check_columns(data, [y], "y")
     if x is None:
         drivers = [
@@ -186,8 +189,17 @@ def _prepare(
         )
     v.check_numeric(data, [y], "y")
     v.check_numeric(data, drivers, "x")
-    clean, n_dropped = v.drop_missing(data, [*drivers, y], dropna=dropna, argument="data")
+    if weights is not None and weights in [*drivers, y]:
+        raise ValueError(f"weights: {weights!r} is also a driver or the outcome.")
+    extra = [] if weights is None else [weights]
+    clean, n_dropped = v.drop_missing(data, [*drivers, y, *extra], dropna=dropna, argument="data")
     values = clean[[*drivers, y]].to_numpy(dtype=float)
+    w = None if weights is None else clean[weights].to_numpy(dtype=float)
+    if w is not None and not (w > 0).sum() >= len(drivers) + 2:
+        raise ValueError(
+            f"weights: only {(w > 0).sum()} row(s) have a positive weight; at least "
+            f"{len(drivers) + 2} are needed."
+        )
     n = values.shape[0]
     if n < len(drivers) + 2:
         raise ValueError(
@@ -199,7 +211,7 @@ def _prepare(
     _design.check_rank(
         np.hstack([np.ones((n, 1)), values[:, :-1]]), ["Intercept", *map(str, drivers)]
     )
-    return values, drivers, n_dropped
+    return values, drivers, n_dropped, w
 
 
 def _boot_corr(values: np.ndarray, grams: np.ndarray, chunk: int):
@@ -208,11 +220,11 @@ def _boot_corr(values: np.ndarray, grams: np.ndarray, chunk: int):
     ``grams`` are the cross products of ``[1, z]`` (``z`` the standardised columns)
     from :func:`cxresearch._bootstrap.resampled_cross_products`.
     """
-    n = values.shape[0]
     for start in range(0, len(grams), chunk):
         gram = grams[start : start + chunk]
-        mean = gram[:, 0, 1:] / n
-        cov = gram[:, 1:, 1:] / n - mean[:, :, None] * mean[:, None, :]
+        total = gram[:, 0, 0][:, None]  # n, or the total weight of the resample
+        mean = gram[:, 0, 1:] / total
+        cov = gram[:, 1:, 1:] / total[:, :, None] - mean[:, :, None] * mean[:, None, :]
         sd = np.sqrt(np.einsum("bii->bi", cov))
         yield cov / sd[:, :, None] / sd[:, None, :]
 
@@ -279,8 +291,13 @@ def _general(r2: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def _checked_corr(values: np.ndarray) -> np.ndarray:
-    return np.corrcoef(values, rowvar=False)
+def _checked_corr(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """Correlation matrix of the columns (weighted with survey weights ``w``)."""
+    if w is None:
+        return np.corrcoef(values, rowvar=False)
+    cov = np.cov(values, rowvar=False, aweights=w)
+    sd = np.sqrt(np.diag(cov))
+    return cov / sd[:, None] / sd[None, :]
 
 
 def _bootstrap(
@@ -291,6 +308,7 @@ def _bootstrap(
     seed: Any,
     level: float,
     cells: int,
+    w: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], int]:
     """Bootstrap ``stat`` (a function of stacked correlation matrices).
 
@@ -301,10 +319,11 @@ def _bootstrap(
     n, r = values.shape
     boot.check_rows(n, r, "a key-driver model", hint=", or use n_boot=0")
     rng = v.make_rng(seed)
-    z = (values - values.mean(axis=0)) / values.std(axis=0)
+    mean = np.average(values, axis=0, weights=w)
+    z = (values - mean) / np.sqrt(np.average((values - mean) ** 2, axis=0, weights=w))
     z = np.hstack([np.ones((n, 1)), z])
     grams, n_redrawn = boot.resampled_cross_products(
-        z, n_boot, rng, names=names, predictors=range(r - 1)
+        z, n_boot, rng, names=names, predictors=range(r - 1), weights=w
     )
     chunk = max(1, _BATCH_CELLS // cells)
     parts = [stat(c) for c in _boot_corr(values, grams, chunk)]
@@ -323,6 +342,7 @@ def dominance_analysis(
     ci: float = 0.95,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> ImportanceResult:
     """General dominance weights: the exact Shapley (LMG) split of R² among the drivers.
 
@@ -347,6 +367,11 @@ def dominance_analysis(
     dropna : bool, default False
         Missing values raise; with ``True`` incomplete rows are dropped (listwise)
         and counted in ``n_dropped``.
+    weights : str, optional
+        A column of survey weights (finite, non-negative): the correlations are
+        weighted, and each bootstrap resample carries its rows' weights. With integer
+        weights the result equals the analysis of the data with each row repeated
+        that many times.
 
     Returns
     -------
@@ -397,11 +422,11 @@ def dominance_analysis(
     >>> round(res.r_squared, 3)
     0.283
     """
-    values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS)
+    values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
     ci = v.check_level(ci)
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
     p = len(drivers)
-    r2 = all_subsets_r2(_checked_corr(values))
+    r2 = all_subsets_r2(_checked_corr(values, w))
     gd = _general(r2, p)
     out = pd.DataFrame({"term": drivers, "estimate": gd, "share": gd / r2[-1]})
     out["rank"] = out["estimate"].rank(ascending=False, method="min").astype(int)
@@ -415,6 +440,7 @@ def dominance_analysis(
             seed,
             ci,
             cells=6 * (1 << p) + 4 * (p + 1) ** 2,
+            w=w,
         )
         out = out.assign(**columns)
     return ImportanceResult(
@@ -435,12 +461,13 @@ def conditional_dominance(
     y: Hashable,
     x: Hashable | Sequence[Hashable] | None = None,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Conditional dominance: each driver's average R² gain, by the number of other drivers.
 
     Parameters
     ----------
-    data, y, x, dropna
+    data, y, x, dropna, weights
         As in :func:`dominance_analysis`.
 
     Returns
@@ -463,9 +490,9 @@ def conditional_dominance(
     2    b  0     0.362
     3    b  1     0.070
     """
-    values, drivers, _ = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS)
+    values, drivers, _, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
     p = len(drivers)
-    r2 = all_subsets_r2(_checked_corr(values))
+    r2 = all_subsets_r2(_checked_corr(values, w))
     pc = _popcount(p)
     rows = []
     for j, term in enumerate(drivers):
@@ -483,12 +510,13 @@ def complete_dominance(
     y: Hashable,
     x: Hashable | Sequence[Hashable] | None = None,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Complete dominance between every pair of drivers.
 
     Parameters
     ----------
-    data, y, x, dropna
+    data, y, x, dropna, weights
         As in :func:`dominance_analysis`.
 
     Returns
@@ -515,9 +543,9 @@ def complete_dominance(
     a  NaN  1.0
     b  0.0  NaN
     """
-    values, drivers, _ = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS)
+    values, drivers, _, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
     p = len(drivers)
-    r2 = all_subsets_r2(_checked_corr(values))
+    r2 = all_subsets_r2(_checked_corr(values, w))
     masks = np.arange(1 << p)
     out = np.full((p, p), np.nan)
     for i in range(p):
@@ -557,12 +585,13 @@ def relative_weights(
     ci: float = 0.95,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> ImportanceResult:
     """Johnson's relative weights: R² split through an orthogonal copy of the drivers.
 
     Parameters
     ----------
-    data, y, x, n_boot, ci, seed, dropna
+    data, y, x, n_boot, ci, seed, dropna, weights
         As in :func:`dominance_analysis` (any number of drivers >= 2).
 
     Returns
@@ -609,10 +638,10 @@ def relative_weights(
     1       price     0.055  0.195     2
     2  atmosphere     0.007  0.025     3
     """
-    values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=None)
+    values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
     ci = v.check_level(ci)
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
-    corr = _checked_corr(values)
+    corr = _checked_corr(values, w)
     rw = _relative_weights(corr)
     r2 = float(corr[:-1, -1] @ np.linalg.solve(corr[:-1, :-1], corr[:-1, -1]))
     out = pd.DataFrame({"term": drivers, "estimate": rw, "share": rw / rw.sum()})
@@ -627,6 +656,7 @@ def relative_weights(
             seed,
             ci,
             cells=8 * (len(drivers) + 1) ** 2,
+            w=w,
         )
         out = out.assign(**columns)
     return ImportanceResult(
@@ -662,6 +692,7 @@ def importance_performance(
     importance: str = "dominance",
     cut: str | tuple[float, float] = "mean",
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> IPAResult:
     """Importance-performance analysis: derived importance against mean performance.
 
@@ -682,6 +713,9 @@ def importance_performance(
         importances and performances, or two given numbers.
     dropna : bool, default False
         As in :func:`dominance_analysis`.
+    weights : str, optional
+        Survey weights: weighted importances (as in :func:`dominance_analysis`) and
+        weighted mean performance.
 
     Returns
     -------
@@ -722,14 +756,14 @@ def importance_performance(
     """
     v.check_one_of(importance, ("dominance", "relative_weights", "correlation"), "importance")
     if importance == "correlation":
-        values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=None)
-        imp = _checked_corr(values)[:-1, -1]
+        values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
+        imp = _checked_corr(values, w)[:-1, -1]
     else:
         fn = dominance_analysis if importance == "dominance" else relative_weights
-        res = fn(data, y=y, x=x, dropna=dropna)
-        values, drivers, n_dropped = _prepare(data, y, x, dropna, max_p=None)
+        res = fn(data, y=y, x=x, dropna=dropna, weights=weights)
+        values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
         imp = res.table["share"].to_numpy()
-    perf = values[:, :-1].mean(axis=0)
+    perf = np.average(values[:, :-1], axis=0, weights=w)
     if isinstance(cut, str):
         v.check_one_of(cut, ("mean", "median"), "cut")
         agg = np.mean if cut == "mean" else np.median

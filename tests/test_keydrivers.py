@@ -548,3 +548,69 @@ def test_penalty_reward_collinear_dummies_are_named(rng):
         ValueError, match=r"\['clean_low', 'clean_high', 'clean2_low', 'clean2_high'\] are an exact"
     ):
         penalty_reward(d, y="sat", x=["clean", "clean2"], low=2, high=4)
+
+
+# --------------------------------------------------------------------------- survey weights
+
+
+@pytest.fixture
+def weighted_survey():
+    rng = np.random.default_rng(77)
+    d = pd.DataFrame(rng.normal(size=(300, 3)), columns=["staff", "price", "atmosphere"])
+    d["satisfaction"] = d @ [0.6, 0.3, 0.1] + rng.normal(size=300)
+    d["w"] = rng.integers(1, 4, size=300)
+    return d
+
+
+def test_integer_weights_equal_repeated_rows(weighted_survey):
+    d = weighted_survey
+    repeated = d.loc[d.index.repeat(d["w"])].drop(columns="w")
+    x = ["staff", "price", "atmosphere"]
+    for fn in (dominance_analysis, relative_weights):
+        weighted = fn(d, y="satisfaction", x=x, weights="w")
+        copies = fn(repeated, y="satisfaction", x=x)
+        np.testing.assert_allclose(weighted.table["estimate"], copies.table["estimate"], atol=TOL)
+        assert weighted.r_squared == pytest.approx(copies.r_squared, abs=TOL)
+    ipa = importance_performance(d, y="satisfaction", x=x, weights="w")
+    ipa_rep = importance_performance(repeated, y="satisfaction", x=x)
+    np.testing.assert_allclose(ipa.table["performance"], ipa_rep.table["performance"], atol=TOL)
+    np.testing.assert_allclose(ipa.table["importance"], ipa_rep.table["importance"], atol=TOL)
+
+
+def test_weighted_bootstrap_with_unit_weights_is_the_plain_bootstrap(weighted_survey):
+    d = weighted_survey.assign(one=1.0)
+    x = ["staff", "price", "atmosphere"]
+    plain = dominance_analysis(d, y="satisfaction", x=x, n_boot=300, seed=5)
+    unit = dominance_analysis(d, y="satisfaction", x=x, n_boot=300, seed=5, weights="one")
+    np.testing.assert_allclose(unit.table["std_error"], plain.table["std_error"], rtol=1e-9)
+
+
+def test_weighted_bootstrap_equals_a_loop_over_weighted_resamples(weighted_survey):
+    """Each resample carries its rows' weights: a plain loop with np.cov(aweights=...)."""
+    d = weighted_survey.assign(w=weighted_survey["w"] * 0.7)
+    x = ["staff", "price", "atmosphere"]
+    res = relative_weights(d, y="satisfaction", x=x, n_boot=200, seed=9, weights="w")
+    rng = np.random.default_rng(9)
+    values = d[[*x, "satisfaction"]].to_numpy()
+    w = d["w"].to_numpy()
+    idx = rng.integers(0, len(d), size=(200, len(d)))  # the draws, in one chunk
+    est = []
+    for rows in idx:
+        cov = np.cov(values[rows], rowvar=False, aweights=w[rows])
+        sd = np.sqrt(np.diag(cov))
+        est.append(_relative_weights_of(cov / sd[:, None] / sd[None, :]))
+    np.testing.assert_allclose(res.table["std_error"], np.std(est, axis=0, ddof=1), rtol=1e-8)
+
+
+def _relative_weights_of(corr):
+    from cxresearch.keydrivers import _relative_weights
+
+    return _relative_weights(corr)
+
+
+def test_weights_are_checked_in_key_drivers(weighted_survey):
+    x = ["staff", "price"]
+    with pytest.raises(ValueError, match="non-negative"):
+        dominance_analysis(weighted_survey.assign(w=-1.0), y="satisfaction", x=x, weights="w")
+    with pytest.raises(ValueError, match="also a driver or the outcome"):
+        dominance_analysis(weighted_survey, y="satisfaction", x=["staff", "w"], weights="w")
