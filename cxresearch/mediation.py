@@ -122,19 +122,39 @@ def _clean_values(
 # --------------------------------------------------------------------------- estimates
 
 
-def _ols(design: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Coefficients, classical standard errors and residual df of an OLS fit."""
-    beta, *_ = np.linalg.lstsq(design, target, rcond=None)
-    resid = target - design @ beta
+def _ols(
+    design: np.ndarray, target: np.ndarray, w: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Coefficients, standard errors and residual df of an OLS (or weighted) fit.
+
+    Without weights the standard errors are the classical ones; with survey weights
+    they are the HC1 sandwich of weighted least squares (as statsmodels'
+    ``WLS(...).fit(cov_type="HC1")``), since classical ones treat sampling weights as
+    precision weights.
+    """
     n, k = design.shape
     df = n - k
-    sigma2 = float(resid @ resid) / df
-    cov = sigma2 * np.linalg.inv(design.T @ design)
+    if w is None:
+        beta, *_ = np.linalg.lstsq(design, target, rcond=None)
+        resid = target - design @ beta
+        sigma2 = float(resid @ resid) / df
+        cov = sigma2 * np.linalg.inv(design.T @ design)
+        return beta, np.sqrt(np.diag(cov)), df
+    bread = np.linalg.inv(design.T @ (design * w[:, None]))
+    beta = bread @ (design.T @ (w * target))
+    score = design * (w * (target - design @ beta))[:, None]
+    cov = bread @ (score.T @ score) @ bread * n / df
     return beta, np.sqrt(np.diag(cov)), df
 
 
 def _paths(
-    values: np.ndarray, k: int, q: int, x: Hashable, mediators: list[Hashable], y: Hashable
+    values: np.ndarray,
+    k: int,
+    q: int,
+    x: Hashable,
+    mediators: list[Hashable],
+    y: Hashable,
+    w: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str, Any, float, float, int]], np.ndarray]:
     """The a, b, c and c' paths with OLS inference, and the indirect effects a_j b_j."""
     n = values.shape[0]
@@ -150,13 +170,13 @@ def _paths(
     paths: list[tuple[str, str, Any, float, float, int]] = []
     a_hat = np.empty(k)
     for j, med in enumerate(mediators):
-        beta, se, df = _ols(design_a, mv[:, j])
+        beta, se, df = _ols(design_a, mv[:, j], w)
         a_hat[j] = beta[1]
         paths.append(("a", f"{med} ~ {x}", med, beta[1], se[1], df))
-    beta_y, se_y, df_y = _ols(design_y, yv)
+    beta_y, se_y, df_y = _ols(design_y, yv, w)
     for j, med in enumerate(mediators):
         paths.append(("b", f"{y} ~ {med} | {x}", med, beta_y[2 + j], se_y[2 + j], df_y))
-    beta_c, se_c, df_c = _ols(design_a, yv)
+    beta_c, se_c, df_c = _ols(design_a, yv, w)
     paths.append(("c", f"{y} ~ {x} (total)", None, beta_c[1], se_c[1], df_c))
     paths.append(("c'", f"{y} ~ {x} | mediators (direct)", None, beta_y[1], se_y[1], df_y))
     ind_hat = a_hat * beta_y[2 : 2 + k]
@@ -196,31 +216,41 @@ def _indirect(eff: dict[str, np.ndarray]) -> np.ndarray:
 # --------------------------------------------------------------------------- bootstrap
 
 
-def _centred(values: np.ndarray) -> np.ndarray:
+def _centred(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
     """[1, x, m, w, y] with the variables centred (same slopes, better conditioning)."""
     z = np.hstack([np.ones((values.shape[0], 1)), values])
-    z[:, 1:] -= z[:, 1:].mean(axis=0)
+    z[:, 1:] -= np.average(z[:, 1:], axis=0, weights=w)
     return z
 
 
 def _bootstrap_indirect(
-    values: np.ndarray, k: int, q: int, n_boot: int, rng: np.random.Generator, names: list
+    values: np.ndarray,
+    k: int,
+    q: int,
+    n_boot: int,
+    rng: np.random.Generator,
+    names: list,
+    w: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """Resampled indirect effects (n_boot x effects) and the number of redrawn resamples."""
-    z = _centred(values)
+    z = _centred(values, w)
     grams, n_redrawn = boot.resampled_cross_products(
-        z, n_boot, rng, names=names, predictors=range(1 + k + q)
+        z, n_boot, rng, names=names, predictors=range(1 + k + q), weights=w
     )
     return _indirect(_effects(grams, k, q)), n_redrawn
 
 
-def _jackknife_indirect(values: np.ndarray, k: int, q: int, names: list) -> np.ndarray:
+def _jackknife_indirect(
+    values: np.ndarray, k: int, q: int, names: list, w: np.ndarray | None = None
+) -> np.ndarray:
     """Leave-one-out indirect effects (n x effects), for the BCa acceleration."""
-    z = _centred(values)
+    z = _centred(values, w)
     n, r = z.shape
-    outer = (z[:, :, None] * z[:, None, :]).reshape(n, r * r)
+    wt = np.ones(n) if w is None else w
+    outer = (wt[:, None, None] * z[:, :, None] * z[:, None, :]).reshape(n, r * r)
     full = outer.sum(axis=0)
-    full_var = z[:, 1:].var(axis=0)
+    mean = np.average(z[:, 1:], axis=0, weights=wt)
+    full_var = np.average((z[:, 1:] - mean) ** 2, axis=0, weights=wt)
     jack = np.empty((n, k + (k > 1)))
     step = max(1, _CHUNK_CELLS // (r * r))
     for start in range(0, n, step):
@@ -314,6 +344,7 @@ def mediation_analysis(
     method: str = "percentile",
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> MediationResult:
     """Indirect effect(s) of ``x`` on ``y`` through one or several parallel mediators.
 
@@ -342,6 +373,11 @@ def mediation_analysis(
     dropna : bool, default False
         Missing values raise; with ``True`` incomplete rows are dropped and counted
         in ``n_dropped``.
+    weights : str, optional
+        A column of survey weights (finite, non-negative): the regressions become
+        weighted least squares with HC1 sandwich standard errors, and each bootstrap
+        resample carries its rows' weights (the weighted bootstrap). With integer
+        weights the estimates equal those of the data with each row repeated.
 
     Returns
     -------
@@ -426,10 +462,21 @@ def mediation_analysis(
     rng = v.make_rng(seed)
     columns = [x, *mediators, *covs, y]
     k, q = len(mediators), len(covs)
-    values, n_dropped = _clean_values(data, columns, k, q, dropna)
-    paths, ind_hat = _paths(values, k, q, x, mediators, y)
-    boot_ind, n_redrawn = _bootstrap_indirect(values, k, q, n_boot, rng, columns)
-    jack = _jackknife_indirect(values, k, q, columns) if method == "bca" else None
+    w = None
+    if weights is not None:
+        v.check_weights(data, weights, "weights")
+        if weights in columns:
+            raise ValueError(f"weights: {weights!r} is also x, a mediator, y or a covariate.")
+        complete, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
+        values, n_dropped = _clean_values(complete, columns, k, q, dropna)
+        keep = complete[columns].notna().all(axis=1)
+        w = complete.loc[keep, weights].to_numpy(dtype=float)
+        n_dropped += n_missing_w
+    else:
+        values, n_dropped = _clean_values(data, columns, k, q, dropna)
+    paths, ind_hat = _paths(values, k, q, x, mediators, y, w)
+    boot_ind, n_redrawn = _bootstrap_indirect(values, k, q, n_boot, rng, columns, w)
+    jack = _jackknife_indirect(values, k, q, columns, w) if method == "bca" else None
     table = _table(
         paths, ind_hat, boot_ind, jack, x=x, mediators=mediators, y=y, ci=ci, method=method
     )

@@ -287,3 +287,53 @@ def test_bca_refuses_a_jackknife_that_loses_the_driver(rng):
         mediation_analysis(
             d, x="recovered", m="satisfaction", y="loyalty", n_boot=200, seed=1, method="bca"
         )
+
+
+# --------------------------------------------------------------------------- survey weights
+
+
+def _weighted_data(seed=12, n=250):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"staff": rng.normal(size=n), "age": rng.normal(size=n)})
+    d["satisfaction"] = 0.5 * d["staff"] + 0.2 * d["age"] + rng.normal(size=n)
+    d["loyalty"] = 0.4 * d["satisfaction"] + 0.1 * d["staff"] + rng.normal(size=n)
+    d["w"] = rng.integers(1, 4, size=n)
+    return d
+
+
+def test_weighted_mediation_equals_repeated_rows_and_wls():
+    import statsmodels.formula.api as smf
+
+    d = _weighted_data()
+    kw = {"x": "staff", "m": "satisfaction", "y": "loyalty", "covariates": "age", "n_boot": 200}
+    res = mediation_analysis(d, **kw, weights="w", seed=1).table.set_index("term")
+    repeated = d.loc[d.index.repeat(d["w"])]
+    rep = mediation_analysis(repeated, **kw, seed=1).table.set_index("term")
+    np.testing.assert_allclose(res["estimate"], rep["estimate"], atol=1e-10)
+    wls = smf.wls("satisfaction ~ staff + age", d, weights=d["w"]).fit(cov_type="HC1")
+    assert res.loc["a", "estimate"] == pytest.approx(wls.params["staff"], abs=1e-10)
+    assert res.loc["a", "std_error"] == pytest.approx(wls.bse["staff"], rel=1e-10)
+
+
+def test_weighted_mediation_bootstrap_with_unit_weights_is_the_plain_one():
+    d = _weighted_data().assign(one=1.0)
+    kw = {"x": "staff", "m": "satisfaction", "y": "loyalty", "n_boot": 300, "seed": 3}
+    plain = mediation_analysis(d, **kw).table.set_index("term").loc["indirect"]
+    unit = mediation_analysis(d, **kw, weights="one").table.set_index("term").loc["indirect"]
+    assert unit["std_error"] == pytest.approx(plain["std_error"], rel=1e-9)
+    assert (unit["ci_low"], unit["ci_high"]) == pytest.approx((plain["ci_low"], plain["ci_high"]))
+    bca = mediation_analysis(d, **kw, method="bca", weights="w")
+    assert np.isfinite(bca.table["ci_low"]).all()
+
+
+def test_mediation_weights_are_checked():
+    d = _weighted_data()
+    kw = {"x": "staff", "m": "satisfaction", "y": "loyalty"}
+    with pytest.raises(ValueError, match="non-negative"):
+        mediation_analysis(d.assign(w=-d["w"]), **kw, weights="w")
+    with pytest.raises(ValueError, match="also x, a mediator"):
+        mediation_analysis(d, x="w", m="satisfaction", y="loyalty", weights="w")
+    d.loc[4, "w"] = np.nan
+    with pytest.raises(ValueError, match="'w' has 1 missing"):
+        mediation_analysis(d, **kw, weights="w")
+    assert mediation_analysis(d, **kw, weights="w", dropna=True, n_boot=100).n_dropped == 1
