@@ -1,0 +1,237 @@
+"""The PLS-PM algorithm on stacks of item covariance matrices (private).
+
+Shared by :mod:`cxresearch.latent` (one fit, the bootstrap, the permutation test).
+Everything is a function of the items' covariance (correlation) matrix ``S``, so a
+stack of matrices -- one per resample -- is fitted at once: each array below has a
+leading "stack" axis ``B``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ._syntax import ModelSpec
+
+__all__ = [
+    "CHUNK_CELLS",
+    "Structure",
+    "cov_stack",
+    "estimates",
+    "htmt_stack",
+    "iterate",
+    "not_converged",
+    "unit_variance",
+]
+
+CHUNK_CELLS = 4_000_000  # resamples x rows x items held in memory at once
+
+
+@dataclasses.dataclass(frozen=True)
+class Structure:
+    """The model as index arrays: items x constructs mask, modes, paths."""
+
+    items: tuple[str, ...]
+    constructs: tuple[str, ...]
+    mask: np.ndarray  # (p, K) bool
+    mode_b: tuple[int, ...]
+    paths: tuple[tuple[int, int], ...]  # (from, to) construct indices
+    endogenous: tuple[int, ...]
+    predecessors: tuple[tuple[int, ...], ...]  # per endogenous construct
+
+    @classmethod
+    def from_spec(cls, spec: ModelSpec, paths=None) -> Structure:
+        names = spec.construct_names
+        items = spec.items
+        mask = np.zeros((len(items), len(names)), dtype=bool)
+        for k, c in enumerate(spec.constructs):
+            for item in c.items:
+                mask[items.index(item), k] = True
+        pairs = spec.paths if paths is None else paths
+        idx = tuple((names.index(a), names.index(b)) for a, b in pairs)
+        endo = tuple(k for k in range(len(names)) if any(t == k for _, t in idx))
+        preds = tuple(tuple(f for f, t in idx if t == k) for k in endo)
+        mode_b = tuple(k for k, c in enumerate(spec.constructs) if c.mode == "B")
+        return cls(items, names, mask, mode_b, idx, endo, preds)
+
+    @property
+    def path_matrix(self) -> np.ndarray:
+        out = np.zeros((len(self.constructs),) * 2)
+        for f, t in self.paths:
+            out[f, t] = 1.0
+        return out
+
+    def block(self, k: int) -> np.ndarray:
+        return np.flatnonzero(self.mask[:, k])
+
+    def without_path(self, path: tuple[int, int]) -> Structure:
+        paths = tuple(p for p in self.paths if p != path)
+        endo = tuple(k for k in range(len(self.constructs)) if any(t == k for _, t in paths))
+        preds = tuple(tuple(f for f, t in paths if t == k) for k in endo)
+        return dataclasses.replace(self, paths=paths, endogenous=endo, predecessors=preds)
+
+
+# ----------------------------------------------------------------------- the algorithm
+
+
+def unit_variance(s: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Rescale each column of ``w`` so the score ``x @ w`` has variance 1."""
+    var = np.einsum("bpk,bpk->bk", w, s @ w)
+    return w / np.sqrt(var)[:, None, :]
+
+
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched ``solve(a, b)`` for a stack of square systems and right-hand vectors."""
+    return np.linalg.solve(a, b[..., None])[..., 0]
+
+
+def _inner_weights(c: np.ndarray, st: Structure, scheme: str) -> np.ndarray:
+    """The inner weights ``E`` (K x K) from the score correlations ``c`` (B x K x K).
+
+    Construct ``k``'s inner proxy is ``sum_i Y_i E[i, k]``. Path weighting
+    (Lohmoeller 1989): a predecessor enters with its regression coefficient, a
+    successor with its correlation. Centroid: the sign of the correlation with every
+    neighbour. Factorial: the correlation with every neighbour.
+    """
+    p = st.path_matrix
+    adjacent = p + p.T
+    if scheme == "centroid":
+        e = np.sign(c) * adjacent
+    elif scheme == "factorial":
+        e = c * adjacent
+    else:
+        e = c * p.T  # e[target, source] = correlation
+        for k, preds in zip(st.endogenous, st.predecessors, strict=True):
+            pr = list(preds)
+            e[:, pr, k] = _solve(c[:, pr][:, :, pr], c[:, pr, k])
+    lonely = np.flatnonzero(adjacent.sum(axis=0) == 0)  # only in f-squared's reduced models
+    e[:, lonely, lonely] = 1.0
+    return e
+
+
+def _update(s: np.ndarray, w: np.ndarray, st: Structure, scheme: str) -> np.ndarray:
+    """One outer-weight update: scores, inner proxies, mode A/B weights, rescaled."""
+    sw = s @ w
+    sd = np.sqrt(np.einsum("bpk,bpk->bk", w, sw))[:, None, :]
+    wn, swn = w / sd, sw / sd
+    c = np.swapaxes(wn, 1, 2) @ swn
+    g = swn @ _inner_weights(c, st, scheme)  # covariances of the items with the proxies
+    raw = g * st.mask
+    for k in st.mode_b:
+        b = st.block(k)
+        raw[:, b, k] = _solve(s[:, b][:, :, b], g[:, b, k])
+    return unit_variance(s, raw)
+
+
+def iterate(s: np.ndarray, st: Structure, scheme: str, max_iter: int, tol: float):
+    """Outer weights of every matrix in the stack ``s`` (B x p x p).
+
+    Each matrix stops on its own, when the summed absolute change of its weights
+    drops below ``tol`` (so a stack gives the same weights as one matrix at a time).
+    Returns the weights (B, p, K), the iterations, the last change and convergence.
+    """
+    n_stack = s.shape[0]
+    w = np.broadcast_to(st.mask.astype(float), (n_stack, *st.mask.shape)).copy()
+    change = np.full(n_stack, np.inf)
+    iterations = np.zeros(n_stack, dtype=int)
+    active = np.arange(n_stack)
+    for it in range(1, max_iter + 1):
+        new = _update(s[active], w[active], st, scheme)
+        step = np.abs(new - w[active]).sum(axis=(1, 2))
+        w[active], change[active], iterations[active] = new, step, it
+        active = active[~(step < tol)]
+        if not active.size:
+            break
+    return w, iterations, change, change < tol
+
+
+def estimates(s: np.ndarray, w: np.ndarray, st: Structure) -> dict[str, np.ndarray]:
+    """Loadings, weights, score correlations, paths, R-squared and effects of a stack."""
+    w = unit_variance(s, w)
+    sw = s @ w
+    c = np.swapaxes(w, 1, 2) @ sw
+    sd_items = np.sqrt(np.diagonal(s, axis1=1, axis2=2))
+    loadings = (sw / sd_items[:, :, None])[:, st.mask]  # item order, one per item
+    n_stack, k = s.shape[0], len(st.constructs)
+    beta = np.zeros((n_stack, k, k))
+    r2 = np.zeros((n_stack, len(st.endogenous)))
+    for j, (t, preds) in enumerate(zip(st.endogenous, st.predecessors, strict=True)):
+        pr = list(preds)
+        b = _solve(c[:, pr][:, :, pr], c[:, pr, t])
+        beta[:, pr, t] = b
+        r2[:, j] = np.einsum("bi,bi->b", b, c[:, pr, t])
+    total = np.linalg.inv(np.eye(k) - beta) - np.eye(k)
+    return {
+        "weights": w[:, st.mask],
+        "loadings": loadings,
+        "scores_cor": c,
+        "beta": beta,
+        "r_squared": r2,
+        "total": total,
+    }
+
+
+def htmt_stack(s: np.ndarray, st: Structure) -> np.ndarray:
+    """HTMT of every construct pair (i < j) for a stack of item covariance matrices.
+
+    As :func:`cxresearch.htmt`: mean heterotrait correlation over the geometric mean
+    of the two monotrait means; a single item's monotrait mean is 1.
+    """
+    sd = np.sqrt(np.diagonal(s, axis1=1, axis2=2))
+    r = s / (sd[:, :, None] * sd[:, None, :])
+    blocks = [st.block(k) for k in range(len(st.constructs))]
+    mono = []
+    for b in blocks:
+        if b.size == 1:
+            mono.append(np.ones(r.shape[0]))
+            continue
+        iu = np.triu_indices(b.size, 1)
+        mono.append(r[:, b][:, :, b][:, iu[0], iu[1]].mean(axis=1))
+    out = []
+    for i in range(len(blocks)):
+        for j in range(i + 1, len(blocks)):
+            hetero = r[:, blocks[i]][:, :, blocks[j]].mean(axis=(1, 2))
+            out.append(hetero / np.sqrt(mono[i] * mono[j]))
+    return np.stack(out, axis=1) if out else np.zeros((r.shape[0], 0))
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def cov_stack(x: np.ndarray, idx: np.ndarray, scaled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Item covariance (``scaled``: correlation) matrices of the rows ``x[idx[b]]``.
+
+    Missing cells (NaN) are replaced by the mean of the observed values among the
+    same rows (mean replacement inside each resample, as seminr does). Returns the
+    matrices and the item variances before scaling (to spot a resample that lost an
+    item's variation).
+    """
+    m = idx.shape[1]
+    chunk = max(1, CHUNK_CELLS // (m * x.shape[1]))
+    out, variances = [], []
+    for start in range(0, idx.shape[0], chunk):
+        xb = x[idx[start : start + chunk]]
+        miss = np.isnan(xb)
+        if miss.any():
+            count = (~miss).sum(axis=1)
+            total = np.where(miss, 0.0, xb).sum(axis=1)
+            mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+            xb = np.where(miss, mean[:, None, :], xb)
+        xc = xb - xb.mean(axis=1, keepdims=True)
+        cov = np.swapaxes(xc, 1, 2) @ xc / (m - 1)
+        var = np.diagonal(cov, axis1=1, axis2=2).copy()
+        if scaled:
+            sd = np.sqrt(np.where(var > 0, var, 1.0))
+            cov = cov / (sd[:, :, None] * sd[:, None, :])
+        out.append(cov)
+        variances.append(var)
+    return np.concatenate(out), np.concatenate(variances)
+
+
+def not_converged(max_iter: int, change: float, tol: float, what: str = "PLS") -> ValueError:
+    return ValueError(
+        f"{what} did not converge: after max_iter={max_iter} iterations the outer weights "
+        f"still changed by {change:.3g} in the last one (tol={tol:g}). Raise max_iter, "
+        f"loosen tol, or check the model (e.g. a composite with nearly collinear items)."
+    )

@@ -1,0 +1,940 @@
+"""PLS path models (PLS-SEM): Wold's algorithm in NumPy, bootstrap and multi-group tests.
+
+:func:`pls` fits a path model written in lavaan-style syntax (``IMAG =~ imag1 + ...``
+for a reflective, mode-A construct, ``QUAL <~ ...`` for a composite, mode-B one,
+``SAT ~ IMAG + QUAL`` for paths) with the PLS-PM algorithm of Wold (1982) and
+Lohmoeller (1989), as R's plspm and seminr estimate it, and returns a
+:class:`PLSResult` with paths, loadings, weights, R-squared, construct scores,
+reliability, HTMT, Fornell-Larcker, f-squared, inner VIFs and effects.
+:meth:`PLSResult.bootstrap` resamples it (all resamples at once) and :func:`pls_mga`
+compares two groups by permutation.
+
+Everything is computed from the items' correlation (or covariance) matrix ``S``:
+with standardized items, every step of the algorithm (score variances, inner
+proxies, mode-A covariances, mode-B regressions, loadings, paths) is a product of
+``S`` with the weights. A bootstrap therefore stacks one ``S`` per resample and
+runs the iterations on the whole stack at once.
+
+The covariance-based models (CFA, SEM) live in the same family of functions
+(``cx.cfa``, ``cx.sem``) and share the model syntax.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _bootstrap
+from . import _pls as pls_
+from . import _validate as v
+from ._result import Result
+from ._syntax import ModelSpec, check_model_data, parse_model
+from .reliability import ave, composite_reliability, fornell_larcker, htmt
+
+__all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "pls", "pls_mga"]
+
+SCHEMES = ("path", "centroid", "factorial")
+MISSING = ("raise", "listwise", "mean")
+BOOT_METHODS = ("percentile", "bca")
+VARIANCE_TOL = 1e-8  # an item whose resampled variance is <= this share of its own: lost
+HTMT_THRESHOLDS = (0.85, 0.90)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _prepare(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[pd.DataFrame, int, int]:
+    """The item columns to fit: missing values raised on, dropped or left for the mean.
+
+    Returns the items (NaN kept for ``missing="mean"``), rows dropped, cells imputed.
+    """
+    items = list(spec.items)
+    x = data[items].astype("float64")  # nullable integers: pd.NA -> NaN
+    v.check_finite(x.dropna(), items, "model")
+    n_dropped = n_imputed = 0
+    if missing == "raise":
+        v.check_no_missing(x, items, "model")
+    elif missing == "listwise":
+        x, n_dropped = v.drop_missing(x, items, dropna=True, argument="model")
+    else:
+        n_imputed = int(x.isna().to_numpy().sum())
+        empty = [c for c in items if x[c].isna().all()]
+        if empty:
+            raise ValueError(f"model: item {v.format_values(empty)} has no observed value.")
+    need = max((len(p) for p in pls_.Structure.from_spec(spec).predecessors), default=0) + 2
+    if len(x) < need:
+        raise ValueError(
+            f"data: {len(x)} usable row(s); the model needs at least {need} (one more than "
+            f"the largest number of predictors of a construct, plus one)."
+        )
+    filled = x.fillna(x.mean()) if n_imputed else x
+    v.check_not_constant(filled, items, "model")
+    return x, n_dropped, n_imputed
+
+
+# ------------------------------------------------------------------------------ result
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class PLSResult(Result):
+    """What :func:`pls` returns: a fitted PLS path model.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The structural paths: ``term`` (``"IMAG -> SAT"``), ``source``, ``target``,
+        ``estimate`` (the standardized path coefficient).
+    loadings, weights : pandas.DataFrame
+        ``construct``, ``item``, ``loading`` (the correlation of the item with its
+        construct's score) / ``weight`` (``score = sum(weight * standardized item)``).
+    r_squared : pandas.DataFrame
+        ``construct``, ``n_predictors``, ``r_squared``, ``adj_r_squared`` per
+        endogenous construct.
+    scores : pandas.DataFrame
+        Construct scores (mean 0, variance 1), one column per construct, indexed as
+        the rows used.
+    reliability : pandas.DataFrame
+        ``construct``, ``mode``, ``n_items``, ``alpha`` (standardized Cronbach's
+        alpha), ``rho_a`` (Dijkstra-Henseler), ``rho_c`` and ``ave`` (from the
+        loadings). Single items (and ``rho_a`` of a composite) are 1, as in seminr.
+    htmt : pandas.DataFrame
+        ``construct_1``, ``construct_2``, ``htmt`` (from :func:`cxresearch.htmt`).
+    fornell_larcker : pandas.DataFrame
+        From :func:`cxresearch.fornell_larcker` with the PLS loadings and scores.
+    f_squared : pandas.DataFrame
+        ``term``, ``source``, ``target``, ``f_squared`` per path.
+    vif : pandas.DataFrame
+        ``term``, ``source``, ``target``, ``vif``: each predictor's VIF among the
+        predictors of its target (1 for a single predictor).
+    effects : pandas.DataFrame
+        ``term``, ``source``, ``target``, ``direct``, ``indirect``, ``total`` for
+        every pair joined by at least one path.
+    n, n_dropped, n_imputed : int
+        Rows used, rows dropped (``missing="listwise"``), cells replaced by the item
+        mean (``missing="mean"``).
+    iterations : int
+        Outer-weight updates until convergence.
+    converged : bool
+        Always True (a fit that does not converge raises).
+    scheme, missing : str
+        As passed.
+    scaled : bool
+        As passed.
+    model : str
+        The model in lavaan syntax.
+    """
+
+    loadings: pd.DataFrame
+    weights: pd.DataFrame
+    r_squared: pd.DataFrame
+    scores: pd.DataFrame
+    reliability: pd.DataFrame
+    htmt: pd.DataFrame
+    fornell_larcker: pd.DataFrame
+    f_squared: pd.DataFrame
+    vif: pd.DataFrame
+    effects: pd.DataFrame
+    n: int
+    n_dropped: int
+    n_imputed: int
+    iterations: int
+    converged: bool
+    scheme: str
+    scaled: bool
+    missing: str
+    model: str = dataclasses.field(repr=False)
+    max_iter: int = dataclasses.field(repr=False, default=300)
+    tol: float = dataclasses.field(repr=False, default=1e-7)
+    items: pd.DataFrame = dataclasses.field(repr=False, default=None)
+
+    def bootstrap(
+        self,
+        n_boot: int = 5000,
+        *,
+        seed: Any = None,
+        ci: float = 0.95,
+        method: str = "percentile",
+    ) -> PLSBootstrap:
+        """Bootstrap the model: every resample refitted, all at once.
+
+        Parameters
+        ----------
+        n_boot : int, default 5000
+            Resamples.
+        seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+            Resample ``b`` draws its rows from the ``b``-th child of
+            ``SeedSequence(seed)``, so the result does not depend on how the
+            resamples are split into batches, and the first 100 resamples of a
+            5,000-resample run are those of a 100-resample run.
+        ci : float, default 0.95
+            Confidence level of the intervals.
+        method : {"percentile", "bca"}
+            Percentile, or bias-corrected and accelerated (Efron 1987; the
+            acceleration from a jackknife over the rows, refitted all at once).
+
+        Returns
+        -------
+        PLSBootstrap
+
+        Raises
+        ------
+        ValueError
+            If more than half the resamples drawn lose an item's variation or do not
+            converge, or a BCa interval is undefined.
+
+        Notes
+        -----
+        Each resample draws ``n`` rows with replacement and is fitted as the original
+        (same scheme, scaling, ``max_iter``, ``tol``; with ``missing="mean"`` the
+        item means of the resample replace its missing values). A resample in which
+        an item is constant or the algorithm does not converge is redrawn from the
+        same resample's stream and counted in ``n_redrawn``.
+
+        **Sign changes: none.** Every resample is kept as it is estimated (no
+        individual or construct-level sign changes). The weights start at +1 for
+        every item, so a construct whose items correlate positively keeps its
+        orientation; a sign flip then shows up honestly as a wider interval.
+        Individual sign changes (Tenenhaus et al. 2005) pull every resample to the
+        original sign and make intervals too narrow for estimates near 0; this is
+        the choice SmartPLS makes by default and the one Hair et al. advise.
+
+        HTMT is judged by the upper bound of its interval (Henseler, Ringle &
+        Sarstedt 2015): discriminant validity is established at 0.85 (or 0.90) when
+        ``ci_high`` lies below it. Franke & Sarstedt (2019) use a one-sided 95%
+        bound, i.e. ``ci=0.90``.
+
+        References
+        ----------
+        Efron, B. (1987). Better bootstrap confidence intervals. *JASA*, 82(397),
+        171-185.
+
+        Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for
+        assessing discriminant validity in variance-based structural equation
+        modeling. *Journal of the Academy of Marketing Science*, 43(1), 115-135.
+
+        Examples
+        --------
+        >>> import cxresearch as cx
+        >>> model = '''
+        ...     COMP =~ comp_1 + comp_2 + comp_3
+        ...     LIKE =~ like_1 + like_2 + like_3
+        ...     CUSA =~ cusa
+        ...     CUSL =~ cusl_1 + cusl_2 + cusl_3
+        ...     CUSA ~ COMP + LIKE
+        ...     CUSL ~ COMP + LIKE + CUSA
+        ... '''
+        >>> fit = cx.pls(cx.load_dataset("corp_rep_data"), model, missing="mean")
+        >>> boot = fit.bootstrap(n_boot=500, seed=1)
+        >>> boot.n_boot, boot.n_redrawn
+        (500, 0)
+        >>> paths = boot.table.query("kind == 'path'")
+        >>> print(paths[["term", "estimate", "ci_low", "ci_high"]].round(2).to_string(index=False))
+                term  estimate  ci_low  ci_high
+        COMP -> CUSA      0.16    0.03     0.29
+        LIKE -> CUSA      0.42    0.30     0.53
+        COMP -> CUSL      0.01   -0.09     0.12
+        LIKE -> CUSL      0.34    0.23     0.43
+        CUSA -> CUSL      0.50    0.41     0.58
+        """
+        return _run_bootstrap(self, n_boot=n_boot, seed=seed, ci=ci, method=method)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class PLSBootstrap(Result):
+    """What :meth:`PLSResult.bootstrap` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per statistic: ``kind`` (``path``, ``loading``, ``weight``,
+        ``indirect``, ``total``, ``htmt``), ``term``, ``estimate`` (the original
+        fit), ``boot_mean``, ``std_error`` (SD of the resampled values),
+        ``statistic`` (estimate / std_error), ``ci_low``, ``ci_high``.
+    htmt : pandas.DataFrame
+        The HTMT rows with ``below_0_85`` and ``below_0_90``: is ``ci_high`` below
+        the threshold (discriminant validity established)?
+    draws : pandas.DataFrame
+        The resampled statistics, one row per resample, one column per
+        ``kind: term``.
+    n_boot, n_redrawn : int
+        Resamples kept, and resamples redrawn because they were degenerate.
+    ci : float
+    method : str
+    sign_changes : str
+        ``"none"`` (see :meth:`PLSResult.bootstrap`).
+    """
+
+    htmt: pd.DataFrame
+    draws: pd.DataFrame = dataclasses.field(repr=False)
+    n_boot: int
+    n_redrawn: int
+    ci: float
+    method: str
+    sign_changes: str = "none"
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class PLSMGAResult(Result):
+    """What :func:`pls_mga` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per path: ``term``, ``estimate_1``, ``estimate_2`` (the path in each
+        group), ``difference`` (1 minus 2), ``p_value`` (two-sided permutation).
+    group : str
+        The grouping column.
+    levels : tuple
+        The two compared levels (group 1, group 2).
+    n_1, n_2 : int
+        Rows in each group.
+    n_perm : int
+        Permutations.
+    """
+
+    group: Hashable
+    levels: tuple
+    n_1: int
+    n_2: int
+    n_perm: int
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _fit_core(x: pd.DataFrame, st: pls_.Structure, scheme, scaled, max_iter, tol):
+    idx = np.arange(len(x))[None, :]
+    s, _ = pls_.cov_stack(x.to_numpy(dtype=float), idx, scaled)
+    w, iterations, change, converged = pls_.iterate(s, st, scheme, max_iter, tol)
+    if not converged[0]:
+        raise pls_.not_converged(max_iter, float(change[0]), tol)
+    return s, w, int(iterations[0])
+
+
+def _pair_terms(st: pls_.Structure, pairs) -> dict[str, list]:
+    names = st.constructs
+    return {
+        "term": [f"{names[a]} -> {names[b]}" for a, b in pairs],
+        "source": [names[a] for a, _ in pairs],
+        "target": [names[b] for _, b in pairs],
+    }
+
+
+def _effects_table(st: pls_.Structure, est: dict) -> pd.DataFrame:
+    beta, total = est["beta"][0], est["total"][0]
+    k = len(st.constructs)
+    reach = np.linalg.matrix_power(np.eye(k) + st.path_matrix, k) - np.eye(k)
+    pairs = [(a, b) for a in range(k) for b in range(k) if a != b and reach[a, b] > 0]
+    out = pd.DataFrame(_pair_terms(st, pairs))
+    out["direct"] = [beta[a, b] for a, b in pairs]
+    out["indirect"] = [total[a, b] - beta[a, b] for a, b in pairs]
+    out["total"] = [total[a, b] for a, b in pairs]
+    return out
+
+
+def _rho_a(s: np.ndarray, w: np.ndarray, st: pls_.Structure, spec: ModelSpec) -> list[float]:
+    """Dijkstra & Henseler's rho_A: ``(w'w)^2 w'(S - diag S)w / w'(ww' - diag ww')w``."""
+    out = []
+    sd = np.sqrt(np.diag(s))
+    r = s / np.outer(sd, sd)
+    for k, c in enumerate(spec.constructs):
+        b = st.block(k)
+        if c.mode == "B" or b.size == 1:
+            out.append(1.0)
+            continue
+        wk = w[b, k] * sd[b]  # weights of the standardized items
+        rr = r[np.ix_(b, b)] - np.eye(b.size)
+        aa = np.outer(wk, wk) - np.diag(wk**2)
+        out.append(float((wk @ wk) ** 2 * (wk @ rr @ wk) / (wk @ aa @ wk)))
+    return out
+
+
+def _reliability_table(s, w, st, spec, loadings: pd.DataFrame) -> pd.DataFrame:
+    lam = {c: g["loading"].to_numpy() for c, g in loadings.groupby("construct", sort=False)}
+    sd = np.sqrt(np.diag(s))
+    r = s / np.outer(sd, sd)
+    alpha = []
+    for k in range(len(st.constructs)):
+        b = st.block(k)
+        kb = b.size
+        alpha.append(1.0 if kb == 1 else kb / (kb - 1) * (1 - kb / r[np.ix_(b, b)].sum()))
+    return pd.DataFrame(
+        {
+            "construct": list(st.constructs),
+            "mode": [c.mode for c in spec.constructs],
+            "n_items": [int(st.mask[:, k].sum()) for k in range(len(st.constructs))],
+            "alpha": alpha,
+            "rho_a": _rho_a(s, w, st, spec),
+            "rho_c": composite_reliability(loadings=lam)["rho_c"].to_numpy(),
+            "ave": ave(loadings=lam)["ave"].to_numpy(),
+        }
+    )
+
+
+def _f_squared(s, st: pls_.Structure, r2: np.ndarray, scheme, max_iter, tol) -> list[float]:
+    """Cohen's f^2 of each path: the model refitted without it (as seminr does)."""
+    out = []
+    for a, b in st.paths:
+        reduced = st.without_path((a, b))
+        r2_in = float(r2[st.endogenous.index(b)])
+        r2_out = 0.0
+        if b in reduced.endogenous:
+            w, _, change, ok = pls_.iterate(s, reduced, scheme, max_iter, tol)
+            if not ok[0]:
+                raise pls_.not_converged(
+                    max_iter, float(change[0]), tol, "PLS without a path (f^2)"
+                )
+            r2_out = float(
+                pls_.estimates(s, w, reduced)["r_squared"][0, reduced.endogenous.index(b)]
+            )
+        out.append((r2_in - r2_out) / (1 - r2_in))
+    return out
+
+
+def _vif_table(st: pls_.Structure, c: np.ndarray) -> pd.DataFrame:
+    pairs, vifs = [], []
+    for t, preds in zip(st.endogenous, st.predecessors, strict=True):
+        inv = np.linalg.inv(c[np.ix_(preds, preds)])
+        pairs += [(f, t) for f in preds]
+        vifs += list(np.diag(inv))
+    return pd.DataFrame({**_pair_terms(st, pairs), "vif": vifs})
+
+
+def _scores(x: pd.DataFrame, w: np.ndarray, st: pls_.Structure, scaled: bool) -> pd.DataFrame:
+    filled = x.fillna(x.mean())
+    xc = filled - filled.mean()
+    if scaled:
+        xc = xc / filled.std(ddof=1)
+    return pd.DataFrame(xc.to_numpy() @ w, index=x.index, columns=list(st.constructs))
+
+
+def _tables(x, spec, st, s, w, scheme, scaled, max_iter, tol) -> dict[str, pd.DataFrame]:
+    est = pls_.estimates(s, w, st)
+    construct_of = [st.constructs[k] for k in np.argmax(st.mask, axis=1)]
+    loadings = pd.DataFrame(
+        {"construct": construct_of, "item": list(st.items), "loading": est["loadings"][0]}
+    )
+    weights = loadings.drop(columns="loading").assign(weight=est["weights"][0])
+    paths = pd.DataFrame(_pair_terms(st, st.paths))
+    paths["estimate"] = [est["beta"][0, a, b] for a, b in st.paths]
+    n = len(x)
+    n_pred = np.array([len(p) for p in st.predecessors])
+    r2 = est["r_squared"][0]
+    r_squared = pd.DataFrame(
+        {
+            "construct": [st.constructs[k] for k in st.endogenous],
+            "n_predictors": n_pred,
+            "r_squared": r2,
+            "adj_r_squared": 1 - (1 - r2) * (n - 1) / (n - n_pred - 1),
+        }
+    )
+    scores = _scores(x, w[0], st, scaled)
+    filled = x.fillna(x.mean())
+    blocks = {c.name: list(c.items) for c in spec.constructs}
+    f2 = pd.DataFrame(_pair_terms(st, st.paths))
+    f2["f_squared"] = _f_squared(s, st, r2, scheme, max_iter, tol)
+    return {
+        "table": paths,
+        "loadings": loadings,
+        "weights": weights,
+        "r_squared": r_squared,
+        "scores": scores,
+        "reliability": _reliability_table(s[0], w[0], st, spec, loadings),
+        "htmt": htmt(filled, constructs=blocks) if len(blocks) > 1 else pd.DataFrame(),
+        "fornell_larcker": fornell_larcker(
+            filled, constructs=blocks, loadings=loadings, scores=scores
+        ),
+        "f_squared": f2,
+        "vif": _vif_table(st, est["scores_cor"][0]),
+        "effects": _effects_table(st, est),
+    }
+
+
+# ------------------------------------------------------------------------- public API
+
+
+def _check_settings(scheme, scaled, missing, max_iter, tol) -> None:
+    v.check_one_of(scheme, SCHEMES, "scheme")
+    v.check_bool(scaled, "scaled")
+    v.check_one_of(missing, MISSING, "missing")
+    v.check_positive_int(max_iter, "max_iter")
+    v.check_number(tol, "tol", low=0, open_low=True)
+
+
+def pls(
+    data: pd.DataFrame,
+    model: str,
+    *,
+    scheme: str = "path",
+    scaled: bool = True,
+    missing: str = "raise",
+    max_iter: int = 300,
+    tol: float = 1e-7,
+) -> PLSResult:
+    """Fit a PLS path model (PLS-SEM) with Wold's PLS-PM algorithm.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent; every item of the model a numeric column.
+    model : str
+        lavaan-style syntax: ``NAME =~ item1 + item2`` (reflective: mode A, outer
+        weights from the item-score covariances), ``NAME <~ item1 + item2``
+        (composite: mode B, weights from regressing the proxy on the items),
+        ``TARGET ~ SOURCE1 + SOURCE2`` (paths; no cycles), ``#`` comments.
+    scheme : {"path", "centroid", "factorial"}, default "path"
+        Inner weighting scheme (see Notes).
+    scaled : bool, default True
+        Standardize the items (the usual choice, and seminr's). ``False`` only
+        centres them: the weights are then in the items' own units; loadings are
+        still correlations.
+    missing : {"raise", "listwise", "mean"}, default "raise"
+        A missing item value raises; ``"listwise"`` drops the row (``n_dropped``);
+        ``"mean"`` replaces it by the item's mean (``n_imputed``; seminr's default
+        and the Primer's choice).
+    max_iter : int, default 300
+        Outer-weight updates allowed.
+    tol : float, default 1e-7
+        Converged when the summed absolute change of the outer weights in one update
+        is below ``tol`` (seminr's ``stop_criterion=7``).
+
+    Returns
+    -------
+    PLSResult
+
+    Raises
+    ------
+    TypeError
+        ``data`` not a DataFrame, a non-numeric item, a setting of the wrong type.
+    ValueError
+        A bad model (see :func:`cxresearch._syntax.check_model_data`: unknown item,
+        item in two blocks, cycle, ...), a missing value with ``missing="raise"``, a
+        constant item, too few rows, or no convergence within ``max_iter`` (the
+        message says the last change).
+
+    Notes
+    -----
+    With standardized items ``x`` and outer weights ``w_k`` scaled so each score
+    ``Y_k = x w_k`` has variance 1, the algorithm repeats until the weights settle:
+
+    1. inner proxies ``Z_k = sum_i e_ik Y_i`` over the neighbours of ``k``: path
+       weighting (Lohmoeller 1989) uses the regression coefficients of ``k`` on its
+       predecessors and the correlations with its successors; centroid the signs of
+       the correlations; factorial the correlations;
+    2. outer weights: mode A ``w_k = cov(x_k, Z_k)``, mode B ``w_k = cov(x_k)^{-1}
+       cov(x_k, Z_k)``, rescaled so ``var(Y_k) = 1``.
+
+    Paths are then OLS on the scores, loadings ``cor(x, Y_k)``, R^2 from the score
+    correlations, total effects ``(I - B)^{-1} - I``. f^2 refits the model without
+    the path (as seminr). Every quantity is computed from the item correlation
+    matrix, which is what makes :meth:`PLSResult.bootstrap` fast.
+
+    *What PLS estimates.* Mode A scores are weighted sums of items that carry
+    measurement error, so against a common-factor population model PLS loadings are
+    too high and paths between constructs too low (Dijkstra & Henseler 2015); the
+    bias shrinks as blocks get more and better items ("consistency at large").
+    Consistent PLS (PLSc) or covariance-based SEM (``cx.sem``) remove it.
+
+    References
+    ----------
+    Wold, H. (1982). Soft modeling: the basic design and some extensions. In
+    Joereskog & Wold (Eds.), *Systems under Indirect Observation*, Part II, 1-54.
+
+    Lohmoeller, J.-B. (1989). *Latent Variable Path Modeling with Partial Least
+    Squares*. Physica.
+
+    Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2017). *A Primer on
+    Partial Least Squares Structural Equation Modeling (PLS-SEM)* (2nd ed.). Sage.
+
+    Dijkstra, T. K., & Henseler, J. (2015). Consistent partial least squares path
+    modeling. *MIS Quarterly*, 39(2), 297-316.
+
+    Examples
+    --------
+    The simple corporate-reputation model of Hair et al.'s Primer, missing
+    values replaced by item means as in the book:
+
+    >>> import cxresearch as cx
+    >>> model = '''
+    ...     COMP =~ comp_1 + comp_2 + comp_3
+    ...     LIKE =~ like_1 + like_2 + like_3
+    ...     CUSA =~ cusa
+    ...     CUSL =~ cusl_1 + cusl_2 + cusl_3
+    ...     CUSA ~ COMP + LIKE
+    ...     CUSL ~ COMP + LIKE + CUSA
+    ... '''
+    >>> fit = cx.pls(cx.load_dataset("corp_rep_data"), model, missing="mean")
+    >>> fit.n, fit.n_imputed
+    (344, 11)
+    >>> print(fit.table[["term", "estimate"]].round(4).to_string(index=False))
+            term  estimate
+    COMP -> CUSA    0.1621
+    LIKE -> CUSA    0.4239
+    COMP -> CUSL    0.0092
+    LIKE -> CUSL    0.3421
+    CUSA -> CUSL    0.5045
+    >>> print(fit.r_squared.round(3).to_string(index=False))
+    construct  n_predictors  r_squared  adj_r_squared
+         CUSA             2      0.295          0.290
+         CUSL             3      0.562          0.558
+    """
+    v.check_dataframe(data)
+    _check_settings(scheme, scaled, missing, max_iter, tol)
+    spec = parse_model(model)
+    check_model_data(spec, data, family="pls")
+    x, n_dropped, n_imputed = _prepare(data, spec, missing)
+    st = pls_.Structure.from_spec(spec)
+    s, w, iterations = _fit_core(x, st, scheme, scaled, max_iter, tol)
+    tables = _tables(x, spec, st, s, w, scheme, scaled, max_iter, tol)
+    return PLSResult(
+        **tables,
+        n=len(x),
+        n_dropped=n_dropped,
+        n_imputed=n_imputed,
+        iterations=iterations,
+        converged=True,
+        scheme=scheme,
+        scaled=scaled,
+        missing=missing,
+        model=spec.to_lavaan(),
+        max_iter=max_iter,
+        tol=float(tol),
+        items=x,
+    )
+
+
+def pls_mga(
+    data: pd.DataFrame,
+    model: str,
+    *,
+    group: Hashable,
+    levels: Sequence[Any] | None = None,
+    n_perm: int = 1000,
+    seed: Any = None,
+    scheme: str = "path",
+    scaled: bool = True,
+    missing: str = "raise",
+    max_iter: int = 300,
+    tol: float = 1e-7,
+) -> PLSMGAResult:
+    """Compare the paths of two groups by a permutation test (Chin & Dibbern 2010).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    model : str
+        As in :func:`pls`.
+    group : column name
+        The grouping column.
+    levels : sequence of two values, optional
+        The two groups to compare (group 1, group 2); default the two values of
+        ``group`` (which must then have exactly two), in sorted order.
+    n_perm : int, default 1000
+        Permutations of the group labels.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+        For the permutations.
+    scheme, scaled, missing, max_iter, tol
+        As in :func:`pls`. With ``missing="mean"`` the means of the pooled rows of
+        the two groups replace missing values, once, before any permutation.
+
+    Returns
+    -------
+    PLSMGAResult
+
+    Raises
+    ------
+    ValueError
+        ``group`` missing in a row, not two levels, a group too small, or a
+        permuted fit that does not converge; and as :func:`pls`.
+
+    Notes
+    -----
+    The model is fitted in each group; ``d = path_1 - path_2``. The group labels are
+    then shuffled ``n_perm`` times and the model refitted in both permuted groups
+    (all permutations at once); the p-value is the share of permutations with
+    ``|d*| >= |d|``, counting the observed split: ``(1 + #) / (1 + n_perm)``. The
+    test assumes the measurement is invariant across groups (MICOM).
+
+    References
+    ----------
+    Chin, W. W., & Dibbern, J. (2010). An introduction to a permutation based
+    procedure for multi-group PLS analysis. In Esposito Vinzi et al. (Eds.),
+    *Handbook of Partial Least Squares*, 171-193. Springer.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> data = cx.load_dataset("corp_rep_data")
+    >>> model = '''
+    ...     COMP =~ comp_1 + comp_2 + comp_3
+    ...     LIKE =~ like_1 + like_2 + like_3
+    ...     CUSA =~ cusa
+    ...     CUSL =~ cusl_1 + cusl_2 + cusl_3
+    ...     CUSA ~ COMP + LIKE
+    ...     CUSL ~ COMP + LIKE + CUSA
+    ... '''
+    >>> res = cx.pls_mga(data, model, group="servicetype", n_perm=200, seed=1, missing="mean")
+    >>> res.levels, res.n_1, res.n_2
+    ((1, 2), 125, 219)
+    >>> print(res.table.round(3).to_string(index=False))
+            term  estimate_1  estimate_2  difference  p_value
+    COMP -> CUSA       0.224       0.131       0.093    0.527
+    LIKE -> CUSA       0.358       0.460      -0.102    0.428
+    COMP -> CUSL       0.133      -0.051       0.184    0.139
+    LIKE -> CUSL       0.206       0.419      -0.213    0.100
+    CUSA -> CUSL       0.599       0.440       0.159    0.100
+    """
+    v.check_dataframe(data)
+    _check_settings(scheme, scaled, missing, max_iter, tol)
+    v.check_columns(data, group, "group")
+    spec = parse_model(model)
+    check_model_data(spec, data, family="pls")
+    return _run_mga(
+        data,
+        spec,
+        group=group,
+        levels=levels,
+        n_perm=v.check_positive_int(n_perm, "n_perm"),
+        rng=v.make_rng(seed),
+        settings=(scheme, scaled, missing, max_iter, float(tol)),
+    )
+
+
+# -------------------------------------------------------------------------- bootstrap
+
+
+def _labels(st: pls_.Structure) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The (kind, term) of every bootstrapped statistic, and where to find it."""
+    names, k = st.constructs, len(st.constructs)
+    reach = np.linalg.matrix_power(np.eye(k) + st.path_matrix, k) - np.eye(k)
+    via = st.path_matrix @ reach  # a route of two or more paths
+    total = [(a, b) for a in range(k) for b in range(k) if a != b and reach[a, b] > 0]
+    indirect = [(a, b) for a, b in total if via[a, b] > 0]
+    construct_of = [names[j] for j in np.argmax(st.mask, axis=1)]
+    measured = [f"{c} =~ {item}" for c, item in zip(construct_of, st.items, strict=True)]
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    labels = (
+        [("path", f"{names[a]} -> {names[b]}") for a, b in st.paths]
+        + [("loading", t) for t in measured]
+        + [("weight", t) for t in measured]
+        + [("indirect", f"{names[a]} -> {names[b]}") for a, b in indirect]
+        + [("total", f"{names[a]} -> {names[b]}") for a, b in total]
+        + [("htmt", f"{names[i]} <-> {names[j]}") for i, j in pairs]
+    )
+    return labels, {"indirect": indirect, "total": total}
+
+
+def _statistics(s: np.ndarray, w: np.ndarray, st: pls_.Structure, where: dict) -> np.ndarray:
+    """Every bootstrapped statistic of a stack of fits, one row per matrix."""
+    est = pls_.estimates(s, w, st)
+    beta, total = est["beta"], est["total"]
+    cols = [beta[:, a, b] for a, b in st.paths]
+    cols += list(est["loadings"].T) + list(est["weights"].T)
+    cols += [total[:, a, b] - beta[:, a, b] for a, b in where["indirect"]]
+    cols += [total[:, a, b] for a, b in where["total"]]
+    cols += list(pls_.htmt_stack(s, st).T)
+    return np.column_stack(cols)
+
+
+def _resample_indices(n: int, rngs: list) -> np.ndarray:
+    """One resample of ``n`` row indices from each generator (resample b from rngs[b])."""
+    return np.stack([rng.integers(0, n, size=n) for rng in rngs])
+
+
+def _refit(x, idx, st, fit: PLSResult, where, full_var):
+    """Statistics of the resamples ``idx``, and which of them are degenerate."""
+    s, var = pls_.cov_stack(x, idx, fit.scaled)
+    lost = (var <= VARIANCE_TOL * full_var).any(axis=1)
+    out = np.full((idx.shape[0], len(_labels(st)[0])), np.nan)
+    good = np.flatnonzero(~lost)
+    w, _, _, conv = pls_.iterate(s[good], st, fit.scheme, fit.max_iter, fit.tol)
+    out[good[conv]] = _statistics(s[good[conv]], w[conv], st, where)
+    bad = lost.copy()
+    bad[good[~conv]] = True
+    return out, bad
+
+
+def _draw_statistics(fit: PLSResult, st, n_boot: int, seed: Any):
+    """The statistics of ``n_boot`` valid resamples; degenerate ones redrawn."""
+    _, where = _labels(st)
+    x = fit.items.to_numpy(dtype=float)
+    n = x.shape[0]
+    full_var = np.nanvar(x, axis=0, ddof=1)
+    rngs = [v.make_rng(child) for child in v.seed_sequence(seed).spawn(n_boot)]
+    idx = _resample_indices(n, rngs)
+    stats, bad = _refit(x, idx, st, fit, where, full_var)
+    pending, n_redrawn = np.flatnonzero(bad), 0
+    while pending.size:
+        n_redrawn += pending.size
+        if n_redrawn > _bootstrap.MAX_DEGENERATE_SHARE * (n_boot + n_redrawn):
+            raise ValueError(
+                f"{n_redrawn} of {n_boot + n_redrawn} bootstrap resamples were degenerate "
+                f"(an item lost its variation, or the algorithm did not converge within "
+                f"max_iter={fit.max_iter}); the data cannot support a bootstrap of this model."
+            )
+        idx[pending] = _resample_indices(n, [rngs[b] for b in pending])
+        fresh, bad = _refit(x, idx[pending], st, fit, where, full_var)
+        stats[pending[~bad]] = fresh[~bad]
+        pending = pending[bad]
+    return stats, n_redrawn
+
+
+def _jackknife(fit: PLSResult, st, where) -> np.ndarray:
+    """The statistics with each row left out in turn (for the BCa acceleration)."""
+    x = fit.items.to_numpy(dtype=float)
+    n = x.shape[0]
+    chunk = max(1, pls_.CHUNK_CELLS // (n * x.shape[1]))
+    out = []
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(n, start + chunk))
+        idx = np.stack([np.delete(np.arange(n), i) for i in rows])
+        s, _ = pls_.cov_stack(x, idx, fit.scaled)
+        w, _, change, conv = pls_.iterate(s, st, fit.scheme, fit.max_iter, fit.tol)
+        if not conv.all():
+            raise pls_.not_converged(fit.max_iter, float(change.max()), fit.tol, "A jackknife fit")
+        out.append(_statistics(s, w, st, where))
+    return np.concatenate(out)
+
+
+def _intervals(boot, est, ci: float, method: str, jack) -> tuple[np.ndarray, np.ndarray]:
+    if method == "percentile":
+        cols = _bootstrap.percentile_columns(boot, ci)
+        return cols["ci_low"], cols["ci_high"]
+    lo, hi = np.empty(boot.shape[1]), np.empty(boot.shape[1])
+    for j in range(boot.shape[1]):
+        if np.ptp(boot[:, j]) <= 1e-12 * max(1.0, abs(est[j])):  # a single item's 1
+            lo[j], hi[j] = boot[:, j].min(), boot[:, j].max()
+        else:
+            lo[j], hi[j] = _bootstrap.interval(boot[:, j], est[j], ci, "bca", jack[:, j])
+    return lo, hi
+
+
+def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
+    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=2)
+    ci = v.check_level(ci)
+    v.check_one_of(method, BOOT_METHODS, "method")
+    st = pls_.Structure.from_spec(parse_model(fit.model))
+    labels, where = _labels(st)
+    x = fit.items.to_numpy(dtype=float)
+    s, _ = pls_.cov_stack(x, np.arange(x.shape[0])[None, :], fit.scaled)
+    w, _, _, _ = pls_.iterate(s, st, fit.scheme, fit.max_iter, fit.tol)
+    est = _statistics(s, w, st, where)[0]
+    boot, n_redrawn = _draw_statistics(fit, st, n_boot, seed)
+    jack = _jackknife(fit, st, where) if method == "bca" else None
+    lo, hi = _intervals(boot, est, ci, method, jack)
+    se = boot.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.where(se > 0, est / se, np.nan)
+    table = pd.DataFrame(
+        {
+            "kind": [k for k, _ in labels],
+            "term": [t for _, t in labels],
+            "estimate": est,
+            "boot_mean": boot.mean(axis=0),
+            "std_error": se,
+            "statistic": statistic,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
+    ht = table[table["kind"] == "htmt"].drop(columns="kind").reset_index(drop=True)
+    for threshold in HTMT_THRESHOLDS:
+        ht[f"below_{threshold:.2f}".replace(".", "_")] = ht["ci_high"] < threshold
+    draws = pd.DataFrame(boot, columns=[f"{k}: {t}" for k, t in labels])
+    return PLSBootstrap(
+        table=table, htmt=ht, draws=draws, n_boot=n_boot, n_redrawn=n_redrawn, ci=ci, method=method
+    )
+
+
+# ------------------------------------------------------------------------- multi-group
+
+
+def _group_covariances(x: np.ndarray, members: np.ndarray, scaled: bool) -> np.ndarray:
+    """Covariance (correlation) matrices of the rows flagged in each row of ``members``."""
+    x = x - x.mean(axis=0)
+    iu, ju = np.triu_indices(x.shape[1])
+    m = members.astype(float)
+    count = m.sum(axis=1)
+    mean = (m @ x) / count[:, None]
+    cross = (m @ (x[:, iu] * x[:, ju])) / count[:, None]
+    tri = (cross - mean[:, iu] * mean[:, ju]) * (count / (count - 1))[:, None]
+    cov = np.empty((m.shape[0], x.shape[1], x.shape[1]))
+    cov[:, iu, ju] = tri
+    cov[:, ju, iu] = tri
+    if scaled:
+        sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+        cov = cov / (sd[:, :, None] * sd[:, None, :])
+    return cov
+
+
+def _mga_levels(data: pd.DataFrame, group: Hashable, levels) -> tuple:
+    g = data[group]
+    if g.isna().any():
+        raise ValueError(
+            f"group: column {group!r} is missing in {int(g.isna().sum())} row(s); drop or "
+            f"label them first."
+        )
+    if levels is None:
+        found = sorted(g.unique().tolist())
+        if len(found) != 2:
+            raise ValueError(
+                f"group: column {group!r} has {len(found)} values {v.format_values(found)}; "
+                f"pass levels=[a, b] to choose the two groups to compare."
+            )
+        return tuple(found)
+    levels = tuple(levels) if isinstance(levels, Sequence) and not isinstance(levels, str) else ()
+    if len(levels) != 2 or levels[0] == levels[1]:
+        raise ValueError(f"levels must name two different groups, got {levels!r}.")
+    absent = [lv for lv in levels if not (g == lv).any()]
+    if absent:
+        raise ValueError(
+            f"levels: {v.format_values(absent)} not found in column {group!r}; it has "
+            f"{v.format_values(sorted(g.unique().tolist()))}."
+        )
+    return levels
+
+
+def _run_mga(data, spec: ModelSpec, *, group, levels, n_perm, rng, settings) -> PLSMGAResult:
+    scheme, scaled, missing, max_iter, tol = settings
+    levels = _mga_levels(data, group, levels)
+    sub = data[data[group].isin(levels)]
+    x, _, n_imputed = _prepare(sub, spec, missing)
+    x = x.fillna(x.mean()) if n_imputed else x
+    first = (sub.loc[x.index, group] == levels[0]).to_numpy()
+    st = pls_.Structure.from_spec(spec)
+    need = max(len(p) for p in st.predecessors) + 2
+    n_1, n_2 = int(first.sum()), int((~first).sum())
+    if min(n_1, n_2) < need:
+        raise ValueError(
+            f"group: {n_1} and {n_2} usable rows in groups {levels[0]!r} and {levels[1]!r}; "
+            f"each needs at least {need}."
+        )
+    members = np.vstack([first, rng.permuted(np.tile(first, (n_perm, 1)), axis=1)])
+    arr = x.to_numpy(dtype=float)
+    paths = []
+    for m in (members, ~members):
+        s = _group_covariances(arr, m, scaled)
+        if (np.diagonal(s, axis1=1, axis2=2) <= 0).any() or not np.isfinite(s).all():
+            raise ValueError("group: an item is constant within a (permuted) group.")
+        w, _, change, conv = pls_.iterate(s, st, scheme, max_iter, tol)
+        if not conv.all():
+            raise pls_.not_converged(max_iter, float(change.max()), tol, "A group's PLS fit")
+        beta = pls_.estimates(s, w, st)["beta"]
+        paths.append(np.column_stack([beta[:, a, b] for a, b in st.paths]))
+    diff = paths[0] - paths[1]
+    extreme = np.abs(diff[1:]) >= np.abs(diff[0]) - 1e-12
+    table = pd.DataFrame(
+        {
+            "term": [f"{st.constructs[a]} -> {st.constructs[b]}" for a, b in st.paths],
+            "estimate_1": paths[0][0],
+            "estimate_2": paths[1][0],
+            "difference": diff[0],
+            "p_value": (1 + extreme.sum(axis=0)) / (1 + n_perm),
+        }
+    )
+    return PLSMGAResult(table=table, group=group, levels=levels, n_1=n_1, n_2=n_2, n_perm=n_perm)
