@@ -150,6 +150,7 @@ def cronbach_alpha(
     ci: float = 0.95,
     standardized: bool = False,
     dropna: bool = False,
+    weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha of a set of items, with Feldt's confidence interval.
 
@@ -168,12 +169,17 @@ def cronbach_alpha(
     dropna : bool, default False
         Missing answers raise ``ValueError`` unless ``dropna=True``, which drops
         incomplete rows (listwise) and reports the count in a column ``n_dropped``.
+    weights : str, optional
+        A column of survey weights (not an item): alpha from the weighted covariance
+        matrix, Feldt's interval with Kish's effective sample size
+        :math:`(\\sum w)^2/\\sum w^2` in place of ``n`` (reported as ``n_eff``). With
+        integer weights alpha equals that of the data with each row repeated.
 
     Returns
     -------
     pandas.DataFrame
-        One row: ``n``, ``n_items`` (and ``n_dropped`` when ``dropna=True``),
-        ``alpha``, ``ci_low``, ``ci_high``.
+        One row: ``n``, ``n_items`` (and ``n_dropped`` when ``dropna=True``, ``n_eff``
+        with weights), ``alpha``, ``ci_low``, ``ci_high``.
 
     Notes
     -----
@@ -212,14 +218,35 @@ def cronbach_alpha(
 
     ci = v.check_level(ci)
     v.check_bool(standardized, "standardized")
+    w, n_missing_w = None, 0
+    if weights is not None:
+        data = v.check_dataframe(data)
+        v.check_weights(data, weights, "weights")
+        if items is not None and weights in list(items):
+            raise ValueError(f"weights: {weights!r} is also one of the items.")
+        data, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
+        if items is None:
+            items = [c for c in data.columns if c != weights]
     x, _, n_dropped = _item_frame(data, items, dropna=dropna)
     n, k = x.shape
-    alpha = _alpha_from_cov(np.cov(x.to_numpy(), rowvar=False), standardized)
-    df1, df2 = n - 1, (n - 1) * (k - 1)
+    if weights is not None:
+        w = data.loc[x.index, weights].to_numpy(dtype=float)
+        n_dropped += n_missing_w
+    cov = np.cov(x.to_numpy(), rowvar=False, aweights=w)
+    alpha = _alpha_from_cov(cov, standardized)
+    n_eff = n if w is None else float(w.sum() ** 2 / (w**2).sum())
+    df1, df2 = n_eff - 1, (n_eff - 1) * (k - 1)
     a = 1 - ci
     low = 1 - (1 - alpha) * stats.f.isf(a / 2, df1, df2)
     high = 1 - (1 - alpha) * stats.f.isf(1 - a / 2, df1, df2)
     row = {"n": n, "n_items": k, "alpha": alpha, "ci_low": float(low), "ci_high": float(high)}
+    if w is not None:
+        row = {
+            "n": n,
+            "n_items": k,
+            "n_eff": n_eff,
+            **{c: row[c] for c in ("alpha", "ci_low", "ci_high")},
+        }
     return _finish(pd.DataFrame([row]), n_dropped, dropna, after="n_items")
 
 

@@ -585,3 +585,26 @@ def test_infinite_item_values_raise_naming_the_column():
     data.iloc[4, 1] = np.inf
     with pytest.raises(ValueError, match=r"items: column 'x2' has 1 infinite value"):
         rel.cronbach_alpha(data)
+
+
+# --------------------------------------------------------------------------- survey weights
+
+
+def test_weighted_alpha_equals_repeated_rows_and_uses_kish_n():
+    from scipy import stats
+
+    rng = np.random.default_rng(31)
+    base = rng.normal(size=(120, 1))
+    d = pd.DataFrame(base + rng.normal(scale=0.8, size=(120, 3)), columns=["q1", "q2", "q3"])
+    d["w"] = rng.integers(1, 4, size=120)
+    res = rel.cronbach_alpha(d, items=["q1", "q2", "q3"], weights="w").iloc[0]
+    repeated = d.loc[d.index.repeat(d["w"]), ["q1", "q2", "q3"]]
+    assert res["alpha"] == pytest.approx(rel.cronbach_alpha(repeated)["alpha"].item(), abs=1e-12)
+    n_eff = d["w"].sum() ** 2 / (d["w"] ** 2).sum()
+    assert res["n_eff"] == pytest.approx(n_eff)
+    low = 1 - (1 - res["alpha"]) * stats.f.isf(0.025, n_eff - 1, (n_eff - 1) * 2)
+    assert res["ci_low"] == pytest.approx(low)
+    # the weights column is not taken for an item when items are not named
+    assert rel.cronbach_alpha(d, weights="w")["n_items"].item() == 3
+    with pytest.raises(ValueError, match="also one of the items"):
+        rel.cronbach_alpha(d, items=["q1", "q2", "w"], weights="w")
