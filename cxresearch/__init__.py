@@ -25,6 +25,15 @@ _LAZY: dict[str, str] = {
     "list_datasets": "datasets",
     "load_dataset": "datasets",
     "describe_dataset": "datasets",
+    # survey: reading real survey files; reverse coding, scale scores, missing data
+    "Survey": "survey",
+    "ScaleScore": "survey",
+    "MissingReport": "survey",
+    "read_survey": "survey",
+    "reverse_code": "survey",
+    "scale_score": "survey",
+    "missing_report": "survey",
+    "as_codes": "survey",
     # results: the frozen objects functions return (``.table`` + numbers)
     "DriverResult": "models",
     "JohnsonNeymanResult": "models",
@@ -153,6 +162,7 @@ _SUBMODULES = (
     "power",
     "reliability",
     "simulate",
+    "survey",
     "value",
     "widgets",
 )

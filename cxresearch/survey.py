@@ -1,0 +1,1158 @@
+"""Bring your own survey: read SPSS, Stata, Qualtrics and CSV files into data + codebook.
+
+:func:`read_survey` turns a survey file into a :class:`Survey`: the answers as a
+DataFrame (``.data``) and a tidy codebook (``.codebook``, one row per column: label or
+question text, type, allowed values with their labels, missing codes, scale direction
+and how many values are missing). The helpers below then prepare the answers for the
+metrics and models of the package:
+
+* :func:`reverse_code` mirrors negatively worded items (``low + high - x``);
+* :func:`scale_score` averages a multi-item scale, with a minimum-items rule;
+* :func:`missing_report` counts missing values per column and per pattern;
+* :func:`as_codes` turns labelled (categorical) answers back into their answer codes.
+
+Formats
+-------
+``.sav``, ``.zsav`` (SPSS), ``.por`` (SPSS portable) and ``.dta`` (Stata) are read by
+pyreadstat (Apache-2.0), an optional dependency imported only when such a file is read.
+``.csv`` / ``.tsv`` files are a Qualtrics export (three header rows: column id, question
+text, ``{"ImportId": ...}``) when their third row says so; otherwise a CSV described by
+a Frictionless ``datapackage.json`` (passed as ``codebook=`` or found beside the file),
+checked with :func:`cxresearch.datasets.validate_frame`; otherwise a plain CSV.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cxresearch import survey
+>>> answers = pd.DataFrame({"q1": [1, 2, 5], "q2": [5, 4, 1], "q3": [4, None, 2]})
+>>> flipped = survey.reverse_code(answers, columns="q2", scale=(1, 5))
+>>> flipped["q2"].tolist()
+[1, 2, 5]
+>>> survey.scale_score(flipped, items=["q1", "q2", "q3"], min_items=2).table["score"].round(
+...     3
+... ).tolist()
+[2.0, 2.0, 4.0]
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as v
+from ._result import Result
+
+__all__ = [
+    "FORMATS",
+    "MissingReport",
+    "ScaleScore",
+    "Survey",
+    "as_codes",
+    "missing_report",
+    "read_survey",
+    "reverse_code",
+    "scale_score",
+]
+
+#: File endings :func:`read_survey` reads, and what they are.
+FORMATS: dict[str, str] = {
+    ".sav": "SPSS",
+    ".zsav": "SPSS (compressed)",
+    ".por": "SPSS portable",
+    ".dta": "Stata",
+    ".csv": "Qualtrics export, or CSV with a datapackage.json",
+    ".tsv": "Qualtrics export (tab-separated), or TSV with a datapackage.json",
+}
+
+#: Qualtrics' response metadata (column id -> what it is); ``Recipient*`` columns too.
+QUALTRICS_METADATA: dict[str, str] = {
+    "StartDate": "Start Date",
+    "EndDate": "End Date",
+    "Status": "Response Type",
+    "IPAddress": "IP Address",
+    "Progress": "Progress",
+    "Duration (in seconds)": "Duration (in seconds)",
+    "Finished": "Finished",
+    "RecordedDate": "Recorded Date",
+    "ResponseId": "Response ID",
+    "ExternalReference": "External Data Reference",
+    "LocationLatitude": "Location Latitude",
+    "LocationLongitude": "Location Longitude",
+    "DistributionChannel": "Distribution Channel",
+    "UserLanguage": "User Language",
+}
+_QUALTRICS_DATES = ("StartDate", "EndDate", "RecordedDate")
+_PLACEHOLDER = re.compile(r"^\s*click to write", re.IGNORECASE)
+
+# Words that mark the negative / positive end of a rating scale (negative ones first:
+# "disagree" contains "agree", "not at all likely" contains "likely").
+_NEGATIVE = re.compile(
+    r"disagree|dissatisf|unsatisf|unlikely|not at all|never|very poor|\bpoor\b|terrible|"
+    r"very bad|\bworst\b|very difficult|very unhappy|unacceptable",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"\bagree|\bsatisf|\blikely|excellent|\bgood\b|very good|\bbest\b|always|very easy|"
+    r"very happy|definitely",
+    re.IGNORECASE,
+)
+
+_CODEBOOK_COLUMNS = [
+    "column",
+    "label",
+    "type",
+    "measure",
+    "values",
+    "missing_codes",
+    "direction",
+    "n_missing",
+    "n_user_missing",
+    "role",
+    "source_id",
+]
+
+
+# ------------------------------------------------------------------------ result objects
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class Survey(Result):
+    """What :func:`read_survey` returns: the answers and their codebook.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The codebook, one row per column of :attr:`data` (also as :attr:`codebook`):
+        ``column``; ``label`` (variable label or question text); ``type`` (``integer``,
+        ``number``, ``string``, ``boolean``, ``datetime`` or ``categorical``);
+        ``measure`` (``ordinal``, ``nominal``, ``scale`` or ``text``; declared by an
+        SPSS file, inferred otherwise); ``values`` (the value labels as
+        ``"1 = Very dissatisfied; ..."``, or the allowed values); ``missing_codes``
+        (declared user-missing codes, e.g. ``"99"`` or ``"-9 to -1"``); ``direction``
+        (``ascending`` when a higher code means more agreement or satisfaction,
+        ``descending`` for the reverse, empty when the labels do not say);
+        ``n_missing`` (missing values in :attr:`data`, user-missing ones included);
+        ``n_user_missing`` (values that were a declared missing code); ``role``
+        (``answer``, or ``metadata`` for Qualtrics' response metadata) and
+        ``source_id`` (Qualtrics' ImportId, e.g. ``QID3_1``).
+    data : pandas.DataFrame
+        One row per respondent. Declared missing codes are NaN. Labelled answers on an
+        ordered scale are ordered ``Categorical`` columns of their labels (categories in
+        code order); other labelled answers unordered ``Categorical`` columns; numbers
+        whose values are not all labelled stay numbers (their labels are in the
+        codebook). Whole numbers without missing values are ``int64``.
+    value_labels : pandas.DataFrame
+        Every value label, one row each: ``column``, ``value`` (the code), ``label``,
+        ``missing`` (True for a declared missing code).
+    n_missing : pandas.Series
+        Missing values per column (the codebook's ``n_missing``, indexed by column).
+    format : str
+        ``sav``, ``zsav``, ``por``, ``dta``, ``qualtrics``, ``datapackage`` or ``csv``.
+    path : str
+        The file read (never modified).
+    n_rows, n_columns : int
+        Size of :attr:`data`.
+    n_user_missing : int
+        Values that were declared missing codes, over all columns.
+    """
+
+    data: pd.DataFrame
+    value_labels: pd.DataFrame
+    n_missing: pd.Series
+    format: str
+    path: str
+    n_rows: int
+    n_columns: int
+    n_user_missing: int
+
+    @property
+    def codebook(self) -> pd.DataFrame:
+        """The codebook (the same table as :attr:`table`)."""
+        return self.table
+
+    def as_codes(self, columns: Hashable | Sequence[Hashable] | None = None) -> pd.DataFrame:
+        """A copy of :attr:`data` with labelled columns as their answer codes.
+
+        See :func:`as_codes`.
+        """
+        return as_codes(self.data, columns=columns, codebook=self)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ScaleScore(Result):
+    """What :func:`scale_score` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed like the data: ``score`` (NaN where too few items were answered) and
+        ``n_items`` (items answered in that row).
+    items : tuple
+        The item columns.
+    method : str
+        ``mean`` or ``sum``.
+    min_items : int
+        Fewest answered items a score rests on.
+    n_scored : int
+        Rows with a score.
+    n_too_few : int
+        Rows left without a score because fewer than ``min_items`` items were answered.
+    """
+
+    items: tuple
+    method: str
+    min_items: int
+    n_scored: int
+    n_too_few: int
+
+    @property
+    def score(self) -> pd.Series:
+        """The scores (a Series indexed like the data)."""
+        return self.table["score"]
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class MissingReport(Result):
+    """What :func:`missing_report` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per column: ``column``, ``n_missing``, ``share_missing``, ``n`` (values
+        present).
+    patterns : pandas.DataFrame
+        One row per pattern of missing values, most frequent first: ``pattern`` (one
+        character per column, ``X`` missing, ``.`` present), ``columns_missing`` (their
+        names, comma-separated), ``n_columns_missing``, ``n`` (rows), ``share``.
+    n_rows : int
+        Rows in the data.
+    n_complete : int
+        Rows without a missing value.
+    n_patterns : int
+        Distinct patterns.
+    """
+
+    patterns: pd.DataFrame
+    n_rows: int
+    n_complete: int
+    n_patterns: int
+
+
+# ----------------------------------------------------------------------- codebook helpers
+
+
+def _code_text(value: Any) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _polarity(label: str) -> int:
+    if _NEGATIVE.search(label):
+        return -1
+    return 1 if _POSITIVE.search(label) else 0
+
+
+def _direction(labels: Mapping[Any, str]) -> str:
+    """``ascending`` / ``descending`` from the labels of the lowest and highest code."""
+    numeric = [k for k in labels if isinstance(k, int | float | np.number)]
+    if len(numeric) < 2:
+        return ""
+    low, high = _polarity(labels[min(numeric)]), _polarity(labels[max(numeric)])
+    if low < 0 < high:
+        return "ascending"
+    if high < 0 < low:
+        return "descending"
+    return ""
+
+
+def _likert_like(codes: Sequence[Any]) -> bool:
+    """3 to 11 consecutive whole-number codes (a rating scale)."""
+    try:
+        arr = np.asarray(codes, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return (
+        3 <= arr.size <= 11
+        and bool(np.all(arr == np.round(arr)))
+        and arr.max() - arr.min() == arr.size - 1
+    )
+
+
+def _kind(series: pd.Series) -> str:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if pd.api.types.is_numeric_dtype(dtype):
+        present = series.dropna().to_numpy(dtype=float)
+        whole = present.size and np.all(np.isfinite(present) & (present == np.round(present)))
+        return "integer" if whole else "number"
+    return "string"
+
+
+def _tidy_numbers(series: pd.Series) -> pd.Series:
+    """Whole numbers without missing values as int64 (as load_dataset gives them)."""
+    if (
+        pd.api.types.is_float_dtype(series.dtype)
+        and len(series)
+        and series.notna().all()
+        and _kind(series) == "integer"
+        and series.abs().max() < 2**53
+    ):
+        return series.astype("int64")
+    return series
+
+
+def _apply_labels(
+    values: pd.Series, labels: Mapping[Any, str], measure: str
+) -> tuple[pd.Series, str]:
+    """Labelled numeric answers -> a Categorical where every value present is labelled.
+
+    Ordered when the file says ``ordinal`` or (measure unknown) the codes are a rating
+    scale; unordered when it says ``nominal`` or the codes are not a scale. Returns the
+    column and its measure.
+    """
+    numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    inferred = "ordinal" if _likert_like(list(labels)) else "nominal"
+    if not labels or not numeric or measure == "scale":
+        return values, measure if measure != "unknown" else ("scale" if numeric else "text")
+    present = set(values.dropna().unique())
+    texts = list(labels.values())
+    if not present <= set(labels) or len(set(texts)) != len(texts):
+        return values, measure if measure != "unknown" else "scale"
+    measure = inferred if measure == "unknown" else measure
+    codes = sorted(labels)
+    categorical = pd.Categorical(
+        values.map(dict(labels)),
+        categories=[labels[c] for c in codes],
+        ordered=measure == "ordinal",
+    )
+    return pd.Series(categorical, index=values.index, name=values.name), measure
+
+
+def _row(
+    column: Hashable,
+    series: pd.Series,
+    *,
+    label: str = "",
+    measure: str = "",
+    values: str = "",
+    missing_codes: str = "",
+    direction: str = "",
+    n_user_missing: int = 0,
+    role: str = "answer",
+    source_id: str = "",
+) -> dict[str, Any]:
+    kind = _kind(series)
+    if not measure:
+        measure = {"categorical": "nominal", "string": "text", "boolean": "nominal"}.get(
+            kind, "scale"
+        )
+    if kind == "categorical" and series.cat.ordered:
+        measure = "ordinal"
+    return {
+        "column": column,
+        "label": label or "",
+        "type": kind,
+        "measure": measure,
+        "values": values,
+        "missing_codes": missing_codes,
+        "direction": direction,
+        "n_missing": int(series.isna().sum()),
+        "n_user_missing": int(n_user_missing),
+        "role": role,
+        "source_id": source_id,
+    }
+
+
+def _labels_text(labels: Mapping[Any, str]) -> str:
+    return "; ".join(f"{_code_text(k)} = {lab}" for k, lab in labels.items())
+
+
+def _finish(
+    data: pd.DataFrame, rows: list[dict[str, Any]], labels: list[dict[str, Any]], **fields: Any
+) -> Survey:
+    book = pd.DataFrame(rows, columns=_CODEBOOK_COLUMNS)
+    value_labels = pd.DataFrame(labels, columns=["column", "value", "label", "missing"])
+    n_missing = pd.Series(
+        book["n_missing"].to_numpy(),
+        index=pd.Index(book["column"], name="column"),
+        name="n_missing",
+    )
+    return Survey(
+        table=book,
+        data=data,
+        value_labels=value_labels,
+        n_missing=n_missing,
+        n_rows=len(data),
+        n_columns=data.shape[1],
+        n_user_missing=int(book["n_user_missing"].sum()),
+        **fields,
+    )
+
+
+# ------------------------------------------------------------------- SPSS and Stata files
+
+
+def _user_missing_mask(values: pd.Series, ranges: list[Any], letters: list[Any]) -> pd.Series:
+    """True where a value is a declared missing code (SPSS ranges, Stata .a-.z letters)."""
+    mask = pd.Series(False, index=values.index)
+    numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    for r in ranges:
+        lo, hi = r["lo"], r["hi"]
+        if numeric and not isinstance(lo, str):
+            mask |= (values >= lo) & (values <= hi)
+        elif not numeric:
+            mask |= values.isin([lo, hi])
+    if letters and values.dtype == object:
+        mask |= values.map(lambda x: isinstance(x, str) and x in letters).astype(bool)
+    return mask
+
+
+def _missing_text(ranges: list[Any], letters: list[Any]) -> str:
+    parts = [
+        _code_text(r["lo"])
+        if r["lo"] == r["hi"]
+        else f"{_code_text(r['lo'])} to {_code_text(r['hi'])}"
+        for r in ranges
+    ]
+    return ", ".join(parts + [f".{x}" for x in letters])
+
+
+def _is_missing_code(code: Any, ranges: list[Any]) -> bool:
+    for r in ranges:
+        if isinstance(code, str) or isinstance(r["lo"], str):
+            if code in (r["lo"], r["hi"]):
+                return True
+        elif r["lo"] <= code <= r["hi"]:
+            return True
+    return False
+
+
+def _from_readstat(raw: pd.DataFrame, meta: Any, fmt: str, path: Path) -> Survey:
+    """pyreadstat's frame and metadata -> a Survey (user-missing codes to NaN, counted)."""
+    ranges_of = getattr(meta, "missing_ranges", None) or {}
+    letters_of = getattr(meta, "missing_user_values", None) or {}
+    measures = getattr(meta, "variable_measure", None) or {}
+    var_labels = meta.column_names_to_labels or {}
+    out, rows, labels = {}, [], []
+    for col in raw.columns:
+        values = raw[col]
+        ranges, letters = list(ranges_of.get(col, [])), list(letters_of.get(col, []))
+        mask = _user_missing_mask(values, ranges, letters)
+        values = values.mask(mask)
+        if letters:  # Stata: the column held letters, now only numbers are left
+            values = pd.to_numeric(values)
+        all_labels = dict((meta.variable_value_labels or {}).get(col, {}))
+        valid = {k: t for k, t in all_labels.items() if not _is_missing_code(k, ranges)}
+        labels += [
+            {"column": col, "value": k, "label": t, "missing": _is_missing_code(k, ranges)}
+            for k, t in all_labels.items()
+        ]
+        converted, measure = _apply_labels(values, valid, measures.get(col, "unknown"))
+        out[col] = _tidy_numbers(converted)
+        rows.append(
+            _row(
+                col,
+                out[col],
+                label=var_labels.get(col) or "",
+                measure=measure,
+                values=_labels_text(all_labels),
+                missing_codes=_missing_text(ranges, letters),
+                direction=_direction(valid),
+                n_user_missing=int(mask.sum()),
+            )
+        )
+    data = pd.DataFrame(out, index=raw.index)
+    return _finish(data, rows, labels, format=fmt, path=str(path))
+
+
+def _read_readstat(path: Path, fmt: str) -> Survey:
+    try:
+        import pyreadstat
+    except ModuleNotFoundError:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError(
+            f"reading {FORMATS['.' + fmt]} files ({path.name}) needs pyreadstat; "
+            f"install it with: pip install pyreadstat"
+        ) from None
+    readers = {
+        "sav": (pyreadstat.read_sav, {"user_missing": True}),
+        "zsav": (pyreadstat.read_sav, {"user_missing": True}),
+        "dta": (pyreadstat.read_dta, {"user_missing": True}),
+        "por": (pyreadstat.read_por, {}),
+    }
+    reader, options = readers[fmt]
+    try:
+        raw, meta = reader(str(path), **options)
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, UnicodeError) as e:
+        raise ValueError(_unreadable(path, f"as a {FORMATS['.' + fmt]} file ({e})")) from None
+    return _from_readstat(raw, meta, fmt, path)
+
+
+# ----------------------------------------------------------------------------- text files
+
+
+def _unreadable(path: Path, why: str) -> str:
+    allowed = ", ".join(f"{k} ({kind})" for k, kind in FORMATS.items())
+    return f"path: cannot read {str(path)!r} {why}. Allowed formats: {allowed}."
+
+
+def _text(path: Path) -> str:
+    """The whole file as text (UTF-8, UTF-8 with BOM, or UTF-16 as Qualtrics writes TSV)."""
+    data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif data[:3] == b"\xef\xbb\xbf":
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise ValueError(_unreadable(path, f"as {encoding} text ({e.reason})")) from None
+
+
+def _header_rows(text: str, sep: str, n: int = 3) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) == n:
+            break
+    return rows
+
+
+def _is_qualtrics(rows: list[list[str]]) -> bool:
+    if len(rows) < 3 or not rows[2]:
+        return False
+    flagged = sum(cell.strip().startswith('{"ImportId"') for cell in rows[2])
+    return flagged >= max(1, len(rows[2]) // 2)
+
+
+def _import_id(cell: str) -> str:
+    try:
+        return str(json.loads(cell).get("ImportId", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _qualtrics_column(name: str, raw: pd.Series) -> pd.Series:
+    """Qualtrics text -> dates, booleans (Finished) or numbers (recode values) where they fit."""
+    present = raw.dropna()
+    if name in _QUALTRICS_DATES:
+        try:
+            return pd.to_datetime(raw, format="%Y-%m-%d %H:%M:%S")
+        except (ValueError, TypeError):
+            return raw
+    if name == "Finished" and present.isin(["1", "0", "True", "False", "true", "false"]).all():
+        return raw.isin(["1", "True", "true"]).astype("boolean").mask(raw.isna())
+    numbers = pd.to_numeric(raw, errors="coerce")
+    if len(present) and numbers[raw.notna()].notna().all():
+        return numbers.astype("float64")
+    return raw
+
+
+def _read_qualtrics(path: Path, text: str, sep: str, header: list[list[str]]) -> Survey:
+    names, questions, ids = header[0], header[1], header[2]
+    if len(set(names)) != len(names):
+        dups = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(_unreadable(path, f"as a Qualtrics export: repeated column ids {dups}"))
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            names=names,
+            skiprows=3,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+        )
+    except (pd.errors.ParserError, ValueError) as e:
+        raise ValueError(_unreadable(path, f"as a Qualtrics export ({e})")) from None
+    out, rows = {}, []
+    for i, name in enumerate(names):
+        meta = name in QUALTRICS_METADATA or name.startswith("Recipient")
+        out[name] = _tidy_numbers(_qualtrics_column(name, raw[name]))
+        question = questions[i] if i < len(questions) else ""
+        rows.append(
+            _row(
+                name,
+                out[name],
+                label="" if _PLACEHOLDER.match(question) else question,
+                role="metadata" if meta else "answer",
+                source_id=_import_id(ids[i]) if i < len(ids) else "",
+            )
+        )
+    data = pd.DataFrame(out, index=raw.index)
+    return _finish(data, rows, [], format="qualtrics", path=str(path))
+
+
+def _descriptor(codebook: Any, path: Path) -> dict[str, Any] | None:
+    """The datapackage descriptor: ``codebook`` (path or dict) or datapackage.json beside."""
+    if codebook is None:
+        beside = path.parent / "datapackage.json"
+        if not beside.is_file():
+            return None
+        codebook = beside
+    if isinstance(codebook, Mapping):
+        return dict(codebook)
+    if not isinstance(codebook, str | os.PathLike):
+        raise TypeError(
+            f"codebook must be a path to a datapackage.json or its contents as a dict, "
+            f"got {type(codebook).__name__}."
+        )
+    try:
+        with open(codebook, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as e:
+        raise ValueError(f"codebook: cannot read {str(codebook)!r} as JSON ({e}).") from None
+
+
+def _resource_for(descriptor: dict[str, Any], path: Path) -> dict[str, Any]:
+    if "schema" in descriptor:  # a single resource
+        return descriptor
+    resources = descriptor.get("resources", [])
+    for r in resources:
+        if Path(str(r.get("path", ""))).name == path.name and "schema" in r:
+            return r
+    names = [r.get("path") for r in resources]
+    raise ValueError(
+        f"codebook: no resource with path {path.name!r} and a schema in the data package; "
+        f"it describes {v.format_values(names)}."
+    )
+
+
+def _datapackage_rows(resource: dict[str, Any], data: pd.DataFrame, user: dict) -> list[dict]:
+    rows = []
+    missing = [m for m in resource.get("missingValues", [""]) if m != ""]
+    for field in resource["schema"]["fields"]:
+        name = field["name"]
+        enum = field.get("constraints", {}).get("enum")
+        scale = str(field.get("scale", ""))
+        ends = [s.strip() for s in scale.split("...")] if "..." in scale else []
+        direction = _direction({0: ends[0], 1: ends[-1]}) if len(ends) >= 2 else ""
+        rows.append(
+            _row(
+                name,
+                data[name],
+                label=field.get("title") or field.get("description", ""),
+                values=scale or (", ".join(str(x) for x in enum) if enum else ""),
+                missing_codes=", ".join(missing),
+                direction=direction,
+                n_user_missing=user.get(name, 0),
+            )
+        )
+    return rows
+
+
+def _read_datapackage(path: Path, resource: dict[str, Any]) -> Survey:
+    from .datasets import read_resource, validate_frame
+
+    try:
+        raw = read_resource(resource, path=path)
+    except (pd.errors.ParserError, UnicodeError, ValueError) as e:
+        raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
+    data, problems = validate_frame(raw, resource)
+    if problems:
+        details = "\n  - ".join(problems)
+        raise ValueError(f"path: {str(path)!r} does not match its codebook:\n  - {details}")
+    markers = [m for m in resource.get("missingValues", [""]) if m != ""]
+    user: dict[str, int] = {}
+    if markers:
+        text = pd.read_csv(path, dtype=str, keep_default_na=False)
+        user = {c: int(text[c].isin(markers).sum()) for c in text.columns}
+    rows = _datapackage_rows(resource, data, user)
+    return _finish(data, rows, [], format="datapackage", path=str(path))
+
+
+def _read_text(path: Path, codebook: Any) -> Survey:
+    sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = _text(path)
+    if not text.strip():
+        raise ValueError(_unreadable(path, "as a survey: the file is empty"))
+    header = _header_rows(text, sep)
+    if codebook is None and _is_qualtrics(header):
+        return _read_qualtrics(path, text, sep, header)
+    descriptor = _descriptor(codebook, path)
+    if descriptor is not None:
+        return _read_datapackage(path, _resource_for(descriptor, path))
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=sep)
+    except (pd.errors.ParserError, ValueError) as e:
+        raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
+    data = pd.DataFrame({c: _tidy_numbers(raw[c]) for c in raw.columns}, index=raw.index)
+    rows = [_row(c, data[c]) for c in data.columns]
+    return _finish(data, rows, [], format="csv", path=str(path))
+
+
+# -------------------------------------------------------------------------------- reading
+
+
+def read_survey(path: str | os.PathLike, *, codebook: Any = None) -> Survey:
+    """Read a survey file (SPSS, Stata, Qualtrics, CSV) into data and a codebook.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file: ``.sav``, ``.zsav``, ``.por`` (SPSS), ``.dta`` (Stata), or ``.csv`` /
+        ``.tsv`` (a Qualtrics export, a CSV described by a Frictionless data package, or
+        a plain CSV). The file is only read, never changed.
+    codebook : str, path-like or dict, optional
+        For a CSV: the Frictionless ``datapackage.json`` describing it (a path, the
+        parsed descriptor, or one resource with a ``schema``). By default a
+        ``datapackage.json`` beside the file is used when there is one. Not allowed
+        for SPSS and Stata files, which carry their own codebook.
+
+    Returns
+    -------
+    Survey
+        ``.data`` (the answers), ``.codebook`` (a row per column), ``.value_labels``,
+        ``.n_missing`` per column, ``.format``; its ``repr`` prints the codebook.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a path, or ``codebook`` not a path or dict.
+    ValueError
+        If the file does not exist or cannot be read as its format, if its ending is
+        not one of :data:`FORMATS` (the message lists them), if a CSV breaks its
+        datapackage schema (every problem is listed), or if ``codebook`` is given for
+        an SPSS or Stata file.
+    ModuleNotFoundError
+        If an SPSS or Stata file is read without pyreadstat installed.
+
+    Notes
+    -----
+    SPSS files are read with pyreadstat's ``user_missing=True``: the declared missing
+    codes (say 99 = "no answer" or the range -9 to -1) are turned into NaN here and
+    counted per column (``n_user_missing`` in the codebook); Stata's extended missing
+    values ``.a`` to ``.z`` are treated the same way. SPSS portable (``.por``) files
+    keep no user-missing information. A labelled numeric column becomes a
+    ``Categorical`` of its labels only when every value present has a label; it is
+    ordered when SPSS declares it ordinal, or (no declaration, as in Stata) when its
+    codes are 3 to 11 consecutive whole numbers. The scale direction comes from the
+    labels of the lowest and highest codes ("strongly disagree" ... "strongly agree"
+    is ascending). Qualtrics exports keep their recode values (numbers stay numbers);
+    the dates of the response metadata become datetimes and ``Finished`` a boolean.
+    Qualtrics' optional -99 for "seen but unanswered" is kept as a value: set it to
+    NaN yourself if your export used it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import cxresearch as cx
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> lines = [
+    ...     "ResponseId,Finished,Q1",
+    ...     "Response ID,Finished,How satisfied are you?",
+    ...     '{"ImportId":"_recordId"},{"ImportId":"finished"},{"ImportId":"QID1"}',
+    ...     "R_1,1,5",
+    ...     "R_2,1,",
+    ...     "R_3,0,2",
+    ... ]
+    >>> _ = (folder / "export.csv").write_text("\\n".join(lines) + "\\n")
+    >>> result = cx.read_survey(folder / "export.csv")
+    >>> result.format, result.n_rows
+    ('qualtrics', 3)
+    >>> result.codebook[["column", "label", "type", "n_missing", "role"]]
+           column                   label     type  n_missing      role
+    0  ResponseId             Response ID   string          0  metadata
+    1    Finished                Finished  boolean          0  metadata
+    2          Q1  How satisfied are you?  integer          1    answer
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path (str or pathlib.Path), got {path!r}.")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(_unreadable(path, f"(unknown file ending {suffix or '(none)'!r})"))
+    if not path.is_file():
+        raise ValueError(_unreadable(path, "(no such file)"))
+    if suffix in (".csv", ".tsv"):
+        return _read_text(path, codebook)
+    if codebook is not None:
+        raise ValueError(
+            f"codebook applies to CSV files only; {path.name!r} is a {FORMATS[suffix]} "
+            f"file and carries its own labels. Leave codebook=None."
+        )
+    return _read_readstat(path, suffix[1:])
+
+
+# -------------------------------------------------------------------------------- helpers
+
+
+def _label_maps(codebook: Any) -> dict[Hashable, dict[str, Any]]:
+    """column -> {label: code} from a Survey or its value_labels table."""
+    if codebook is None:
+        return {}
+    table = codebook.value_labels if isinstance(codebook, Survey) else codebook
+    if not isinstance(table, pd.DataFrame) or not {"column", "value", "label"} <= set(
+        table.columns
+    ):
+        raise TypeError(
+            "codebook must be a Survey (from read_survey) or its value_labels table "
+            f"(columns column, value, label), got {type(codebook).__name__}."
+        )
+    maps: dict[Hashable, dict[str, Any]] = {}
+    for col, value, label in table[["column", "value", "label"]].itertuples(index=False):
+        maps.setdefault(col, {})[label] = value
+    return maps
+
+
+def _codes_of(series: pd.Series, mapping: dict[str, Any] | None, column: Hashable) -> pd.Series:
+    """A categorical column -> its answer codes as floats (NaN stays NaN)."""
+    categories = list(series.cat.categories)
+    if mapping is None:
+        numbers = pd.to_numeric(pd.Series(categories), errors="coerce")
+        if numbers.isna().any():
+            raise ValueError(
+                f"columns: {column!r} holds labels {v.format_values(categories)} without "
+                f"their codes; pass codebook= (the Survey from read_survey) to map them."
+            )
+        mapping = dict(zip(categories, numbers, strict=True))
+    unknown = [c for c in categories if c not in mapping]
+    if unknown:
+        raise ValueError(
+            f"columns: {column!r} has categories {v.format_values(unknown)} that the "
+            f"codebook gives no code for."
+        )
+    codes = np.array([float(mapping[c]) for c in categories] + [np.nan])
+    return pd.Series(codes[series.cat.codes.to_numpy()], index=series.index, name=series.name)
+
+
+def as_codes(
+    data: pd.DataFrame,
+    *,
+    columns: Hashable | Sequence[Hashable] | None = None,
+    codebook: Any = None,
+) -> pd.DataFrame:
+    """Turn labelled (categorical) answers back into their numeric answer codes.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The answers, e.g. ``Survey.data``.
+    columns : str or list of str, optional
+        Columns to convert; by default every categorical column.
+    codebook : Survey or DataFrame, optional
+        The :class:`Survey` the data came from, or its ``value_labels`` table: it maps
+        each label to its code. Without it, categories must be numbers themselves
+        (as in :func:`cxresearch.load_dataset`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with those columns as float codes (NaN where missing).
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame, a chosen column is not categorical, or
+        ``codebook`` is of the wrong kind.
+    ValueError
+        If a column is unknown or a label has no code.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["Disagree", "Neutral", "Agree"]
+    >>> data = pd.DataFrame(
+    ...     {"q1": pd.Categorical(["Agree", None, "Disagree"], categories=labels, ordered=True)}
+    ... )
+    >>> book = pd.DataFrame({"column": "q1", "value": [1, 2, 3], "label": labels})
+    >>> as_codes(data, codebook=book)["q1"].tolist()
+    [3.0, nan, 1.0]
+    """
+    data = v.check_dataframe(data)
+    if columns is None:
+        cols = [c for c in data.columns if isinstance(data[c].dtype, pd.CategoricalDtype)]
+    else:
+        cols = v.check_columns(data, columns, "columns")
+    maps = _label_maps(codebook)
+    out = data.copy()
+    for col in cols:
+        if not isinstance(data[col].dtype, pd.CategoricalDtype):
+            raise TypeError(
+                f"columns: {col!r} is not categorical (dtype {data[col].dtype}); it already "
+                f"holds its values."
+            )
+        out[col] = _codes_of(data[col], maps.get(col), col)
+    return out
+
+
+def _reverse_columns(columns: Any) -> list[Hashable]:
+    """A Survey or codebook table -> its columns with direction 'descending'."""
+    if isinstance(columns, Survey):
+        columns = columns.codebook
+    if isinstance(columns, pd.DataFrame):
+        if not {"column", "direction"} <= set(columns.columns):
+            raise ValueError(
+                "columns: a codebook table needs the columns 'column' and 'direction', "
+                f"got {v.format_values(columns.columns)}."
+            )
+        return list(columns.loc[columns["direction"] == "descending", "column"])
+    return v.as_column_list(columns, "columns")
+
+
+def reverse_code(
+    data: pd.DataFrame,
+    *,
+    columns: Any,
+    scale: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Reverse-code items: ``low + high - x`` on a ``(low, high)`` rating scale.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The answers.
+    columns : str, list of str, Survey or codebook DataFrame
+        The items to reverse; a :class:`Survey` (or its codebook) means every column
+        whose ``direction`` is ``descending``, so that afterwards a higher code means
+        more agreement on every item.
+    scale : (int, int), optional
+        Lowest and highest code. Required for numeric columns; a categorical column
+        is mirrored within its own categories (the first answer becomes the last).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with the items reversed (other columns unchanged).
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame, an item is neither numeric nor categorical, or
+        ``scale`` is not a pair of integers.
+    ValueError
+        If a column is unknown, ``scale`` is missing for a numeric item, or a value
+        lies outside it.
+
+    Notes
+    -----
+    On a scale from :math:`l` to :math:`h`, the reversed answer is :math:`l + h - x`:
+    on a 1-5 scale 1 becomes 5 and 2 becomes 4; on 0-10, 3 becomes 7.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"q1": [1, 2, 5], "q2": [0, 3, 10]})
+    >>> reverse_code(data, columns="q1", scale=(1, 5))["q1"].tolist()
+    [5, 4, 1]
+    >>> reverse_code(data, columns=["q2"], scale=(0, 10))["q2"].tolist()
+    [10, 7, 0]
+    """
+    data = v.check_dataframe(data)
+    cols = v.check_columns(data, _reverse_columns(columns), "columns")
+    bounds = None if scale is None else v.check_scale(scale)
+    out = data.copy()
+    for col in cols:
+        series = data[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            cats = series.cat.categories
+            flipped = np.where(series.cat.codes < 0, -1, len(cats) - 1 - series.cat.codes)
+            out[col] = pd.Categorical.from_codes(flipped, dtype=series.dtype)
+            continue
+        v.check_numeric(data, [col], "columns")
+        if bounds is None:
+            raise ValueError(
+                f"scale must be given to reverse the numeric column {col!r}, e.g. "
+                f"scale=(1, 5); the lowest and highest answers seen are no safe guess."
+            )
+        v.check_range(series, col, "columns", *bounds)
+        out[col] = bounds[0] + bounds[1] - series
+    return out
+
+
+def scale_score(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[Hashable],
+    min_items: int | None = None,
+    method: str = "mean",
+    codebook: Any = None,
+) -> ScaleScore:
+    """Score a multi-item scale per respondent, with a minimum-items rule.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    items : list of str
+        The item columns (numeric, or categorical answers turned into codes with
+        :func:`as_codes`; pass ``codebook=`` for labelled ones). Reverse-code
+        negatively worded items first (:func:`reverse_code`).
+    min_items : int, optional
+        Fewest answered items a score may rest on; rows with fewer get NaN and are
+        counted in ``n_too_few``. Default: all items (a missing item, no score). A
+        common rule is half of the items or more (e.g. 2 of 3).
+    method : {"mean", "sum"}, default "mean"
+        ``mean`` of the answered items, or ``sum``: that mean times the number of
+        items (the sum the respondent would have had, so scores with and without a
+        skipped item stay comparable).
+    codebook : Survey or DataFrame, optional
+        Passed to :func:`as_codes` for categorical items.
+
+    Returns
+    -------
+    ScaleScore
+        ``.table`` (``score`` and ``n_items`` per row, indexed like ``data``),
+        ``.score``, ``n_scored``, ``n_too_few``.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame, an item is not numeric or categorical, or
+        ``min_items`` is not an integer.
+    ValueError
+        If an item is unknown, fewer than one item is given, ``min_items`` is outside
+        1 to the number of items, or ``method`` is not ``mean`` or ``sum``.
+
+    Notes
+    -----
+    With :math:`A_i` the items answered by respondent :math:`i` and :math:`k` the
+    number of items, the score is :math:`\\bar x_i = \\sum_{j \\in A_i} x_{ij} / |A_i|`
+    when :math:`|A_i| \\ge` ``min_items`` (``sum``: :math:`k \\bar x_i`), else NaN.
+    Averaging the available items is person-mean imputation; it is reasonable when few
+    items are missing and the items are roughly parallel (Schafer & Graham 2002).
+
+    References
+    ----------
+    Schafer, J. L., & Graham, J. W. (2002). Missing data: our view of the state of the
+    art. *Psychological Methods*, 7(2), 147-177.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"a": [4, 2, None], "b": [5, None, None], "c": [3, 4, 1]})
+    >>> result = scale_score(data, items=["a", "b", "c"], min_items=2)
+    >>> result.score.tolist(), result.n_too_few
+    ([4.0, 3.0, nan], 1)
+    """
+    data = v.check_dataframe(data)
+    cols = v.check_columns(data, items, "items")
+    if not cols:
+        raise ValueError("items must name at least one column.")
+    k = len(cols)
+    need = k if min_items is None else v.check_integer(min_items, "min_items", low=1, high=k)
+    v.check_one_of(method, ["mean", "sum"], "method")
+    categorical = [c for c in cols if isinstance(data[c].dtype, pd.CategoricalDtype)]
+    frame = as_codes(data[cols], columns=categorical, codebook=codebook) if categorical else data
+    v.check_numeric(frame, cols, "items")
+    values = frame[cols].astype(float)
+    n_items = values.notna().sum(axis=1)
+    score = values.mean(axis=1).where(n_items >= need)
+    if method == "sum":
+        score = score * k
+    table = pd.DataFrame({"score": score, "n_items": n_items.astype("int64")}, index=data.index)
+    n_scored = int(score.notna().sum())
+    return ScaleScore(
+        table=table,
+        items=tuple(cols),
+        method=method,
+        min_items=need,
+        n_scored=n_scored,
+        n_too_few=len(data) - n_scored,
+    )
+
+
+def missing_report(
+    data: pd.DataFrame, *, columns: Hashable | Sequence[Hashable] | None = None
+) -> MissingReport:
+    """Count missing values per column and per pattern of missing values.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent (e.g. ``Survey.data``; declared missing codes are NaN
+        there already).
+    columns : str or list of str, optional
+        Columns to look at; by default all.
+
+    Returns
+    -------
+    MissingReport
+        ``.table`` per column (``n_missing``, ``share_missing``, ``n``), ``.patterns``
+        (one row per pattern, most frequent first), ``n_rows``, ``n_complete``,
+        ``n_patterns``.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If a column is unknown or ``data`` has no rows.
+
+    Notes
+    -----
+    Little's (1988) test of missing completely at random (MCAR) is not included: no
+    maintained Python library offers it (statsmodels and pingouin do not; the PyPI
+    packages that do, such as pyampute, are early releases without recent
+    maintenance), and the package does not write its own. In R, ``naniar::mcar_test``
+    runs it. The patterns table shows whether missingness concentrates in a few
+    items or respondents, which is what decides between listwise deletion and
+    multiple imputation (``fit_drivers(impute="mice")``).
+
+    References
+    ----------
+    Little, R. J. A. (1988). A test of missing completely at random for multivariate
+    data with missing values. *Journal of the American Statistical Association*,
+    83(404), 1198-1202.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"a": [1, None, 3, None], "b": [1, 2, None, None]})
+    >>> report = missing_report(data)
+    >>> report.table["n_missing"].tolist(), report.n_complete
+    ([2, 2], 1)
+    >>> report.patterns[["pattern", "n"]].to_dict("list")
+    {'pattern': ['..', '.X', 'X.', 'XX'], 'n': [1, 1, 1, 1]}
+    """
+    data = v.check_dataframe(data)
+    cols = list(data.columns) if columns is None else v.check_columns(data, columns, "columns")
+    if len(data) == 0:
+        raise ValueError("data has no rows; at least one is needed for a missing-data report.")
+    missing = data[cols].isna()
+    n_missing = missing.sum(axis=0).astype("int64")
+    table = pd.DataFrame(
+        {
+            "column": cols,
+            "n_missing": n_missing.to_numpy(),
+            "share_missing": n_missing.to_numpy() / len(data),
+            "n": (len(data) - n_missing).to_numpy(),
+        }
+    )
+    marks = np.where(missing.to_numpy(), "X", ".")
+    counts = pd.Series(["".join(row) for row in marks], dtype=object).value_counts()
+    counts = counts.reset_index().set_axis(["pattern", "n"], axis=1)
+    counts = counts.sort_values(["n", "pattern"], ascending=[False, True], kind="mergesort")
+    counts["columns_missing"] = [
+        ", ".join(str(c) for c, x in zip(cols, p, strict=True) if x == "X")
+        for p in counts["pattern"]
+    ]
+    counts["n_columns_missing"] = counts["pattern"].str.count("X")
+    counts["share"] = counts["n"] / len(data)
+    patterns = counts[["pattern", "columns_missing", "n_columns_missing", "n", "share"]]
+    return MissingReport(
+        table=table,
+        patterns=patterns.reset_index(drop=True),
+        n_rows=len(data),
+        n_complete=int((~missing.any(axis=1)).sum()),
+        n_patterns=len(counts),
+    )

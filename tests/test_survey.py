@@ -1,0 +1,632 @@
+"""cxresearch.survey: reading survey files (round trips), reverse coding, scale scores,
+missing-data reports, answer codes. Every expected number is written out by hand or is
+the value written to the file in the same test."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxresearch as cx
+from cxresearch import survey
+
+LIKERT = {
+    1: "Very dissatisfied",
+    2: "Dissatisfied",
+    3: "Neutral",
+    4: "Satisfied",
+    5: "Very satisfied",
+}
+
+
+@pytest.fixture
+def pyreadstat():
+    return pytest.importorskip("pyreadstat")
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _spss_frame():
+    return pd.DataFrame(
+        {
+            "respondent": [1.0, 2, 3, 4, 5, 6],
+            # fully labelled 5-point scale with a user-missing code 99
+            "sat": [1.0, 2, 5, 99, 4, np.nan],
+            # labelled at the ends only, negatively keyed, missing range -9 to -1
+            "ease": [5.0, 4, -9, 2, 1, -1],
+            # 0-10 recommendation, labels only at the ends
+            "ltr": [10.0, 9, 0, 7, 8, 6],
+            "gender": [1.0, 2, 2, 1, 2, 1],
+            "age": [30.0, 41, np.nan, 52, 23, 67],
+            "comment": ["good", "", "slow", "ok", "n/a", "fine"],
+        }
+    )
+
+
+SPSS_LABELS = {
+    "sat": {**LIKERT, 99: "No answer"},
+    "ease": {1: "Strongly agree", 5: "Strongly disagree", -9: "Refused"},
+    "ltr": {0: "Not at all likely", 10: "Extremely likely"},
+    "gender": {1: "female", 2: "male"},
+}
+SPSS_VARIABLE_LABELS = {
+    "respondent": "Respondent number",
+    "sat": "Overall, how satisfied are you?",
+    "ease": "The checkout was easy.",
+    "ltr": "How likely are you to recommend us?",
+    "gender": "Gender",
+    "age": "Age in years",
+    "comment": "Anything else?",
+}
+
+
+def _write_sav(pyreadstat, path, compress=False):
+    pyreadstat.write_sav(
+        _spss_frame(),
+        str(path),
+        column_labels=SPSS_VARIABLE_LABELS,
+        variable_value_labels=SPSS_LABELS,
+        missing_ranges={"sat": [99], "ease": [{"lo": -9, "hi": -1}]},
+        variable_measure={"sat": "ordinal", "ease": "ordinal", "gender": "nominal", "age": "scale"},
+        compress=compress,
+    )
+
+
+# --------------------------------------------------------------------------------- SPSS
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".zsav"])
+def test_sav_round_trip_values_labels_and_counts(pyreadstat, tmp_path, suffix):
+    path = tmp_path / f"survey{suffix}"
+    _write_sav(pyreadstat, path, compress=suffix == ".zsav")
+    before = _digest(path)
+    result = cx.read_survey(path)
+    assert _digest(path) == before  # never modified
+    assert isinstance(result, cx.Survey)
+    assert (result.format, result.n_rows, result.n_columns) == (suffix[1:], 6, 7)
+    data, book = result.data, result.codebook.set_index("column")
+    # the fully labelled ordinal scale: an ordered categorical of labels, in code order
+    assert isinstance(data["sat"].dtype, pd.CategoricalDtype) and data["sat"].cat.ordered
+    assert list(data["sat"].cat.categories) == list(LIKERT.values())
+    assert data["sat"].tolist()[:3] == ["Very dissatisfied", "Dissatisfied", "Very satisfied"]
+    assert data["sat"].isna().tolist() == [False, False, False, True, False, True]
+    codes = result.as_codes("sat")["sat"]
+    np.testing.assert_array_equal(codes.to_numpy(), [1, 2, 5, np.nan, 4, np.nan])
+    # partly labelled columns keep their numbers; user-missing codes become NaN
+    np.testing.assert_array_equal(data["ease"].to_numpy(), [5, 4, np.nan, 2, 1, np.nan])
+    assert data["ltr"].tolist() == [10, 9, 0, 7, 8, 6] and data["ltr"].dtype == "int64"
+    assert data["gender"].tolist() == ["female", "male", "male", "female", "male", "female"]
+    assert not data["gender"].cat.ordered
+    assert data["respondent"].dtype == "int64"
+    np.testing.assert_array_equal(data["age"].to_numpy(), [30, 41, np.nan, 52, 23, 67])
+    assert data["comment"].tolist()[0] == "good"
+    # counts: user-missing (declared codes) and all missing, per column
+    assert book["n_user_missing"].to_dict() == {
+        "respondent": 0,
+        "sat": 1,
+        "ease": 2,
+        "ltr": 0,
+        "gender": 0,
+        "age": 0,
+        "comment": 0,
+    }
+    assert book.loc["sat", "n_missing"] == 2 and book.loc["age", "n_missing"] == 1
+    assert result.n_user_missing == 3
+    assert result.n_missing.to_dict() == book["n_missing"].to_dict()
+    # labels, missing codes, measure, direction
+    assert book["label"].to_dict() == SPSS_VARIABLE_LABELS
+    assert book.loc["sat", "missing_codes"] == "99"
+    assert book.loc["ease", "missing_codes"] == "-9 to -1"
+    assert book.loc["sat", "values"].startswith("1 = Very dissatisfied; 2 = Dissatisfied")
+    assert book.loc["sat", ["type", "measure", "direction"]].tolist() == [
+        "categorical",
+        "ordinal",
+        "ascending",
+    ]
+    assert book.loc["ease", "direction"] == "descending"
+    assert book.loc["ltr", "direction"] == "ascending"
+    assert book.loc["gender", ["type", "measure", "direction"]].tolist() == [
+        "categorical",
+        "nominal",
+        "",
+    ]
+    assert book.loc["age", ["type", "measure"]].tolist() == ["integer", "scale"]
+    # every value label written is read back, missing codes flagged
+    got = {(c, float(v)): (lab, m) for c, v, lab, m in result.value_labels.itertuples(index=False)}
+    want = {
+        (c, float(k)): (lab, (c, k) in {("sat", 99), ("ease", -9)})
+        for c, labels in SPSS_LABELS.items()
+        for k, lab in labels.items()
+    }
+    assert got == want
+
+
+def test_por_round_trip_values(pyreadstat, tmp_path):
+    """SPSS portable files: values and system-missing round-trip (names come back upper
+    case; pyreadstat writes no value labels or user-missing codes to .por)."""
+    frame = pd.DataFrame({"q1": [1.0, 2, np.nan, 4], "name": ["a", "b", "c", "d"]})
+    path = tmp_path / "old.por"
+    pyreadstat.write_por(frame, str(path))
+    result = cx.read_survey(path)
+    assert result.format == "por"
+    np.testing.assert_array_equal(result.data["Q1"].to_numpy(), [1, 2, np.nan, 4])
+    assert result.data["NAME"].tolist() == ["a", "b", "c", "d"]
+    assert result.n_missing.to_dict() == {"Q1": 1, "NAME": 0}
+
+
+# -------------------------------------------------------------------------------- Stata
+
+
+def test_dta_round_trip_values_labels_and_extended_missing(pyreadstat, tmp_path):
+    frame = pd.DataFrame(
+        {
+            "sat": [1, 2, 3, "b", 5, "a", 4],
+            "gender": [1, 2, 1, 2, 1, 2, 2],
+            "spend": [10.5, 3.25, 0.0, 7.0, 1.5, 2.0, 8.0],
+        }
+    )
+    path = tmp_path / "survey.dta"
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        column_labels={"sat": "Overall satisfaction", "gender": "Gender", "spend": "Spend"},
+        variable_value_labels={"sat": LIKERT, "gender": {1: "female", 2: "male"}},
+        missing_user_values={"sat": ["a", "b"]},
+    )
+    result = cx.read_survey(path)
+    book = result.codebook.set_index("column")
+    assert result.format == "dta"
+    # Stata declares no measure: 5 consecutive labelled codes are an ordered scale
+    assert result.data["sat"].cat.ordered
+    assert result.data["sat"].isna().tolist() == [False, False, False, True, False, True, False]
+    np.testing.assert_array_equal(
+        result.as_codes()["sat"].to_numpy(), [1, 2, 3, np.nan, 5, np.nan, 4]
+    )
+    assert not result.data["gender"].cat.ordered  # two codes: nominal
+    assert result.data["spend"].tolist() == frame["spend"].tolist()
+    assert book.loc["sat", "missing_codes"] == ".a, .b"
+    assert book.loc["sat", "n_user_missing"] == 2 and book.loc["spend", "n_user_missing"] == 0
+    assert book["label"].tolist() == ["Overall satisfaction", "Gender", "Spend"]
+    assert book.loc["sat", "direction"] == "ascending"
+    assert book.loc["spend", "type"] == "number"
+
+
+# ----------------------------------------------------------------------------- Qualtrics
+
+
+def _qualtrics_frame():
+    return pd.DataFrame(
+        {
+            "StartDate": ["2024-03-01 09:00:00", "2024-03-01 10:30:15", "2024-03-02 08:05:00"],
+            "EndDate": ["2024-03-01 09:04:10", "2024-03-01 10:33:00", "2024-03-02 08:09:59"],
+            "Status": [0, 0, 1],
+            "IPAddress": ["10.0.0.1", "10.0.0.2", ""],
+            "Progress": [100, 100, 40],
+            "Duration (in seconds)": [250, 165, 299],
+            "Finished": [1, 1, 0],
+            "RecordedDate": ["2024-03-01 09:04:11", "2024-03-01 10:33:01", "2024-03-02 08:10:00"],
+            "ResponseId": ["R_1", "R_2", "R_3"],
+            "RecipientEmail": ["", "", ""],
+            "ExternalReference": ["", "", ""],
+            "LocationLatitude": [52.37, 51.92, 52.09],
+            "LocationLongitude": [4.89, 4.48, 5.12],
+            "DistributionChannel": ["anonymous", "anonymous", "email"],
+            "UserLanguage": ["EN", "EN", "NL"],
+            "Q1": [9, 10, ""],  # recommend 0-10
+            "Q2_1": [4, 5, 2],  # matrix item 1 (1-5 recode values)
+            "Q2_2": [5, "", 1],
+            "Q3": ["Great staff", "", ""],
+        }
+    )
+
+
+QUESTIONS = [
+    "Start Date", "End Date", "Response Type", "IP Address", "Progress",
+    "Duration (in seconds)", "Finished", "Recorded Date", "Response ID",
+    "Recipient Email", "External Data Reference", "Location Latitude",
+    "Location Longitude", "Distribution Channel", "User Language",
+    "How likely are you to recommend us to a friend?",
+    "How satisfied are you with... - Staff", "How satisfied are you with... - Prices",
+    "Click to write the question text",
+]  # fmt: skip
+IMPORT_IDS = [
+    "startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished",
+    "recordedDate", "_recordId", "recipientEmail", "externalDataReference",
+    "locationLatitude", "locationLongitude", "distributionChannel", "userLanguage",
+    "QID1", "QID2_1", "QID2_2", "QID3_TEXT",
+]  # fmt: skip
+
+
+def _write_qualtrics(path, sep=",", encoding="utf-8"):
+    frame = _qualtrics_frame()
+    header = pd.DataFrame(
+        [QUESTIONS, [json.dumps({"ImportId": i}, separators=(",", ":")) for i in IMPORT_IDS]],
+        columns=frame.columns,
+    )
+    pd.concat([header, frame.astype(str)]).to_csv(path, index=False, sep=sep, encoding=encoding)
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "encoding"),
+    [
+        ("export.csv", ",", "utf-8"),
+        ("export.csv", ",", "utf-8-sig"),
+        ("export.tsv", "\t", "utf-16"),
+    ],
+)
+def test_qualtrics_round_trip(tmp_path, name, sep, encoding):
+    path = tmp_path / name
+    frame = _write_qualtrics(path, sep=sep, encoding=encoding)
+    before = _digest(path)
+    result = cx.read_survey(path)
+    assert _digest(path) == before
+    data, book = result.data, result.codebook.set_index("column")
+    assert result.format == "qualtrics" and result.n_rows == 3
+    assert list(data.columns) == list(frame.columns)
+    # recode values kept as numbers, blanks counted as missing
+    np.testing.assert_array_equal(data["Q1"].to_numpy(), [9, 10, np.nan])
+    assert data["Q2_1"].tolist() == [4, 5, 2] and data["Q2_1"].dtype == "int64"
+    np.testing.assert_array_equal(data["Q2_2"].to_numpy(), [5, np.nan, 1])
+    assert data["Q3"].tolist()[0] == "Great staff"
+    assert book["n_missing"][["Q1", "Q2_1", "Q2_2", "Q3", "IPAddress"]].tolist() == [1, 0, 1, 2, 1]
+    # metadata recognised and typed
+    meta = set(book.index[book["role"] == "metadata"])
+    assert meta == set(frame.columns[:15])
+    assert data["StartDate"].iloc[1] == pd.Timestamp("2024-03-01 10:30:15")
+    assert data["Finished"].tolist() == [True, True, False]
+    assert data["Duration (in seconds)"].tolist() == [250, 165, 299]
+    assert data["LocationLatitude"].tolist() == [52.37, 51.92, 52.09]
+    # question text and import ids; the "Click to write" placeholder is no label
+    assert book.loc["Q2_1", "label"] == "How satisfied are you with... - Staff"
+    assert book.loc["Q3", "label"] == ""
+    assert book["source_id"].tolist() == IMPORT_IDS
+    assert result.n_user_missing == 0
+
+
+def test_qualtrics_repeated_column_ids(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text('Q1,Q1\na,b\n{"ImportId":"QID1"},{"ImportId":"QID2"}\n1,2\n')
+    with pytest.raises(ValueError, match=r"repeated column ids \['Q1'\]"):
+        cx.read_survey(path)
+
+
+# --------------------------------------------------------------------- CSV + datapackage
+
+
+def _resource(path="answers.csv"):
+    return {
+        "name": "answers",
+        "path": path,
+        "missingValues": ["", "-99"],
+        "schema": {
+            "fields": [
+                {"name": "id", "type": "integer", "constraints": {"required": True}},
+                {
+                    "name": "sat",
+                    "type": "integer",
+                    "title": "Overall satisfaction",
+                    "scale": "1 = very dissatisfied ... 5 = very satisfied",
+                    "constraints": {"minimum": 1, "maximum": 5},
+                },
+                {
+                    "name": "channel",
+                    "type": "string",
+                    "description": "Where the visit happened.",
+                    "constraints": {"enum": ["store", "online"]},
+                },
+            ]
+        },
+    }
+
+
+def test_datapackage_csv_beside_the_file(tmp_path):
+    (tmp_path / "answers.csv").write_text("id,sat,channel\n1,5,store\n2,-99,online\n3,,store\n")
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [_resource()]}))
+    result = cx.read_survey(tmp_path / "answers.csv")
+    book = result.codebook.set_index("column")
+    assert result.format == "datapackage"
+    assert result.data["id"].tolist() == [1, 2, 3]
+    np.testing.assert_array_equal(result.data["sat"].astype(float), [5, np.nan, np.nan])
+    assert list(result.data["channel"].cat.categories) == ["store", "online"]
+    assert book.loc["sat", "label"] == "Overall satisfaction"
+    assert book.loc["channel", "label"] == "Where the visit happened."
+    assert book.loc["sat", "direction"] == "ascending"
+    assert book.loc["sat", ["n_missing", "n_user_missing"]].tolist() == [2, 1]
+    assert book.loc["channel", "values"] == "store, online"
+
+
+def test_datapackage_given_as_dict_or_path(tmp_path):
+    csv_path = tmp_path / "answers.csv"
+    csv_path.write_text("id,sat,channel\n1,5,store\n")
+    from_dict = cx.read_survey(csv_path, codebook=_resource())
+    (tmp_path / "book.json").write_text(json.dumps({"resources": [_resource()]}))
+    from_path = cx.read_survey(csv_path, codebook=tmp_path / "book.json")
+    pd.testing.assert_frame_equal(from_dict.data, from_path.data)
+    assert from_path.format == "datapackage"
+
+
+def test_datapackage_problems_are_listed(tmp_path):
+    (tmp_path / "answers.csv").write_text("id,sat,channel\n1,7,store\n2,3,phone\n")
+    with pytest.raises(ValueError, match="does not match its codebook") as info:
+        cx.read_survey(tmp_path / "answers.csv", codebook=_resource())
+    assert "above the maximum 5" in str(info.value) and "'phone'" in str(info.value)
+
+
+def test_datapackage_without_the_resource(tmp_path):
+    (tmp_path / "answers.csv").write_text("id\n1\n")
+    with pytest.raises(ValueError, match="no resource with path 'answers.csv'"):
+        cx.read_survey(tmp_path / "answers.csv", codebook={"resources": [_resource("x.csv")]})
+
+
+def test_plain_csv_without_codebook(tmp_path):
+    (tmp_path / "plain.csv").write_text("a,b\n1,x\n2,\n")
+    result = cx.read_survey(tmp_path / "plain.csv")
+    assert result.format == "csv"
+    assert result.data["a"].dtype == "int64"
+    assert result.codebook["n_missing"].tolist() == [0, 1]
+
+
+def test_bundled_dataset_reads_through_its_datapackage():
+    path = cx.datasets.data_dir() / "cx_survey.csv"
+    result = cx.read_survey(path)
+    assert result.format == "datapackage"
+    pd.testing.assert_frame_equal(result.data, cx.load_dataset("cx_survey"))
+    book = result.codebook.set_index("column")
+    assert book.loc["service_1", "direction"] == "ascending"
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_unknown_format(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    path.write_bytes(b"PK")
+    with pytest.raises(ValueError, match=r"cannot read '.*survey\.xlsx' \(unknown file ending "
+                       r"'\.xlsx'\)\. Allowed formats: \.sav \(SPSS\)"):  # fmt: skip
+        cx.read_survey(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ValueError, match=r"cannot read '.*nothere\.sav' \(no such file\)"):
+        cx.read_survey(tmp_path / "nothere.sav")
+
+
+def test_directory_is_not_a_file(tmp_path):
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(ValueError, match="no such file"):
+        cx.read_survey(folder)
+
+
+def test_path_of_wrong_type():
+    with pytest.raises(TypeError, match="path must be a file path"):
+        cx.read_survey(42)
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".zsav", ".dta", ".por"])
+def test_corrupt_file(pyreadstat, tmp_path, suffix):
+    path = tmp_path / f"broken{suffix}"
+    path.write_bytes(b"this is not a survey file at all" * 10)
+    with pytest.raises(ValueError, match=r"cannot read '.*broken.*' as a .*file .*Allowed formats"):
+        cx.read_survey(path)
+
+
+def test_empty_csv(tmp_path):
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(ValueError, match="the file is empty"):
+        cx.read_survey(tmp_path / "empty.csv")
+
+
+def test_csv_that_is_not_text(tmp_path):
+    (tmp_path / "binary.csv").write_bytes(b"a,b\n\xff\xfe\xfa,1\n"[2:] + b"\x80\x81")
+    with pytest.raises(ValueError, match="as utf-8 text"):
+        cx.read_survey(tmp_path / "binary.csv")
+
+
+def test_codebook_for_spss_is_rejected(pyreadstat, tmp_path):
+    path = tmp_path / "s.sav"
+    _write_sav(pyreadstat, path)
+    with pytest.raises(ValueError, match="codebook applies to CSV files only"):
+        cx.read_survey(path, codebook={"resources": []})
+
+
+def test_codebook_of_wrong_type(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    with pytest.raises(TypeError, match="codebook must be a path to a datapackage.json"):
+        cx.read_survey(tmp_path / "a.csv", codebook=3)
+
+
+def test_codebook_that_is_not_json(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "book.json").write_text("{not json")
+    with pytest.raises(ValueError, match="codebook: cannot read .*book.json' as JSON"):
+        cx.read_survey(tmp_path / "a.csv", codebook=tmp_path / "book.json")
+
+
+def test_repr_prints_the_codebook(tmp_path):
+    (tmp_path / "a.csv").write_text("x,y\n1,a\n")
+    text = repr(cx.read_survey(tmp_path / "a.csv"))
+    assert text.startswith("Survey(format='csv'")
+    assert "column label" in text and "n_user_missing" in text
+
+
+def test_import_does_not_load_pyreadstat():
+    code = "import sys, cxresearch.survey; print('pyreadstat' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------------- reverse coding
+
+
+def test_reverse_code_by_hand():
+    data = pd.DataFrame({"a": [1, 2, 3, 5], "b": [0.0, 4, np.nan, 10], "c": [9, 9, 9, 9]})
+    out = survey.reverse_code(data, columns=["a"], scale=(1, 5))
+    assert out["a"].tolist() == [5, 4, 3, 1]  # 1 + 5 - x
+    out = survey.reverse_code(data, columns="b", scale=(0, 10))
+    np.testing.assert_array_equal(out["b"].to_numpy(), [10, 6, np.nan, 0])
+    assert out["c"].tolist() == [9, 9, 9, 9]
+    assert data["a"].tolist() == [1, 2, 3, 5]  # input unchanged
+
+
+def test_reverse_code_from_the_codebook(pyreadstat, tmp_path):
+    path = tmp_path / "s.sav"
+    _write_sav(pyreadstat, path)
+    result = cx.read_survey(path)
+    out = survey.reverse_code(result.data, columns=result, scale=(1, 5))
+    np.testing.assert_array_equal(out["ease"].to_numpy(), [1, 2, np.nan, 4, 5, np.nan])
+    pd.testing.assert_series_equal(out["sat"], result.data["sat"])  # ascending: untouched
+    same = survey.reverse_code(result.data, columns=result.codebook, scale=(1, 5))
+    pd.testing.assert_frame_equal(out, same)
+
+
+def test_reverse_code_categorical_mirrors_the_categories():
+    cats = list(LIKERT.values())
+    data = pd.DataFrame(
+        {"q": pd.Categorical([cats[0], cats[3], None], categories=cats, ordered=True)}
+    )
+    out = survey.reverse_code(data, columns="q")
+    assert out["q"].tolist()[:2] == [cats[4], cats[1]] and pd.isna(out["q"].iloc[2])
+    assert out["q"].dtype == data["q"].dtype
+
+
+def test_reverse_code_errors():
+    data = pd.DataFrame({"a": [1, 6], "t": ["x", "y"]})
+    with pytest.raises(ValueError, match=r"scale must be given to reverse the numeric column 'a'"):
+        survey.reverse_code(data, columns="a")
+    with pytest.raises(ValueError, match=r"value\(s\) \[6\] outside the scale; allowed are 1 to 5"):
+        survey.reverse_code(data, columns="a", scale=(1, 5))
+    with pytest.raises(ValueError, match=r"columns: column \['zz'\] not found"):
+        survey.reverse_code(data, columns="zz", scale=(1, 5))
+    with pytest.raises(TypeError, match="column 't' must be numeric"):
+        survey.reverse_code(data, columns="t", scale=(1, 5))
+    with pytest.raises(TypeError, match="scale must be a pair of integers"):
+        survey.reverse_code(data, columns="a", scale=(1.5, 5))
+    with pytest.raises(ValueError, match="needs the columns 'column' and 'direction'"):
+        survey.reverse_code(data, columns=pd.DataFrame({"column": ["a"]}))
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        survey.reverse_code([1, 2], columns="a", scale=(1, 5))
+
+
+# ---------------------------------------------------------------------------- scale scores
+
+
+def test_scale_score_mean_of_at_least_k_items():
+    data = pd.DataFrame(
+        {"a": [4, 2, np.nan, 1], "b": [5, np.nan, np.nan, 1], "c": [3, 4, 1, np.nan]}
+    )
+    result = survey.scale_score(data, items=["a", "b", "c"], min_items=2)
+    # (4+5+3)/3, (2+4)/2, one item only, (1+1)/2
+    np.testing.assert_allclose(result.score.to_numpy(), [4.0, 3.0, np.nan, 1.0])
+    assert result.table["n_items"].tolist() == [3, 2, 1, 2]
+    assert (result.n_scored, result.n_too_few, result.min_items) == (3, 1, 2)
+    strict = survey.scale_score(data, items=["a", "b", "c"])  # default: every item
+    np.testing.assert_allclose(strict.score.to_numpy(), [4.0, np.nan, np.nan, np.nan])
+    assert strict.n_too_few == 3
+    total = survey.scale_score(data, items=["a", "b", "c"], min_items=2, method="sum")
+    np.testing.assert_allclose(total.score.to_numpy(), [12.0, 9.0, np.nan, 3.0])
+
+
+def test_scale_score_of_labelled_items(pyreadstat, tmp_path):
+    path = tmp_path / "s.sav"
+    _write_sav(pyreadstat, path)
+    result = cx.read_survey(path)
+    flipped = survey.reverse_code(result.data, columns="ease", scale=(1, 5))
+    score = survey.scale_score(flipped, items=["sat", "ease"], min_items=1, codebook=result)
+    # sat 1,2,5,NaN,4,NaN; reversed ease 1,2,NaN,4,5,NaN
+    np.testing.assert_allclose(score.score.to_numpy(), [1.0, 2.0, 5.0, 4.0, 4.5, np.nan])
+    assert score.n_too_few == 1
+
+
+def test_scale_score_errors():
+    data = pd.DataFrame({"a": [1, 2], "b": [3, 4], "t": ["x", "y"]})
+    with pytest.raises(ValueError, match=r"min_items must be between 1 and 2, got 3"):
+        survey.scale_score(data, items=["a", "b"], min_items=3)
+    with pytest.raises(TypeError, match="min_items must be an integer"):
+        survey.scale_score(data, items=["a", "b"], min_items=1.5)
+    with pytest.raises(ValueError, match=r"method must be one of \['mean', 'sum'\], got 'median'"):
+        survey.scale_score(data, items=["a", "b"], method="median")
+    with pytest.raises(TypeError, match="column 't' must be numeric"):
+        survey.scale_score(data, items=["a", "t"])
+    with pytest.raises(ValueError, match="items must name at least one column"):
+        survey.scale_score(data, items=[])
+    with pytest.raises(ValueError, match=r"items: column \['zz'\] not found"):
+        survey.scale_score(data, items=["a", "zz"])
+
+
+# -------------------------------------------------------------------------- missing data
+
+
+def test_missing_report_by_hand():
+    data = pd.DataFrame(
+        {"a": [1, np.nan, 3, np.nan, 5], "b": [1, 2, np.nan, np.nan, 5], "c": [1, 2, 3, 4, 5]}
+    )
+    report = survey.missing_report(data)
+    assert report.table["n_missing"].tolist() == [2, 2, 0]
+    np.testing.assert_allclose(report.table["share_missing"], [0.4, 0.4, 0.0])
+    assert report.table["n"].tolist() == [3, 3, 5]
+    assert (report.n_rows, report.n_complete, report.n_patterns) == (5, 2, 4)
+    assert report.patterns["pattern"].tolist() == ["...", ".X.", "X..", "XX."]
+    assert report.patterns["n"].tolist() == [2, 1, 1, 1]
+    assert report.patterns["columns_missing"].tolist() == ["", "b", "a", "a, b"]
+    assert report.patterns["n_columns_missing"].tolist() == [0, 1, 1, 2]
+    only = survey.missing_report(data, columns=["c"])
+    assert only.n_complete == 5 and only.patterns["pattern"].tolist() == ["."]
+
+
+def test_missing_report_errors():
+    with pytest.raises(ValueError, match="data has no rows"):
+        survey.missing_report(pd.DataFrame({"a": []}))
+    with pytest.raises(ValueError, match=r"columns: column \['zz'\] not found"):
+        survey.missing_report(pd.DataFrame({"a": [1]}), columns="zz")
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        survey.missing_report(np.zeros((2, 2)))
+
+
+# ------------------------------------------------------------------------ codes for metrics
+
+
+def test_as_codes_numeric_categories_without_codebook():
+    data = pd.DataFrame({"q": pd.Categorical([7, 1, None], categories=range(1, 8), ordered=True)})
+    np.testing.assert_array_equal(survey.as_codes(data)["q"].to_numpy(), [7, 1, np.nan])
+
+
+def test_as_codes_errors():
+    labels = pd.DataFrame({"q": pd.Categorical(["Agree", "Disagree"], ordered=True)})
+    with pytest.raises(ValueError, match="holds labels .* without their codes; pass codebook="):
+        survey.as_codes(labels)
+    book = pd.DataFrame({"column": ["q"], "value": [1], "label": ["Disagree"]})
+    with pytest.raises(ValueError, match=r"categories \['Agree'\] that the codebook gives no code"):
+        survey.as_codes(labels, codebook=book)
+    with pytest.raises(TypeError, match="codebook must be a Survey"):
+        survey.as_codes(labels, codebook={"q": {}})
+    with pytest.raises(TypeError, match="columns: 'x' is not categorical"):
+        survey.as_codes(pd.DataFrame({"x": [1]}), columns="x")
+
+
+def test_codes_feed_the_metrics_as_the_original_numbers(pyreadstat, tmp_path):
+    """An ordered Likert categorical goes to CSAT / alpha through as_codes, with the same
+    numbers as the codes written to the file."""
+    rng = np.random.default_rng(3)
+    codes = rng.integers(1, 6, size=(40, 3)).astype(float)
+    frame = pd.DataFrame(codes, columns=["s1", "s2", "s3"])
+    path = tmp_path / "likert.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={c: LIKERT for c in frame})
+    result = cx.read_survey(path)
+    assert all(result.data[c].cat.ordered for c in frame)
+    numbers = result.as_codes()
+    pd.testing.assert_frame_equal(
+        cx.csat(numbers, score="s1"), cx.csat(frame.astype("int64"), score="s1")
+    )
+    pd.testing.assert_frame_equal(
+        cx.cronbach_alpha(numbers, items=list(frame)), cx.cronbach_alpha(frame, items=list(frame))
+    )
