@@ -1,0 +1,612 @@
+"""Covariance-based factor and structural equation models (CFA, SEM) on semopy.
+
+:func:`cfa` fits a confirmatory factor analysis and :func:`sem` a structural equation
+model, both by maximum likelihood with `semopy <https://semopy.com>`_ (MIT licence),
+from the same lavaan-style syntax as the PLS path models (``IMAG =~ imag1 + imag2``,
+``SAT ~ IMAG``, ``a ~~ b``; see :mod:`cxresearch._syntax`). Both return a
+:class:`SEMResult`: the tidy estimates (unstandardized with Wald standard errors and
+intervals, and the completely standardized value), the fit indices (chi-square, CFI,
+TLI, RMSEA with its 90% interval, SRMR, AIC, BIC) and a reliability table with the
+same columns as the PLS one plus McDonald's omega, so the two families line up.
+
+Every estimate and standard error is the number semopy computes; this module checks
+the input, counts missing values, and adds what semopy does not report (the RMSEA
+interval, SRMR, the normal-theory log-likelihood behind AIC/BIC, reliability).
+
+The public functions are re-exported by :mod:`cxresearch.latent`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _syntax
+from . import _validate as v
+from ._result import Result
+
+__all__ = ["SEMResult", "cfa", "sem"]
+
+#: Estimators accepted by :func:`cfa` and :func:`sem`: ``"MLW"`` is semopy's maximum
+#: likelihood (Wishart) objective, the same fit function as lavaan's ``"ML"``.
+ESTIMATORS = ("MLW",)
+MISSING = ("raise", "listwise")
+#: Passed to semopy's SLSQP. Its default ``ftol`` (1e-6) stops the ECSI CFA on ``mobi``
+#: 3.5e-4 above the minimum chi-square (standardized loadings off by up to 4e-4 from
+#: lavaan's); at 1e-12 chi-square agrees with lavaan's (seminr-py) to 1e-10.
+SOLVER_OPTIONS = {"ftol": 1e-12, "maxiter": 10_000}
+_OP_ORDER = {"=~": 0, "~": 1, "~~": 2}
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SEMResult(Result):
+    """What :func:`cfa` and :func:`sem` return.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per parameter: ``term`` (``"IMAG =~ IMAG1"``), ``lhs, op, rhs`` in
+        lavaan's convention (``=~`` loading of ``rhs`` on factor ``lhs``, ``~``
+        regression of ``lhs`` on ``rhs``, ``~~`` (co)variance), ``free`` (False for
+        parameters fixed by the identification, e.g. the first loading of each factor
+        at 1), ``estimate`` (unstandardized), ``std_error``, ``statistic`` (z),
+        ``p_value``, ``ci_low``, ``ci_high`` (Wald, at level ``ci``; NaN for fixed
+        parameters) and ``std_estimate`` (completely standardized: latent and observed
+        variances 1).
+    fit : pandas.DataFrame
+        One row: ``n, n_parameters, chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low,
+        rmsea_ci_high`` (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2,
+        baseline_df``.
+    reliability : pandas.DataFrame
+        One row per first-order factor: ``construct, mode`` (always ``"A"``),
+        ``n_items, alpha, rho_c, ave`` (the columns and formulas of the PLS table, whose
+        ``rho_a`` is PLS-specific and left out) and ``omega``.
+    n : int
+        Rows used in the fit.
+    n_dropped : int
+        Rows dropped for missing values (``missing="listwise"``; 0 otherwise).
+    estimator : str
+        The semopy objective (``"MLW"``).
+    ci : float
+        Confidence level of ``ci_low``/``ci_high``.
+    model : str
+        The model in lavaan syntax, as fitted.
+    """
+
+    fit: pd.DataFrame
+    reliability: pd.DataFrame
+    n: int
+    n_dropped: int
+    estimator: str
+    ci: float
+    model: str = dataclasses.field(repr=False)
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _observed_columns(spec: Any, data: pd.DataFrame) -> list[str]:
+    """Items, then observed columns named in paths or covariances, each once."""
+    names = set(spec.construct_names)
+    out = dict.fromkeys(spec.items)
+    for a, b in (*spec.paths, *spec.covariances):
+        for name in (a, b):
+            if name not in names and name in data.columns:
+                out.setdefault(name)
+    return list(out)
+
+
+def _complete_rows(
+    data: pd.DataFrame, columns: list[str], missing: str, where: str
+) -> tuple[pd.DataFrame, int]:
+    """The rows complete on ``columns``; raise on a missing value unless listwise."""
+    incomplete = data[columns].isna().any(axis=1)
+    n_bad = int(incomplete.sum())
+    if n_bad and missing == "raise":
+        cols = [c for c in columns if data[c].isna().any()]
+        raise ValueError(
+            f"{where}: {n_bad} row(s) have missing values (NaN) in the model's columns "
+            f"{v.format_values(cols)}, at rows {v.format_values(data.index[incomplete])}. "
+            f"Pass missing='listwise' to drop them (the count is reported as n_dropped), "
+            f"or fill them in first."
+        )
+    return data.loc[~incomplete, columns], n_bad
+
+
+def _check_covariance(frame: pd.DataFrame, where: str) -> None:
+    n, p = frame.shape
+    if n <= p:
+        raise ValueError(
+            f"{where}: {n} complete row(s) for {p} observed variables; the covariance "
+            f"matrix needs more rows than variables (many more for stable estimates)."
+        )
+    try:
+        np.linalg.cholesky(np.cov(frame.to_numpy(), rowvar=False))
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"{where}: the covariance matrix of {v.format_values(frame.columns)} is "
+            f"singular (a column is a linear combination of others); drop the redundant one."
+        ) from None
+
+
+def _prepare(
+    data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: str
+) -> tuple[Any, pd.DataFrame, int, float]:
+    v.check_dataframe(data)
+    spec = model if isinstance(model, _syntax.ModelSpec) else _syntax.parse_model(model)
+    v.check_one_of(missing, MISSING, "missing")
+    v.check_one_of(estimator, ESTIMATORS, "estimator")
+    ci = v.check_level(ci)
+    _syntax.check_model_data(spec, data, family="cbsem")
+    if where == "cfa" and spec.paths:
+        a, b = spec.paths[0]
+        raise ValueError(
+            f"cfa: the model has structural paths (e.g. {a} -> {b}); a CFA has factors and "
+            f"covariances only. Use sem(...) for a model with paths."
+        )
+    columns = _observed_columns(spec, data)
+    v.check_numeric(data, columns, "model")
+    v.check_finite(data, columns, "model")
+    frame, n_dropped = _complete_rows(data, columns, missing, where)
+    v.check_not_constant(frame, columns, "model")
+    v.check_distinct_columns(frame, columns, "model")
+    _check_covariance(frame, where)
+    return spec, frame.astype(float), n_dropped, ci
+
+
+def _semopy_syntax(spec: Any) -> str:
+    """lavaan text for semopy; a single-item factor gets its error variance fixed at 0."""
+    lines = [spec.to_lavaan()]
+    covs = set(spec.covariances)
+    for c in spec.constructs:
+        if len(c.items) == 1 and (c.items[0], c.items[0]) not in covs:
+            lines.append(f"{c.items[0]} ~~ 0*{c.items[0]}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str) -> Any:
+    import semopy
+
+    model = semopy.Model(_semopy_syntax(spec))
+    model.load(data=frame)
+    n_free = len(model.param_vals)
+    p = len(model.vars["observed"])
+    if p * (p + 1) // 2 - n_free < 0:
+        raise ValueError(
+            f"{where}: the model is not identified: {n_free} free parameters but only "
+            f"{p * (p + 1) // 2} variances and covariances of {p} observed variables. "
+            f"Give each factor at least 3 items (or 2, if it correlates with another factor)."
+        )
+    result = model.fit(frame, obj=estimator, options=dict(SOLVER_OPTIONS))
+    if not result.success:
+        raise RuntimeError(
+            f"{where}: the optimiser did not converge ({result.n_it} iterations, objective "
+            f"{result.fun:.6g}). The model may be empirically unidentified or badly "
+            f"misspecified: check that each factor has enough items that correlate."
+        )
+    return model
+
+
+def _tidy_row(spec_items: dict[str, str], row: pd.Series) -> tuple[str, str, str]:
+    """semopy's (lval, op, rval) -> lavaan's (lhs, op, rhs)."""
+    if row["op"] == "~" and spec_items.get(row["lval"]) == row["rval"]:
+        return row["rval"], "=~", row["lval"]
+    return row["lval"], row["op"], row["rval"]
+
+
+def _estimates(model: Any, spec: Any, ci: float) -> pd.DataFrame:
+    from scipy import stats
+
+    raw = model.inspect(std_est=True)
+    owner = {item: c.name for c in spec.constructs for item in c.items}
+    lhs, op, rhs = zip(*(_tidy_row(owner, row) for _, row in raw.iterrows()), strict=True)
+    se = pd.to_numeric(raw["Std. Err"].replace("-", np.nan)).to_numpy(dtype=float)
+    est = raw["Estimate"].to_numpy(dtype=float)
+    z = est / se
+    half = stats.norm.isf((1 - ci) / 2) * se
+    table = pd.DataFrame(
+        {
+            "term": [f"{a} {o} {b}" for a, o, b in zip(lhs, op, rhs, strict=True)],
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "free": np.isfinite(se),
+            "estimate": est,
+            "std_error": se,
+            "statistic": z,
+            "p_value": 2 * stats.norm.sf(np.abs(z)),
+            "ci_low": est - half,
+            "ci_high": est + half,
+            "std_estimate": raw["Est. Std"].to_numpy(dtype=float),
+        }
+    )
+    order = table["op"].map(_OP_ORDER).to_numpy()
+    return table.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _warn_improper(table: pd.DataFrame, where: str) -> None:
+    variances = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"]) & table["free"]]
+    at_zero = variances["estimate"] <= 0
+    at_zero |= variances["std_estimate"].abs() < 1e-6
+    negative = variances.loc[at_zero, "lhs"].tolist()
+    loadings = table[table["op"] == "=~"]
+    big = loadings.loc[loadings["std_estimate"].abs() > 1, "term"].tolist()
+    if negative or big:
+        what = []
+        if negative:
+            what.append(f"variance(s) of {v.format_values(negative)} at or below zero")
+        if big:
+            what.append(f"standardized loading(s) above 1 ({v.format_values(big)})")
+        warnings.warn(
+            f"{where}: improper solution (Heywood case): {' and '.join(what)}. The "
+            f"estimates and fit indices are not trustworthy; the model may be "
+            f"misspecified or a factor may have too few items.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+
+# --------------------------------------------------------------------------- fit indices
+
+
+def rmsea_interval(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+    """The RMSEA confidence interval from the noncentral chi-square (Browne & Cudeck 1993).
+
+    The bounds are ``sqrt(lam / (df (n - 1)))`` for the noncentrality ``lam`` at which
+    the observed ``chi2`` is the upper (lower bound) or lower (upper bound)
+    ``(1 - level) / 2`` quantile; a bound is 0 when no ``lam >= 0`` reaches it.
+    """
+    from scipy import optimize, stats
+
+    def cdf(lam: float) -> float:
+        return float(stats.chi2.cdf(chi2, df) if lam == 0 else stats.ncx2.cdf(chi2, df, lam))
+
+    def bound(target: float) -> float:
+        if cdf(0.0) < target:
+            return 0.0
+        high = max(chi2, 1.0)
+        while cdf(high) > target:
+            high *= 2
+        lam = optimize.brentq(lambda x: cdf(x) - target, 0.0, high, xtol=1e-12, rtol=1e-14)
+        return math.sqrt(lam / (df * (n - 1)))
+
+    tail = (1 - level) / 2
+    return bound(1 - tail), bound(tail)
+
+
+def _fit_indices(model: Any, n: int) -> pd.DataFrame:
+    from scipy import stats
+
+    s = np.asarray(model.mx_cov, dtype=float)  # the ML (divide-by-n) covariance
+    sigma = np.asarray(model.calc_sigma()[0], dtype=float)
+    p = s.shape[0]
+    k = len(model.param_vals)
+    df = p * (p + 1) // 2 - k
+    chi2 = n * float(model.last_result.fun)
+    base_chi2 = n * float(np.sum(np.log(np.diag(s))) - np.linalg.slogdet(s)[1])
+    base_df = p * (p - 1) // 2
+    num, den = max(chi2 - df, 0.0), max(chi2 - df, base_chi2 - base_df, 0.0)
+    cfi = 1.0 if den == 0 else 1 - num / den
+    tli = 1 - (chi2 / df - 1) / (base_chi2 / base_df - 1) if df > 0 else 1.0
+    rmsea = math.sqrt(max(chi2 - df, 0.0) / (df * (n - 1))) if df > 0 else 0.0
+    low, high = rmsea_interval(chi2, df, n) if df > 0 else (0.0, 0.0)
+    sd = np.sqrt(np.diag(s))
+    resid = (s - sigma) / np.outer(sd, sd)
+    srmr = math.sqrt(float(np.sum(np.tril(resid) ** 2)) / (p * (p + 1) / 2))
+    logdet = np.linalg.slogdet(sigma)[1]
+    loglik = -n / 2 * (p * math.log(2 * math.pi) + logdet + np.trace(np.linalg.solve(sigma, s)))
+    row = {
+        "n": n,
+        "n_parameters": k,
+        "chi2": chi2,
+        "df": df,
+        "p_value": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
+        "cfi": cfi,
+        "tli": tli,
+        "rmsea": rmsea,
+        "rmsea_ci_low": low,
+        "rmsea_ci_high": high,
+        "srmr": srmr,
+        "log_likelihood": float(loglik),
+        "aic": float(-2 * loglik + 2 * k),
+        "bic": float(-2 * loglik + k * math.log(n)),
+        "baseline_chi2": base_chi2,
+        "baseline_df": base_df,
+    }
+    return pd.DataFrame([row])
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+def _latent_variances(model: Any) -> dict[str, float]:
+    """Model-implied variance of every latent variable (exogenous or endogenous)."""
+    _, (_, c) = model.calc_sigma()
+    cov = c @ model.mx_psi @ c.T
+    names = model.names_beta[0]
+    return {name: float(cov[i, i]) for i, name in enumerate(names)}
+
+
+def _reliability(model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    phi = _latent_variances(model)
+    factors = set(spec.construct_names)
+    est = table.set_index("term")
+    rows = []
+    for c in spec.constructs:
+        items = list(c.items)
+        if any(item in factors for item in items):
+            continue  # a higher-order factor: its "items" are factors
+        terms = [f"{c.name} =~ {item}" for item in items]
+        lam_std = est.loc[terms, "std_estimate"].to_numpy(dtype=float)
+        lam = est.loc[terms, "estimate"].to_numpy(dtype=float)
+        theta = np.zeros((len(items), len(items)))
+        for i, a in enumerate(items):
+            for j, b in enumerate(items):
+                for term in (f"{a} ~~ {b}", f"{b} ~~ {a}"):
+                    if term in est.index:
+                        theta[i, j] = est.loc[term, "estimate"]
+                        break
+        true = lam.sum() ** 2 * phi[c.name]
+        k = len(items)
+        r = np.corrcoef(frame[items].to_numpy(), rowvar=False).reshape(k, k)
+        rows.append(
+            {
+                "construct": c.name,
+                "mode": c.mode,
+                "n_items": k,
+                "alpha": float(k / (k - 1) * (1 - k / r.sum())) if k > 1 else 1.0,
+                "rho_c": float(lam_std.sum() ** 2 / (lam_std.sum() ** 2 + np.sum(1 - lam_std**2))),
+                "ave": float(np.mean(lam_std**2)),
+                "omega": float(true / (true + theta.sum())),
+            }
+        )
+    columns = ["construct", "mode", "n_items", "alpha", "rho_c", "ave", "omega"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _run(data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: str) -> SEMResult:
+    spec, frame, n_dropped, ci = _prepare(data, model, missing, estimator, ci, where)
+    fitted = _fit(spec, frame, estimator, where)
+    table = _estimates(fitted, spec, ci)
+    _warn_improper(table, where)
+    return SEMResult(
+        table=table,
+        fit=_fit_indices(fitted, len(frame)),
+        reliability=_reliability(fitted, spec, frame, table),
+        n=len(frame),
+        n_dropped=n_dropped,
+        estimator=estimator,
+        ci=ci,
+        model=_semopy_syntax(spec),
+    )
+
+
+_NOTES = """
+    The parameters are semopy's maximum-likelihood estimates (objective ``"MLW"``,
+    ``F = tr(S Sigma^-1) - log|S Sigma^-1| - p`` with the divide-by-n covariance ``S``;
+    the same fit function as lavaan's ``"ML"``); each factor is identified by fixing its
+    first loading at 1, and a single-item factor has its error variance fixed at 0.
+    Standard errors come from the expected information, as semopy reports them.
+
+    Fit, with ``chi2 = n F``, ``df = p (p + 1) / 2 - k`` (``k`` free parameters) and the
+    independence baseline ``chi2_0 = n (sum log s_jj - log|S|)``, ``df_0 = p (p - 1) / 2``:
+    ``CFI = 1 - max(chi2 - df, 0) / max(chi2 - df, chi2_0 - df_0, 0)`` (Bentler 1990),
+    ``TLI = (chi2_0/df_0 - chi2/df) / (chi2_0/df_0 - 1)``,
+    ``RMSEA = sqrt(max(chi2 - df, 0) / (df (n - 1)))`` with the 90% interval from the
+    noncentral chi-square (Browne & Cudeck 1993), SRMR the root mean square of the
+    standardized residuals ``(s_ij - sigma_ij) / sqrt(s_ii s_jj)`` over the
+    ``p (p + 1) / 2`` distinct elements, and ``AIC = -2 logL + 2k``,
+    ``BIC = -2 logL + k log n`` from the normal log-likelihood
+    ``logL = -n/2 (p log 2 pi + log|Sigma| + tr(S Sigma^-1))`` (as lavaan reports them;
+    semopy's own ``calc_aic`` plugs in the fit function instead of ``logL``).
+    semopy's RMSEA uses ``n - 1``, lavaan's ``n``: lavaan's value is this one times
+    ``sqrt((n - 1) / n)``.
+
+    Reliability per first-order factor, from its items: ``alpha`` (standardized
+    Cronbach's alpha, ``k / (k - 1) (1 - k / sum(R))`` from the items' correlations, as
+    in the PLS table), ``rho_c = (sum l)^2 / ((sum l)^2 + sum (1 - l^2))`` and
+    ``ave = mean(l^2)`` from the standardized loadings ``l`` (the same formulas as the
+    PLS table), and McDonald's ``omega = (sum lambda)^2 phi / ((sum lambda)^2 phi +
+    sum theta)`` from the unstandardized loadings ``lambda``, the factor's model-implied
+    variance ``phi`` and the error (co)variances ``theta`` of its items: the
+    reliability of the unweighted sum of the raw items. A single-item factor reports 1
+    (its error variance is fixed at 0).
+"""
+
+_REFERENCES = """
+    Bentler, P. M. (1990). Comparative fit indexes in structural models. *Psychological
+    Bulletin*, 107(2), 238-246.
+
+    Browne, M. W., & Cudeck, R. (1993). Alternative ways of assessing model fit. In
+    K. A. Bollen & J. S. Long (Eds.), *Testing Structural Equation Models* (pp. 136-162).
+    Sage.
+
+    Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance
+    structure analysis. *Structural Equation Modeling*, 6(1), 1-55.
+
+    McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Lawrence Erlbaum.
+
+    Igolkina, A. A., & Meshcheryakov, G. (2020). semopy: A Python package for
+    structural equation modeling. *Structural Equation Modeling*, 27(6), 952-963.
+"""
+
+_PARAMETERS = """
+    data : pandas.DataFrame
+        One row per respondent; every item (and every observed variable named in a path
+        or covariance) a numeric column.
+    model : str or ModelSpec
+        lavaan-style syntax: ``F =~ item1 + item2 + item3`` for each factor{paths},
+        ``a ~~ b`` for a free (error) covariance. Composites (``<~``) are refused.
+    missing : {{"raise", "listwise"}}, default "raise"
+        A missing value in a model column raises ``ValueError``; ``"listwise"`` drops
+        the incomplete rows and reports the count as ``n_dropped``.
+    estimator : {{"MLW"}}, default "MLW"
+        semopy's objective: maximum likelihood (Wishart), lavaan's ``"ML"``.
+    ci : float, default 0.95
+        Confidence level of the Wald intervals ``ci_low``, ``ci_high``.
+"""
+
+_RAISES = """
+    TypeError
+        ``data`` not a DataFrame, ``model`` not a string, a non-numeric column.
+    ValueError
+        Bad syntax; an unknown item, a construct without items, an item in two blocks, a
+        composite (``<~``: use ``cx.pls``){cfa_paths}; a missing value with
+        ``missing="raise"``; an infinite value, a constant or duplicated column, fewer
+        rows than variables, a singular covariance matrix; more free parameters than
+        variances and covariances (not identified).
+    RuntimeError
+        The optimiser did not converge.
+"""
+
+
+def cfa(
+    data: pd.DataFrame,
+    model: str,
+    *,
+    missing: str = "raise",
+    estimator: str = "MLW",
+    ci: float = 0.95,
+) -> SEMResult:
+    """Confirmatory factor analysis by maximum likelihood (semopy).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Returns
+    -------
+    SEMResult
+        ``.table`` (estimates), ``.fit`` (fit indices), ``.reliability`` (alpha, rho_c,
+        AVE, omega per factor), ``n``, ``n_dropped``. Every pair of factors covaries.
+
+    Raises
+    ------
+    {raises}
+
+    Warns
+    -----
+    RuntimeWarning
+        An improper solution (a variance at or below 0, or a standardized loading above 1).
+
+    Notes
+    -----
+    {notes}
+
+    References
+    ----------
+    {references}
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> from cxresearch._cbsem import cfa
+    >>> s = cx.simulate_survey(500, constructs=["service", "loyalty"], seed=1)
+    >>> res = cfa(
+    ...     s.data,
+    ...     '''
+    ...     SERV =~ service_1 + service_2 + service_3 + service_4
+    ...     LOY  =~ loyalty_1 + loyalty_2 + loyalty_3 + loyalty_4
+    ... ''',
+    ... )
+    >>> res.fit[["chi2", "df", "cfi", "rmsea", "rmsea_ci_high", "srmr"]].round(3).to_dict("records")
+    [{{'chi2': 16.293, 'df': 19, 'cfi': 1.0, 'rmsea': 0.0, 'rmsea_ci_high': 0.033, 'srmr': 0.018}}]
+    >>> print(res.reliability.round(3).to_string(index=False))
+    construct mode  n_items  alpha  rho_c   ave  omega
+         SERV    A        4  0.870  0.871 0.628  0.871
+          LOY    A        4  0.901  0.901 0.696  0.902
+    """
+    return _run(data, model, missing, estimator, ci, "cfa")
+
+
+def sem(
+    data: pd.DataFrame,
+    model: str,
+    *,
+    missing: str = "raise",
+    estimator: str = "MLW",
+    ci: float = 0.95,
+) -> SEMResult:
+    """Structural equation model (factors and paths) by maximum likelihood (semopy).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Returns
+    -------
+    SEMResult
+        ``.table`` (loadings ``=~``, paths ``~``, (co)variances ``~~``), ``.fit``,
+        ``.reliability``, ``n``, ``n_dropped``. Exogenous factors covary freely.
+
+    Raises
+    ------
+    {raises}
+
+    Warns
+    -----
+    RuntimeWarning
+        An improper solution (a variance at or below 0, or a standardized loading above 1).
+
+    Notes
+    -----
+    {notes}
+
+    References
+    ----------
+    {references}
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> from cxresearch._cbsem import sem
+    >>> mobi = cx.load_dataset("mobi")
+    >>> res = sem(
+    ...     mobi,
+    ...     '''
+    ...     IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+    ...     SAT  =~ CUSA1 + CUSA2 + CUSA3
+    ...     LOY  =~ CUSL1 + CUSL3
+    ...     SAT ~ IMAG
+    ...     LOY ~ SAT
+    ... ''',
+    ... )
+    >>> paths = res.table[res.table["op"] == "~"]
+    >>> print(
+    ...     paths[["term", "estimate", "std_error", "std_estimate"]].round(3).to_string(index=False)
+    ... )
+          term  estimate  std_error  std_estimate
+    SAT ~ IMAG     0.676      0.081         0.893
+     LOY ~ SAT     1.647      0.219         0.847
+    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]].round(3).to_dict("records")
+    [{{'chi2': 65.223, 'df': 33, 'cfi': 0.963, 'tli': 0.949, 'rmsea': 0.063, 'srmr': 0.041}}]
+    """
+    return _run(data, model, missing, estimator, ci, "sem")
+
+
+def _fill_docstrings() -> None:
+    parts = {"notes": _NOTES.strip(), "references": _REFERENCES.strip()}
+    cfa.__doc__ = cfa.__doc__.format(
+        parameters=_PARAMETERS.format(paths="").strip(),
+        raises=_RAISES.format(cfa_paths="; a structural path (use sem)").strip(),
+        **parts,
+    )
+    sem.__doc__ = sem.__doc__.format(
+        parameters=_PARAMETERS.format(paths=", ``SAT ~ IMAG + EXPE`` for the paths").strip(),
+        raises=_RAISES.format(cfa_paths="").strip(),
+        **parts,
+    )
+
+
+_fill_docstrings()

@@ -1,0 +1,472 @@
+"""CFA and SEM on semopy (cxresearch._cbsem): against semopy itself, hand formulas,
+seminr-py (GPL, test-only peer), the simulator's true loadings, and every bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import cxresearch as cx
+from cxresearch._cbsem import SOLVER_OPTIONS, SEMResult, cfa, rmsea_interval, sem
+from cxresearch._result import Result
+
+semopy = pytest.importorskip("semopy")
+
+ECSI_CFA = """
+IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+EXPE =~ CUEX1 + CUEX2 + CUEX3
+QUAL =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
+VAL  =~ PERV1 + PERV2
+SAT  =~ CUSA1 + CUSA2 + CUSA3
+LOY  =~ CUSL1 + CUSL2 + CUSL3
+"""
+SMALL_SEM = """
+IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+SAT  =~ CUSA1 + CUSA2 + CUSA3
+LOY  =~ CUSL1 + CUSL3
+SAT ~ IMAG
+LOY ~ SAT
+"""
+
+
+@pytest.fixture(scope="module")
+def mobi() -> pd.DataFrame:
+    return cx.load_dataset("mobi")
+
+
+@pytest.fixture(scope="module")
+def ecsi(mobi) -> tuple[SEMResult, object]:
+    """Our CFA and semopy's own fit of the same model on the same data."""
+    direct = semopy.Model(ECSI_CFA)
+    direct.fit(mobi.astype(float), obj="MLW", options=dict(SOLVER_OPTIONS))
+    return cfa(mobi, ECSI_CFA), direct
+
+
+@pytest.fixture(scope="module")
+def small(mobi) -> tuple[SEMResult, object]:
+    direct = semopy.Model(SMALL_SEM)
+    direct.fit(mobi.astype(float), obj="MLW", options=dict(SOLVER_OPTIONS))
+    return sem(mobi, SMALL_SEM), direct
+
+
+def _semopy_table(model) -> pd.DataFrame:
+    raw = model.inspect(std_est=True)
+    raw["Std. Err"] = pd.to_numeric(raw["Std. Err"].replace("-", np.nan))
+    return raw
+
+
+def _our_rows(result: SEMResult, raw: pd.DataFrame) -> pd.DataFrame:
+    """Our table in semopy's row order (loadings are `item ~ factor` in semopy)."""
+    t = result.table
+    keys = []
+    for _, row in raw.iterrows():
+        loading = t[(t["op"] == "=~") & (t["lhs"] == row["rval"]) & (t["rhs"] == row["lval"])]
+        if row["op"] == "~" and len(loading):
+            keys.append(loading.index[0])
+        else:
+            same = t[(t["op"] == row["op"]) & (t["lhs"] == row["lval"]) & (t["rhs"] == row["rval"])]
+            assert len(same) == 1, row.to_dict()
+            keys.append(same.index[0])
+    assert sorted(keys) == list(range(len(t)))  # every row matched once
+    return t.loc[keys].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- semopy
+
+
+@pytest.mark.parametrize("which", ["ecsi", "small"])
+def test_estimates_equal_semopy(which, request):
+    result, direct = request.getfixturevalue(which)
+    raw = _semopy_table(direct)
+    ours = _our_rows(result, raw)
+    np.testing.assert_allclose(ours["estimate"], raw["Estimate"].astype(float), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(ours["std_estimate"], raw["Est. Std"].astype(float), atol=1e-8)
+    np.testing.assert_allclose(ours["std_error"], raw["Std. Err"], atol=1e-8)
+    free = ours["free"].to_numpy()
+    assert free.sum() == len(direct.param_vals)
+    z = raw["Estimate"].astype(float) / raw["Std. Err"]
+    np.testing.assert_allclose(ours["statistic"], z, atol=1e-8)
+    np.testing.assert_allclose(
+        ours.loc[free, "p_value"], 2 * stats.norm.sf(np.abs(z[free])), atol=1e-12
+    )
+    half = stats.norm.ppf(0.975) * ours["std_error"]
+    np.testing.assert_allclose(ours["ci_high"] - ours["estimate"], half, atol=1e-12)
+    assert ours.loc[~free, ["std_error", "ci_low", "ci_high"]].isna().all().all()
+
+
+@pytest.mark.parametrize("which", ["ecsi", "small"])
+def test_fit_indices_equal_semopy(which, request):
+    result, direct = request.getfixturevalue(which)
+    fit = result.fit.iloc[0]
+    chi2, p_value = semopy.stats.calc_chi2(direct)
+    assert fit["chi2"] == pytest.approx(chi2, abs=1e-8)
+    assert fit["df"] == semopy.stats.calc_dof(direct)
+    assert fit["p_value"] == pytest.approx(p_value, abs=1e-8)
+    assert fit["rmsea"] == pytest.approx(semopy.stats.calc_rmsea(direct), abs=1e-8)
+    # semopy fits the independence baseline by numerical optimisation (its chi2 is 8e-4,
+    # i.e. 3e-7 relative, above the closed-form minimum n (sum log s_jj - log|S|) here);
+    # with that closed-form baseline its own CFI/TLI formulas give ours to 1e-10 ...
+    base = (fit["baseline_chi2"], fit["baseline_df"])
+    assert fit["baseline_df"] == semopy.stats.calc_dof(semopy.stats.get_baseline_model(direct))
+    cfi = semopy.stats.calc_cfi(direct, chi2_base=base[0], dof_base=base[1])
+    tli = semopy.stats.calc_tli(direct, chi2_base=base[0], dof_base=base[1])
+    assert fit["cfi"] == pytest.approx(cfi, abs=1e-10)
+    assert fit["tli"] == pytest.approx(tli, abs=1e-10)
+    # ... and calc_stats, with its optimised baseline, within that optimiser's tolerance.
+    st = semopy.calc_stats(direct).T["Value"]
+    assert fit["baseline_chi2"] == pytest.approx(st["chi2 Baseline"], rel=1e-6)
+    assert fit["cfi"] == pytest.approx(st["CFI"], abs=1e-6)
+    assert fit["tli"] == pytest.approx(st["TLI"], abs=1e-6)
+
+
+def test_result_object(ecsi, mobi):
+    result, _ = ecsi
+    assert isinstance(result, Result)
+    assert (result.n, result.n_dropped, result.estimator, result.ci) == (250, 0, "MLW", 0.95)
+    assert list(result.reliability.columns) == [
+        "construct",
+        "mode",
+        "n_items",
+        "alpha",
+        "rho_c",
+        "ave",
+        "omega",
+    ]
+    assert list(result.table.columns[:5]) == ["term", "lhs", "op", "rhs", "free"]
+    assert result.table["op"].tolist() == sorted(
+        result.table["op"], key={"=~": 0, "~": 1, "~~": 2}.get
+    )
+    assert "SEMResult(n=250, n_dropped=0" in repr(result)
+    with pytest.raises(AttributeError):
+        result.n = 3
+
+
+# --------------------------------------------------------------------------- by hand
+
+
+def test_fit_indices_by_hand(small, mobi):
+    result, _ = small
+    f = result.fit.iloc[0]
+    x = mobi[result.table.loc[result.table["op"] == "=~", "rhs"]].to_numpy(dtype=float)
+    n, p = x.shape
+    s = np.cov(x, rowvar=False, bias=True)
+    base = n * (np.log(np.diag(s)).sum() - np.linalg.slogdet(s)[1])
+    assert f["baseline_chi2"] == pytest.approx(base, rel=1e-12)
+    assert f["baseline_df"] == p * (p - 1) // 2
+    assert f["df"] == p * (p + 1) // 2 - f["n_parameters"]
+    chi2, df = f["chi2"], f["df"]
+    assert f["rmsea"] == pytest.approx(math.sqrt((chi2 - df) / (df * (n - 1))), rel=1e-12)
+    assert f["cfi"] == pytest.approx(1 - (chi2 - df) / (base - f["baseline_df"]), rel=1e-12)
+    tli = (base / f["baseline_df"] - chi2 / df) / (base / f["baseline_df"] - 1)
+    assert f["tli"] == pytest.approx(tli, rel=1e-12)
+    k = f["n_parameters"]
+    assert f["aic"] == pytest.approx(-2 * f["log_likelihood"] + 2 * k, rel=1e-12)
+    assert f["bic"] == pytest.approx(-2 * f["log_likelihood"] + k * math.log(n), rel=1e-12)
+
+
+def test_cfi_is_one_when_chi2_is_below_df():
+    s = cx.simulate_survey(500, constructs=["service", "loyalty"], seed=1)
+    res = cfa(
+        s.data,
+        "S =~ service_1 + service_2 + service_3 + service_4\n"
+        "L =~ loyalty_1 + loyalty_2 + loyalty_3 + loyalty_4",
+    )
+    f = res.fit.iloc[0]
+    assert f["chi2"] < f["df"]
+    assert (f["cfi"], f["rmsea"], f["rmsea_ci_low"]) == (1.0, 0.0, 0.0)
+    assert f["tli"] > 1  # TLI is not truncated (Bentler 1990; lavaan and semopy alike)
+
+
+def test_rmsea_interval_inverts_the_noncentral_chi2(small):
+    f = small[0].fit.iloc[0]
+    chi2, df, n = f["chi2"], int(f["df"]), int(f["n"])
+    low, high = f["rmsea_ci_low"], f["rmsea_ci_high"]
+    assert 0 < low < f["rmsea"] < high
+    lam_low, lam_high = low**2 * df * (n - 1), high**2 * df * (n - 1)
+    assert stats.ncx2.cdf(chi2, df, lam_low) == pytest.approx(0.95, abs=1e-9)
+    assert stats.ncx2.cdf(chi2, df, lam_high) == pytest.approx(0.05, abs=1e-9)
+    assert rmsea_interval(chi2, df, n) == (low, high)
+    # a near-perfect fit: the lower bound is 0 (chi2 below its 95% central quantile)
+    assert rmsea_interval(10.0, 20, 300)[0] == 0.0
+
+
+def test_omega_by_hand(ecsi, mobi):
+    result, _ = ecsi
+    t = result.table.set_index("term")
+    rel = result.reliability.set_index("construct")
+    for c, items in [
+        ("IMAG", [f"IMAG{j}" for j in range(1, 6)]),
+        ("SAT", ["CUSA1", "CUSA2", "CUSA3"]),
+    ]:
+        lam = np.array([t.loc[f"{c} =~ {i}", "estimate"] for i in items])
+        theta = np.array([t.loc[f"{i} ~~ {i}", "estimate"] for i in items])
+        phi = t.loc[f"{c} ~~ {c}", "estimate"]  # exogenous factor: its variance parameter
+        omega = lam.sum() ** 2 * phi / (lam.sum() ** 2 * phi + theta.sum())
+        assert rel.loc[c, "omega"] == pytest.approx(omega, rel=1e-12)
+        std = np.array([t.loc[f"{c} =~ {i}", "std_estimate"] for i in items])
+        assert rel.loc[c, "rho_c"] == pytest.approx(
+            std.sum() ** 2 / (std.sum() ** 2 + (1 - std**2).sum()), rel=1e-12
+        )
+        assert rel.loc[c, "ave"] == pytest.approx(np.mean(std**2), rel=1e-12)
+        k, r = len(items), mobi[items].corr().to_numpy()
+        assert rel.loc[c, "alpha"] == pytest.approx(k / (k - 1) * (1 - k / r.sum()), rel=1e-12)
+        assert rel.loc[c, "alpha"] == pytest.approx(
+            cx.cronbach_alpha(mobi, items=items, standardized=True)["alpha"].iloc[0], rel=1e-12
+        )
+
+
+def test_omega_counts_error_covariances(mobi):
+    model = "SAT =~ CUSA1 + CUSA2 + CUSA3\nIMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4\nIMAG1 ~~ IMAG2"
+    res = cfa(mobi, model)
+    t = res.table.set_index("term")
+    items = ["IMAG1", "IMAG2", "IMAG3", "IMAG4"]
+    lam = np.array([t.loc[f"IMAG =~ {i}", "estimate"] for i in items])
+    theta = (
+        sum(t.loc[f"{i} ~~ {i}", "estimate"] for i in items)
+        + 2 * t.loc["IMAG1 ~~ IMAG2", "estimate"]
+    )
+    true = lam.sum() ** 2 * t.loc["IMAG ~~ IMAG", "estimate"]
+    omega = res.reliability.set_index("construct").loc["IMAG", "omega"]
+    assert omega == pytest.approx(true / (true + theta), rel=1e-12)
+
+
+def test_single_item_factor_has_zero_error_variance(mobi):
+    res = sem(mobi, "SAT =~ CUSA1 + CUSA2 + CUSA3\nCOMP =~ CUSCO\nCOMP ~ SAT")
+    row = res.table.set_index("term").loc["CUSCO ~~ CUSCO"]
+    assert (row["free"], row["estimate"]) == (False, 0.0)
+    rel = res.reliability.set_index("construct").loc["COMP"]
+    assert rel[["alpha", "rho_c", "ave", "omega"]].tolist() == pytest.approx([1, 1, 1, 1])
+
+
+# --------------------------------------------------------------------------- ground truth
+
+
+def test_cfa_recovers_the_simulators_loadings():
+    """n = 20,000 on an 11-point symmetric scale.
+
+    The simulator's loadings are those of the continuous response y*; the answers are
+    y* cut into categories, whose correlation with the factor is the true loading times
+    a = sum(phi(tau_k)) / sd(answer) (Olsson, Drasgow & Dorans 1982), here 0.969. That is
+    the target. Tolerance 0.025: the sampling SE of a standardized loading is about
+    (1 - l^2) / sqrt(n) <= 0.005 (3 SE = 0.015), plus up to ~0.01 because Pearson
+    correlations of categorised items are not exactly a^2 l_i l_j. Without the
+    attenuation the misses reach 0.03, so the target matters.
+    """
+    names = ["service", "satisfaction", "loyalty"]
+    s = cx.simulate_survey(20_000, constructs=names, scale_points=11, skew=0.0, seed=11)
+    model = "\n".join(
+        f"{c.upper()} =~ " + " + ".join(f"{c}_{j}" for j in range(1, 5)) for c in names
+    )
+    res = cfa(s.data, model)
+    tau = np.asarray(s.thresholds)
+    p = np.diff(np.concatenate([[0.0], stats.norm.cdf(tau), [1.0]]))
+    k = np.arange(1, p.size + 1)
+    a = stats.norm.pdf(tau).sum() / math.sqrt((p * k**2).sum() - (p * k).sum() ** 2)
+    assert a == pytest.approx(0.9687, abs=1e-4)
+    est = res.table[res.table["op"] == "=~"].set_index("rhs")["std_estimate"]
+    target = s.loadings.set_index("item")["loading"] * a
+    assert (est - target.loc[est.index]).abs().max() < 0.025
+    # the factor correlations (0.4 in truth) are recovered too: the CFA disattenuates
+    r = res.table[(res.table["op"] == "~~") & (res.table["lhs"] != res.table["rhs"])]
+    assert r["std_estimate"].sub(0.4).abs().max() < 0.03
+
+
+# --------------------------------------------------------------------------- seminr-py
+
+
+def test_cfa_equals_seminr(ecsi, mobi):
+    """seminr-py's estimate_cfa (lavaan's ML, its own optimiser): standardized loadings
+    and fit measures. seminr/lavaan compute RMSEA with n where semopy uses n - 1."""
+    seminr = pytest.importorskip("seminr")
+    if not hasattr(seminr, "estimate_cfa"):
+        pytest.skip("this seminr-py has no estimate_cfa")
+    blocks = {
+        "IMAG": [f"IMAG{j}" for j in range(1, 6)],
+        "EXPE": ["CUEX1", "CUEX2", "CUEX3"],
+        "QUAL": [f"PERQ{j}" for j in range(1, 8)],
+        "VAL": ["PERV1", "PERV2"],
+        "SAT": ["CUSA1", "CUSA2", "CUSA3"],
+        "LOY": ["CUSL1", "CUSL2", "CUSL3"],
+    }
+    mm = seminr.constructs(*(seminr.reflective(c, items) for c, items in blocks.items()))
+    peer = seminr.estimate_cfa(mobi, mm, estimator="ML")
+    result, _ = ecsi
+    loadings = peer.factor_loadings
+    t = result.table.set_index("term")
+    diffs = [
+        t.loc[f"{c} =~ {item}", "std_estimate"]
+        - loadings.values[loadings.rows.index(item), loadings.cols.index(c)]
+        for c, items in blocks.items()
+        for item in items
+    ]
+    # two optimisers: measured 1.3e-7 (semopy's default ftol=1e-6 would leave 4e-4)
+    assert np.max(np.abs(diffs)) < 1e-6
+    fm, f, n = peer.estimation.fit_measures, result.fit.iloc[0], result.n
+    assert f["chi2"] == pytest.approx(fm["chisq"], rel=1e-10)
+    assert f["df"] == fm["df"]
+    for ours, theirs in [("cfi", "cfi"), ("tli", "tli"), ("srmr", "srmr")]:
+        assert f[ours] == pytest.approx(fm[theirs], abs=1e-8)
+    for ours, theirs in [("log_likelihood", "logl"), ("aic", "aic"), ("bic", "bic")]:
+        assert f[ours] == pytest.approx(fm[theirs], rel=1e-12)
+    shrink = math.sqrt((n - 1) / n)
+    assert f["rmsea"] * shrink == pytest.approx(fm["rmsea"], abs=1e-10)
+    assert f["rmsea_ci_low"] * shrink == pytest.approx(fm["rmsea.ci.lower"], abs=1e-10)
+    assert f["rmsea_ci_high"] * shrink == pytest.approx(fm["rmsea.ci.upper"], abs=1e-10)
+
+
+# --------------------------------------------------------------------------- missing values
+
+
+def test_missing_values_raise_with_the_count(mobi):
+    data = mobi.copy()
+    data.loc[[3, 7], "CUSA2"] = np.nan
+    data.loc[7, "IMAG1"] = np.nan
+    before = data.copy()
+    msg = r"sem: 2 row\(s\) have missing values \(NaN\) in the model's columns \['IMAG1', 'CUSA2'\], at rows \[3, 7\]\. Pass missing='listwise'"
+    with pytest.raises(ValueError, match=msg):
+        sem(data, SMALL_SEM)
+    res = sem(data, SMALL_SEM, missing="listwise")
+    assert (res.n, res.n_dropped) == (248, 2)
+    pd.testing.assert_frame_equal(data, before)  # input not modified
+    direct = semopy.Model(SMALL_SEM)
+    direct.fit(mobi.drop(index=[3, 7]).astype(float), options=dict(SOLVER_OPTIONS))
+    assert res.fit["chi2"].iloc[0] == pytest.approx(semopy.stats.calc_chi2(direct)[0], abs=1e-8)
+
+
+def test_missing_values_outside_the_model_are_ignored(mobi):
+    data = mobi.copy()
+    data.loc[0, "PERQ1"] = np.nan  # not in SMALL_SEM
+    assert sem(data, SMALL_SEM).n_dropped == 0
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("fn", "model", "error", "message"),
+    [
+        (
+            cfa,
+            "IMAG <~ IMAG1 + IMAG2 + IMAG3",
+            ValueError,
+            r"'IMAG' is a composite \('<~'\).*use cx\.pls",
+        ),
+        (
+            sem,
+            "IMAG <~ IMAG1 + IMAG2 + IMAG3",
+            ValueError,
+            r"'IMAG' is a composite \('<~'\).*use cx\.pls",
+        ),
+        (cfa, "IMAG =~ IMAG1 + IMAG9", ValueError, r"model: column \['IMAG9'\] not found in data"),
+        (
+            cfa,
+            "IMAG =~ IMAG1 + IMAG2\nSAT =~ IMAG2 + CUSA1",
+            ValueError,
+            r"item 'IMAG2' is in two blocks",
+        ),
+        (
+            cfa,
+            "IMAG =~ IMAG1 + IMAG2\nSAT =~ CUSA1 + CUSA2\nSAT ~ IMAG",
+            ValueError,
+            r"cfa: the model has structural paths \(e\.g\. IMAG -> SAT\); .*Use sem",
+        ),
+        (
+            sem,
+            "IMAG =~ IMAG1 + IMAG2 + IMAG3\nIMAG ~ XX",
+            ValueError,
+            r"names 'XX', which is not a construct or an observed column",
+        ),
+        (cfa, "IMAG =~ 0.5*IMAG1 + IMAG2", ValueError, r"lavaan modifier"),
+        (cfa, "IMAG =~", ValueError, r"model line 1: nothing on one side of the operator"),
+        (
+            cfa,
+            "IMAG =~ IMAG1 + IMAG2",
+            ValueError,
+            r"cfa: the model is not identified: 4 free parameters but only 3",
+        ),
+        (cfa, 42, TypeError, r"model must be a string"),
+    ],
+)
+def test_bad_models(mobi, fn, model, error, message):
+    with pytest.raises(error, match=message):
+        fn(mobi, model)
+
+
+def test_non_numeric_item(mobi):
+    data = mobi.assign(IMAG2=mobi["IMAG2"].astype(str))
+    with pytest.raises(TypeError, match=r"model: column 'IMAG2' must be numeric, got dtype"):
+        cfa(data, "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"missing": "drop"},
+            ValueError,
+            r"missing must be one of \['raise', 'listwise'\], got 'drop'",
+        ),
+        ({"estimator": "ULS"}, ValueError, r"estimator must be one of \['MLW'\], got 'ULS'"),
+        ({"ci": 95}, ValueError, r"ci must lie strictly between 0 and 1"),
+    ],
+)
+def test_bad_arguments(mobi, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        cfa(mobi, "IMAG =~ IMAG1 + IMAG2 + IMAG3", **kwargs)
+
+
+def test_bad_data(mobi):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame, got ndarray"):
+        cfa(mobi.to_numpy(), "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    inf = mobi.astype(float)
+    inf.loc[5, "IMAG1"] = np.inf
+    with pytest.raises(ValueError, match=r"column 'IMAG1' has 1 infinite value"):
+        cfa(inf, "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    with pytest.raises(
+        ValueError, match=r"column\(s\) \['IMAG1'\] have the same answer in every row"
+    ):
+        cfa(mobi.assign(IMAG1=4), "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    with pytest.raises(ValueError, match=r"columns 'IMAG1' and 'IMAG2' are identical"):
+        cfa(mobi.assign(IMAG2=mobi["IMAG1"]), "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    with pytest.raises(ValueError, match=r"cfa: 3 complete row\(s\) for 3 observed variables"):
+        cfa(mobi.head(3), "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    dependent = mobi.assign(IMAG3=mobi["IMAG1"] + mobi["IMAG2"])
+    with pytest.raises(
+        ValueError, match=r"covariance matrix of \['IMAG1', 'IMAG2', 'IMAG3'\] is singular"
+    ):
+        cfa(dependent, "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+
+
+def test_non_convergence_is_an_error(mobi, monkeypatch):
+    def no_luck(self, *args, **kwargs):
+        return semopy.solver.SolverResult(
+            fun=3.5,
+            success=False,
+            n_it=1000,
+            x=self.param_vals,
+            message="",
+            name_method="SLSQP",
+            name_obj="MLW",
+        )
+
+    monkeypatch.setattr(semopy.Model, "fit", no_luck)
+    with pytest.raises(
+        RuntimeError,
+        match=r"cfa: the optimiser did not converge \(1000 iterations, objective 3\.5\)",
+    ):
+        cfa(mobi, "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+
+
+def test_heywood_case_warns():
+    rng = np.random.default_rng(3)
+    r = np.array([[1, 0.8, 0.8], [0.8, 1, 0.5], [0.8, 0.5, 1]])  # implies a loading of 1.13
+    x = pd.DataFrame(rng.multivariate_normal(np.zeros(3), r, size=500), columns=["a", "b", "c"])
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"improper solution \(Heywood case\): variance\(s\) of \['a'\] at or below zero",
+    ):
+        cfa(x, "F =~ a + b + c")
