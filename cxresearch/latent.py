@@ -22,6 +22,7 @@ The covariance-based models (CFA, SEM) live in the same family of functions
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -53,16 +54,22 @@ def _prepare(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[pd.Data
     Returns the items (NaN kept for ``missing="mean"``), rows dropped, cells imputed.
     """
     items = list(spec.items)
-    x = data[items].astype("float64")  # nullable integers: pd.NA -> NaN
-    v.check_finite(x.dropna(), items, "model")
+    x = data[items]
+    if not all(dt == np.float64 for dt in x.dtypes):
+        x = x.astype("float64")  # integers; nullable integers: pd.NA -> NaN
+    arr = x.to_numpy()
+    nan = np.isnan(arr)
+    if np.isinf(arr).any():  # the _validate checks run only to word the error
+        v.check_finite(x, items, "model")
     n_dropped = n_imputed = 0
-    if missing == "raise":
+    if nan.any() and missing == "raise":
         v.check_no_missing(x, items, "model")
-    elif missing == "listwise":
+    elif nan.any() and missing == "listwise":
         x, n_dropped = v.drop_missing(x, items, dropna=True, argument="model")
-    else:
-        n_imputed = int(x.isna().to_numpy().sum())
-        empty = [c for c in items if x[c].isna().all()]
+        arr = x.to_numpy()
+    elif nan.any():
+        n_imputed = int(nan.sum())
+        empty = [c for c, e in zip(items, nan.all(axis=0), strict=True) if e]
         if empty:
             raise ValueError(f"model: item {v.format_values(empty)} has no observed value.")
     need = max((len(p) for p in pls_.Structure.from_spec(spec).predecessors), default=0) + 2
@@ -71,12 +78,22 @@ def _prepare(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[pd.Data
             f"data: {len(x)} usable row(s); the model needs at least {need} (one more than "
             f"the largest number of predictors of a construct, plus one)."
         )
-    filled = x.fillna(x.mean()) if n_imputed else x
-    v.check_not_constant(filled, items, "model")
+    if (np.nanmax(arr, axis=0) == np.nanmin(arr, axis=0)).any():
+        v.check_not_constant(x, items, "model")
     return x, n_dropped, n_imputed
 
 
 # ------------------------------------------------------------------------------ result
+
+
+@dataclasses.dataclass(frozen=True)
+class _FitState:
+    """What the lazily computed tables of a :class:`PLSResult` need."""
+
+    s: np.ndarray  # (1, p, p) item correlation (covariance) matrix
+    w: np.ndarray  # (1, p, K) outer weights
+    st: pls_.Structure
+    spec: ModelSpec
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -132,12 +149,6 @@ class PLSResult(Result):
     weights: pd.DataFrame
     r_squared: pd.DataFrame
     scores: pd.DataFrame
-    reliability: pd.DataFrame
-    htmt: pd.DataFrame
-    fornell_larcker: pd.DataFrame
-    f_squared: pd.DataFrame
-    vif: pd.DataFrame
-    effects: pd.DataFrame
     n: int
     n_dropped: int
     n_imputed: int
@@ -150,6 +161,53 @@ class PLSResult(Result):
     max_iter: int = dataclasses.field(repr=False, default=300)
     tol: float = dataclasses.field(repr=False, default=1e-7)
     items: pd.DataFrame = dataclasses.field(repr=False, default=None)
+    fit_state: _FitState = dataclasses.field(repr=False, default=None)
+
+    # The evaluation tables are computed on first use (and then kept), so a fit --
+    # and each of the thousands of fits inside a bootstrap -- pays only for what it
+    # needs.
+
+    @functools.cached_property
+    def reliability(self) -> pd.DataFrame:
+        """Reliability per construct (see the class docstring)."""
+        f = self.fit_state
+        return _reliability_table(f.s[0], f.w[0], f.st, f.spec, self.loadings)
+
+    @functools.cached_property
+    def htmt(self) -> pd.DataFrame:
+        """HTMT of every construct pair (from :func:`cxresearch.htmt`)."""
+        blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
+        return htmt(self.items.fillna(self.items.mean()), constructs=blocks)
+
+    @functools.cached_property
+    def fornell_larcker(self) -> pd.DataFrame:
+        """Fornell-Larcker criterion (from :func:`cxresearch.fornell_larcker`)."""
+        blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
+        filled = self.items.fillna(self.items.mean())
+        return fornell_larcker(
+            filled, constructs=blocks, loadings=self.loadings, scores=self.scores
+        )
+
+    @functools.cached_property
+    def f_squared(self) -> pd.DataFrame:
+        """Cohen's f-squared per path (the model refitted without it)."""
+        f = self.fit_state
+        out = pd.DataFrame(_pair_terms(f.st, f.st.paths))
+        r2 = self.r_squared["r_squared"].to_numpy()
+        out["f_squared"] = _f_squared(f.s, f.st, r2, self.scheme, self.max_iter, self.tol)
+        return out
+
+    @functools.cached_property
+    def vif(self) -> pd.DataFrame:
+        """Inner VIFs: each predictor among the predictors of its target."""
+        f = self.fit_state
+        return _vif_table(f.st, pls_.estimates(f.s, f.w, f.st)["scores_cor"][0])
+
+    @functools.cached_property
+    def effects(self) -> pd.DataFrame:
+        """Direct, indirect and total effects."""
+        f = self.fit_state
+        return _effects_table(f.st, pls_.estimates(f.s, f.w, f.st))
 
     def bootstrap(
         self,
@@ -405,22 +463,25 @@ def _vif_table(st: pls_.Structure, c: np.ndarray) -> pd.DataFrame:
 
 
 def _scores(x: pd.DataFrame, w: np.ndarray, st: pls_.Structure, scaled: bool) -> pd.DataFrame:
-    filled = x.fillna(x.mean())
-    xc = filled - filled.mean()
+    arr = x.to_numpy(dtype=float)
+    arr = np.where(np.isnan(arr), np.nanmean(arr, axis=0), arr) if np.isnan(arr).any() else arr
+    xc = arr - arr.mean(axis=0)
     if scaled:
-        xc = xc / filled.std(ddof=1)
-    return pd.DataFrame(xc.to_numpy() @ w, index=x.index, columns=list(st.constructs))
+        xc = xc / arr.std(axis=0, ddof=1)
+    return pd.DataFrame(xc @ w, index=x.index, columns=list(st.constructs))
 
 
-def _tables(x, spec, st, s, w, scheme, scaled, max_iter, tol) -> dict[str, pd.DataFrame]:
+def _tables(x, st, s, w, scaled) -> dict[str, pd.DataFrame]:
     est = pls_.estimates(s, w, st)
     construct_of = [st.constructs[k] for k in np.argmax(st.mask, axis=1)]
+    items = list(st.items)
     loadings = pd.DataFrame(
-        {"construct": construct_of, "item": list(st.items), "loading": est["loadings"][0]}
+        {"construct": construct_of, "item": items, "loading": est["loadings"][0]}
     )
-    weights = loadings.drop(columns="loading").assign(weight=est["weights"][0])
-    paths = pd.DataFrame(_pair_terms(st, st.paths))
-    paths["estimate"] = [est["beta"][0, a, b] for a, b in st.paths]
+    weights = pd.DataFrame({"construct": construct_of, "item": items, "weight": est["weights"][0]})
+    paths = pd.DataFrame(
+        {**_pair_terms(st, st.paths), "estimate": [est["beta"][0, a, b] for a, b in st.paths]}
+    )
     n = len(x)
     n_pred = np.array([len(p) for p in st.predecessors])
     r2 = est["r_squared"][0]
@@ -432,25 +493,12 @@ def _tables(x, spec, st, s, w, scheme, scaled, max_iter, tol) -> dict[str, pd.Da
             "adj_r_squared": 1 - (1 - r2) * (n - 1) / (n - n_pred - 1),
         }
     )
-    scores = _scores(x, w[0], st, scaled)
-    filled = x.fillna(x.mean())
-    blocks = {c.name: list(c.items) for c in spec.constructs}
-    f2 = pd.DataFrame(_pair_terms(st, st.paths))
-    f2["f_squared"] = _f_squared(s, st, r2, scheme, max_iter, tol)
     return {
         "table": paths,
         "loadings": loadings,
         "weights": weights,
         "r_squared": r_squared,
-        "scores": scores,
-        "reliability": _reliability_table(s[0], w[0], st, spec, loadings),
-        "htmt": htmt(filled, constructs=blocks) if len(blocks) > 1 else pd.DataFrame(),
-        "fornell_larcker": fornell_larcker(
-            filled, constructs=blocks, loadings=loadings, scores=scores
-        ),
-        "f_squared": f2,
-        "vif": _vif_table(st, est["scores_cor"][0]),
-        "effects": _effects_table(st, est),
+        "scores": _scores(x, w[0], st, scaled),
     }
 
 
@@ -589,7 +637,7 @@ def pls(
     x, n_dropped, n_imputed = _prepare(data, spec, missing)
     st = pls_.Structure.from_spec(spec)
     s, w, iterations = _fit_core(x, st, scheme, scaled, max_iter, tol)
-    tables = _tables(x, spec, st, s, w, scheme, scaled, max_iter, tol)
+    tables = _tables(x, st, s, w, scaled)
     return PLSResult(
         **tables,
         n=len(x),
@@ -604,6 +652,7 @@ def pls(
         max_iter=max_iter,
         tol=float(tol),
         items=x,
+        fit_state=_FitState(s, w, st, spec),
     )
 
 
