@@ -55,6 +55,7 @@ from ._result import Result
 __all__ = [
     "FORMATS",
     "MissingReport",
+    "QUALTRICS_METADATA",
     "ScaleScore",
     "Survey",
     "as_codes",
@@ -97,13 +98,14 @@ _PLACEHOLDER = re.compile(r"^\s*click to write", re.IGNORECASE)
 # Words that mark the negative / positive end of a rating scale (negative ones first:
 # "disagree" contains "agree", "not at all likely" contains "likely").
 _NEGATIVE = re.compile(
-    r"disagree|dissatisf|unsatisf|unlikely|not at all|never|very poor|\bpoor\b|terrible|"
-    r"very bad|\bworst\b|very difficult|very unhappy|unacceptable",
+    r"disagree|dissatisf|unsatisf|unlikely|not at all|not likely|never|poor\b|terrible|"
+    r"\bbad\b|\bworst\b|difficult|\bhard\b|unhappy|unacceptable|unimportant|"
+    r"not important|\blowest\b|\bleast\b",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(
-    r"\bagree|\bsatisf|\blikely|excellent|\bgood\b|very good|\bbest\b|always|very easy|"
-    r"very happy|definitely",
+    r"\bagree|\bsatisf|\blikely|excellent|\bgood\b|\bbest\b|always|\beasy\b|\bhappy|"
+    r"definitely|\bimportant|\bhighest\b|\bmost\b|extremely|completely",
     re.IGNORECASE,
 )
 
@@ -322,19 +324,20 @@ def _apply_labels(
 ) -> tuple[pd.Series, str]:
     """Labelled numeric answers -> a Categorical where every value present is labelled.
 
-    Ordered when the file says ``ordinal`` or (measure unknown) the codes are a rating
-    scale; unordered when it says ``nominal`` or the codes are not a scale. Returns the
-    column and its measure.
+    Ordered when the file says ``ordinal``, or when the codes are a rating scale (3 to
+    11 consecutive whole numbers) whose end labels show a direction and the file says
+    ``nominal`` or nothing; unordered otherwise. Returns the column and its measure.
     """
     numeric = pd.api.types.is_numeric_dtype(values.dtype)
-    inferred = "ordinal" if _likert_like(list(labels)) else "nominal"
     if not labels or not numeric or measure == "scale":
         return values, measure if measure != "unknown" else ("scale" if numeric else "text")
     present = set(values.dropna().unique())
     texts = list(labels.values())
     if not present <= set(labels) or len(set(texts)) != len(texts):
         return values, measure if measure != "unknown" else "scale"
-    measure = inferred if measure == "unknown" else measure
+    if measure != "ordinal":
+        rating = _likert_like(list(labels)) and _direction(labels) != ""
+        measure = "ordinal" if rating else "nominal"
     codes = sorted(labels)
     categorical = pd.Categorical(
         values.map(dict(labels)),
@@ -744,10 +747,12 @@ def read_survey(path: str | os.PathLike, *, codebook: Any = None) -> Survey:
     values ``.a`` to ``.z`` are treated the same way. SPSS portable (``.por``) files
     keep no user-missing information. A labelled numeric column becomes a
     ``Categorical`` of its labels only when every value present has a label; it is
-    ordered when SPSS declares it ordinal, or (no declaration, as in Stata) when its
-    codes are 3 to 11 consecutive whole numbers. The scale direction comes from the
-    labels of the lowest and highest codes ("strongly disagree" ... "strongly agree"
-    is ascending). Qualtrics exports keep their recode values (numbers stay numbers);
+    ordered when SPSS declares it ordinal, or when its codes are 3 to 11 consecutive
+    whole numbers whose lowest and highest labels mark the two ends of a rating scale
+    ("strongly disagree" ... "strongly agree", "very poor" ... "excellent"), even if
+    SPSS calls it nominal (its default) or Stata says nothing. That direction (here
+    ascending) is read from those two labels with a short list of English words;
+    check the codebook's ``direction`` column for scales in other languages. Qualtrics exports keep their recode values (numbers stay numbers);
     the dates of the response metadata become datetimes and ``Finished`` a boolean.
     Qualtrics' optional -99 for "seen but unanswered" is kept as a value: set it to
     NaN yourself if your export used it.

@@ -630,3 +630,93 @@ def test_codes_feed_the_metrics_as_the_original_numbers(pyreadstat, tmp_path):
     pd.testing.assert_frame_equal(
         cx.cronbach_alpha(numbers, items=list(frame)), cx.cronbach_alpha(frame, items=list(frame))
     )
+
+
+def test_which_labelled_columns_become_ordered(pyreadstat, tmp_path):
+    """Declared ordinal: ordered. A rating scale whose end labels show a direction:
+    ordered even when SPSS calls it nominal. Three region codes: unordered."""
+    frame = pd.DataFrame(
+        {
+            "quality": [1.0, 4, 5, 2],  # declared nominal, "Very poor" ... "Excellent"
+            "region": [1.0, 2, 3, 1],  # consecutive codes, but no direction in the labels
+            "effort": [3.0, 1, 2, 3],  # no words, declared ordinal
+        }
+    )
+    quality = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Excellent"}
+    path = tmp_path / "kinds.sav"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={
+            "quality": quality,
+            "region": {1: "North", 2: "Centre", 3: "South"},
+            "effort": {1: "A", 2: "B", 3: "C"},
+        },
+        variable_measure={"quality": "nominal", "region": "nominal", "effort": "ordinal"},
+    )
+    result = cx.read_survey(path)
+    book = result.codebook.set_index("column")
+    assert result.data["quality"].cat.ordered and book.loc["quality", "direction"] == "ascending"
+    assert not result.data["region"].cat.ordered and book.loc["region", "measure"] == "nominal"
+    assert result.data["effort"].cat.ordered and book.loc["effort", "direction"] == ""
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "direction"),
+    [
+        ("Strongly disagree", "Strongly agree", "ascending"),
+        ("Extremely likely", "Not at all likely", "descending"),
+        ("Very dissatisfied", "Completely satisfied", "ascending"),
+        ("Not important", "Very important", "ascending"),
+        ("North", "South", ""),
+    ],
+)
+def test_scale_direction_from_the_end_labels(pyreadstat, tmp_path, low, high, direction):
+    path = tmp_path / "d.sav"
+    labels = {1: low, 2: "middle", 3: high}
+    pyreadstat.write_sav(
+        pd.DataFrame({"q": [1.0, 2, 3]}), str(path), variable_value_labels={"q": labels}
+    )
+    assert cx.read_survey(path).codebook["direction"].item() == direction
+
+
+AGREE_7 = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Somewhat disagree",
+    4: "Neither agree nor disagree",
+    5: "Somewhat agree",
+    6: "Agree",
+    7: "Strongly agree",
+}
+
+
+def test_bundled_survey_round_trips_through_sav_and_qualtrics(pyreadstat, tmp_path):
+    """The 1,000-respondent cx_survey exported as `make data` would (a labelled .sav and
+    a Qualtrics-shaped CSV) reads back to exactly the answers load_dataset gives."""
+    data = cx.load_dataset("cx_survey")
+    items = [c for c in data.columns if c != "respondent_id"]
+    pyreadstat.write_sav(
+        data.astype("float64"),
+        str(tmp_path / "cx_survey.sav"),
+        variable_value_labels={c: AGREE_7 for c in items},
+        variable_measure={c: "ordinal" for c in items},
+    )
+    sav = cx.read_survey(tmp_path / "cx_survey.sav")
+    assert all(sav.data[c].cat.ordered for c in items)
+    pd.testing.assert_frame_equal(sav.as_codes().astype("int64"), data)
+    meta = pd.DataFrame({"ResponseId": [f"R_{i:06d}" for i in data["respondent_id"]]})
+    table = pd.concat([meta, data], axis=1)
+    header = pd.DataFrame(
+        [
+            ["Response ID", *table.columns[1:]],
+            ['{"ImportId":"_recordId"}']
+            + [json.dumps({"ImportId": f"QID{i}"}) for i in range(1, table.shape[1])],
+        ],
+        columns=table.columns,
+    )
+    pd.concat([header, table.astype(str)]).to_csv(tmp_path / "cx_survey_q.csv", index=False)
+    qualtrics = cx.read_survey(tmp_path / "cx_survey_q.csv")
+    assert qualtrics.format == "qualtrics"
+    pd.testing.assert_frame_equal(qualtrics.data[data.columns], data)
+    assert qualtrics.codebook["role"].tolist()[0] == "metadata"
