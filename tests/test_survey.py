@@ -74,7 +74,7 @@ def _write_sav(pyreadstat, path, compress=False):
         str(path),
         column_labels=SPSS_VARIABLE_LABELS,
         variable_value_labels=SPSS_LABELS,
-        missing_ranges={"sat": [99], "ease": [{"lo": -9, "hi": -1}]},
+        missing_ranges={"sat": [99], "ease": [{"lo": -9, "hi": -1}], "comment": ["n/a"]},
         variable_measure={"sat": "ordinal", "ease": "ordinal", "gender": "nominal", "age": "scale"},
         compress=compress,
     )
@@ -116,10 +116,12 @@ def test_sav_round_trip_values_labels_and_counts(pyreadstat, tmp_path, suffix):
         "ltr": 0,
         "gender": 0,
         "age": 0,
-        "comment": 0,
+        "comment": 1,
     }
     assert book.loc["sat", "n_missing"] == 2 and book.loc["age", "n_missing"] == 1
-    assert result.n_user_missing == 3
+    assert result.n_user_missing == 4
+    assert data["comment"].isna().tolist() == [False, False, False, False, True, False]
+    assert book.loc["comment", "missing_codes"] == "n/a"
     assert result.n_missing.to_dict() == book["n_missing"].to_dict()
     # labels, missing codes, measure, direction
     assert book["label"].to_dict() == SPSS_VARIABLE_LABELS
