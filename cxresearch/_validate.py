@@ -42,6 +42,7 @@ __all__ = [
     "check_weights",
     "drop_missing",
     "format_values",
+    "likert_as_codes",
     "make_rng",
     "seed_sequence",
 ]
@@ -460,3 +461,56 @@ def check_number_array(
             f"{argument} must lie between {low:g} and {high:g}, got {format_values(bad)}."
         )
     return arr
+
+
+def likert_as_codes(
+    data: pd.DataFrame,
+    columns: Sequence[Hashable],
+    argument: str,
+    scale: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """``data`` with its ordered-categorical answer columns turned into numeric codes.
+
+    Survey files read with value labels (``cx.read_survey``) give ordered pandas
+    Categoricals. Numeric categories (``1, 2, ... 7``) become those numbers; text
+    categories (``"Strongly disagree" < ... < "Strongly agree"``) become
+    ``scale[0] + position`` (``1, 2, ...`` without a scale), and then their number must
+    fill the scale. Missing answers stay missing. An unordered Categorical raises
+    ``TypeError``: an answer scale has an order. ``data`` is not modified (a copy is
+    returned when anything changes).
+
+    Examples
+    --------
+    >>> levels = ["disagree", "neutral", "agree"]
+    >>> d = pd.DataFrame({"q": pd.Categorical(["agree", None, "neutral"], levels, ordered=True)})
+    >>> likert_as_codes(d, ["q"], "score", scale=(1, 3))["q"].tolist()
+    [3.0, nan, 2.0]
+    """
+    cats = [c for c in columns if isinstance(data[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return data
+    out = data.copy()
+    for col in cats:
+        dtype = data[col].dtype
+        if not dtype.ordered:
+            raise TypeError(
+                f"{argument}: column {col!r} is an unordered Categorical; an answer scale "
+                f"must be numeric or an ordered Categorical (categories from lowest to "
+                f"highest, ordered=True)."
+            )
+        categories = dtype.categories
+        if pd.api.types.is_numeric_dtype(categories.dtype):
+            values = categories.to_numpy(dtype=float)
+        else:
+            low = 1 if scale is None else scale[0]
+            if scale is not None and len(categories) != scale[1] - scale[0] + 1:
+                raise ValueError(
+                    f"{argument}: column {col!r} has {len(categories)} text categories "
+                    f"{format_values(categories, 11)}, but the scale {scale[0]}-{scale[1]} "
+                    f"has {scale[1] - scale[0] + 1} points. Give scale=(low, high) to match, "
+                    f"or recode the column to numbers."
+                )
+            values = low + np.arange(len(categories), dtype=float)
+        codes = data[col].cat.codes.to_numpy()
+        out[col] = np.where(codes >= 0, values[np.clip(codes, 0, None)], np.nan)
+    return out

@@ -93,6 +93,7 @@ def _prepare(
     overlap = set(by_cols) & set(scores)
     if overlap:
         raise ValueError(f"by: {v.format_values(overlap)} is also the score column.")
+    data = v.likert_as_codes(data, scores, score_argument, scale)
     v.check_numeric(data, scores, score_argument)
     if weights is not None:
         v.check_weights(data, weights)
@@ -1043,6 +1044,7 @@ def likert_table(
                     f"({len(answers)}), got {len(labels)}."
                 )
             label_map = dict(zip(answers, map(str, labels), strict=True))
+    data = v.likert_as_codes(data, item_list, "items", (low, high))
     v.check_numeric(data, item_list, "items")
     by_cols = v.check_columns(data, by, "by")
     if weights is not None:

@@ -65,6 +65,7 @@ def _item_frame(
         raise ValueError(
             f"{argument}: at least two items are needed, got {len(cols)} ({v.format_values(cols)})."
         )
+    data = v.likert_as_codes(data, cols, argument)
     v.check_numeric(data, cols, argument)
     clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument=argument)
     if len(clean) < 3:
@@ -115,6 +116,7 @@ def _construct_frame(
     data = v.check_dataframe(data)
     spec = _check_constructs(data, constructs)
     cols = list(dict.fromkeys(c for items in spec.values() for c in items))
+    data = v.likert_as_codes(data, cols, "constructs")
     v.check_numeric(data, cols, "constructs")
     clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument="constructs")
     if len(clean) < 3:

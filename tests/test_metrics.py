@@ -666,3 +666,44 @@ def test_group_tests_refuse_tiny_or_constant_groups(rng):
     with pytest.raises(ValueError, match="'spend' has 1 missing"):
         metrics.mean_test(d2, score="spend", by="store")
     assert metrics.mean_test(d2, score="spend", by="store", dropna=True)["n_dropped"].item() == 1
+
+
+# --------------------------------------------------------------------------- labelled answers
+
+
+def test_ordered_likert_categoricals_are_accepted_by_every_metric(rng):
+    from cxresearch import reliability
+
+    agree = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    codes = pd.DataFrame(
+        {
+            "likelihood_to_recommend": rng.integers(0, 11, 200),
+            "q1": rng.integers(1, 6, 200),
+            "q2": rng.integers(1, 6, 200),
+        }
+    )
+    codes["q2"] = np.clip(codes["q1"] + rng.integers(-1, 2, 200), 1, 5)
+    labelled = pd.DataFrame(
+        {
+            "likelihood_to_recommend": pd.Categorical(
+                codes["likelihood_to_recommend"], categories=range(11), ordered=True
+            ),
+            "q1": pd.Categorical.from_codes(codes["q1"] - 1, agree, ordered=True),
+            "q2": pd.Categorical.from_codes(codes["q2"] - 1, agree, ordered=True),
+        }
+    )
+    pd.testing.assert_frame_equal(metrics.nps(labelled), metrics.nps(codes))
+    for fn in (metrics.csat, metrics.top_box):
+        kw = {"score": "q1", "scale": (1, 5)}
+        pd.testing.assert_frame_equal(fn(labelled, **kw), fn(codes, **kw))
+    pd.testing.assert_frame_equal(
+        metrics.likert_table(labelled, items=["q1", "q2"], scale=(1, 5)),
+        metrics.likert_table(codes, items=["q1", "q2"], scale=(1, 5)),
+    )
+    alpha = reliability.cronbach_alpha(labelled, items=["q1", "q2"])
+    pd.testing.assert_frame_equal(alpha, reliability.cronbach_alpha(codes, items=["q1", "q2"]))
+    with pytest.raises(ValueError, match="5 text categories .* the scale 1-7 has 7 points"):
+        metrics.csat(labelled, score="q1", scale=(1, 7))
+    unordered = labelled.assign(q1=labelled["q1"].cat.as_unordered())
+    with pytest.raises(TypeError, match="unordered Categorical"):
+        metrics.csat(unordered, score="q1", scale=(1, 5))
