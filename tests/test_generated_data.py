@@ -31,3 +31,19 @@ def test_regenerating_gives_the_same_file(resource):
     # If this fails after an intended change to the simulator, run `make data`,
     # `make notebooks`, and commit the new files together.
     assert _sha256(_make_data().generate(resource)) == _sha256(stored)
+
+
+def test_the_file_format_exports_hold_the_bundled_survey():
+    """datasets/exports: cx_survey as SPSS and as a Qualtrics export (`make data` writes them)."""
+    import cxresearch as cx
+
+    make_data = _make_data()
+    exports = ROOT / "datasets" / "exports"
+    assert make_data.sav_is_current(exports / "cx_survey.sav")
+    stored = (exports / "cx_survey_qualtrics.csv").read_text(encoding="utf-8")
+    assert stored == make_data.qualtrics_csv()
+    read = cx.read_survey(exports / "cx_survey_qualtrics.csv")
+    bundled = cx.load_dataset("cx_survey")
+    answers = read.data[bundled.columns]
+    assert (answers.astype(float).to_numpy() == bundled.astype(float).to_numpy()).all()
+    assert (read.codebook["role"] == "metadata").sum() == 10
