@@ -80,10 +80,10 @@ _LAZY: dict[str, str] = {
     "center": "models",
     "simple_slopes": "models",
     "johnson_neyman": "models",
-    # covariance-based CFA / SEM (semopy); the lead re-exports them from latent
-    "cfa": "_cbsem",
-    "sem": "_cbsem",
-    "SEMResult": "_cbsem",
+    # covariance-based CFA / SEM (semopy), published by latent next to PLS
+    "cfa": "latent",
+    "sem": "latent",
+    "SEMResult": "latent",
     # mediation
     "mediation_analysis": "mediation",
     # latent (PLS path models)

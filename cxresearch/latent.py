@@ -32,11 +32,14 @@ import pandas as pd
 from . import _bootstrap
 from . import _pls as pls_
 from . import _validate as v
+from ._cbsem import SEMResult, cfa, sem
 from ._result import Result
 from ._syntax import ModelSpec, check_model_data, parse_model
 from .reliability import ave, composite_reliability, fornell_larcker, htmt
 
-__all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "pls", "pls_mga"]
+# cfa, sem and SEMResult are defined in the private module _cbsem (on semopy) and
+# published here, next to the PLS models that share their syntax and reliability table.
+__all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "SEMResult", "cfa", "pls", "pls_mga", "sem"]
 
 SCHEMES = ("path", "centroid", "factorial")
 MISSING = ("raise", "listwise", "mean")
