@@ -140,6 +140,11 @@ _LAZY: dict[str, str] = {
     "plot_pyramid": "plots",
     "plot_profit_concentration": "plots",
     "plot_life_cycle": "plots",
+    # reporting: the `cxresearch report` command (module reporting; no clash with report)
+    "report": "reporting",
+    "Report": "reporting",
+    "prepare_report": "reporting",
+    "ReportData": "reporting",
 }
 
 # Names used through their module, not from the top level: constants (UPPER_CASE) and

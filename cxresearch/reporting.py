@@ -1,0 +1,740 @@
+"""The ``cxresearch report`` command: a CX driver report on your own survey file.
+
+:func:`report` reads a survey file (SPSS, Stata, Qualtrics or CSV; see
+:func:`cxresearch.read_survey`), runs a parameterised notebook on it with papermill
+and renders the executed notebook to one self-contained HTML page (figures embedded,
+no script or style sheet fetched from the network, code hidden): the data and its
+codebook, missing data, NPS and CSAT with confidence intervals by group, the
+reliability of each multi-item scale, the driver model (robust or clustered standard
+errors, VIFs), the key-driver ranking with bootstrap intervals, the
+importance-performance map and the penalty-reward (Kano) analysis.
+
+Everything is written into the ``out`` folder, never next to or over the input file:
+
+* ``report.html`` -- the page;
+* ``report.json`` -- every table of the page, machine-readable (``{"parameters": ...,
+  "tables": {name: [row, ...]}}``), so its numbers can be checked or reused;
+* ``report.ipynb`` -- the executed notebook with its code, to rerun or extend.
+
+:func:`prepare_report` does the checks and the data preparation the notebook starts
+with (labelled answers to codes, scale scores); :func:`main` is the command line
+(``cxresearch report survey.sav --outcome ... --drivers ...`` or
+``python -m cxresearch report ...``). papermill and nbconvert come with the ``report``
+extra: ``pip install "cxresearch[report]"``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import cxresearch as cx
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> cx.load_dataset("cx_survey").to_csv(folder / "survey.csv", index=False)
+>>> prep = cx.prepare_report(
+...     folder / "survey.csv",
+...     outcome="satisfaction",
+...     drivers=["service", "price"],
+... )
+>>> prep.outcome, prep.drivers, prep.scales["service"]
+('satisfaction', ('service', 'price'), ('service_1', 'service_2', 'service_3', 'service_4'))
+>>> prep.table.loc[1, "source"]
+'mean of service_1 ... service_4 (at least 2)'
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _validate as v
+from ._result import Result
+from .survey import Survey, as_codes, read_survey, scale_score
+
+__all__ = ["Report", "ReportData", "main", "prepare_report", "report"]
+
+#: The folder with the report's notebook and its HTML template (package data).
+TEMPLATE_DIR = Path(__file__).resolve().parent / "_report"
+#: The parameterised notebook papermill runs.
+TEMPLATE = TEMPLATE_DIR / "template.ipynb"
+#: Files the report writes into ``out``.
+OUTPUTS = ("report.html", "report.json", "report.ipynb")
+
+_SCALE_ITEM = re.compile(r"^(?P<name>.+)_(?P<number>\d+)$")
+# Labels of codes that are no answer on the scale ("99 = No answer" left undeclared).
+_NO_ANSWER = re.compile(
+    r"no answer|don.?t know|refus|not applicable|\bn/?a\b|missing|prefer not|skipped",
+    re.IGNORECASE,
+)
+_NPS_NAME = re.compile(r"recommend|^nps$|^ltr$|_nps$|^nps_", re.IGNORECASE)
+
+
+# ------------------------------------------------------------------------ result objects
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ReportData(Result):
+    """What :func:`prepare_report` returns: the checked, prepared data of a report.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per variable the report analyses: ``name``, ``role`` (``outcome``,
+        ``driver``, ``weights``, ``by``, ``cluster``, ``nps``, ``csat``), ``source``
+        (the column, or how a scale score was made), ``low`` and ``high`` (the answer
+        scale, NaN where there is none), ``n_missing``.
+    data : pandas.DataFrame
+        The survey's answers with labelled (categorical) answers as their codes
+        (``by`` and ``cluster`` keep their labels) and one column of scale scores for
+        each scale whose name is not already a column.
+    survey : Survey
+        What :func:`cxresearch.read_survey` returned for the file.
+    outcome : str
+        The outcome column of ``data``.
+    drivers : tuple of str
+        The driver columns of ``data``.
+    weights, by, cluster, nps : str or None
+        The weights, group, cluster and 0-10 likelihood-to-recommend columns.
+    csat : tuple of str
+        The rating columns whose CSAT (top-2-box) the report shows.
+    scales : dict
+        Scale name -> its item columns (given, or found as ``name_1 ... name_k``).
+    ranges : dict
+        Column -> ``(low, high)`` of its answer scale, for the scored columns.
+    min_items : dict
+        Scale name -> fewest answered items its score rests on.
+    """
+
+    data: pd.DataFrame
+    survey: Survey = dataclasses.field(repr=False)
+    outcome: str = ""
+    drivers: tuple = ()
+    weights: str | None = None
+    by: str | None = None
+    cluster: str | None = None
+    nps: str | None = None
+    csat: tuple = ()
+    scales: dict = dataclasses.field(default_factory=dict)
+    ranges: dict = dataclasses.field(default_factory=dict, repr=False)
+    min_items: dict = dataclasses.field(default_factory=dict, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class Report(Result):
+    """What :func:`report` returns: where the report is and what it holds.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per table of the report: ``name``, ``n_rows``, ``n_columns`` (the
+        tables of ``report.json``).
+    html : str
+        Path of the page (``out/report.html``).
+    json : str
+        Path of the machine-readable tables (``out/report.json``).
+    notebook : str
+        Path of the executed notebook (``out/report.ipynb``).
+    seconds : float
+        Wall time of the whole run.
+    """
+
+    html: str
+    json: str
+    notebook: str
+    seconds: float
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def _parse_scales(scales: Any) -> dict[str, tuple]:
+    """``"a=a_1,a_2;b=b_1,b_2"`` or ``{"a": [...]}`` -> ``{"a": ("a_1", "a_2")}``."""
+    if isinstance(scales, str):
+        parsed: dict[str, list[str]] = {}
+        for part in filter(None, (p.strip() for p in scales.split(";"))):
+            name, sep, items = part.partition("=")
+            if not sep or not name.strip():
+                raise ValueError(
+                    f"scales: cannot read {part!r}; write each scale as name=item,item,... "
+                    f"and separate scales by ';', e.g. 'service=service_1,service_2'."
+                )
+            parsed[name.strip()] = [i.strip() for i in items.split(",") if i.strip()]
+        scales = parsed
+    if not isinstance(scales, Mapping):
+        raise TypeError(
+            "scales must be a dict {name: [items]} or a string 'name=item,item;...', "
+            f"got {type(scales).__name__}."
+        )
+    out = {}
+    for name, items in scales.items():
+        cols = v.as_column_list(items, f"scales[{name!r}]")
+        if len(cols) < 2:
+            raise ValueError(
+                f"scales: {name!r} needs at least two items for a multi-item scale, "
+                f"got {v.format_values(cols)}."
+            )
+        out[str(name)] = tuple(cols)
+    return out
+
+
+def _find_scales(data: pd.DataFrame, skip: set) -> dict[str, tuple]:
+    """Numeric columns named ``name_1 ... name_k`` (k >= 2) -> ``{name: items}``."""
+    groups: dict[str, list[tuple[int, Hashable]]] = {}
+    for col in data.columns:
+        match = _SCALE_ITEM.match(str(col))
+        if match is None or col in skip or not pd.api.types.is_numeric_dtype(data[col]):
+            continue
+        groups.setdefault(match["name"], []).append((int(match["number"]), col))
+    return {
+        name: tuple(c for _, c in sorted(items))
+        for name, items in groups.items()
+        if len(items) >= 2 and name not in data.columns
+    }
+
+
+def _answer_range(survey: Survey, data: pd.DataFrame, col: Hashable) -> tuple[float, float]:
+    """``(low, high)`` of a column's answers: its value labels, else the values seen."""
+    labels = survey.value_labels
+    labels = labels[(labels["column"] == col) & ~labels["missing"].astype(bool)]
+    labels = labels[~labels["label"].astype(str).str.contains(_NO_ANSWER)]
+    codes = pd.to_numeric(labels["value"], errors="coerce").dropna()
+    seen = data[col].dropna()
+    low = [codes.min()] if len(codes) else []
+    high = [codes.max()] if len(codes) else []
+    if len(seen):
+        low.append(seen.min())
+        high.append(seen.max())
+    if not low:
+        return (math.nan, math.nan)
+    return (float(min(low)), float(max(high)))
+
+
+def _codes(survey: Survey, keep: set) -> pd.DataFrame:
+    """The answers with labelled columns as codes; ``keep`` columns keep their labels."""
+    data = survey.data
+    cats = [
+        c for c in data.columns if isinstance(data[c].dtype, pd.CategoricalDtype) and c not in keep
+    ]
+    coded = []
+    for col in cats:
+        try:
+            coded.append(as_codes(data[[col]], codebook=survey))
+        except ValueError:
+            continue  # text labels without codes (a nominal column): keep the labels
+    out = data.copy()
+    for frame in coded:
+        out[frame.columns[0]] = frame.iloc[:, 0]
+    return out
+
+
+def _score_scales(
+    data: pd.DataFrame, scales: dict[str, tuple], survey: Survey
+) -> tuple[pd.DataFrame, dict, dict]:
+    """Add a mean score (at least half of the items answered) for each scale."""
+    ranges: dict[str, tuple[float, float]] = {}
+    min_items: dict[str, int] = {}
+    for name, items in scales.items():
+        v.check_columns(data, list(items), f"scales[{name!r}]")
+        v.check_numeric(data, list(items), f"scales[{name!r}]")
+        spans = [_answer_range(survey, data, i) for i in items]
+        ranges.update(zip(items, spans, strict=True))
+        min_items[name] = math.ceil(len(items) / 2)
+        if name in data.columns:
+            continue  # a column of that name wins; the scale still gets its alpha
+        result = scale_score(data, items=list(items), min_items=min_items[name])
+        data[name] = result.score
+        ranges[name] = (min(s[0] for s in spans), max(s[1] for s in spans))
+    return data, ranges, min_items
+
+
+def _check_has_values(data: pd.DataFrame, cols: Sequence[Hashable], argument: str) -> None:
+    """Raise when a column holds no value at all (every answer missing)."""
+    for col in cols:
+        if data[col].notna().sum() == 0:
+            raise ValueError(
+                f"{argument}: column {col!r} is missing for all {len(data)} respondents; "
+                f"choose a {argument[:-1] if argument.endswith('s') else argument} with answers."
+            )
+
+
+def _find_nps(survey: Survey, data: pd.DataFrame) -> str | None:
+    """A 0-10 column named or labelled like a likelihood-to-recommend question."""
+    book = survey.codebook.set_index("column")["label"].astype(str)
+    for col in data.columns:
+        label = book.get(col, "")
+        if not (_NPS_NAME.search(str(col)) or "recommend" in label.lower()):
+            continue
+        values = data[col].dropna()
+        if (
+            pd.api.types.is_numeric_dtype(values)
+            and len(values)
+            and values.between(0, 10).all()
+            and values.max() > 7
+        ):
+            return col
+    return None
+
+
+def _integer_column(data: pd.DataFrame, col: Hashable) -> bool:
+    values = data[col].dropna()
+    return bool(pd.api.types.is_numeric_dtype(values) and (values % 1 == 0).all())
+
+
+def _check_roles(data: pd.DataFrame, outcome: Any, drivers: Any, roles: dict) -> tuple:
+    """The column checks of :func:`prepare_report` (names, numbers, weights)."""
+    scales = roles.pop("scales")
+    for argument, names in (("outcome", outcome), ("drivers", drivers)):
+        unknown = [n for n in v.as_column_list(names, argument) if n not in data.columns]
+        if unknown:
+            plain = [c for c in data.columns if c not in scales]
+            raise ValueError(
+                f"{argument}: {v.format_values(unknown)} is neither a column nor a scale. "
+                f"Scales: {v.format_values(list(scales), 12)}; columns: "
+                f"{v.format_values(plain, 12)}."
+            )
+    (outcome,) = v.check_columns(data, [outcome], "outcome")
+    drivers = v.check_columns(data, drivers, "drivers")
+    if not drivers:
+        raise ValueError("drivers must name at least one column or scale.")
+    if outcome in drivers or len(set(drivers)) < len(drivers):
+        raise ValueError(
+            f"drivers must be distinct and differ from the outcome {outcome!r}, got "
+            f"{v.format_values(drivers, 12)}."
+        )
+    v.check_numeric(data, [outcome], "outcome")
+    v.check_numeric(data, drivers, "drivers")
+    _check_has_values(data, [outcome], "outcome")
+    _check_has_values(data, drivers, "drivers")
+    if roles["weights"] is not None:
+        v.check_weights(data, roles["weights"])
+    for role in ("by", "cluster"):
+        if roles[role] is not None:
+            v.check_columns(data, [roles[role]], role)
+            _check_has_values(data, [roles[role]], role)
+    if roles["nps"] is not None:
+        v.check_columns(data, [roles["nps"]], "nps")
+        v.check_numeric(data, [roles["nps"]], "nps")
+        v.check_range(data[roles["nps"]].dropna(), roles["nps"], "nps", 0, 10)
+    return outcome, tuple(drivers)
+
+
+def _variables(prep: dict[str, Any], data: pd.DataFrame, ranges: dict) -> pd.DataFrame:
+    """The report's variables table (one row per analysed column)."""
+    rows = []
+    roles = [("outcome", [prep["outcome"]]), ("driver", list(prep["drivers"]))]
+    roles += [(r, [prep[r]]) for r in ("weights", "by", "cluster", "nps") if prep[r] is not None]
+    roles += [("csat", list(prep["csat"]))]
+    for role, cols in roles:
+        for col in cols:
+            items = prep["scales"].get(col)
+            source = str(col)
+            if items is not None and col not in prep["columns"]:
+                shown = ", ".join(items) if len(items) <= 3 else f"{items[0]} ... {items[-1]}"
+                source = f"mean of {shown} (at least {prep['min_items'][col]})"
+            low, high = ranges.get(col, (math.nan, math.nan))
+            rows.append(
+                {
+                    "name": col,
+                    "role": role,
+                    "source": source,
+                    "low": low,
+                    "high": high,
+                    "n_missing": int(data[col].isna().sum()),
+                }
+            )
+    return pd.DataFrame(rows, columns=["name", "role", "source", "low", "high", "n_missing"])
+
+
+def prepare_report(
+    path: Any,
+    *,
+    outcome: Hashable,
+    drivers: Hashable | Sequence[Hashable],
+    weights: Hashable | None = None,
+    by: Hashable | None = None,
+    cluster: Hashable | None = None,
+    scales: Any = None,
+    nps: Hashable | None = None,
+    csat: Hashable | Sequence[Hashable] | None = None,
+) -> ReportData:
+    """Read a survey file and check and prepare everything a report needs.
+
+    :func:`report` calls it before it starts the notebook (so bad input ends there,
+    with one message), and the notebook calls it again to get the same data.
+
+    Parameters
+    ----------
+    path : str, path-like or Survey
+        A survey file :func:`cxresearch.read_survey` reads, or its result.
+    outcome : str
+        The overall outcome (e.g. satisfaction): a numeric column, or the name of a
+        multi-item scale, which is then its mean score.
+    drivers : str or list of str
+        The drivers: numeric columns or scale names, as ``outcome``.
+    weights : str, optional
+        A column of survey weights (finite, non-negative).
+    by : str, optional
+        A group column: NPS, CSAT and their tests are shown per group.
+    cluster : str, optional
+        A cluster column (e.g. store): clustered standard errors in the driver model.
+    scales : str or dict, optional
+        The multi-item scales, ``{"service": ["service_1", "service_2"], ...}`` or
+        ``"service=service_1,service_2;price=price_1,price_2"``. By default numeric
+        columns named ``name_1 ... name_k`` (k >= 2) form the scale ``name``.
+    nps : str, optional
+        The 0-10 likelihood-to-recommend column. By default a 0-10 column whose name
+        or question text mentions "recommend" (or is ``nps``/``ltr``); none, no NPS.
+    csat : str or list of str, optional
+        Rating columns whose CSAT (top-2-box) is shown. By default the outcome when it
+        is a column of whole numbers, else the items of the outcome's scale.
+
+    Returns
+    -------
+    ReportData
+        ``.data`` (answers as codes plus scale scores), ``.table`` (the variables and
+        their roles), the checked names, ``.scales``, ``.ranges``, ``.survey``.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a path or Survey, ``scales`` of the wrong kind, or a
+        column that must be numeric is not.
+    ValueError
+        If the file cannot be read (unknown ending, no such file, broken contents),
+        a name is neither a column nor a scale, the outcome or a driver is missing for
+        every respondent, weights are negative or infinite, or the NPS column leaves
+        0-10.
+
+    Notes
+    -----
+    A scale score is the mean of the answered items when at least half of them were
+    answered (:func:`cxresearch.scale_score` with ``min_items = ceil(k / 2)``).
+    Labelled answers become their codes (:meth:`cxresearch.Survey.as_codes`); ``by``
+    and ``cluster`` keep their labels. The file is only read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import cxresearch as cx
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> cx.load_dataset("cx_survey").to_csv(folder / "survey.csv", index=False)
+    >>> prep = cx.prepare_report(folder / "survey.csv", outcome="loyalty", drivers="price")
+    >>> sorted(prep.scales), prep.csat[:2]
+    (['assortment', 'atmosphere', 'loyalty', 'price', 'satisfaction', 'service'], ('loyalty_1', 'loyalty_2'))
+    >>> prep.ranges["price"]
+    (1.0, 7.0)
+    """
+    survey = path if isinstance(path, Survey) else read_survey(path)
+    roles = {"weights": weights, "by": by, "cluster": cluster, "nps": nps}
+    keep = {c for c in (by, cluster) if c is not None}
+    data = _codes(survey, keep)
+    skip = {c for c in (weights, by, cluster, nps) if c is not None}
+    found = _find_scales(data, skip) if scales is None else _parse_scales(scales)
+    data, ranges, min_items = _score_scales(data, found, survey)
+    outcome, drivers = _check_roles(data, outcome, drivers, {**roles, "scales": found})
+    nps = nps if nps is not None else _find_nps(survey, data)
+    if csat is None:
+        csat = [outcome] if _integer_column(data, outcome) else list(found.get(outcome, ()))
+    csat = v.check_columns(data, csat, "csat")
+    v.check_numeric(data, csat, "csat")
+    for col in [outcome, *drivers, *csat, *([nps] if nps is not None else [])]:
+        if col not in ranges:
+            ranges[col] = _answer_range(survey, data, col)
+    prep = {
+        "outcome": outcome,
+        "drivers": drivers,
+        **roles,
+        "nps": nps,
+        "csat": tuple(csat),
+        "scales": found,
+        "min_items": min_items,
+        "columns": set(survey.data.columns),
+    }
+    return ReportData(
+        table=_variables(prep, data, ranges),
+        data=data,
+        survey=survey,
+        outcome=outcome,
+        drivers=drivers,
+        weights=weights,
+        by=by,
+        cluster=cluster,
+        nps=nps,
+        csat=tuple(csat),
+        scales=found,
+        ranges=ranges,
+        min_items=min_items,
+    )
+
+
+# ------------------------------------------------------------------------------ the run
+
+
+def _html(notebook: Path, target: Path) -> None:
+    """Render the executed notebook to one self-contained page, code cells hidden."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="cxreport",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata.pop("widgets", None)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": "CX report"}})
+    target.write_text(body, encoding="utf-8")
+
+
+def _execute(parameters: dict, notebook: Path, out: Path, progress: bool) -> None:
+    """Run the template with papermill; a failing cell becomes one RuntimeError."""
+    try:
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "cx.report needs papermill and nbconvert: pip install 'cxresearch[report]'."
+        ) from None
+    try:
+        papermill.execute_notebook(
+            str(TEMPLATE),
+            str(notebook),
+            parameters=parameters,
+            cwd=str(out),
+            kernel_name="python3",
+            progress_bar=progress,
+            log_output=False,
+            # the kernel's own log (e.g. ipykernel's note on unencrypted local TCP) is
+            # noise on the user's terminal; cell errors still arrive as messages
+            extra_arguments=["--log-level=ERROR"],
+        )
+    except PapermillExecutionError as e:
+        raise RuntimeError(
+            f"the report stopped in cell {e.exec_count}: {e.ename}: {e.evalue} "
+            f"(the partly run notebook is {notebook})."
+        ) from None
+
+
+def report(
+    path: str | os.PathLike,
+    *,
+    outcome: Hashable,
+    drivers: Hashable | Sequence[Hashable],
+    weights: Hashable | None = None,
+    by: Hashable | None = None,
+    cluster: Hashable | None = None,
+    scales: Any = None,
+    nps: Hashable | None = None,
+    csat: Hashable | Sequence[Hashable] | None = None,
+    out: str | os.PathLike = "cxreport",
+    ci: float = 0.95,
+    n_boot: int = 1000,
+    seed: int | None = 0,
+    progress: bool = True,
+) -> Report:
+    """A CX driver report on a survey file: one self-contained HTML page.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The survey file (``.sav``, ``.zsav``, ``.por``, ``.dta``, Qualtrics ``.csv`` /
+        ``.tsv``, or a CSV with a ``datapackage.json``). It is only read.
+    outcome, drivers, weights, by, cluster, scales, nps, csat
+        What to analyse; see :func:`prepare_report`. A name may be a column or a
+        multi-item scale (then its mean score).
+    out : str or path-like, default "cxreport"
+        The folder to write into (made if needed): ``report.html``, ``report.json``
+        (every table, machine-readable) and ``report.ipynb`` (the executed notebook).
+        Nothing is written anywhere else.
+    ci : float, default 0.95
+        Confidence level of every interval.
+    n_boot : int, default 1000
+        Bootstrap resamples of the key-driver ranking (0: no intervals).
+    seed : int or None, default 0
+        Seed of the bootstrap (the same seed, the same page).
+    progress : bool, default True
+        Show papermill's progress bar (on stderr).
+
+    Returns
+    -------
+    Report
+        ``.html``, ``.json``, ``.notebook`` (paths), ``.seconds`` and ``.table`` (the
+        tables in ``report.json``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Bad input, found before the notebook starts (see :func:`prepare_report`).
+    ModuleNotFoundError
+        Without papermill or nbconvert (``pip install "cxresearch[report]"``).
+    RuntimeError
+        If a cell of the notebook fails; the message is the cell's error.
+
+    Notes
+    -----
+    The sections: data and codebook; missing data (per column and per pattern); NPS
+    and CSAT with intervals by group, and tests between groups; Cronbach's alpha of
+    each multi-item scale (weighted) and composite reliability/AVE; the driver model
+    (:func:`cxresearch.fit_drivers`: weighted least squares with survey weights, HC3 or
+    cluster-robust standard errors, VIFs; incomplete rows dropped and counted);
+    dominance analysis and relative weights with bootstrap intervals; the
+    importance-performance map; penalty-reward contrasts with a Kano class, low and
+    high performance being the bottom and top thirds of the answer scale.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import cxresearch as cx
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> cx.load_dataset("cx_survey").to_csv(folder / "survey.csv", index=False)
+    >>> page = cx.report(
+    ...     folder / "survey.csv",
+    ...     outcome="satisfaction",
+    ...     drivers=["service", "atmosphere", "assortment", "price"],
+    ...     out=folder / "report",
+    ...     n_boot=200,
+    ...     progress=False,
+    ... )  # doctest: +SKIP
+    >>> pathlib.Path(page.html).name  # doctest: +SKIP
+    'report.html'
+    """
+    start = time.perf_counter()
+    ci = v.check_level(ci)
+    n_boot = v.check_integer(n_boot, "n_boot", low=0)
+    v.make_rng(seed)  # checks the seed's type here, before the notebook runs
+    source = Path(path).resolve() if isinstance(path, str | os.PathLike) else path
+    prep = prepare_report(
+        source, outcome=outcome, drivers=drivers, weights=weights, by=by,
+        cluster=cluster, scales=scales, nps=nps, csat=csat,
+    )  # fmt: skip
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out: {str(out)!r} is a file; give a folder for the report.")
+    out.mkdir(parents=True, exist_ok=True)
+    html, json_path, notebook = (out / name for name in OUTPUTS)
+    parameters = {
+        "path": str(source),
+        "outcome": prep.outcome,
+        "drivers": list(prep.drivers),
+        "weights": weights,
+        "by": by,
+        "cluster": cluster,
+        "scales": {k: list(items) for k, items in prep.scales.items()},
+        "nps": prep.nps,
+        "csat": list(prep.csat),
+        "ci": ci,
+        "n_boot": n_boot,
+        "seed": seed,
+        "json_path": str(json_path),
+    }
+    _execute(parameters, notebook, out, progress)
+    _html(notebook, html)
+    import json
+
+    tables = json.loads(json_path.read_text(encoding="utf-8"))["tables"]
+    index = pd.DataFrame(
+        [
+            {"name": k, "n_rows": len(rows), "n_columns": len(rows[0]) if rows else 0}
+            for k, rows in tables.items()
+        ],
+        columns=["name", "n_rows", "n_columns"],
+    )
+    return Report(
+        table=index,
+        html=str(html),
+        json=str(json_path),
+        notebook=str(notebook),
+        seconds=time.perf_counter() - start,
+    )
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cxresearch", description="cxresearch on the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    cmd = commands.add_parser(
+        "report",
+        help="a CX driver report on a survey file, as one HTML page",
+        description="Run the CX driver report on a survey file (SPSS, Stata, Qualtrics, "
+        "CSV) and write report.html, report.json and report.ipynb into --out.",
+    )
+    cmd.add_argument("path", help="the survey file (.sav, .zsav, .por, .dta, .csv, .tsv)")
+    cmd.add_argument("--outcome", required=True, help="outcome column or scale name")
+    cmd.add_argument(
+        "--drivers", required=True, nargs="+", help="driver columns or scale names "
+        "(space- or comma-separated)"
+    )  # fmt: skip
+    cmd.add_argument("--weights", help="column of survey weights")
+    cmd.add_argument("--by", help="group column for NPS/CSAT by group")
+    cmd.add_argument("--cluster", help="cluster column (clustered standard errors)")
+    cmd.add_argument("--scales", help="'name=item,item;name=item,...' (default: name_1..name_k)")
+    cmd.add_argument("--nps", help="0-10 likelihood-to-recommend column")
+    cmd.add_argument("--csat", help="rating column(s) for CSAT, comma-separated")
+    cmd.add_argument("--out", default="cxreport", help="output folder (default: cxreport)")
+    cmd.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
+    cmd.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (1000)")
+    cmd.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _split(values: Sequence[str] | str | None) -> list[str] | None:
+    if values is None:
+        return None
+    values = [values] if isinstance(values, str) else values
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: ``cxresearch report FILE --outcome Y --drivers X1 X2 ...``.
+
+    Prints the path of the page and returns 0; on bad input prints one message to
+    stderr and returns 1 (2 for a malformed command line).
+
+    Examples
+    --------
+    >>> main(["report", "no_such_file.sav", "--outcome", "y", "--drivers", "x"])
+    1
+    """
+    args = _parser().parse_args(argv)
+    try:
+        result = report(
+            args.path,
+            outcome=args.outcome,
+            drivers=_split(args.drivers),
+            weights=args.weights,
+            by=args.by,
+            cluster=args.cluster,
+            scales=args.scales,
+            nps=args.nps,
+            csat=_split(args.csat),
+            out=args.out,
+            ci=args.ci,
+            n_boot=args.n_boot,
+            seed=args.seed,
+            progress=not args.no_progress,
+        )
+    except (TypeError, ValueError, RuntimeError, OSError, ImportError) as e:
+        print(f"cxresearch report: error: {e}", file=sys.stderr)
+        return 1
+    print(result.html)
+    return 0
