@@ -153,6 +153,7 @@ _SUBMODULE_ONLY: dict[str, tuple[str, ...]] = {
     "datasets": ("codebook", "codebook_markdown", "data_dir", "read_resource", "validate_frame"),
     "exercises": ("CheckResult", "check", "hint", "list_exercises", "question"),
     "widgets": ("moderator_explorer", "moderator_figure"),
+    "reporting": ("main",),  # the `cxresearch` console command
 }
 
 # Submodules reachable as attributes (cx.exercises.check(...), cx.datasets.codebook()).
@@ -170,6 +171,7 @@ _SUBMODULES = (
     "plots",
     "power",
     "reliability",
+    "reporting",
     "simulate",
     "survey",
     "value",

@@ -25,6 +25,7 @@ __all__ = [
     "check_dataframe",
     "check_distinct_columns",
     "check_finite",
+    "check_has_values",
     "check_int_list",
     "check_integer",
     "check_integer_valued",
@@ -514,3 +515,21 @@ def likert_as_codes(
         codes = data[col].cat.codes.to_numpy()
         out[col] = np.where(codes >= 0, values[np.clip(codes, 0, None)], np.nan)
     return out
+
+
+def check_has_values(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
+    """Raise ``ValueError`` if a column holds no value at all (every entry missing).
+
+    Examples
+    --------
+    >>> check_has_values(pd.DataFrame({"q": [None, None]}), ["q"], "drivers")
+    Traceback (most recent call last):
+    ...
+    ValueError: drivers: column 'q' is missing for all 2 rows; choose one that has values.
+    """
+    for col in columns:
+        if data[col].notna().sum() == 0:
+            raise ValueError(
+                f"{argument}: column {col!r} is missing for all {len(data)} rows; "
+                f"choose one that has values."
+            )

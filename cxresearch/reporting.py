@@ -254,16 +254,6 @@ def _score_scales(
     return data, ranges, min_items
 
 
-def _check_has_values(data: pd.DataFrame, cols: Sequence[Hashable], argument: str) -> None:
-    """Raise when a column holds no value at all (every answer missing)."""
-    for col in cols:
-        if data[col].notna().sum() == 0:
-            raise ValueError(
-                f"{argument}: column {col!r} is missing for all {len(data)} respondents; "
-                f"choose a {argument[:-1] if argument.endswith('s') else argument} with answers."
-            )
-
-
 def _find_nps(survey: Survey, data: pd.DataFrame) -> str | None:
     """A 0-10 column named or labelled like a likelihood-to-recommend question."""
     book = survey.codebook.set_index("column")["label"].astype(str)
@@ -310,14 +300,14 @@ def _check_roles(data: pd.DataFrame, outcome: Any, drivers: Any, roles: dict) ->
         )
     v.check_numeric(data, [outcome], "outcome")
     v.check_numeric(data, drivers, "drivers")
-    _check_has_values(data, [outcome], "outcome")
-    _check_has_values(data, drivers, "drivers")
+    v.check_has_values(data, [outcome], "outcome")
+    v.check_has_values(data, drivers, "drivers")
     if roles["weights"] is not None:
         v.check_weights(data, roles["weights"])
     for role in ("by", "cluster"):
         if roles[role] is not None:
             v.check_columns(data, [roles[role]], role)
-            _check_has_values(data, [roles[role]], role)
+            v.check_has_values(data, [roles[role]], role)
     if roles["nps"] is not None:
         v.check_columns(data, [roles["nps"]], "nps")
         v.check_numeric(data, [roles["nps"]], "nps")

@@ -63,3 +63,9 @@ def test_wheel_ships_and_loads_every_bundled_dataset(installed, tmp_path):
 def test_wheel_ships_the_exercise_key(installed):
     keys = sorted(p.name for p in (installed / "cxresearch" / "_exercises").glob("*.json"))
     assert keys == sorted(p.name for p in (ROOT / "cxresearch" / "_exercises").glob("*.json"))
+
+
+def test_wheel_ships_the_report_template_and_the_file_exports(installed):
+    assert (installed / "cxresearch" / "_report" / "template.ipynb").is_file()
+    assert (installed / "cxresearch" / "_report" / "cxreport" / "index.html.j2").is_file()
+    assert (installed / "cxresearch" / "_data" / "exports" / "cx_survey.sav").is_file()
