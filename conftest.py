@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The report's template notebook is package data: papermill runs it on a user's survey
+# with injected parameters (tests/test_report.py does that); nbval must not run it bare.
+collect_ignore_glob = ["cxresearch/_report/*.ipynb"]
+
 
 def pytest_configure(config):
     """Let nbval run cells the way Jupyter does, so a trailing ';' silences the result.
