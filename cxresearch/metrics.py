@@ -431,6 +431,23 @@ def _two_levels(
     return list(levels), subset, n_missing_by
 
 
+def _comparison_row(
+    levels: Sequence[Any], n_1: int, n_2: int, n_dropped: int | None, **values: Any
+) -> pd.DataFrame:
+    """The one-row table of a two-group comparison: groups, sizes, then ``values``."""
+    row: dict[str, Any] = {
+        "term": f"{levels[1]} - {levels[0]}",
+        "group_1": levels[0],
+        "group_2": levels[1],
+        "n_1": n_1,
+        "n_2": n_2,
+    }
+    if n_dropped is not None:
+        row["n_dropped"] = n_dropped
+    row.update(values)
+    return pd.DataFrame({k: [val] for k, val in row.items()})
+
+
 def nps_test(
     data: pd.DataFrame,
     *,
@@ -564,26 +581,21 @@ def nps_test(
         _z(ci),
     )
     stat = float(centre / se)
-    row: dict[str, list[Any]] = {
-        "term": [f"{levels[1]} - {levels[0]}"],
-        "group_1": [levels[0]],
-        "group_2": [levels[1]],
-        "n_1": [int(r1["n"])],
-        "n_2": [int(r2["n"])],
-    }
-    if dropna:
-        row["n_dropped"] = [int(res["n_dropped"].sum()) + n_missing_by]
-    row.update(
-        nps_1=[float(r1["nps"])],
-        nps_2=[float(r2["nps"])],
-        estimate=[diff],
-        std_error=[float(se)],
-        statistic=[stat],
-        p_value=[float(2 * stats.norm.sf(abs(stat)))],
-        ci_low=[float(low)],
-        ci_high=[float(high)],
+    dropped = int(res["n_dropped"].sum()) + n_missing_by if dropna else None
+    return _comparison_row(
+        levels,
+        int(r1["n"]),
+        int(r2["n"]),
+        dropped,
+        nps_1=float(r1["nps"]),
+        nps_2=float(r2["nps"]),
+        estimate=diff,
+        std_error=float(se),
+        statistic=stat,
+        p_value=float(2 * stats.norm.sf(abs(stat))),
+        ci_low=float(low),
+        ci_high=float(high),
     )
-    return pd.DataFrame(row)
 
 
 def nps_sample_size(
@@ -1232,26 +1244,21 @@ def _share_difference(res, column, by, levels, weights, ci, dropna, n_missing_by
     se = math.sqrt(a1 * (1 - a1) / (n1 + 2) + a2 * (1 - a2) / (n2 + 2))
     z = _z(ci)
     stat = (a2 - a1) / se
-    row: dict[str, list[Any]] = {
-        "term": [f"{levels[1]} - {levels[0]}"],
-        "group_1": [levels[0]],
-        "group_2": [levels[1]],
-        "n_1": [int(r1["n"])],
-        "n_2": [int(r2["n"])],
-    }
-    if dropna:
-        row["n_dropped"] = [int(res.get("n_dropped", pd.Series([0])).sum()) + n_missing_by]
-    row.update(
-        share_1=[100 * p1],
-        share_2=[100 * p2],
-        estimate=[100 * (p2 - p1)],
-        std_error=[100 * se],
-        statistic=[stat],
-        p_value=[float(2 * stats.norm.sf(abs(stat)))],
-        ci_low=[100 * max(-1.0, a2 - a1 - z * se)],
-        ci_high=[100 * min(1.0, a2 - a1 + z * se)],
+    dropped = int(res.get("n_dropped", pd.Series([0])).sum()) + n_missing_by if dropna else None
+    return _comparison_row(
+        levels,
+        int(r1["n"]),
+        int(r2["n"]),
+        dropped,
+        share_1=100 * p1,
+        share_2=100 * p2,
+        estimate=100 * (p2 - p1),
+        std_error=100 * se,
+        statistic=stat,
+        p_value=float(2 * stats.norm.sf(abs(stat))),
+        ci_low=100 * max(-1.0, a2 - a1 - z * se),
+        ci_high=100 * min(1.0, a2 - a1 + z * se),
     )
-    return pd.DataFrame(row)
 
 
 def mean_test(
@@ -1347,24 +1354,19 @@ def mean_test(
     df = (se1**2 + se2**2) ** 2 / (se1**4 / df1 + se2**4 / df2)
     t = (m2 - m1) / se
     crit = float(stats.t.ppf(0.5 + v.check_level(ci) / 2, df))
-    row: dict[str, list[Any]] = {
-        "term": [f"{levels[1]} - {levels[0]}"],
-        "group_1": [levels[0]],
-        "group_2": [levels[1]],
-        "n_1": [n1],
-        "n_2": [n2],
-    }
-    if dropna:
-        row["n_dropped"] = [n_dropped + n_missing_by]
-    row.update(
-        mean_1=[m1],
-        mean_2=[m2],
-        estimate=[m2 - m1],
-        std_error=[se],
-        statistic=[t],
-        df=[df],
-        p_value=[float(2 * stats.t.sf(abs(t), df))],
-        ci_low=[m2 - m1 - crit * se],
-        ci_high=[m2 - m1 + crit * se],
+    dropped = n_dropped + n_missing_by if dropna else None
+    return _comparison_row(
+        levels,
+        n1,
+        n2,
+        dropped,
+        mean_1=m1,
+        mean_2=m2,
+        estimate=m2 - m1,
+        std_error=se,
+        statistic=t,
+        df=df,
+        p_value=float(2 * stats.t.sf(abs(t), df)),
+        ci_low=m2 - m1 - crit * se,
+        ci_high=m2 - m1 + crit * se,
     )
-    return pd.DataFrame(row)
