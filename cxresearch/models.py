@@ -590,11 +590,16 @@ def _design_at(model: Any, data: pd.DataFrame, col: str, value: Any) -> np.ndarr
     return _design.design_rows(model, rows, data)
 
 
-def _derivative_rows(model: Any, data: pd.DataFrame, col: str) -> np.ndarray:
-    """d(design row)/d(col) for every fitted row: exact where the design is linear in col."""
+def _derivative_rows(model: Any, data: pd.DataFrame, col: str, exog: np.ndarray) -> np.ndarray:
+    """d(design row)/d(col) for every fitted row: exact where the design is linear in col.
+
+    ``exog`` is the fitted design (the design at the observed values), reused as the
+    first of the three points of the linearity check.
+    """
     x = data[col].to_numpy(dtype=float)
     step = float(np.std(x)) or 1.0
-    at = [_design.design_rows(model, data.assign(**{col: x + k * step}), data) for k in (0, 1, 2)]
+    shifted = [_design.design_rows(model, data.assign(**{col: x + k * step}), data) for k in (1, 2)]
+    at = [exog, *shifted]
     d1, d2 = at[1] - at[0], at[2] - at[1]
     if np.allclose(d1, d2, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(at[0]).max()))):
         return d1 / step
@@ -622,12 +627,12 @@ def _marginal_effects(
     beta = pd.Series(result.params)[names].to_numpy(dtype=float)
     cov = pd.DataFrame(result.cov_params()).loc[names, names].to_numpy(dtype=float)
     cdf, pdf, dpdf = _link_functions(family)
+    x = np.asarray(model.exog, dtype=float)
     rows: list[dict[str, Any]] = []
     for col in drivers:
         levels = _driver_levels(data, formula, col)
         if levels is None:
-            x = np.asarray(model.exog, dtype=float)
-            d = _derivative_rows(model, data, col)
+            d = _derivative_rows(model, data, col, x)
             eta, slope = x @ beta, d @ beta
             est = float(np.average(pdf(eta) * slope, weights=weights))
             grad = np.average(
