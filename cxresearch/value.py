@@ -1176,6 +1176,8 @@ def product_life_cycle(
     price: float = 10.0,
     unit_cost: float = 6.0,
     fixed_cost: float = 150.0,
+    launch_cost: float = 150.0,
+    advertising_rate: float = 0.1,
 ) -> pd.DataFrame:
     """Sales and profit over a product's life cycle, from the Bass (1969) diffusion model.
 
@@ -1196,15 +1198,23 @@ def product_life_cycle(
     price, unit_cost : float, default 10 and 6
         Price and variable cost per unit (one unit per adopter).
     fixed_cost : float, default 150
-        Fixed (marketing, overhead) cost per period on the market.
+        Fixed (overhead) cost per period on the market.
+    launch_cost : float, default 150
+        Extra cost per period of the introduction stage: bringing the product to market
+        (distribution, launch campaign, trade promotions). With the defaults it makes
+        every introduction period lose money, as the course's sources describe.
+    advertising_rate : float, default 0.1
+        Share of revenue spent on competitive advertising once the market is saturated
+        (maturity and decline): the "percentage of sales" budgeting rule. ``0`` turns
+        it off; must lie in [0, 1].
 
     Returns
     -------
     pandas.DataFrame
         One row per period: ``period`` (1, 2, ...), ``time_since_launch`` (periods on
         the market, 0 or less during development), ``stage`` (one of
-        :data:`LIFE_CYCLE_STAGES`), ``sales``, ``cumulative_sales``, ``profit`` and
-        ``cumulative_profit``.
+        :data:`LIFE_CYCLE_STAGES`), ``sales``, ``cumulative_sales``, ``launch_cost``,
+        ``advertising``, ``profit`` and ``cumulative_profit``.
 
     Notes
     -----
@@ -1214,8 +1224,12 @@ def product_life_cycle(
     ``t* -+ ln(2 + sqrt 3) / (p + q)`` (Mahajan, Muller & Srivastava 1990):
     introduction before the first, growth up to the peak, maturity up to the second,
     decline after it (a period's stage is read at its midpoint). Profit is
-    ``sales x (price - unit_cost) - fixed_cost`` on the market and
-    ``-development_cost`` before.
+    ``sales x (price - unit_cost) - fixed_cost - launch - advertising`` on the market
+    and ``-development_cost`` before, where ``launch = launch_cost`` in introduction
+    periods (0 otherwise) and ``advertising = advertising_rate x price x sales`` in
+    maturity and decline (0 before). So introduction earns no profit, growth earns the
+    most, and in maturity heavy advertising eats into the margin while sales begin to
+    fall (the stages as the course's sources describe them; Kotler & Armstrong 2018).
 
     References
     ----------
@@ -1229,18 +1243,22 @@ def product_life_cycle(
     Sultan, F., Farley, J. U., & Lehmann, D. R. (1990). A meta-analysis of applications
     of diffusion models. *Journal of Marketing Research*, 27(1), 70-77.
 
+    Kotler, P., & Armstrong, G. (2018). *Principles of Marketing* (17th ed.). Pearson.
+
     Examples
     --------
     >>> import cxresearch.value as cv
     >>> plc = cv.product_life_cycle(n_periods=12)
-    >>> plc.groupby("stage", sort=False).size()
-    stage
-    development     2
-    introduction    3
-    growth          3
-    maturity        3
-    decline         3
-    dtype: int64
+    >>> by_stage = plc.groupby("stage", sort=False).agg(
+    ...     periods=("period", "size"), profit=("profit", "sum"), ads=("advertising", "sum")
+    ... )
+    >>> print(by_stage.round(1).reset_index().to_string(index=False))
+           stage  periods  profit   ads
+     development        2  -600.0   0.0
+    introduction        3  -298.0   0.0
+          growth        3   704.9   0.0
+        maturity        3   454.5 301.5
+         decline        3    53.9 168.0
     >>> int(plc.loc[plc["sales"].idxmax(), "time_since_launch"])
     7
     """
@@ -1255,6 +1273,8 @@ def product_life_cycle(
     price = v.check_number(price, "price", low=0)
     unit_cost = v.check_number(unit_cost, "unit_cost", low=0)
     fixed_cost = v.check_number(fixed_cost, "fixed_cost", low=0)
+    launch_cost = v.check_number(launch_cost, "launch_cost", low=0)
+    ad_rate = v.check_number(advertising_rate, "advertising_rate", low=0, high=1)
     t = np.arange(0, n_periods + 1, dtype=float)
     e = np.exp(-(p + q) * t)
     cum = (1 - e) / (1 + (q / p) * e)
@@ -1267,13 +1287,18 @@ def product_life_cycle(
     else:  # no take-off: sales fall from launch on
         stage_idx = np.full(mid.size, 4)
     stages = np.array(LIFE_CYCLE_STAGES, dtype=object)
-    profit_market = sales * (price - unit_cost) - fixed_cost
+    launch = np.where(stage_idx == 1, launch_cost, 0.0)
+    advertising = np.where(stage_idx >= 3, ad_rate * price * sales, 0.0)
+    profit_market = sales * (price - unit_cost) - fixed_cost - launch - advertising
+    zeros = np.zeros(dev)
     out = pd.DataFrame(
         {
             "period": np.arange(1, dev + n_periods + 1),
             "time_since_launch": np.arange(1 - dev, n_periods + 1),
             "stage": np.concatenate([np.repeat(stages[:1], dev), stages[stage_idx]]),
-            "sales": np.concatenate([np.zeros(dev), sales]),
+            "sales": np.concatenate([zeros, sales]),
+            "launch_cost": np.concatenate([zeros, launch]),
+            "advertising": np.concatenate([zeros, advertising]),
             "profit": np.concatenate([np.full(dev, -dev_cost), profit_market]),
         }
     )

@@ -63,7 +63,7 @@ def ex_08_5():
 
 
 def ex_08_6():
-    """Cumulative profit turns positive during growth."""
+    """Cumulative profit turns positive during maturity (launch costs delay it)."""
     plc = product_life_cycle()
     stage = plc.loc[plc["cumulative_profit"] > 0, "stage"].iloc[0]
     return {"introduction": "a", "growth": "b", "maturity": "c", "decline": "d"}[stage]

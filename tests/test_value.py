@@ -406,6 +406,59 @@ def test_product_life_cycle_follows_bass():
     assert plc["cumulative_profit"].iloc[-1] == pytest.approx(plc["profit"].sum())
 
 
+def test_product_life_cycle_stages_look_as_the_sources_describe():
+    # issue 13: introduction used to earn +152 and maturity was the most profitable
+    # stage. The sources: no profit at introduction (high launch costs), profit rises in
+    # growth, heavy advertising against competitors at saturation, sales and profit fall
+    # in decline.
+    plc = cv.product_life_cycle(n_periods=20)
+    stage = {s: plc[plc["stage"] == s] for s in cv.LIFE_CYCLE_STAGES}
+    assert (stage["development"]["sales"] == 0).all()
+    assert (stage["development"]["profit"] < 0).all()
+    assert (stage["introduction"]["profit"] <= 0).all()
+    assert stage["introduction"]["sales"].mean() < stage["growth"]["sales"].mean()
+    assert stage["growth"]["profit"].is_monotonic_increasing
+    totals = plc.groupby("stage", sort=False)["profit"].sum()
+    assert totals.idxmax() == "growth"
+    assert totals["maturity"] > 0
+    ads = plc.groupby("stage", sort=False)["advertising"].mean()
+    assert ads.idxmax() == "maturity" and ads["introduction"] == ads["growth"] == 0
+    assert stage["maturity"]["sales"].is_monotonic_decreasing  # sales begin to fall
+    assert stage["decline"]["sales"].is_monotonic_decreasing
+    assert stage["decline"]["profit"].is_monotonic_decreasing
+    assert stage["decline"]["profit"].mean() < stage["maturity"]["profit"].mean()
+
+
+def test_product_life_cycle_costs_by_hand():
+    plc = cv.product_life_cycle(
+        n_periods=12, price=10, unit_cost=6, fixed_cost=100, launch_cost=50, advertising_rate=0.2
+    )
+    expected = np.select(
+        [plc["stage"] == "introduction", plc["stage"].isin(["maturity", "decline"])],
+        [plc["sales"] * 4 - 100 - 50, plc["sales"] * (4 - 0.2 * 10) - 100],
+        plc["sales"] * 4 - 100,
+    )
+    market = plc["stage"] != "development"
+    np.testing.assert_allclose(plc.loc[market, "profit"], expected[market])
+    np.testing.assert_allclose(
+        plc["launch_cost"] + plc["advertising"],
+        np.select(
+            [plc["stage"] == "introduction", plc["stage"].isin(["maturity", "decline"])],
+            [50.0, 2.0 * plc["sales"]],
+            0.0,
+        ),
+    )
+    # with both costs off the old model comes back: profit = sales x margin - fixed cost
+    old = cv.product_life_cycle(n_periods=12, launch_cost=0, advertising_rate=0)
+    np.testing.assert_allclose(
+        old.loc[old["sales"] > 0, "profit"], old.loc[old["sales"] > 0, "sales"] * 4 - 150
+    )
+    with pytest.raises(ValueError, match="advertising_rate"):
+        cv.product_life_cycle(advertising_rate=1.5)
+    with pytest.raises(ValueError, match="launch_cost"):
+        cv.product_life_cycle(launch_cost=-1)
+
+
 def test_product_life_cycle_rejects_bad_input():
     with pytest.raises(ValueError, match="p \\(coefficient of innovation\\) must be positive"):
         cv.product_life_cycle(p=0)
