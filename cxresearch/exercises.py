@@ -7,8 +7,9 @@ whether it is right::
 
     cx.exercises.check("01.1", 1998)
 
-The reply says right or wrong and, when wrong, gives a hint; it never prints the
-solution. The answer key lives in ``cxresearch/_exercises/NN.json`` (one file per
+The reply says right or wrong and, when wrong, gives a first hint: a nudge towards
+the idea, never the method or the answer. A stronger hint (the method) comes one level
+up, from ``cx.exercises.hint("01.1", level=2)``; no hint prints the solution. The answer key lives in ``cxresearch/_exercises/NN.json`` (one file per
 notebook) and worked solutions, written as code, in the repository's ``solutions/``
 folder, where an instructor finds them. The key is plain text: it keeps honest students
 honest, it is not a lock.
@@ -18,9 +19,14 @@ Kinds of answer
 ``integer``
     An exact whole number.
 ``number``
-    A number, right within ``atol`` (absolute) or ``rtol`` (relative) of the key.
+    A number, right within ``atol`` (absolute) or ``rtol`` (relative) of the key. When
+    the key marks the answer as a share (``"scale": "share"``, a number between 0 and
+    1), a percentage is recognised too: ``"35%"``, and a plain number above 1 such as
+    ``35`` (a share cannot exceed 1, so 35 can only mean 35%). When the key marks it as
+    a percentage (``"scale": "percent"``), ``"12.5%"`` is read as 12.5.
 ``choice``
-    One option letter out of ``options``.
+    One option letter out of ``options``; ``"b"``, ``"B"``, ``"(b)"``, ``"b)"`` and
+    ``"option b"`` are the same answer.
 ``text``
     A word or phrase; case, surrounding spaces and repeated inner spaces are ignored.
     The key may list several accepted spellings.
@@ -34,6 +40,8 @@ Examples
 00.1: no answer yet. Replace None with your answer and run the cell again.
 >>> exercises.check("00.1", 4).correct
 False
+>>> exercises.check("01.2", "37.5%").correct
+True
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import functools
 import json
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -49,6 +58,31 @@ from typing import Any
 __all__ = ["CheckResult", "check", "hint", "list_exercises", "question"]
 
 _KINDS = ("integer", "number", "choice", "text", "set")
+_SCALES = ("share", "percent")
+_OPTION = re.compile(r"^(?:option\s+)?\(?\s*([a-z])\s*\)?[.:]?$")
+
+
+def _check_spec(exercise_id: str, spec: dict[str, Any], file_name: str) -> None:
+    """Raise RuntimeError if one exercise of the key is malformed."""
+    where = f"exercise {exercise_id!r} in {file_name}"
+    if spec.get("kind") not in _KINDS:
+        raise RuntimeError(
+            f"{where} has kind {spec.get('kind')!r}; allowed kinds are {', '.join(_KINDS)}"
+        )
+    hints = spec.get("hints")
+    if (
+        not isinstance(hints, list)
+        or len(hints) < 2
+        or not all(isinstance(h, str) and h.strip() for h in hints)
+    ):
+        raise RuntimeError(
+            f"{where} needs 'hints': a list of at least two texts, a nudge first and "
+            f"then the method; got {hints!r}"
+        )
+    if spec.get("scale") not in (None, *_SCALES):
+        raise RuntimeError(
+            f"{where} has scale {spec.get('scale')!r}; allowed scales are {', '.join(_SCALES)}"
+        )
 
 
 @functools.cache
@@ -61,11 +95,7 @@ def _key() -> dict[str, dict[str, Any]]:
         for exercise_id, spec in json.loads(entry.read_text(encoding="utf-8")).items():
             if exercise_id in key:
                 raise RuntimeError(f"exercise {exercise_id!r} is defined twice ({entry.name})")
-            if spec.get("kind") not in _KINDS:
-                raise RuntimeError(
-                    f"exercise {exercise_id!r} in {entry.name} has kind {spec.get('kind')!r}; "
-                    f"allowed kinds are {', '.join(_KINDS)}"
-                )
+            _check_spec(exercise_id, spec, entry.name)
             key[exercise_id] = spec
     return key
 
@@ -115,12 +145,42 @@ def _as_number(answer: Any) -> float | None:
     return value
 
 
+def _percentage(answer: Any, scale: str | None) -> float | None:
+    """Read a text such as ``"35%"`` on the answer's scale; None if it is not one."""
+    if not isinstance(answer, str) or not answer.strip().endswith("%") or scale is None:
+        return None
+    value = _as_number(answer.strip()[:-1])
+    if value is None:
+        return None
+    return value / 100 if scale == "share" else value
+
+
+def _on_scale(spec: dict[str, Any], answer: Any) -> float | None:
+    """The answer as a number on the key's scale (a percentage of a share divided by 100)."""
+    scale = spec.get("scale")
+    value = _percentage(answer, scale)
+    if value is not None:
+        return value
+    value = _as_number(answer)
+    if value is not None and scale == "share" and 1 < value <= 100:
+        # a share lies between 0 and 1, so a number above 1 can only be a percentage
+        return value / 100
+    return value
+
+
+def _option_letter(answer: Any) -> str:
+    """``"(b)"``, ``"b)"``, ``" B "`` and ``"option b"`` all become ``"b"``."""
+    text = _normalise(answer)
+    match = _OPTION.match(text)
+    return match.group(1) if match else text
+
+
 def _judge(spec: dict[str, Any], answer: Any) -> tuple[bool, str | None]:
     """Return (correct, reason) where reason explains a malformed answer."""
     kind = spec["kind"]
     expected = spec["answer"]
     if kind in ("integer", "number"):
-        value = _as_number(answer)
+        value = _on_scale(spec, answer) if kind == "number" else _as_number(answer)
         if value is None or math.isnan(value):
             return False, f"the answer should be a number, got {answer!r}"
         if kind == "integer":
@@ -131,7 +191,7 @@ def _judge(spec: dict[str, Any], answer: Any) -> tuple[bool, str | None]:
         return abs(value - expected) <= tolerance, None
     if kind == "choice":
         options = spec["options"]
-        letter = _normalise(answer)
+        letter = _option_letter(answer)
         if letter not in {_normalise(k) for k in options}:
             return False, f"choose one of the options {', '.join(options)}, got {answer!r}"
         return letter == _normalise(expected), None
@@ -188,20 +248,58 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
         return CheckResult(exercise_id, True, f"{exercise_id}: correct. Well done!")
     if reason:
         return CheckResult(exercise_id, False, f"{exercise_id}: not quite: {reason}.")
-    hint_text = spec.get("hint", "")
-    message = f"{exercise_id}: not quite." + (f" Hint: {hint_text}" if hint_text else "")
+    message = (
+        f"{exercise_id}: not quite. Hint: {spec['hints'][0]} (A stronger hint: "
+        f'cx.exercises.hint("{exercise_id}", level=2).)'
+    )
     return CheckResult(exercise_id, False, message)
 
 
-def hint(exercise_id: str) -> str:
-    """Return the hint for an exercise (without the solution).
+def hint(exercise_id: str, level: int = 1) -> str:
+    """Return a hint for an exercise, from a nudge (level 1) to the method (the last level).
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise's number, e.g. ``"01.2"``.
+    level : int, default 1
+        1 is a nudge towards the idea (what :func:`check` shows after a wrong answer);
+        each higher level says more, the last names the method. No level gives the answer.
+
+    Returns
+    -------
+    str
+        The hint; from level 1 up to the last it ends with how to get the next one.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not one of the exercise's hint levels.
 
     Examples
     --------
-    >>> hint("00.1").startswith("Count")
+    >>> hint("00.1").startswith("A table")
     True
+    >>> hint("00.1", level=2).startswith("Load the dataset")
+    True
+    >>> hint("00.1", level=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: level must be 1 or 2 for exercise '00.1' (1 = a nudge, 2 = the method), got 3.
     """
-    return _spec(exercise_id).get("hint", "")
+    hints = _spec(exercise_id)["hints"]
+    if isinstance(level, bool) or not isinstance(level, numbers.Integral):
+        raise TypeError(f"level must be an integer such as 1 or 2, got {type(level).__name__}.")
+    if not 1 <= level <= len(hints):
+        allowed = " or ".join(str(k) for k in range(1, len(hints) + 1))
+        raise ValueError(
+            f"level must be {allowed} for exercise {exercise_id!r} (1 = a nudge, "
+            f"{len(hints)} = the method), got {level}."
+        )
+    text = hints[level - 1]
+    if level < len(hints):
+        text += f' (A stronger hint: cx.exercises.hint("{exercise_id}", level={level + 1}).)'
+    return text
 
 
 def question(exercise_id: str) -> str:

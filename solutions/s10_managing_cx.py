@@ -38,22 +38,27 @@ def ex_10_4():
 
 
 def ex_10_5():
-    """Removing the two worst moments raises the peak-end memory most (no ties at the peak)."""
+    """Turning the worst moment into the best raises the peak-end memory most (one peak each)."""
     journey = cx.example_journey()
 
     def remembered(data):
         return float(cx.peak_end(data, score="feeling", by=None, order="step")["peak_end"].iloc[0])
 
     options = {
-        "a": journey.assign(feeling=journey["feeling"] + 0.4),
-        "b": journey.assign(
-            feeling=journey["feeling"].mask(journey["step"] == 5, -1).mask(journey["step"] == 8, 0)
+        "a": journey.assign(
+            feeling=journey["feeling"].where(journey["step"] == 8, journey["feeling"] + 0.8)
         ),
-        "c": journey.assign(feeling=journey["feeling"].where(journey["step"] != 10, 3)),
+        "b": journey.assign(feeling=journey["feeling"].where(journey["step"] != 8, 3)),
+        "c": journey.assign(feeling=journey["feeling"].where(journey["step"] != 5, 2)),
     }
+    for data in options.values():  # exactly one most intense moment: no tie at the peak
+        intensity = data["feeling"].abs()
+        assert (intensity == intensity.max()).sum() == 1
     scores = {letter: remembered(data) for letter, data in options.items()}
     best = max(scores, key=scores.get)
     assert sorted(scores.values())[-2] < scores[best], scores  # a clear winner, not a tie
+    # the plain mean would pick (a): the question is about memory, not the average
+    assert max(options, key=lambda k: options[k]["feeling"].mean()) == "a"
     return best
 
 

@@ -46,7 +46,8 @@ def test_every_exercise_is_well_formed(exercise_id):
     spec = KEY[exercise_id]
     assert re.fullmatch(r"\d\d\.\d+", exercise_id)
     assert spec["notebook"][:2] == exercise_id[:2]
-    assert spec["question"] and spec["hint"]
+    assert spec["question"]
+    assert len(spec["hints"]) >= 2 and all(h.strip() for h in spec["hints"])
     if spec["kind"] == "choice":
         assert spec["answer"] in spec["options"]
 
@@ -57,11 +58,108 @@ def test_no_answer_yet_is_not_correct():
     assert "no answer yet" in repr(result)
 
 
-def test_wrong_answer_gives_the_hint_not_the_solution():
+def test_wrong_answer_gives_the_nudge_not_the_solution():
     result = exercises.check("00.1", 5)
     assert not result.correct
-    assert exercises.hint("00.1") in result.message
-    assert "6" not in result.message.replace(exercises.hint("00.1"), "")
+    nudge = KEY["00.1"]["hints"][0]
+    assert nudge in result.message
+    assert 'hint("00.1", level=2)' in result.message
+    # neither the answer nor the method's code appears in the first hint
+    assert "6" not in result.message
+    assert "len(" not in result.message and "cx_disciplines" not in nudge
+
+
+@pytest.mark.parametrize("exercise_id", sorted(KEY))
+def test_first_hint_is_a_nudge_not_the_method(exercise_id):
+    nudge, *_, method = KEY[exercise_id]["hints"]
+    assert nudge != method
+    # a nudge names no package call (no "cx.") and never contains the key's answer
+    assert "cx." not in nudge
+    answers = KEY[exercise_id]["answer"]
+    for answer in answers if isinstance(answers, list) else [answers]:
+        if KEY[exercise_id]["kind"] == "choice":
+            continue
+        assert str(answer) not in nudge
+
+
+def test_hint_levels_step_up_to_the_method():
+    assert exercises.hint("00.1", level=1).startswith(KEY["00.1"]["hints"][0])
+    assert "level=2" in exercises.hint("00.1", level=1)
+    assert exercises.hint("00.1", level=2) == KEY["00.1"]["hints"][1]
+    with pytest.raises(ValueError, match=r"level must be 1 or 2 .* got 3"):
+        exercises.hint("00.1", level=3)
+    with pytest.raises(TypeError, match="level must be an integer"):
+        exercises.hint("00.1", level="2")
+
+
+def test_the_key_must_have_stepped_hints():
+    with pytest.raises(RuntimeError, match="needs 'hints'"):
+        exercises._check_spec("00.9", {"kind": "integer", "hint": "one hint only"}, "00.json")
+    with pytest.raises(RuntimeError, match="scale"):
+        exercises._check_spec(
+            "00.9", {"kind": "number", "hints": ["a", "b"], "scale": "per mille"}, "00.json"
+        )
+
+
+@pytest.mark.parametrize("answer", ["b", "B", "(b)", "( b )", "b)", "b.", "option b", " (B) "])
+def test_option_letter_in_brackets_or_words(answer):
+    spec = {"kind": "choice", "answer": "b", "options": {"a": "x", "b": "y"}}
+    assert exercises._judge(spec, answer)[0] is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        (0.35, True),
+        ("35%", True),
+        (" 35 % ", True),
+        (35, True),  # a share is at most 1, so 35 can only mean 35%
+        ("0.35", True),
+        (0.45, False),
+        (45, False),
+        ("45%", False),
+        (350, False),  # not a percentage of anything
+    ],
+)
+def test_share_given_as_percentage(answer, correct):
+    spec = {"kind": "number", "answer": 0.35, "atol": 0.005, "scale": "share"}
+    assert exercises._judge(spec, answer)[0] is correct
+
+
+def test_percentage_only_where_the_key_says_what_it_means():
+    # without a scale the key's number could be anything: "35%" is not read as 0.35
+    spec = {"kind": "number", "answer": 0.35, "atol": 0.005}
+    assert exercises._judge(spec, "35%")[0] is False
+    assert exercises._judge(spec, 35)[0] is False
+    # an answer asked for in percent takes the sign as it is written
+    spec = {"kind": "number", "answer": 14.29, "atol": 0.05, "scale": "percent"}
+    assert exercises._judge(spec, "14.29%")[0] is True
+    assert exercises._judge(spec, 0.1429)[0] is False
+
+
+def test_real_share_exercise_accepts_a_percentage():
+    assert exercises.check("01.2", "37.5%").correct
+    assert exercises.check("01.2", 37.5).correct
+    assert exercises.check("08.2", "14.29%").correct
+
+
+def test_exercise_10_5_has_no_tie_at_the_peak():
+    import cxresearch as cx
+
+    journey = cx.example_journey()
+    changed = {
+        "a": journey["feeling"].where(journey["step"] == 8, journey["feeling"] + 0.8),
+        "b": journey["feeling"].where(journey["step"] != 8, 3),
+        "c": journey["feeling"].where(journey["step"] != 5, 2),
+    }
+    remembered = {}
+    for letter, feeling in changed.items():
+        intensity = feeling.abs()
+        assert (intensity == intensity.max()).sum() == 1, letter
+        # peak-end by hand: half the most intense moment, half the last one
+        remembered[letter] = 0.5 * feeling[intensity.idxmax()] + 0.5 * feeling.iloc[-1]
+    assert remembered == pytest.approx({"a": -0.1, "b": 2.5, "c": -0.5})
+    assert exercises.check("10.5", "b").correct
 
 
 def test_numpy_numbers_are_accepted():
