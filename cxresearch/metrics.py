@@ -912,12 +912,17 @@ def ces(
     -----
     ``CES = mean answer``, ``SE = s / sqrt(n)``, interval
     ``CES +/- t_(n-1) SE`` (weighted: weighted mean, Kish ``n_eff`` for ``n``).
-    The measure is due to Dixon, Freeman & Toman (2010).
+    The agree/disagree wording on a 1-7 scale ("The company made it easy for me to
+    handle my issue") is CES 2.0 (Dixon, Toman & DeLisi 2013); the first CES (Dixon,
+    Freeman & Toman 2010) asked about effort on a 1-5 scale, where low is good.
 
     References
     ----------
     Dixon, M., Freeman, K., & Toman, N. (2010). Stop trying to delight your
     customers. *Harvard Business Review*, 88(7/8), 116-122.
+
+    Dixon, M., Toman, N., & DeLisi, R. (2013). *The effortless experience:
+    Conquering the new battleground for customer loyalty*. Portfolio/Penguin.
 
     Examples
     --------

@@ -20,10 +20,12 @@ def ex_01_1():
 
 
 def ex_01_2():
-    """Share of the eight seed-table definitions that mention measurement."""
+    """Share of the eight practitioner definitions (the first eight rows) mentioning measurement."""
     definitions = cx.load_dataset("cx_definitions")
-    seed_table = definitions[definitions["listed_in"] == "seed 000 table 1"]
-    return float(seed_table["mentions_measurement"].mean())
+    practitioners = definitions.head(8)
+    assert practitioners["listed_in"].nunique() == 1  # one table, not mixed with the rest
+    assert definitions["listed_in"].iloc[8:].isin(practitioners["listed_in"]).sum() == 0
+    return float(practitioners["mentions_measurement"].mean())
 
 
 def ex_01_3():
