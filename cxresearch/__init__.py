@@ -99,6 +99,9 @@ _LAZY: dict[str, str] = {
     # power
     "power_interaction": "power",
     "power_main_effect": "power",
+    # montecarlo: simulation studies over a grid, on joblib or a Dask cluster
+    "simulation_study": "montecarlo",
+    "SimulationStudyResult": "montecarlo",
     # journey
     "check_transition_matrix": "journey",
     "journey_states": "journey",
@@ -168,6 +171,7 @@ _SUBMODULES = (
     "mediation",
     "metrics",
     "models",
+    "montecarlo",
     "plots",
     "power",
     "reliability",

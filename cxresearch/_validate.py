@@ -20,11 +20,14 @@ import pandas as pd
 
 __all__ = [
     "as_column_list",
+    "check_accepts",
     "check_bool",
+    "check_callable",
     "check_columns",
     "check_dataframe",
     "check_distinct_columns",
     "check_finite",
+    "check_grid",
     "check_has_values",
     "check_int_list",
     "check_integer",
@@ -40,6 +43,7 @@ __all__ = [
     "check_positive_int",
     "check_range",
     "check_scale",
+    "check_study_row",
     "check_weights",
     "drop_missing",
     "format_values",
@@ -533,3 +537,131 @@ def check_has_values(data: pd.DataFrame, columns: Sequence[Hashable], argument: 
                 f"{argument}: column {col!r} is missing for all {len(data)} rows; "
                 f"choose one that has values."
             )
+
+
+def check_callable(value: Any, argument: str, shape: str) -> Any:
+    """Raise ``TypeError`` unless ``value`` can be called; ``shape`` says how it is called."""
+    if not callable(value):
+        raise TypeError(f"{argument} must be a function {shape}, got {value!r}.")
+    return value
+
+
+def check_grid(grid: Any, argument: str = "grid") -> tuple[list[dict[str, Any]], list[str]]:
+    """A grid of settings -> (list of points as dicts, the column names).
+
+    A dict of non-empty lists is crossed (first key slowest); a DataFrame gives one
+    point per row. Keys must be strings (they become keyword arguments).
+
+    Examples
+    --------
+    >>> check_grid({"n": [10, 20], "b": [0.0]})
+    ([{'n': 10, 'b': 0.0}, {'n': 20, 'b': 0.0}], ['n', 'b'])
+    >>> check_grid({"n": 10})
+    Traceback (most recent call last):
+    ...
+    TypeError: grid: the values of 'n' must be a list (or tuple, array, range) of settings, got 10.
+    """
+    import itertools
+
+    if isinstance(grid, pd.DataFrame):
+        columns = list(grid.columns)
+        if grid.empty or not columns:
+            raise ValueError(f"{argument} must hold at least one point, got an empty DataFrame.")
+        values = grid.to_dict("list")
+        points = [
+            dict(zip(columns, row, strict=True)) for row in zip(*values.values(), strict=True)
+        ]
+    elif isinstance(grid, dict):
+        if not grid:
+            raise ValueError(f"{argument} must name at least one setting, got an empty dict.")
+        columns = list(grid)
+        for key, vals in grid.items():
+            if isinstance(vals, str | bytes | dict) or not isinstance(
+                vals, Sequence | np.ndarray | pd.Series | pd.Index | range
+            ):
+                raise TypeError(
+                    f"{argument}: the values of {key!r} must be a list (or tuple, array, "
+                    f"range) of settings, got {vals!r}."
+                )
+            if len(vals) == 0:
+                raise ValueError(f"{argument}: the list for {key!r} is empty; give it values.")
+        points = [
+            dict(zip(columns, combo, strict=True)) for combo in itertools.product(*grid.values())
+        ]
+    else:
+        raise TypeError(
+            f"{argument} must be a dict of lists (crossed) or a DataFrame of points, "
+            f"got {type(grid).__name__}."
+        )
+    bad = [c for c in columns if not isinstance(c, str) or not c.isidentifier()]
+    if bad:
+        raise ValueError(
+            f"{argument}: setting names must be valid Python names (they are passed as "
+            f"keyword arguments), got {format_values(bad)}."
+        )
+    if "replication" in columns:
+        raise ValueError(f"{argument}: 'replication' is reserved for the replication number.")
+    keys = [tuple(map(repr, p.values())) for p in points]
+    if len(set(keys)) < len(keys):
+        raise ValueError(f"{argument}: the same point appears more than once; give each once.")
+    return points, columns
+
+
+def check_accepts(func: Any, names: Sequence[str], argument: str, func_name: str) -> None:
+    """Raise ``ValueError`` if ``func`` cannot be called with these keyword names."""
+    import inspect
+
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):  # a builtin without a signature: let the call decide
+        return
+    params = sig.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return
+    takes = [p.name for p in params if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    first, rest = names[0], list(names[1:])
+    unknown = [n for n in rest if n not in takes[1:]]
+    if not takes or unknown:
+        raise ValueError(
+            f"{argument}: {func_name} must accept ({first}, {', '.join(rest)}) but its "
+            f"parameters are ({', '.join(takes)}); it lacks {format_values(unknown or rest)}."
+        )
+    missing = [
+        p.name
+        for p in list(params)[1:]
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        and p.name not in rest
+    ]
+    if missing:
+        raise ValueError(
+            f"{argument}: {func_name} needs {format_values(missing)}, which the {argument} "
+            f"does not give (it has {format_values(rest)}); add them or give them defaults."
+        )
+
+
+def check_study_row(row: Any, where: str) -> dict[str, Any]:
+    """A study's output: a dict of str keys to scalars (number, bool, str, None).
+
+    Examples
+    --------
+    >>> check_study_row({"estimate": [1, 2]}, "study at grid point (n=10), replication 0")
+    Traceback (most recent call last):
+    ...
+    TypeError: study at grid point (n=10), replication 0: output 'estimate' must be a scalar (number, bool, string or None), got [1, 2].
+    """
+    if not isinstance(row, dict):
+        raise TypeError(f"{where} must return a dict of scalars, got {type(row).__name__}.")
+    if not row:
+        raise ValueError(f"{where} returned an empty dict; return at least one output.")
+    for key, value in row.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{where}: output keys must be strings, got {key!r}.")
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        if not (value is None or isinstance(value, numbers.Number | str | bool | np.generic)):
+            raise TypeError(
+                f"{where}: output {key!r} must be a scalar (number, bool, string or None), "
+                f"got {value!r}."
+            )
+    return row

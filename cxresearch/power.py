@@ -15,15 +15,16 @@ right sign.
 
 Both fit ordinary least squares with NumPy on the design matrix the formula defines
 (the same numbers statsmodels computes; ``tests/test_power.py`` checks this to 1e-10),
-run the replications in parallel with joblib, show a tqdm progress bar, and are
-reproducible for a given ``seed`` whatever ``n_jobs`` is: replication *r* at sample
-size *n* always uses the random stream ``SeedSequence(seed, spawn_key=(n, r))``.
+run the replications through :func:`cxresearch.simulation_study` (joblib on this
+machine, or a Dask cluster with ``backend="dask"``), show a tqdm progress bar, and are
+reproducible for a given ``seed`` whatever the backend and ``n_jobs``: replication *r*
+at sample size *n* always uses the random stream ``SeedSequence(seed, spawn_key=(n, r))``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from .montecarlo import simulation_study
 from .simulate import CX_FORMULA, RetailParams, simulate_panel, truth
 
 __all__ = [
@@ -249,38 +251,25 @@ def _ols_term(
     return est, se, p
 
 
-def _run_chunk(
+def _replicate(
+    rng: np.random.Generator,
     n_customers: int,
-    reps: Sequence[int],
-    entropy: Any,
-    spawn_key: tuple,
+    *,
     n_periods: int,
     params: RetailParams,
     plan: dict[str, Any],
     j: int,
     robust: str | None,
-) -> list[tuple[float, float, float]]:
-    out = []
-    with _one_blas_thread():
-        for r in reps:
-            child = np.random.SeedSequence(entropy, spawn_key=(*spawn_key, n_customers, r))
-            data = simulate_panel(n_customers, n_periods, params=params, seed=child)
-            y, x = _design(plan, data)
-            out.append(_ols_term(y, x, j, robust))
-    return out
+) -> dict[str, float]:
+    """One simulated study (the study function of :func:`cxresearch.simulation_study`).
 
-
-def _one_blas_thread() -> contextlib.AbstractContextManager:
-    """Run the many small least-squares fits on one BLAS thread.
-
-    The matrices are small (thousands x 38), so threads inside BLAS buy little, and on
-    a busy machine they can make the fits ten times slower (threads waiting for each
-    other). One thread everywhere also means the same arithmetic in the main process
-    (``n_jobs=1``) and in the workers, so the result does not depend on ``n_jobs``.
+    The panel is simulated from the replication's ``SeedSequence``
+    (``rng.bit_generator.seed_seq``), i.e. ``SeedSequence(seed, spawn_key=(n, r))``.
     """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
+    data = simulate_panel(n_customers, n_periods, params=params, seed=rng.bit_generator.seed_seq)
+    y, x = _design(plan, data)
+    est, se, p = _ols_term(y, x, j, robust)
+    return {"estimate": est, "std_error": se, "p_value": p}
 
 
 # --------------------------------------------------------------------------- the engine
@@ -311,6 +300,8 @@ def _check_settings(
     robust: Any,
     params: Any,
     n_jobs: Any,
+    backend: Any,
+    scheduler: Any,
     progress: Any,
 ) -> dict[str, Any]:
     """Step 1: the checked arguments, and the parameters with ``effect`` applied."""
@@ -323,6 +314,8 @@ def _check_settings(
         "ci": v.check_level(ci),
         "robust": v.check_one_of(robust, _ROBUST, "robust"),
         "n_jobs": v.check_n_jobs(n_jobs),
+        "backend": v.check_one_of(backend, ("joblib", "dask"), "backend"),
+        "scheduler": scheduler,
         "progress": v.check_bool(progress, "progress"),
     }
     p = RetailParams.coerce(params)
@@ -359,44 +352,34 @@ def _simulate_studies(
     settings: dict[str, Any],
     plan: dict[str, Any],
     j: int,
-    term: str,
 ) -> dict[int, list[tuple[float, float, float]]]:
     """Step 3: estimate, SE and p-value of column ``j`` in every simulated study, by size."""
-    from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
-
-    sizes, n_sims = settings["sizes"], settings["n_sims"]
-    tasks = [
-        (n, list(range(start, min(start + _CHUNK, n_sims))))
-        for n in sizes
-        for start in range(0, n_sims, _CHUNK)
-    ]
-    runner = Parallel(n_jobs=settings["n_jobs"], return_as="generator")
-    results = runner(
-        delayed(_run_chunk)(
-            n,
-            reps,
-            root.entropy,
-            root.spawn_key,
-            settings["n_periods"],
-            settings["params"],
-            plan,
-            j,
-            settings["robust"],
-        )
-        for n, reps in tasks
+    study = functools.partial(
+        _replicate,
+        n_periods=settings["n_periods"],
+        params=settings["params"],
+        plan=plan,
+        j=j,
+        robust=settings["robust"],
     )
-    draws: dict[int, list[tuple[float, float, float]]] = {n: [] for n in sizes}
-    with tqdm(
-        total=len(sizes) * n_sims,
-        disable=not settings["progress"],
-        desc=f"power for {term}",
-        unit="sim",
-    ) as bar:
-        for (n, reps), chunk in zip(tasks, results, strict=True):
-            draws[n].extend(chunk)
-            bar.update(len(reps))
-    return draws
+    res = simulation_study(
+        study,
+        {"n_customers": settings["sizes"]},
+        n_sims=settings["n_sims"],
+        seed=root,
+        backend=settings["backend"],
+        scheduler=settings["scheduler"],
+        n_jobs=settings["n_jobs"],
+        batch_size=_CHUNK,
+        progress=settings["progress"],
+        label=f"power for {plan['names'][j]}",
+    )
+    table = res.table
+    return {
+        n: list(table.loc[table["n_customers"] == n, ["estimate", "std_error", "p_value"]]
+                .itertuples(index=False, name=None))
+        for n in settings["sizes"]
+    }  # fmt: skip
 
 
 def _summarise(
@@ -452,6 +435,8 @@ def _power(
     robust: Any,
     seed: Any,
     n_jobs: Any,
+    backend: Any,
+    scheduler: Any,
     progress: Any,
 ) -> pd.DataFrame:
     settings = _check_settings(
@@ -467,6 +452,8 @@ def _power(
         robust=robust,
         params=params,
         n_jobs=n_jobs,
+        backend=backend,
+        scheduler=scheduler,
         progress=progress,
     )
     p, formula = settings["params"], settings["formula"]
@@ -483,7 +470,7 @@ def _power(
     j = _check_design(plan, term, settings["sizes"], settings["n_periods"], formula)
     t = truth(p, outcome="cx").set_index("term")["estimate"]
     true_value = float(t[term]) if term in t.index else float(getattr(p, name))
-    draws = _simulate_studies(root, settings, plan, j, term)
+    draws = _simulate_studies(root, settings, plan, j)
     return _summarise(draws, term, true_value, settings["n_periods"], settings["ci"])
 
 
@@ -521,7 +508,14 @@ _SHARED_PARAMS_2 = """\
         ``SeedSequence(seed, spawn_key=(n, r))``, so the result does not depend on
         ``n_jobs`` nor on which other sizes are in the grid.
     n_jobs : int, default 1
-        Worker processes (joblib; -1 = all cores).
+        Worker processes (joblib; -1 = all cores), or the workers of the local Dask
+        cluster with ``backend="dask"``.
+    backend : {"joblib", "dask"}, default "joblib"
+        Where the simulated studies run (:func:`cxresearch.simulation_study`); the
+        result is the same bits either way.
+    scheduler : str, optional
+        With ``backend="dask"``: the address of a running Dask scheduler
+        (``"tcp://host:8786"``); without it a local cluster is started.
     progress : bool, default True
         Show a tqdm progress bar (use ``False`` in notebooks and scripts whose output
         is compared)."""
@@ -558,6 +552,8 @@ def power_interaction(
     robust: str | None = "HC3",
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     n_jobs: int = 1,
+    backend: str = "joblib",
+    scheduler: str | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Power to detect a moderator of the retail CX model, by simulation, per sample size.
@@ -650,6 +646,8 @@ def power_interaction(
         robust=robust,
         seed=seed,
         n_jobs=n_jobs,
+        backend=backend,
+        scheduler=scheduler,
         progress=progress,
     )
 
@@ -668,6 +666,8 @@ def power_main_effect(
     robust: str | None = "HC3",
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     n_jobs: int = 1,
+    backend: str = "joblib",
+    scheduler: str | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Power to detect a determinant's weight in the retail CX model, by simulation.
@@ -736,6 +736,8 @@ def power_main_effect(
         robust=robust,
         seed=seed,
         n_jobs=n_jobs,
+        backend=backend,
+        scheduler=scheduler,
         progress=progress,
     )
 

@@ -219,3 +219,16 @@ def test_input_is_validated():
         f([100], formula="cx crowding")
     with pytest.raises(ValueError, match="cannot be built from the simulated panel"):
         f([100], formula="cx ~ crowding * goal + no_such_column")
+
+
+def test_the_dask_backend_gives_the_joblib_result():
+    # power runs through cx.simulation_study: a 2-worker local Dask cluster, the same bits
+    kw = {"n_sims": 6, "seed": 5, "progress": False}
+    joblib_res = pw.power_main_effect([60], **kw)
+    dask_res = pw.power_main_effect([60], backend="dask", n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(joblib_res, dask_res, check_exact=True)
+
+
+def test_an_unknown_backend_is_named():
+    with pytest.raises(ValueError, match="backend must be one of"):
+        pw.power_main_effect([60], n_sims=2, seed=1, backend="ray", progress=False)
