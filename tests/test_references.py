@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "book" / "references.bib"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
-# the regex the book build uses to find entries (tools/book.py); it must see them all
+# the regex the book build uses to find entries (tools/bookpages.py); it must see them all
 ENTRY_RE = re.compile(r"@(\w+)\{([^,\s]+),(.*?)\n\}", re.S)
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_RE = re.compile(r"^[a-z]+(\d{4}|nd)[a-z]?$")
