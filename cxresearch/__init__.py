@@ -70,6 +70,7 @@ _LAZY: dict[str, str] = {
     "SimulatedSurvey": "simulate",
     "simulate_panel": "simulate",
     "simulate_survey": "simulate",
+    "complaint_levers": "simulate",
     "truth": "simulate",
     "CX_FORMULA": "simulate",
     "DETERMINANTS": "simulate",
@@ -155,7 +156,12 @@ _LAZY: dict[str, str] = {
 _SUBMODULE_ONLY: dict[str, tuple[str, ...]] = {
     "datasets": ("codebook", "codebook_markdown", "data_dir", "read_resource", "validate_frame"),
     "exercises": ("CheckResult", "check", "hint", "list_exercises", "question"),
-    "widgets": ("moderator_explorer", "moderator_figure"),
+    "widgets": (
+        "moderator_explorer",
+        "moderator_figure",
+        "situation_explorer",
+        "situation_figure",
+    ),
     "reporting": ("main",),  # the `cxresearch` console command
 }
 

@@ -4,7 +4,13 @@ An instructor moves a slider and the figure is redrawn from a fresh simulation. 
 panel has a static twin that draws the same figure for fixed values, so a notebook
 executed headless (nbval, the HTML course) still shows the idea.
 
-``ipywidgets`` comes with the ``course`` extra; only :func:`moderator_explorer` needs it.
+Two panels: :func:`moderator_explorer` / :func:`moderator_figure` (the crowding x goal
+moderation and the carryover) and :func:`situation_explorer` / :func:`situation_figure`
+(the situation moderators of Verhoef et al. 2009 -- store type, location, culture,
+season, economic climate, competition -- and the price-quality inference, each changing
+the weight of one determinant).
+
+``ipywidgets`` comes with the ``course`` extra; only the two explorers need it.
 """
 
 from __future__ import annotations
@@ -13,7 +19,13 @@ import dataclasses
 import numbers
 from typing import Any
 
-__all__ = ["moderator_explorer", "moderator_figure"]
+__all__ = [
+    "SITUATION_PATHS",
+    "moderator_explorer",
+    "moderator_figure",
+    "situation_explorer",
+    "situation_figure",
+]
 
 
 def moderator_figure(
@@ -141,4 +153,225 @@ def moderator_explorer(*, params: Any = None, n_customers: int = 1_500, seed: An
             value=0.45, min=-0.5, max=1.0, step=0.05, description="crowding × hedonic"
         ),
         carryover=widgets.FloatSlider(value=0.4, min=0.0, max=0.9, step=0.05),
+    )
+
+
+#: The situation moderators of Verhoef et al. (2009) in the simulator, plus the
+#: price-quality inference: for each, the determinant whose weight it changes, the panel
+#: column, and the RetailParams field that :func:`situation_figure`'s ``strength`` sets.
+SITUATION_PATHS: dict[str, tuple[str, str, str]] = {
+    "store type": ("atmosphere", "store_type", "atmosphere_x_specialty"),
+    "location": ("crowding", "location", "crowding_x_city_centre"),
+    "culture (region)": ("service", "region", "service_x_south"),
+    "season": ("crowding", "season", "crowding_x_winter"),
+    "economic climate": ("price", "economy", "price_x_poor_economy"),
+    "competition": ("price", "competition", "price_x_competition"),
+    "prior expectation (price-quality)": (
+        "price",
+        "prior_expectation",
+        "price_x_prior_expectation",
+    ),
+}
+
+
+def _true_slopes(p: Any, data: Any, determinant: str) -> Any:
+    """The true weight of ``determinant`` in each visit's CX (every moderator included)."""
+    import numpy as np
+
+    def lookup(column: str, values: dict[str, float]) -> Any:
+        return data[column].astype(str).map(values).fillna(0.0).to_numpy(float)
+
+    num = {c: data[c].to_numpy(float) for c in ["age", "tech_readiness", "price_consciousness"]}
+    if determinant == "crowding":
+        return (
+            p.crowding_weight
+            + p.crowding_x_hedonic * (data["goal"] == "hedonic").to_numpy(float)
+            + lookup(
+                "location", {"city_centre": p.crowding_x_city_centre, "mall": p.crowding_x_mall}
+            )
+            + p.crowding_x_winter * (data["season"] == "winter").to_numpy(float)
+        )
+    if determinant == "service":
+        return (
+            p.service_weight
+            + p.service_x_age * (num["age"] - 45) / 10
+            + p.service_x_tech_readiness * num["tech_readiness"]
+            + lookup(
+                "region",
+                {"south": p.service_x_south, "east": p.service_x_east, "west": p.service_x_west},
+            )
+        )
+    if determinant == "atmosphere":
+        return p.atmosphere_weight + lookup(
+            "store_type",
+            {
+                "supermarket": p.atmosphere_x_supermarket,
+                "department": p.atmosphere_x_department,
+                "specialty": p.atmosphere_x_specialty,
+            },
+        )
+    return (  # price
+        p.price_weight
+        + p.price_x_price_consciousness * num["price_consciousness"]
+        + p.price_x_poor_economy * (data["economy"] == "poor").to_numpy(float)
+        + p.price_x_competition * data["competition"].to_numpy(float)
+        + p.price_x_prior_expectation * data["prior_expectation"].to_numpy(float)
+        + np.zeros(len(data))
+    )
+
+
+def _slopes_by_level(data: Any, determinant: str, column: str, true: Any) -> Any:
+    """Per level of ``column`` (thirds of a numeric one): the OLS slope of CX on the
+    determinant, holding the other determinants, the lagged CX and the customer effect,
+    and the mean true slope of the visits in that level."""
+    import numpy as np
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    from .simulate import DETERMINANTS
+
+    group = data[column]
+    if not isinstance(group.dtype, pd.CategoricalDtype):
+        group = pd.qcut(group, 3, labels=["low third", "middle third", "high third"])
+    rhs = " + ".join(["cx_lag", "customer_effect", *DETERMINANTS])
+    rows = []
+    for level, part in data.groupby(group, observed=True):
+        if len(part) < 3 * len(DETERMINANTS):
+            continue
+        fit = smf.ols(f"cx ~ {rhs}", part).fit()
+        low, high = fit.conf_int().loc[determinant]
+        rows.append(
+            {
+                "level": str(level),
+                "estimate": fit.params[determinant],
+                "ci_low": low,
+                "ci_high": high,
+                "true": float(np.mean(true[part.index.to_numpy()])),
+                "n": len(part),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def situation_figure(
+    moderator: str = "location",
+    strength: float | None = None,
+    *,
+    params: Any = None,
+    n_customers: int = 2_000,
+    n_periods: int = 8,
+    seed: Any = 11,
+    ax: Any = None,
+):
+    """Draw how a situation moderator changes the weight of its determinant.
+
+    Simulates a panel with :func:`cxresearch.simulate_panel` in which the moderation of
+    ``moderator`` (see :data:`SITUATION_PATHS`) has the given ``strength``, then draws,
+    for each level of the moderator (thirds of a numeric one), the estimated slope of
+    experience on the determinant with its 95% interval (a regression within the level
+    that holds the other determinants, last quarter's experience and the customer effect
+    fixed), next to the true slope averaged over the visits of that level (crosses:
+    every moderator of the determinant included, e.g. the shopping goal for crowding).
+
+    Parameters
+    ----------
+    moderator : str, default "location"
+        One of the keys of :data:`SITUATION_PATHS`: ``"store type"``, ``"location"``,
+        ``"culture (region)"``, ``"season"``, ``"economic climate"``,
+        ``"competition"``, ``"prior expectation (price-quality)"``.
+    strength : float, optional
+        Value of the moderation parameter (``SITUATION_PATHS[moderator][2]``, e.g.
+        ``crowding_x_city_centre``). Default: its value in ``params``.
+    params : RetailParams, optional
+        The other parameters (default ``RetailParams()``).
+    n_customers, n_periods : int
+        Size of the simulated panel.
+    seed : int or numpy.random.Generator, default 11
+        Seed of the simulation.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = situation_figure("season", 0.6, n_customers=400, n_periods=4)
+    >>> ax.get_ylabel()
+    'slope of CX on crowding'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .simulate import RetailParams, simulate_panel
+
+    if not isinstance(moderator, str) or moderator not in SITUATION_PATHS:
+        raise ValueError(
+            f"moderator must be one of {', '.join(map(repr, SITUATION_PATHS))}, got {moderator!r}."
+        )
+    base = RetailParams() if params is None else params
+    if not isinstance(base, RetailParams):
+        raise TypeError(f"params must be a RetailParams, got {type(base).__name__}.")
+    determinant, column, parameter = SITUATION_PATHS[moderator]
+    if strength is not None:
+        base = dataclasses.replace(base, **{parameter: strength})
+    data = simulate_panel(n_customers, n_periods, params=base, seed=seed)
+    table = _slopes_by_level(data, determinant, column, _true_slopes(base, data, determinant))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.8))
+    x = np.arange(len(table))
+    err = np.vstack([table["estimate"] - table["ci_low"], table["ci_high"] - table["estimate"]])
+    ax.errorbar(x, table["estimate"], yerr=err, fmt="o", capsize=4, label="estimated (95% CI)")
+    ax.scatter(x, table["true"], marker="x", s=70, color="black", zorder=3, label="true (mean)")
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.set_xticks(x, table["level"])
+    ax.set_xlabel(f"{moderator} ({parameter} = {getattr(base, parameter):g})")
+    ax.set_ylabel(f"slope of CX on {determinant}")
+    ax.legend(loc="best", fontsize="small")
+    ax.figure.tight_layout()
+    return ax
+
+
+def situation_explorer(*, params: Any = None, n_customers: int = 2_000, seed: Any = 11):
+    """A moderator menu and a strength slider for :func:`situation_figure`, with a Draw button.
+
+    Pick a situation moderator (store type, location, culture, season, economic
+    climate, competition, or the price-quality inference of a high prior expectation),
+    set the strength of its moderation and press *Draw*: a fresh panel is simulated and
+    the slope of the determinant in each level is drawn next to the truth.
+
+    Parameters
+    ----------
+    params : RetailParams, optional
+        The other parameters (default: ``RetailParams()``).
+    n_customers : int, default 2000
+        Customers per simulated panel.
+    seed : int, default 11
+        Seed of each simulation.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it (leave it as the last line of a cell).
+    """
+    try:
+        import ipywidgets as widgets
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError(
+            "situation_explorer needs ipywidgets; install it with: pip install 'cxresearch[course]'"
+        ) from exc
+    import matplotlib.pyplot as plt
+
+    def draw(moderator: str, strength: float) -> None:
+        situation_figure(moderator, strength, params=params, n_customers=n_customers, seed=seed)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        {"manual": True, "manual_name": "Draw"},
+        moderator=widgets.Dropdown(options=list(SITUATION_PATHS), value="location"),
+        strength=widgets.FloatSlider(
+            value=-0.10, min=-0.6, max=0.6, step=0.05, description="moderation"
+        ),
     )

@@ -29,3 +29,52 @@ def test_moderator_explorer_offers_two_sliders_and_a_draw_button():
     sliders = [w for w in panel.children if w.__class__.__name__ == "FloatSlider"]
     assert [s.value for s in sliders] == [0.45, 0.4]
     assert any(getattr(w, "description", "") == "Draw" for w in panel.children)
+
+
+def test_every_situation_moderator_has_a_panel_and_its_parameter_moves_the_truth():
+    from cxresearch.simulate import RetailParams, truth
+
+    paths = cx.widgets.SITUATION_PATHS
+    assert {"store type", "location", "culture (region)", "season", "economic climate"} <= set(
+        paths
+    )
+    assert "competition" in paths
+    for determinant, column, parameter in paths.values():
+        moved = truth(RetailParams(**{parameter: 0.5}), outcome="cx")
+        terms = moved.loc[moved["term"].str.startswith(f"{determinant}:{column}"), "estimate"]
+        assert (terms == 0.5).any(), parameter
+
+
+def test_situation_figure_draws_estimates_next_to_the_truth():
+    ax = cx.widgets.situation_figure("season", 0.6, n_customers=600, n_periods=4)
+    assert ax.get_ylabel() == "slope of CX on crowding"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["spring", "summer", "autumn", "winter"]
+    assert "crowding_x_winter = 0.6" in ax.get_xlabel()
+    # the true mean slope in winter is larger by the moderation (0.6) than in spring
+    crosses = ax.collections[-1].get_offsets()[:, 1]  # the scatter of true slopes
+    assert crosses[3] - crosses[0] > 0.5
+
+
+def test_situation_figure_thirds_of_a_numeric_moderator():
+    ax = cx.widgets.situation_figure("competition", n_customers=600, n_periods=3)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["low third", "middle third", "high third"]
+
+
+def test_situation_figure_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="moderator must be one of 'store type'.*got 'weather'"):
+        cx.widgets.situation_figure("weather")
+    with pytest.raises(TypeError, match="params must be a RetailParams"):
+        cx.widgets.situation_figure(params={"carryover": 0.3})
+    with pytest.raises(ValueError, match="crowding_x_winter must lie between -2 and 2"):
+        cx.widgets.situation_figure("season", 3.0, n_customers=50, n_periods=2)
+
+
+def test_situation_explorer_offers_a_menu_a_slider_and_a_draw_button():
+    pytest.importorskip("ipywidgets")
+    panel = cx.widgets.situation_explorer(n_customers=100)
+    kinds = [w.__class__.__name__ for w in panel.children]
+    assert "Dropdown" in kinds and "FloatSlider" in kinds
+    menu = next(w for w in panel.children if w.__class__.__name__ == "Dropdown")
+    assert list(menu.options) == list(cx.widgets.SITUATION_PATHS)
+    assert any(getattr(w, "description", "") == "Draw" for w in panel.children)
