@@ -144,6 +144,7 @@ _LAZY: dict[str, str] = {
     "plot_pyramid": "plots",
     "plot_profit_concentration": "plots",
     "plot_life_cycle": "plots",
+    "plot_retail_model": "plots",
     # reporting: the `cxresearch report` command (module reporting; no clash with report)
     "report": "reporting",
     "Report": "reporting",

@@ -98,3 +98,144 @@ def test_plots_bad_input(survey):
         plots.plot_likert(survey, items=["q1"], scale=(1, 4))
     with pytest.raises(ValueError, match="missing"):
         plots.plot_item_correlations(survey.assign(q1=np.nan), items=["q1", "q2"])
+
+
+# ---------------------------------------------------------- readability of the figures
+
+
+def _text_sizes(fig) -> list[float]:
+    """Font size (pt) of every visible text of a figure: labels, ticks, legend, notes."""
+    fig.canvas.draw()
+    return [
+        t.get_fontsize()
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def _data_bbox(ax, artists):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.union([a.get_window_extent() for a in artists])
+
+
+def test_plot_nps_legend_does_not_cover_the_bars(survey):
+    ax = plots.plot_nps(survey, by="store")
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    for bar in ax.patches:
+        assert not legend.overlaps(bar.get_window_extent())
+    assert legend.y0 >= ax.get_window_extent().y1 - 1  # above the axes
+
+
+def test_plot_interaction_names_mean_and_sd_lines():
+    from cxresearch import fit_drivers
+
+    rng = np.random.default_rng(4)
+    n = 400
+    data = pd.DataFrame({"sat": rng.normal(4, 1, n), "competition": rng.normal(0.2, 1.1, n)})
+    eta = -0.5 + 0.6 * (data["sat"] - 4) - 0.3 * data["competition"]
+    data["returned"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    fit = fit_drivers(data, "returned ~ sat * competition", family="logit")
+    ax = plots.plot_interaction(fit, focal="sat", moderator="competition")
+    m, s = data["competition"].mean(), data["competition"].std(ddof=1)
+    expected = [
+        f"mean − 1 SD ({m - s:.2f})".replace("-", "−"),
+        f"mean ({m:.2f})".replace("-", "−"),
+        f"mean + 1 SD ({m + s:.2f})".replace("-", "−"),
+    ]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == expected
+    assert legend.get_title().get_text() == "competition"
+    # chosen values are shown as they are
+    ax = plots.plot_interaction(fit, focal="sat", moderator="competition", at=[0, 1])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "competition = 0",
+        "competition = 1",
+    ]
+
+
+def test_plot_life_cycle_puts_units_and_profit_on_their_own_axes():
+    import cxresearch as cx
+
+    plc = cx.product_life_cycle(market_size=1_000, p=0.03, q=0.38, n_periods=20)
+    ax = plots.plot_life_cycle(plc)
+    twins = [a for a in ax.figure.axes if a is not ax]
+    assert len(twins) == 1
+    right = twins[0]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), plc["sales"])
+    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), plc["profit"])
+    assert "nits" in ax.get_ylabel() and "rofit" in right.get_ylabel()
+    # the zero of both axes is at the same height
+    (a0, a1), (b0, b1) = ax.get_ylim(), right.get_ylim()
+    assert -a0 / (a1 - a0) == pytest.approx(-b0 / (b1 - b0))
+    # both series fit inside their axis
+    assert a0 <= plc["sales"].min() and plc["sales"].max() <= a1
+    assert b0 <= plc["profit"].min() and plc["profit"].max() <= b1
+    # periods are whole numbers: every tick label is an integer
+    ax.figure.canvas.draw()
+    labels = [t.get_text().replace("−", "-") for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(float(x).is_integer() for x in labels)
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Units sold (left axis)",
+        "Profit (right axis)",
+    ]
+
+
+def test_plot_life_cycle_without_profit_has_one_axis():
+    import cxresearch as cx
+
+    ax = plots.plot_life_cycle(cx.product_life_cycle(), profit=None)
+    assert len(ax.figure.axes) == 1
+
+
+def test_plot_consideration_explains_a_rising_mean_at_purchase():
+    import cxresearch as cx
+
+    fvj = cx.funnel_vs_journey(n_customers=2_000, n_cycles=1, seed=1)
+    funnel = fvj[fvj["model"] == "funnel"].set_index("step")
+    # the rise the figure must explain: fewer customers, larger mean among them
+    assert funnel.loc[5, "mean_set_size"] > funnel.loc[4, "mean_set_size"]
+    assert funnel.loc[5, "reach"] < 1
+    ax = plots.plot_consideration(fvj)
+    notes = [t.get_text() for t in ax.texts]
+    assert len(notes) == 1  # the journey loses (almost) nobody: no note for it
+    assert f"only {100 * funnel.loc[5, 'reach']:.0f}% reach the purchase" in notes[0]
+    hollow = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(hollow[:, 0], funnel.index[funnel["reach"] < 0.99])
+    # without a reach column there is nothing to mark
+    ax = plots.plot_consideration(fvj.drop(columns="reach"))
+    assert len(ax.texts) == 0 and len(ax.collections) == 0
+
+
+def test_plot_retail_model_draws_the_verhoef_model():
+    ax = plots.plot_retail_model()
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 15  # 14 boxes and the "carryover" label
+    assert "customer experience\nCX(t)" in texts and "previous experience CX(t-1)" in texts
+    assert sum("moderators" in t for t in texts) == 2
+    assert not ax.axison
+    fig, given = plt.subplots()
+    assert plots.plot_retail_model(ax=given) is given
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda s: plots.plot_nps(s, by="store"),
+        lambda s: plots.plot_likert(s, items=["q1", "q2", "q3"]),
+        lambda s: plots.plot_retail_model(),
+        lambda s: plots.plot_life_cycle(__import__("cxresearch").product_life_cycle()),
+        lambda s: plots.plot_consideration(
+            __import__("cxresearch").funnel_vs_journey(n_customers=300, n_cycles=1, seed=2)
+        ),
+    ],
+    ids=["nps", "likert", "retail_model", "life_cycle", "consideration"],
+)
+def test_every_text_is_at_least_9_pt(survey, draw):
+    ax = draw(survey)
+    sizes = _text_sizes(ax.figure)
+    assert sizes and min(sizes) >= 9, sorted(sizes)[:5]
+    plt.close("all")

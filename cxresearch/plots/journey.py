@@ -151,9 +151,15 @@ def plot_consideration(
     size: Hashable = "mean_set_size",
     model: Hashable | None = "model",
     cycle: int | None = 1,
+    reach: Hashable | None = "reach",
     ax: Any = None,
 ) -> Any:
     """Consideration-set size by step: the funnel shrinks, the journey need not.
+
+    At the purchase step the mean is taken over the customers who still consider some
+    brand (nobody buys from an empty set), so it can rise although no brand entered.
+    Where fewer customers reach a step than started, the point is drawn hollow and the
+    figure says what share reached it.
 
     Parameters
     ----------
@@ -166,13 +172,16 @@ def plot_consideration(
         Column whose values get one line each.
     cycle : int or None, default 1
         Which purchase cycle to draw (column ``cycle``); ``None`` draws all rows.
+    reach : str or None, default "reach"
+        Column with the share of customers who reach each step (used when present).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line (with markers) per model.
+        One line (with markers) per model; hollow markers and a note where only part of
+        the customers reached the step.
 
     Examples
     --------
@@ -181,8 +190,10 @@ def plot_consideration(
     >>> import cxresearch.journey as jr
     >>> from cxresearch.plots import plot_consideration
     >>> ax = plot_consideration(jr.funnel_vs_journey(n_customers=200, n_cycles=1, seed=1))
-    >>> [line.get_label() for line in ax.get_lines()]
+    >>> ax.get_legend_handles_labels()[1]
     ['funnel', 'journey']
+    >>> any("reach the purchase" in t.get_text() for t in ax.texts)
+    True
     """
     data = v.check_dataframe(data)
     v.check_columns(data, step, "step")
@@ -196,16 +207,54 @@ def plot_consideration(
             raise ValueError(f"cycle: no rows with cycle == {cycle!r}.")
     ax = _axes(ax, (6, 4))
     groups = [(None, data)] if model is None else list(data.groupby(model, sort=False))
+    use_reach = reach is not None and reach in data.columns
     for i, (name, rows) in enumerate(groups):
-        ax.plot(
+        (line,) = ax.plot(
             rows[step],
             rows[size],
             marker=_MARKERS[i % len(_MARKERS)],
             label=None if name is None else str(name),
         )
+        if use_reach:
+            _mark_partial_reach(ax, rows, step, size, reach, line, name)
     if model is not None:
-        ax.legend(frameon=False)
+        ax.legend(frameon=False, loc="lower left")
     ax.set_xlabel("Step (research steps, then purchase and post-purchase)")
     ax.set_ylabel("Brands in the consideration set (mean)")
     ax.set_ylim(bottom=0)
     return ax
+
+
+def _mark_partial_reach(
+    ax: Any, rows: pd.DataFrame, step: Hashable, size: Hashable, reach: Hashable, line: Any, name
+) -> None:
+    """Hollow markers where fewer than 99% reach a step; a note at the first such step.
+
+    The note explains why the mean can rise: it is taken over those who reached the step.
+    """
+    partial = rows[rows[reach] < 0.99]
+    if len(partial) == 0:
+        return
+    ax.scatter(  # a collection, not a line: ax.get_lines() stays one line per model
+        partial[step],
+        partial[size],
+        marker=line.get_marker(),
+        s=81,
+        facecolors="white",
+        edgecolors=line.get_color(),
+        linewidths=1.2,
+        zorder=line.get_zorder() + 1,
+    )
+    first = partial.iloc[0]
+    who = "" if name is None else f"{name}: "
+    ax.annotate(
+        f"{who}only {100 * first[reach]:.0f}% reach the purchase\n"
+        "(the others have no brand left);\nthe mean is over them",
+        (first[step], first[size]),
+        xytext=(-10, 28),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        color=line.get_color(),
+        arrowprops={"arrowstyle": "->", "color": line.get_color(), "lw": 0.8},
+    )

@@ -101,16 +101,14 @@ def plot_nps(
             f"NPS {row.nps:+.0f}\n{level}% CI {row.ci_low:+.0f} to {row.ci_high:+.0f}",
             va="center",
             ha="left",
-            fontsize="small",
+            fontsize=9,
             clip_on=False,
         )
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of answers (%)")
-    ax.legend(
-        loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize="small"
-    )
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=9)
     return ax
 
 
@@ -225,7 +223,7 @@ def plot_likert(
         bbox_to_anchor=(0.5, 1.0),
         ncol=min(k, 5),
         frameon=False,
-        fontsize="small",
+        fontsize=9,
     )
     return ax
 

@@ -55,18 +55,61 @@ def plot_interaction(
     matplotlib.axes.Axes
         Lines of the predicted outcome (probability for logit and probit, the fixed part for a
         mixed model), other drivers at their mean or first level; non-parallel
-        lines show the interaction (Aiken & West 1991).
+        lines show the interaction (Aiken & West 1991). With the default ``at`` and a
+        numeric moderator the legend (titled with the moderator) says which line is
+        which: ``mean − 1 SD (−0.93)``, ``mean (0.17)``, ``mean + 1 SD (1.27)``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxresearch as cx
+    >>> panel = cx.load_dataset("retail_panel")
+    >>> fit = cx.fit_drivers(panel, "cx ~ crowding * age")
+    >>> ax = plot_interaction(fit, focal="crowding", moderator="age")
+    >>> [t.get_text().split(" (")[0] for t in ax.get_legend().get_texts()]
+    ['mean − 1 SD', 'mean', 'mean + 1 SD']
     """
     table = interaction_predictions(result, focal=focal, moderator=moderator, at=at)
     ax = _axes(ax, (6.0, 4.0))
-    for value, line in table.groupby("at", sort=False):
-        ax.plot(line["focal_value"], line["prediction"], label=f"{moderator} = {_fmt(value)}")
+    values = list(dict.fromkeys(table["at"]))
+    names = _sd_names(result.data[moderator], values) if at is None else None
+    for k, (value, line) in enumerate(table.groupby("at", sort=False)):
+        label = names[k] if names else f"{moderator} = {_fmt(value)}"
+        ax.plot(line["focal_value"], line["prediction"], label=label)
     outcome = result.variables[0]
     ax.set_xlabel(focal)
     binary = result.family in ("logit", "probit")
     ax.set_ylabel(f"P({outcome} = 1)" if binary else f"predicted {outcome}")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, title=moderator if names else None)
     return ax
+
+
+def _signed(value: float) -> str:
+    """Two decimals with a true minus sign, as in a printed table."""
+    return f"{value:.2f}".replace("-", "\N{MINUS SIGN}")
+
+
+def _sd_names(moderator: pd.Series, values: list[Any]) -> list[str] | None:
+    """Name the default moderator values: 'mean − 1 SD (−0.93)', 'mean (0.17)', ...
+
+    None unless ``values`` are exactly the mean and mean +/- 1 SD of a numeric moderator
+    (the default of :func:`cxresearch.simple_slopes`).
+
+    Examples
+    --------
+    >>> _sd_names(pd.Series([1.0, 2.0, 3.0]), [1.0, 2.0, 3.0])
+    ['mean − 1 SD (1.00)', 'mean (2.00)', 'mean + 1 SD (3.00)']
+    >>> _sd_names(pd.Series(["a", "b"]), ["a", "b"]) is None
+    True
+    """
+    if not pd.api.types.is_numeric_dtype(moderator) or pd.api.types.is_bool_dtype(moderator):
+        return None
+    m, s = float(moderator.mean()), float(moderator.std(ddof=1))
+    if len(values) != 3 or not np.allclose(np.asarray(values, float), [m - s, m, m + s]):
+        return None
+    words = ["mean \N{MINUS SIGN} 1 SD", "mean", "mean + 1 SD"]
+    return [f"{w} ({_signed(x)})" for w, x in zip(words, values, strict=True)]
 
 
 def plot_johnson_neyman(

@@ -145,7 +145,11 @@ def plot_life_cycle(
     profit: Hashable | None = "profit",
     ax: Any = None,
 ) -> Any:
-    """The product life cycle: sales and profit over time, with the stages as bands.
+    """The product life cycle: units sold and profit over time, with the stages as bands.
+
+    Units and money are different quantities, so each gets its own y axis: units sold
+    on the left (blue), profit on the right (red), with the two zero lines aligned.
+    Periods are whole numbers and are ticked as such.
 
     Parameters
     ----------
@@ -155,15 +159,16 @@ def plot_life_cycle(
     period, stage, sales : str
         Column names; the stages should each be one run of consecutive periods.
     profit : str or None, default "profit"
-        Column with profit per period; ``None`` draws sales only.
+        Column with profit per period; ``None`` draws sales only (one axis).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The sales line (first), the profit line (second, if drawn), a line at zero,
-        and one labelled band per stage.
+        The units axis: the sales line, a line at zero and one labelled band per stage.
+        The profit line is on a twin axis sharing x (``ax.get_shared_x_axes()``); the
+        legend lists both lines.
 
     Examples
     --------
@@ -172,8 +177,10 @@ def plot_life_cycle(
     >>> import cxresearch.value as cv
     >>> from cxresearch.plots import plot_life_cycle
     >>> ax = plot_life_cycle(cv.product_life_cycle())
-    >>> [line.get_label() for line in ax.get_lines()[:2]]
-    ['Sales', 'Profit']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Units sold (left axis)', 'Profit (right axis)']
+    >>> all(float(t).is_integer() for t in ax.get_xticks())
+    True
     """
     data = v.check_dataframe(data)
     cols = [period, stage, sales, *([profit] if profit is not None else [])]
@@ -183,17 +190,38 @@ def plot_life_cycle(
     v.check_no_missing(data, cols, "data")
     if len(data) == 0:
         raise ValueError("data has no rows.")
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax, (8, 4))
     d = data.sort_values(period, kind="stable")
     x = d[period].to_numpy(dtype=float)
-    ax.plot(x, d[sales], color="C0", lw=2, label="Sales")
-    if profit is not None:
-        ax.plot(x, d[profit], color="C3", lw=2, label="Profit")
+    lines = ax.plot(x, d[sales], color="C0", lw=2, label="Units sold (left axis)")
     ax.axhline(0, color="0.4", lw=0.8)
+    _stage_bands(ax, x, d[stage].to_numpy())
+    ax.set_xlim(x[0] - 0.5, x[-1] + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Period")
+    ax.set_ylabel("Units sold per period", color="C0")
+    if profit is not None:
+        right = ax.twinx()
+        lines += right.plot(x, d[profit], color="C3", lw=2, label="Profit (right axis)")
+        right.set_ylabel("Profit per period (money)", color="C3")
+        right.grid(False)
+        _align_zero(ax, right, d[sales].to_numpy(float), d[profit].to_numpy(float))
+        if d[sales].min() >= 0:  # no negative units: tick the units axis from zero up
+            ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= ax.get_ylim()[1]])
+    else:
+        lo_y, hi_y = ax.get_ylim()
+        ax.set_ylim(lo_y, hi_y + 0.15 * (hi_y - lo_y))
+    ax.legend(lines, [line.get_label() for line in lines], frameon=False, loc="lower center")
+    return ax
+
+
+def _stage_bands(ax: Any, x: np.ndarray, stages: np.ndarray) -> None:
+    """Shade each run of one stage and write its name at the top, alternating heights."""
     from matplotlib.transforms import blended_transform_factory
 
     trans = blended_transform_factory(ax.transData, ax.transAxes)
-    stages = d[stage].to_numpy()
     starts = np.flatnonzero(np.r_[True, stages[1:] != stages[:-1]])
     ends = np.r_[starts[1:], len(stages)] - 1
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
@@ -208,10 +236,23 @@ def plot_life_cycle(
             va="top",
             fontsize=9,
         )
-    ax.set_xlim(x[0] - 0.5, x[-1] + 0.5)
-    lo_y, hi_y = ax.get_ylim()
-    ax.set_ylim(lo_y, hi_y + 0.15 * (hi_y - lo_y))
-    ax.set_xlabel("Period")
-    ax.set_ylabel("Sales (units) and profit (money)" if profit is not None else "Sales (units)")
-    ax.legend(frameon=False, loc="lower center")
-    return ax
+
+
+def _align_zero(left: Any, right: Any, a: np.ndarray, b: np.ndarray) -> None:
+    """Set both y ranges so that 0 sits at the same height, with room for the stage names.
+
+    The fraction of each axis below zero is the larger of the two series' fractions.
+    """
+
+    def span(values: np.ndarray) -> tuple[float, float]:
+        lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
+        pad = 0.05 * (hi - lo or 1.0)
+        return lo - (pad if lo < 0 else 0.0), hi + pad
+
+    (alo, ahi), (blo, bhi) = span(a), span(b)
+    below = max(-alo / (ahi - alo), -blo / (bhi - blo))  # share of the height below zero
+    top = 1.0 / 0.85  # 15% headroom for the stage names
+    for axis, hi in ((left, ahi), (right, bhi)):
+        # hi / (1 - below) is the full height when zero sits at `below`
+        height = hi / (1.0 - below)
+        axis.set_ylim(-below * height, -below * height + height * top)
