@@ -5,17 +5,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-EXTRAS := course,test,realdata,report
+EXTRAS := course,test,realdata,report,book
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
 .PHONY: run test test-fast test-slow lint format notebooks data lab install clean distclean help
 
 help:
-	@echo "make run        set up .venv, execute the whole course, write the HTML build to build/"
+	@echo "make run        set up .venv, execute the whole course, build the book in build/html"
 	@echo "make test       set up .venv, run lint, unit tests, doctests and nbval on every notebook"
 	@echo "make test-slow  the long Monte Carlo checks (marked slow; not part of make test)"
-	@echo "make lab        JupyterLab on notebooks/"
+	@echo "make lab        JupyterLab at the repository root, opening notebook 00"
 	@echo "make notebooks  re-execute the notebooks in place (refresh their stored outputs)"
 	@echo "make data       regenerate the generated datasets and the README's dataset table"
 	@echo "make lint       ruff check + ruff format --check;  make format  apply ruff format"
@@ -24,19 +24,20 @@ help:
 # The environment: created when missing, reinstalled when the dependency files change.
 # constraints.txt pins every package to the versions the stored notebook outputs were
 # made with, so a fresh machine reproduces them exactly.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt tools/vendor.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
+	$(BIN)/python tools/vendor.py
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python tools/course.py build --output build
+	$(BIN)/python tools/book.py build --output build/html
 	@echo
-	@echo "The course is built. Open build/index.html in a browser:"
-	@echo "  file://$(CURDIR)/build/index.html"
+	@echo "The course is built. Open build/html/index.html in a browser:"
+	@echo "  file://$(CURDIR)/build/html/index.html"
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not slow" --durations=5 --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
@@ -61,8 +62,11 @@ notebooks: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python tools/make_data.py
 
+# At the repository root (solutions/, README.md and the data are one click away); as root
+# (containers, Binder) Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -1,0 +1,240 @@
+"""The book's staging step (tools/bookpages.py) and the files the book is built from."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import bookpages as bp  # noqa: E402
+import vendor  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def md(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def notebook(*cells) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[md("# Title"), *cells])
+
+
+# ------------------------------------------------------------------------ glossary links
+
+
+def test_first_use_of_a_term_is_linked_once_per_notebook():
+    nb = notebook(md("A touchpoint here."), md("Another touchpoint there."))
+    glossary = [{"term_en": "touchpoint"}]
+    assert bp.link_terms(nb, glossary) == 1
+    assert nb.cells[1].source == "A {term}`touchpoint <touchpoint>` here."
+    assert nb.cells[2].source == "Another touchpoint there."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## NPS in a heading",
+        "code `NPS` only",
+        "a link [NPS](x.ipynb) only",
+        "math $NPS$ only",
+        "```\nNPS\n```",
+        "an address https://example.org/NPS only",
+    ],
+)
+def test_terms_in_headings_code_math_and_links_are_left_alone(text):
+    nb = notebook(md(text))
+    bp.link_terms(nb, [{"term_en": "Net Promoter Score (NPS)"}])
+    assert nb.cells[1].source == text
+
+
+def test_abbreviations_match_in_capitals_only_and_after_a_heading():
+    nb = notebook(md("## Heading\n\nthe nps of a store, then the NPS"))
+    bp.link_terms(nb, [{"term_en": "Net Promoter Score (NPS)"}])
+    assert nb.cells[1].source.endswith("then the {term}`NPS <Net Promoter Score (NPS)>`")
+
+
+def test_every_glossary_term_is_linked_somewhere_in_the_course():
+    glossary = bp.load_glossary()
+    linked = set()
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        bp.link_terms(nb, glossary)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        linked |= set(re.findall(r"\{term\}`[^<`]*<([^>]+)>`", text))
+    missing = sorted({row["term_en"] for row in glossary} - linked)
+    assert not missing, f"glossary terms never used in a notebook's prose: {missing}"
+
+
+def test_glossary_page_has_three_languages_and_right_to_left_persian():
+    glossary = bp.load_glossary()
+    page = bp.glossary_page(glossary, {"01-what-is-cx": "01 · What is CX?"})
+    assert page.count('lang="fa" dir="rtl"') == len(glossary)
+    assert page.count('lang="ru"') == len(glossary)
+    assert ":::{glossary}" in page
+
+
+# --------------------------------------------------------------------------- references
+
+
+def test_in_text_citations_match_the_ways_the_notebooks_write_them():
+    one = {"author": "Milliman, Ronald E.", "year": "1982"}
+    two = {"author": "Reichheld, F. and Sasser, W.", "year": "1990"}
+    many = {"author": "Verhoef, P. and Lemon, K. and Parasuraman, A.", "year": "2009"}
+    assert bp.in_text_pattern(one).search("as Milliman (1982) found")
+    assert bp.in_text_pattern(one).search("(Milliman 1982)").group(0) == "Milliman 1982"
+    assert bp.in_text_pattern(two).search("Reichheld & Sasser (1990)")
+    assert bp.in_text_pattern(two).search("Reichheld and Sasser, 1990")
+    assert bp.in_text_pattern(many).search("Verhoef et al.\n(2009)")
+    assert bp.in_text_pattern(many).search("Verhoef, Lemon and Parasuraman (2009)")
+    assert not bp.in_text_pattern(one).search("Milliman (1986)")
+
+
+def test_references_cell_becomes_a_bibliography_of_the_notebooks_keys():
+    nb = notebook(md("As Milliman (1982) showed."), md("## References\n\n* Milliman..."))
+    nb.metadata["cxresearch"] = {"references": ["milliman1982"]}
+    bib = {"milliman1982": {"author": "Milliman, Ronald E.", "year": "1982"}}
+    assert bp.cite(nb, "03-x", bib) == 1
+    assert nb.cells[1].source == 'As <a href="#cite-n03-milliman1982">Milliman (1982)</a> showed.'
+    assert ':filter: key in {"milliman1982"}' in nb.cells[2].source
+    assert ":keyprefix: n03-" in nb.cells[2].source
+
+
+def test_unknown_reference_keys_stop_the_build():
+    nb = notebook(md("## References"))
+    nb.metadata["cxresearch"] = {"references": ["nobody2020"]}
+    with pytest.raises(SystemExit, match="nobody2020"):
+        bp.cite(nb, "01-x", {})
+
+
+# ------------------------------------------------------------------- figures and widgets
+
+
+def _figure_cell(**info):
+    cell = nbformat.v4.new_code_cell("plot()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
+    if info:
+        cell.metadata["cxresearch"] = info
+    return cell
+
+
+def test_alt_text_and_caption_go_to_mystnb_metadata_and_missing_alt_is_reported():
+    nb = notebook(_figure_cell(alt="Bars of NPS by store", caption="NPS by store"), _figure_cell())
+    missing = bp.add_figure_text(nb, "02-x")
+    assert missing == ["02-x cell 2"]
+    assert nb.cells[1].metadata["mystnb"]["image"]["alt"] == "Bars of NPS by store"
+    assert nb.cells[1].metadata["mystnb"]["figure"]["name"] == "fig-02-1"
+
+
+def test_every_figure_in_the_course_has_alt_text():
+    missing = []
+    for path in NOTEBOOKS:
+        missing += bp.add_figure_text(nbformat.read(path, as_version=4), path.stem)
+    assert not missing, missing
+
+
+def test_a_widget_without_a_still_stops_the_build_and_with_one_becomes_an_image():
+    cell = nbformat.v4.new_code_cell("cx.widgets.moderator_explorer()")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={bp.WIDGET_MIME: {"model_id": "x"}})
+    ]
+    nb = notebook(cell)
+    nb.metadata["widgets"] = {"state": {}}
+    with pytest.raises(SystemExit, match="cxresearch.static"):
+        bp.replace_widgets(nb, "03-x")
+    cell.metadata["cxresearch"] = {"static": "plt.figure(figsize=(2, 2))"}
+    assert bp.replace_widgets(nb, "03-x") == 1
+    assert "image/png" in cell.outputs[1]["data"] and "widgets" not in nb.metadata
+
+
+def test_every_widget_in_the_course_has_a_still():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if any(bp.WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", [])):
+                assert bp.meta(cell).get("static"), f"{path.name}: widget without a still"
+
+
+# -------------------------------------------------------------------------------- slides
+
+
+def test_slide_copy_keeps_tagged_cells_and_shows_code_output_only():
+    long_text = "## Section\n\n" + " ".join(["word"] * 200)
+    fig = _figure_cell(alt="x")
+    fig.metadata["tags"] = ["subslide"]
+    title = md("# Title")
+    title.metadata["tags"] = ["slide"]
+    section = md(long_text)
+    section.metadata["tags"] = ["slide"]
+    nb = nbformat.v4.new_notebook(cells=[title, section, fig, md("not on a slide")])
+    deck = bp.slide_copy(nb)
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in deck.cells]
+    assert kinds == ["slide", "slide", "subslide", "skip"]
+    assert deck.cells[2].source == "" and deck.cells[2].outputs
+    assert len(deck.cells[1].source.split()) < 80
+    assert nb.cells[2].source == "plot()"  # the notebook itself is untouched
+
+
+def test_every_notebook_has_a_slide_deck():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if set(c.metadata.get("tags", [])) & {"slide", "subslide"}]
+        assert len(tagged) >= 3, f"{path.name}: fewer than 3 cells tagged for slides"
+
+
+# ---------------------------------------------------------------------- configuration
+
+
+def test_toc_lists_every_notebook_then_the_reference_pages():
+    notebooks = {p.stem: nbformat.read(p, as_version=4) for p in NOTEBOOKS}
+    toc = yaml.safe_load(bp.toc(notebooks))
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files == [f"notebooks/{p.stem}" for p in NOTEBOOKS] + [
+        "glossary",
+        "references",
+        "instructor",
+    ]
+
+
+def test_book_config_serves_math_locally_and_runs_no_code():
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
+    sphinx = config["sphinx"]["config"]
+    assert "://" not in sphinx["mathjax_path"]
+    assert config["execute"]["execute_notebooks"] == "off"
+
+
+def test_vendored_assets_are_pinned_by_checksum():
+    for name, (version, integrity, keep) in vendor.ASSETS.items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), name
+        assert integrity.startswith("sha512-") and len(integrity) > 80, name
+        assert keep
+
+
+def test_the_book_build_fails_on_a_notebook_error(tmp_path, monkeypatch):
+    """A cell that raises stops the build and names the notebook (no kernel for the rest)."""
+    import book
+
+    bad = tmp_path / "99-bad.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]), bad
+    )
+    with pytest.raises(SystemExit, match="99-bad.ipynb"):
+        book.execute_all([bad], tmp_path / "cache")
+
+
+def test_make_lab_allows_root_and_opens_at_the_repository_root():
+    out = subprocess.run(
+        ["make", "-n", "lab"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    assert f'--ServerApp.root_dir="{ROOT}"' in out
+    import os
+
+    assert ("--allow-root" in out) == (os.getuid() == 0)

@@ -1,0 +1,493 @@
+"""The staging step of the book build (``tools/book.py``): pages, notebooks' book-only touches.
+
+Every change made here is made to a *copy* of a notebook in ``build/_book``; the
+notebooks students open in JupyterLab are never rewritten by a build. What the copies
+get:
+
+* **figures**: each code cell's ``cxresearch`` metadata ``alt`` and ``caption`` become
+  the image's alt text and the figure's caption (MyST-NB's ``mystnb`` cell metadata);
+* **widgets**: a live widget needs the Jupyter widget manager, which a static page would
+  fetch from a CDN, so each widget output is replaced by a still drawn by the
+  expression in the cell's ``cxresearch.static`` metadata (the notebook keeps the widget);
+* **glossary**: in every notebook, the first use of each glossary term links to its
+  entry on the glossary page (built from ``datasets/glossary.csv``);
+* **references**: each notebook's ``## References`` cell becomes a bibliography of the
+  keys in its ``cxresearch.references`` metadata, rendered from ``book/references.bib``
+  with DOIs; in-text citations written as "Author (Year)" or "Author et al. (Year)"
+  link to their entries.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import html
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+GLOSSARY = ROOT / "datasets" / "glossary.csv"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+TIMES = BOOK / "notebook_times.json"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def title_of(nb: nbformat.NotebookNode) -> str:
+    """The notebook's first heading, without the leading #'s."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            return cell.source.strip().splitlines()[0].lstrip("# ").strip()
+    return ""
+
+
+def meta(cell_or_nb) -> dict:
+    return dict(cell_or_nb.metadata.get("cxresearch", {}))
+
+
+def has_image(cell: nbformat.NotebookNode) -> bool:
+    return any(
+        "image/png" in out.get("data", {}) or "image/svg+xml" in out.get("data", {})
+        for out in cell.get("outputs", [])
+    )
+
+
+# Markdown that must not be touched when linking terms: code, math, links, HTML, roles,
+# headings and directive fences.
+_PROTECTED = re.compile(
+    r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$\n]+\$|!?\[[^\]]*\]\([^)]*\)|<[^>\n]+>"
+    r"|\{[a-z:-]+\}`[^`]*`|^#[^\n]*$|^:::[^\n]*$|https?://\S+",
+    re.S | re.M,
+)
+
+
+def _unprotected_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for match in _PROTECTED.finditer(text):
+        if match.start() > pos:
+            spans.append((pos, match.start()))
+        pos = match.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
+def replace_first(text: str, pattern: re.Pattern, make) -> tuple[str, bool]:
+    """Replace the first match of ``pattern`` outside protected markdown by ``make(match)``."""
+    for start, end in _unprotected_spans(text):
+        match = pattern.search(text, start, end)
+        if match:
+            return text[: match.start()] + make(match) + text[match.end() :], True
+    return text, False
+
+
+# -------------------------------------------------------------------------- glossary
+
+
+def load_glossary() -> list[dict[str, str]]:
+    with GLOSSARY.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def term_patterns(term: str) -> list[re.Pattern]:
+    """Ways a glossary term appears in prose: its phrase and its abbreviations."""
+    phrase, _, rest = term.partition(" (")
+    # hyphen, en dash and space are the same joint: "peak-end", "peak–end", "peak end"
+    body = re.sub(r"\\?[- –]", "[-– ]", re.escape(phrase))
+    pats = [re.compile(r"(?<![\w-])" + body + r"(?:s|es)?(?![\w-])", re.I)]
+    for abbr in re.split(r",\s*", rest.rstrip(")")) if rest else []:
+        if abbr and abbr.upper() == abbr:  # abbreviations only match in capitals
+            pats.append(re.compile(r"(?<![\w-])" + re.escape(abbr) + r"(?![\w-])"))
+    return pats
+
+
+def link_terms(nb: nbformat.NotebookNode, glossary: list[dict[str, str]]) -> int:
+    """Link the first use of each glossary term in ``nb`` to the glossary; return the count."""
+    linked = 0
+    for row in glossary:
+        term = row["term_en"]
+        done = False
+        for cell in nb.cells[1:]:  # not the title cell
+            if cell.cell_type != "markdown" or done:
+                continue
+            for pattern in term_patterns(term):
+                cell.source, done = replace_first(
+                    cell.source, pattern, lambda m, t=term: f"{{term}}`{m.group(0)} <{t}>`"
+                )
+                if done:
+                    linked += 1
+                    break
+    return linked
+
+
+def glossary_page(glossary: list[dict[str, str]], titles: dict[str, str]) -> str:
+    lines = [
+        "# Glossary",
+        "",
+        "Every term the course teaches, in English, Persian and Russian (the languages of",
+        "the course's source documents), with a short definition and the notebook that",
+        "teaches it. In the notebooks, the first use of a term links here.",
+        "",
+        ":::{glossary}",
+        ":sorted:",
+        "",
+    ]
+    for row in glossary:
+        stem = row["notebook"]
+        where = (
+            f"Taught in [{titles[stem]}](notebooks/{stem}.ipynb)." if stem in titles else ""
+        )
+        lines += [
+            row["term_en"],
+            f"  {row['definition']}",
+            "",
+            f'  Persian: <span lang="fa" dir="rtl" class="persian">{html.escape(row["term_fa"])}</span>'
+            f' · Russian: <span lang="ru">{html.escape(row["term_ru"])}</span>. {where}',
+            "",
+        ]
+    lines.append(":::")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------- figures and widgets
+
+
+def add_figure_text(nb: nbformat.NotebookNode, stem: str) -> list[str]:
+    """Alt text and captions from cell metadata; the cells with a figure but no alt text."""
+    missing = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not has_image(cell):
+            continue
+        info = meta(cell)
+        if not info.get("alt"):
+            missing.append(f"{stem} cell {index}")
+            continue
+        mystnb = dict(cell.metadata.get("mystnb", {}))
+        mystnb["image"] = {"alt": info["alt"]}
+        if info.get("caption"):
+            mystnb["figure"] = {"caption": info["caption"], "name": f"fig-{stem[:2]}-{index}"}
+        cell.metadata["mystnb"] = mystnb
+    return missing
+
+
+def still_png(expression: str) -> str:
+    """Base64 PNG of the figure the expression draws (``cx`` is the package)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import cxresearch as cx
+
+    result = eval(expression, {"cx": cx, "plt": plt})  # noqa: S307 (our own notebook metadata)
+    fig = getattr(result, "figure", None) or plt.gcf()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close("all")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def replace_widgets(nb: nbformat.NotebookNode, stem: str) -> int:
+    """Swap every widget output for a still; return how many were swapped."""
+    swapped = 0
+    for index, cell in enumerate(nb.cells):
+        outputs = cell.get("outputs", [])
+        if not any(WIDGET_MIME in out.get("data", {}) for out in outputs):
+            continue
+        expression = meta(cell).get("static")
+        if not expression:
+            raise SystemExit(
+                f"{stem} cell {index} shows a widget but has no cxresearch.static metadata "
+                "(an expression that draws a still of it, e.g. 'cx.widgets.moderator_figure()')"
+            )
+        note = (
+            "*In the notebook this is an interactive widget; here is its starting view. "
+            "Open the notebook (download or launch buttons above) to move the sliders.*"
+        )
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", data={"text/markdown": note}),
+            nbformat.v4.new_output("display_data", data={"image/png": still_png(expression)}),
+        ]
+        swapped += 1
+    nb.metadata.pop("widgets", None)
+    return swapped
+
+
+# --------------------------------------------------------------------------- references
+
+
+def load_bib() -> dict[str, dict[str, str]]:
+    """Entries of book/references.bib: key -> {field: value} (authors, year, title...)."""
+    path = BOOK / "references.bib"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    entries = {}
+    for match in re.finditer(r"@(\w+)\{([^,\s]+),(.*?)\n\}", text, re.S):
+        fields = {
+            f.group(1).lower(): f.group(2).strip()
+            for f in re.finditer(r"(\w+)\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", match.group(3))
+        }
+        fields["type"] = match.group(1).lower()
+        entries[match.group(2)] = fields
+    return entries
+
+
+def surnames(entry: dict[str, str]) -> list[str]:
+    names = []
+    for author in re.split(r"\s+and\s+", entry.get("author", "")):
+        author = author.strip().strip("{}")
+        if not author or author == "others":
+            continue
+        names.append(author.split(",")[0].strip().strip("{}"))
+    return names
+
+
+def in_text_pattern(entry: dict[str, str]) -> re.Pattern:
+    """How the notebooks cite an entry in prose: "Smith (2001)", "Smith and Lee, 2001", ..."""
+    names = [re.escape(n) for n in surnames(entry)] or ["(?!)"]
+    year = re.escape(entry.get("year", ""))
+    sep = r"(?:,\s*(?:&|and)\s+|\s+(?:&|and)\s+|,\s*)"
+    full = sep.join(names)
+    who = f"(?:{names[0]}\\s+et\\s+al\\.?|{full})" if len(names) >= 3 else full
+    return re.compile(who + r"(?:\s*\(" + year + r"[a-z]?\)|,?\s+" + year + r"[a-z]?)")
+
+
+def cite(nb: nbformat.NotebookNode, stem: str, bib: dict[str, dict[str, str]]) -> int:
+    """Turn the References cell into a bibliography and link in-text citations."""
+    keys = meta(nb).get("references", [])
+    unknown = [k for k in keys if k not in bib]
+    if unknown:
+        raise SystemExit(f"{stem}: references not in book/references.bib: {unknown}")
+    if not keys:
+        return 0
+    prefix = f"n{stem[:2]}-"
+    linked = 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        if re.match(r"#+\s*References\s*$", cell.source.strip().splitlines()[0]):
+            wanted = ", ".join(f'"{k}"' for k in keys)
+            cell.source = (
+                "## References\n\n"
+                f"```{{bibliography}}\n:keyprefix: {prefix}\n:filter: key in {{{wanted}}}\n```\n"
+            )
+            continue
+        for key in keys:
+            pattern = in_text_pattern(bib[key])
+            cell.source, done = replace_first(
+                cell.source,
+                pattern,
+                lambda m, k=key: f'<a href="#cite-{prefix}{k}">{m.group(0)}</a>',
+            )
+            linked += done
+    return linked
+
+
+# ------------------------------------------------------------------------ the pages
+
+
+def course_map(notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    rows = ["| # | notebook | what you learn | before you start |", "|---|---|---|---|"]
+    for stem, nb in notebooks.items():
+        info = meta(nb)
+        rows.append(
+            f"| {stem[:2]} | [{title_of(nb)}](notebooks/{stem}.ipynb) "
+            f"| {info.get('goal', '')} | {info.get('prerequisites', '')} |"
+        )
+    return "\n".join(rows)
+
+
+def notebook_times(timings: dict[str, float]) -> dict[str, float]:
+    """Measured execution times: this build's, else the ones stored by the last full build."""
+    stored = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    stored.update({k: round(v, 1) for k, v in timings.items()})
+    return stored
+
+
+def toc(notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    lines = ["format: jb-book", "root: intro", "parts:", "  - caption: The course", "    chapters:"]
+    lines += [f"      - file: notebooks/{stem}" for stem in notebooks]
+    lines += ["  - caption: Reference", "    chapters:"]
+    lines += [f"      - file: {page}" for page in ("glossary", "references", "instructor")]
+    return "\n".join(lines) + "\n"
+
+
+def stage(
+    notebooks: dict[str, nbformat.NotebookNode],
+    dest: Path,
+    *,
+    timings: dict[str, float],
+    strict: bool = True,
+) -> None:
+    """Write the book's source folder to ``dest`` (see the module docstring)."""
+    import vendor
+
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(BOOK, dest, ignore=shutil.ignore_patterns("_templates", "*.json"))
+    (dest / "notebooks").mkdir()
+    glossary, bib = load_glossary(), load_bib()
+    titles, missing_alt = {}, []
+    for stem, original in sorted(notebooks.items()):
+        nb = copy.deepcopy(original)
+        titles[stem] = title_of(nb)
+        replace_widgets(nb, stem)
+        missing_alt += add_figure_text(nb, stem)
+        cite(nb, stem, bib)
+        link_terms(nb, glossary)
+        nbformat.write(nb, dest / "notebooks" / f"{stem}.ipynb")
+    if missing_alt and strict:
+        raise SystemExit(
+            "figures without alt text (add cxresearch.alt to the cell metadata): "
+            + ", ".join(missing_alt)
+        )
+    if not (dest / "references.bib").exists():
+        (dest / "references.bib").write_text("", encoding="utf-8")
+    (dest / "glossary.md").write_text(glossary_page(glossary, titles), encoding="utf-8")
+    (dest / "_toc.yml").write_text(toc(dict(sorted(notebooks.items()))), encoding="utf-8")
+    times = notebook_times(timings)
+    for page in ("intro.md", "instructor.md"):
+        text = (dest / page).read_text(encoding="utf-8")
+        text = text.replace("{{course_map}}", course_map(dict(sorted(notebooks.items()))))
+        text = text.replace("{{times}}", times_table(notebooks, times))
+        text = text.replace("{{figures}}", figures_table(notebooks))
+        text = text.replace("{{widgets}}", widgets_list(notebooks))
+        text = text.replace("{{slides}}", slides_list(notebooks))
+        (dest / page).write_text(text, encoding="utf-8")
+    # Not in _static: Jupyter Book adds every .js file there to every page.
+    shutil.copytree(vendor.target("mathjax") / "es5", dest / "_vendor" / "mathjax")
+
+
+def reading_minutes(nb: nbformat.NotebookNode) -> int:
+    words = sum(len(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
+    code = sum(1 for c in nb.cells if c.cell_type == "code")
+    return int(round(words / 150 + code * 1.5, -1)) or 10  # prose at 150 wpm, a code cell 1.5 min
+
+
+def times_table(notebooks: dict[str, nbformat.NotebookNode], times: dict[str, float]) -> str:
+    rows = [
+        "| notebook | runs in (measured) | study time (estimate) | exercises |",
+        "|---|---|---|---|",
+    ]
+    for stem, nb in sorted(notebooks.items()):
+        run = f"{times[stem]:.0f} s" if stem in times else "not measured"
+        n_ex = sum(
+            1
+            for c in nb.cells
+            if c.cell_type == "markdown" and re.match(r"#+\s*Exercise", c.source.strip())
+        )
+        rows.append(f"| {title_of(nb)} | {run} | {reading_minutes(nb)} min | {n_ex} |")
+    return "\n".join(rows)
+
+
+def figures_table(notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    rows = ["| notebook | figure | what it shows |", "|---|---|---|"]
+    for stem, nb in sorted(notebooks.items()):
+        for index, cell in enumerate(nb.cells):
+            info = meta(cell)
+            if cell.cell_type == "code" and has_image(cell) and info.get("caption"):
+                rows.append(
+                    f"| {stem[:2]} | {{ref}}`{info['caption']} <fig-{stem[:2]}-{index}>` "
+                    f"| {info.get('alt', '')} |"
+                )
+    return "\n".join(rows)
+
+
+def widgets_list(notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    items = []
+    for stem, nb in sorted(notebooks.items()):
+        for cell in nb.cells:
+            if any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", [])):
+                call = cell.source.strip().splitlines()[-1]
+                items.append(
+                    f"- [{title_of(nb)}](notebooks/{stem}.ipynb): `{call}` -- "
+                    f"{meta(cell).get('alt', 'an interactive figure')} The book shows its "
+                    "starting view; open the notebook in JupyterLab to use the sliders."
+                )
+    return "\n".join(items) if items else "The course has no widgets."
+
+
+def slides_list(notebooks: dict[str, nbformat.NotebookNode]) -> str:
+    items = []
+    for stem, nb in sorted(notebooks.items()):
+        n = sum(1 for c in nb.cells if set(c.metadata.get("tags", [])) & {"slide", "subslide"})
+        if n:
+            items.append(
+                f'- <a href="slides/{stem}.html">{html.escape(title_of(nb))}</a> ({n} slides)'
+            )
+    return "\n".join(items) if items else "No notebook has cells tagged for slides yet."
+
+
+# ------------------------------------------------------------------------------ slides
+
+SLIDE_TAGS = ("slide", "subslide", "fragment")
+
+
+def _slide_text(source: str, words: int = 70) -> str:
+    """A markdown cell cut for a slide: its heading and first paragraph, about 70 words."""
+    blocks = [b for b in source.strip().split("\n\n") if b.strip()]
+    keep, count = [], 0
+    for block in blocks:
+        keep.append(block)
+        count += len(block.split()) if not block.lstrip().startswith("#") else 0
+        if count >= 25 or len(keep) >= 3:
+            break
+    text = "\n\n".join(keep)
+    cut = text.split()
+    return text if len(cut) <= words else " ".join(cut[:words]) + " ..."
+
+
+def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The cells tagged for slides, each as its slide type.
+
+    A code cell shows its output only (unless tagged ``slide-code``); a markdown cell its
+    heading and first paragraph (unless tagged ``slide-full``): a slide is a prompt for
+    the talk, the page has the full text.
+    """
+    deck = copy.deepcopy(nb)
+    deck.metadata.pop("widgets", None)
+    for cell in deck.cells:
+        tags = set(cell.metadata.get("tags", []))
+        kind = next((t for t in SLIDE_TAGS if t in tags), "skip")
+        cell.metadata["slideshow"] = {"slide_type": kind}
+        if kind == "skip":
+            continue
+        if cell.cell_type == "code" and "slide-code" not in tags:
+            cell.source = ""
+            cell.outputs = [
+                o for o in cell.get("outputs", []) if WIDGET_MIME not in o.get("data", {})
+            ]
+        if cell.cell_type == "markdown" and "slide-full" not in tags:
+            cell.source = _slide_text(cell.source)
+    return deck
+
+
+def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
+    """A reveal.js deck per notebook with tagged cells, served from ``out``; return the count."""
+    from nbconvert import SlidesExporter
+
+    import vendor
+
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(vendor.target("reveal.js"), out / "reveal.js", dirs_exist_ok=True)
+    exporter = SlidesExporter(
+        template_name="cx_reveal",
+        extra_template_basedirs=[str(BOOK / "_templates")],
+        reveal_url_prefix="reveal.js",
+        mathjax_url="../mathjax/tex-chtml.js",
+    )
+    made = 0
+    for stem, nb in sorted(notebooks.items()):
+        deck = slide_copy(nb)
+        if not any(c.metadata["slideshow"]["slide_type"] != "skip" for c in deck.cells):
+            continue
+        body, _ = exporter.from_notebook_node(deck, resources={"metadata": {"name": title_of(nb)}})
+        (out / f"{stem}.html").write_text(body, encoding="utf-8")
+        made += 1
+    return made
