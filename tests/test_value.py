@@ -498,7 +498,11 @@ def test_plot_life_cycle_draws_sales_profit_and_stage_bands():
     ax = pv.plot_life_cycle(plc)
     lines = ax.get_lines()
     np.testing.assert_allclose(lines[0].get_ydata(), plc["sales"])
-    np.testing.assert_allclose(lines[1].get_ydata(), plc["profit"])
+    # the profit line sits on a twin axis of its own (right-hand scale)
+    profit = [
+        ln for a in ax.figure.axes for ln in a.get_lines() if ln.get_label().startswith("Profit")
+    ]
+    np.testing.assert_allclose(profit[0].get_ydata(), plc["profit"])
     assert [t.get_text() for t in ax.texts] == list(cv.LIFE_CYCLE_STAGES)
 
 
