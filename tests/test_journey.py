@@ -535,3 +535,52 @@ def test_example_journey_uses_the_documented_labels_and_teaches_peak_end():
     assert res["peak_end"] == pytest.approx(-0.5)
     ax = pj.plot_journey_map(journey, touchpoint="touchpoint")
     assert len(ax.collections) == journey["channel"].nunique()
+
+
+# ------------------------------------- issue 13: nothing bad, nothing sweet; consistency
+
+
+def test_peak_end_flat_journey_is_remembered_as_it_was():
+    # "nothing bad, nothing sweet": every moment neutral -> remembered = mean = 0
+    flat = pd.DataFrame({"step": range(1, 9), "feeling": [0.0] * 8})
+    res = jr.peak_end(flat, score="feeling", by=None, order="step")
+    assert res.loc[0, "peak_end"] == res.loc[0, "mean_score"] == 0
+
+
+def test_peak_end_one_sweet_moment_counts_more_than_its_average():
+    # hand calculation: one +2.5 among eight moments raises the mean by 2.5/8 = 0.3125,
+    # the memory by 0.5 * 2.5 = 1.25 (peak) or 2.5 (peak and end at once)
+    d = pd.DataFrame(
+        {
+            "journey": ["middle"] * 8 + ["end"] * 8,
+            "step": list(range(1, 9)) * 2,
+            "feeling": [0, 0, 0, 2.5, 0, 0, 0, 0] + [0] * 7 + [2.5],
+        }
+    )
+    res = jr.peak_end(d, score="feeling", by="journey", order="step").set_index("journey")
+    assert res.loc["middle", "mean_score"] == pytest.approx(0.3125)
+    assert res.loc["middle", "peak_end"] == pytest.approx(1.25)
+    assert res.loc["end", "peak_end"] == pytest.approx(2.5)
+
+
+def test_peak_end_inconsistent_touchpoints_leave_more_bad_memories():
+    # same mean quality (0.5), more spread between touchpoints -> more customers whose
+    # remembered experience is negative, although the average experience is unchanged
+    rng = np.random.default_rng(13)
+    noise = rng.normal(0, 1, size=(4000, 8))
+
+    def share_negative(spread):
+        feeling = 0.5 + spread * noise
+        d = pd.DataFrame(
+            {
+                "customer_id": np.repeat(np.arange(4000), 8),
+                "step": np.tile(np.arange(8), 4000),
+                "feeling": feeling.ravel(),
+            }
+        )
+        res = jr.peak_end(d, score="feeling", order="step")
+        return (res["peak_end"] < 0).mean(), res["mean_score"].mean()
+
+    (neg_even, mean_even), (neg_uneven, mean_uneven) = share_negative(0.25), share_negative(1.5)
+    assert mean_even == pytest.approx(mean_uneven, abs=0.05)
+    assert neg_even < 0.01 < 0.15 < neg_uneven
