@@ -13,7 +13,8 @@ and ``report`` later). The public API is what ``cxresearch/__init__.py`` exports
   (for predictions, simple slopes and marginal effects).
 * :func:`check_rank` and :func:`collinearity` -- a rank check and VIFs / condition
   number computed on centred, unit-variance columns, so that shifting or rescaling a
-  driver (a driver measured in cents, or shifted by 1e7) never changes the verdict.
+  driver (a driver measured in cents, or shifted by 1e7) never changes the verdict;
+  :func:`diagnose` does both from one pass over the data.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "check_rank",
     "collinearity",
     "design_rows",
+    "diagnose",
     "formula_variables",
     "wrapped_in_c",
 ]
@@ -152,8 +154,36 @@ def _standardized(exog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sd = x.std(axis=0)
     scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
     constant = sd <= 1e-12 * scale
-    z = (x[:, ~constant] - x[:, ~constant].mean(axis=0)) / sd[~constant]
+    z = x[:, ~constant]  # a copy, centred and scaled in place (one n x k array, not three)
+    z -= z.mean(axis=0)
+    z /= sd[~constant]
     return z, constant
+
+
+def _cross_product(z: np.ndarray, names: list[str], constant: np.ndarray) -> np.ndarray:
+    """``z'z``, after checking that ``z`` has full column rank.
+
+    The verdict is that of the singular values of ``z`` (rank = number above
+    ``s_max * max(n, k) * eps * 10``). The eigenvalues of ``z'z`` (one fast matrix
+    product) decide it when the smallest is clear of that threshold by more than a
+    bound on the rounding error of forming and decomposing ``z'z`` (``n * eps *
+    trace(z'z)``); only a design near the threshold pays for the singular values
+    themselves (of the k x k triangle of a QR decomposition, which has the same
+    singular values and right singular vectors as ``z``).
+    """
+    n, k = z.shape
+    cross = z.T @ z
+    if n > k:
+        lam = np.linalg.eigvalsh(cross)
+        eps = np.finfo(float).eps
+        tol = np.sqrt(max(lam.max(), 0.0)) * max(n, k) * eps * 10
+        if lam.min() - n * eps * np.trace(cross) > tol * tol:
+            return cross
+        r = np.linalg.qr(z, mode="r")
+    else:
+        r = z
+    _check_rank_svd(r, max(n, k), constant, names)
+    return cross
 
 
 def check_rank(exog: np.ndarray, names: list[str]) -> None:
@@ -163,6 +193,12 @@ def check_rank(exog: np.ndarray, names: list[str]) -> None:
     any), so the verdict does not depend on the units or the location of a driver.
     """
     z, constant = _standardized(exog)
+    _check_constant(constant, names)
+    if z.shape[1]:
+        _cross_product(z, names, constant)
+
+
+def _check_constant(constant: np.ndarray, names: list[str]) -> None:
     n_const = int(constant.sum())
     if n_const > 1:
         bad = [names[i] for i in np.flatnonzero(constant)]
@@ -170,14 +206,16 @@ def check_rank(exog: np.ndarray, names: list[str]) -> None:
             f"the design matrix has {n_const} constant columns {v.format_values(bad, 8)}: "
             f"a driver (or category level) does not vary in the fitted rows. Drop it."
         )
-    k = z.shape[1]
-    if k == 0:
-        return
-    sv = np.linalg.svd(z, compute_uv=False)
-    tol = sv.max() * max(z.shape) * np.finfo(float).eps * 10
+
+
+def _check_rank_svd(r: np.ndarray, size: int, constant: np.ndarray, names: list[str]) -> None:
+    """The rank check proper, on the singular values of ``r`` (``z`` or its triangle)."""
+    n_const, k = int(constant.sum()), r.shape[1]
+    sv = np.linalg.svd(r, compute_uv=False)
+    tol = sv.max() * size * np.finfo(float).eps * 10
     rank = int((sv > tol).sum())
     if rank < k:
-        _, _, vt = np.linalg.svd(z, full_matrices=False)
+        _, _, vt = np.linalg.svd(r, full_matrices=False)
         null = vt[-1]
         involved = [
             n for n, w in zip(np.array(names)[~constant], null, strict=True) if abs(w) > 1e-6
@@ -187,6 +225,16 @@ def check_rank(exog: np.ndarray, names: list[str]) -> None:
             f"{k + n_const} columns): {v.format_values(involved, 8)} are an exact linear "
             f"combination of each other (or a category level never varies). Drop one."
         )
+
+
+def diagnose(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
+    """:func:`check_rank` and then :func:`collinearity`, from one standardisation and
+    one product ``z'z`` of the design (what a fit at a million rows can afford)."""
+    z, constant = _standardized(exog)
+    _check_constant(constant, names)
+    if not z.shape[1]:
+        return _collinearity(z.T @ z, constant, names)
+    return _collinearity(_cross_product(z, names, constant), constant, names)
 
 
 def collinearity(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
@@ -205,29 +253,41 @@ def collinearity(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, floa
     :math:`\\sqrt{\\lambda_{max}/\\lambda_{min}}` is that of the same main-effect
     correlation matrix (Belsley, Kuh & Welsch 1980 use 30 as the level at which
     collinearity starts to hurt).
+
+    The correlation matrix is computed as :math:`D^{-1/2} Z'Z D^{-1/2}` from the
+    centred columns :math:`Z`, so the data are passed over once.
     """
     z, constant = _standardized(exog)
+    return _collinearity(z.T @ z, constant, names)
+
+
+def _collinearity(
+    cross: np.ndarray, constant: np.ndarray, names: list[str]
+) -> tuple[pd.DataFrame, float]:
     terms = [n for n, c in zip(names, constant, strict=True) if not c]
     if not terms:
         return pd.DataFrame({"term": [], "vif": [], "vif_main": []}), 1.0
-    vif = _vif(z)
+    d = np.sqrt(np.diag(cross))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = cross / d[:, None] / d[None, :]
+    vif = _vif(corr)
     main = np.array([":" not in t for t in terms])
     vif_main = np.full(len(terms), np.nan)
     cond = 1.0
     if main.any():
-        vif_main[main] = _vif(z[:, main])
-        eig = np.linalg.eigvalsh(np.corrcoef(z[:, main], rowvar=False).reshape(main.sum(), -1))
+        sub = corr[np.ix_(main, main)]
+        vif_main[main] = _vif(sub)
+        eig = np.linalg.eigvalsh(sub)
         cond = float(np.sqrt(eig.max() / max(eig.min(), 1e-300)))
     table = pd.DataFrame({"term": terms, "vif": vif, "vif_main": vif_main})
     return table, cond
 
 
-def _vif(z: np.ndarray) -> np.ndarray:
-    if z.shape[1] == 1:
+def _vif(corr: np.ndarray) -> np.ndarray:
+    if corr.shape[0] == 1:
         return np.ones(1)
-    corr = np.corrcoef(z, rowvar=False)
     try:
         inv = np.linalg.inv(corr)
     except np.linalg.LinAlgError:
-        return np.full(z.shape[1], np.inf)
+        return np.full(corr.shape[0], np.inf)
     return np.where(np.diag(inv) > 0, np.diag(inv), np.inf)

@@ -188,7 +188,16 @@ def _check_variables(
                     f"formula: column {col!r} has {bad.size} infinite value(s); "
                     f"only finite numbers are allowed."
                 )
-        if s.nunique(dropna=True) < 2:
+            # as nunique(dropna=True) < 2, in one vectorised pass (no hash table at 1e6 rows)
+            native = s.to_numpy()
+            if native.dtype.kind == "f":
+                native = native[~np.isnan(native)] if np.isnan(native).any() else native
+            elif native.dtype.kind not in "iu":
+                native = values[~np.isnan(values)]
+            constant = native.size == 0 or not (native != native[0]).any()
+        else:
+            constant = s.nunique(dropna=True) < 2
+        if constant:
             role = "outcome" if col in outcome else "driver"
             raise ValueError(
                 f"formula: {role} column {col!r} is constant (its only value is "
@@ -402,7 +411,8 @@ def _is_glm(model: Any) -> bool:
     return type(model).__name__ == "GLM"
 
 
-def _check_design(model: Any, family: str, n: int) -> None:
+def _check_design(model: Any, family: str, n: int) -> tuple[pd.DataFrame, float]:
+    """Enough rows, full rank; then the VIF table and condition number (one pass)."""
     exog = np.asarray(model.exog, dtype=float)
     k = exog.shape[1]
     # ordinal: the thresholds are parameters too; mixed: the group variance.
@@ -416,7 +426,7 @@ def _check_design(model: Any, family: str, n: int) -> None:
             f"({k} column(s) in the design matrix: {v.format_values(model.exog_names, 8)}); "
             f"at least {needed} rows are needed, and many more for useful estimates."
         )
-    _design.check_rank(exog, _exog_names(model))
+    return _design.diagnose(exog, _exog_names(model))
 
 
 def _exog_names(model: Any) -> list[str]:
@@ -424,8 +434,13 @@ def _exog_names(model: Any) -> list[str]:
     return list(model.exog_names)[: np.shape(model.exog)[1]]
 
 
-def _collinearity(model: Any) -> tuple[pd.DataFrame, float]:
-    table, cond = _design.collinearity(np.asarray(model.exog), _exog_names(model))
+def _collinearity(
+    model: Any, checked: tuple[pd.DataFrame, float] | None = None
+) -> tuple[pd.DataFrame, float]:
+    """The VIF table and condition number (``checked``: already computed); warn if high."""
+    if checked is None:
+        checked = _design.collinearity(np.asarray(model.exog), _exog_names(model))
+    table, cond = checked
     main = table.dropna(subset=["vif_main"])
     worst = main.sort_values("vif_main", ascending=False).head(3)
     if (len(main) and main["vif_main"].max() > VIF_WARN) or cond > CONDITION_WARN:
@@ -934,8 +949,7 @@ def fit_drivers(
 
     model = _build_model(family, formula, clean, groups, link, env, w)
     n = int(model.endog.shape[0])
-    _check_design(model, family, n)
-    collinearity, cond = _collinearity(model)
+    collinearity, cond = _collinearity(model, _check_design(model, family, n))
     result = _fit_model(model, family, robust, codes)
     converged = getattr(result, "converged", None)
     if converged is None:

@@ -963,3 +963,66 @@ def test_mice_is_checked(incomplete):
     d = incomplete.assign(store=incomplete["store"].where(incomplete.index % 7 != 0))
     with pytest.raises(ValueError, match=r"\['store'\] have missing values but are not numeric"):
         fit_drivers(d, "sat ~ staff + C(store)", impute="mice")
+
+
+# --------------------------------------------------------------------------- at scale
+
+
+def _svd_rank_verdict(exog: np.ndarray) -> bool:
+    """The rank check as it was: singular values of the standardised design itself."""
+    x = np.asarray(exog, dtype=float)
+    sd = x.std(axis=0)
+    keep = sd > 1e-12 * np.maximum(np.abs(x).max(axis=0), 1e-300)
+    z = (x[:, keep] - x[:, keep].mean(axis=0)) / sd[keep]
+    sv = np.linalg.svd(z, compute_uv=False)
+    return int((sv > sv.max() * max(z.shape) * np.finfo(float).eps * 10).sum()) == z.shape[1]
+
+
+@pytest.mark.parametrize("noise", [0.0, 1e-15, 1e-13, 1e-11, 1e-8, 1e-3])
+@pytest.mark.parametrize("n", [50, 20_000])
+def test_the_fast_rank_check_gives_the_svd_verdict(noise, n):
+    # x3 = x1 + x2 + noise: from exactly dependent to clearly independent
+    from cxresearch import _design
+
+    rng = np.random.default_rng(int(noise * 1e15) % 97 + n)
+    x = rng.normal(size=(n, 2))
+    exog = np.column_stack([np.ones(n), x, x.sum(axis=1) + noise * rng.normal(size=n)])
+    names = ["Intercept", "a", "b", "c"]
+    full = _svd_rank_verdict(exog)
+    if full:
+        _design.check_rank(exog, names)
+        table, _ = _design.diagnose(exog, names)
+        assert list(table["term"]) == ["a", "b", "c"]
+    else:
+        for check in (_design.check_rank, _design.diagnose):
+            with pytest.raises(ValueError, match=r"rank deficient.*'a', 'b', 'c'"):
+                check(exog, names)
+
+
+def test_vifs_from_one_cross_product_equal_the_correlation_matrix_ones():
+    from cxresearch import _design
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(5_000, 4))
+    x[:, 1] = 0.98 * x[:, 0] + 0.2 * x[:, 1] + 1e7  # collinear and far from 0
+    exog = np.column_stack([np.ones(5_000), x, x[:, 0] * x[:, 2]])
+    names = ["Intercept", "a", "b", "c", "d", "a:c"]
+    table, cond = _design.diagnose(exog, names)
+    corr = np.corrcoef(exog[:, 1:], rowvar=False)
+    np.testing.assert_allclose(table["vif"], np.diag(np.linalg.inv(corr)), rtol=1e-12)
+    main = np.diag(np.linalg.inv(corr[:4, :4]))
+    np.testing.assert_allclose(table["vif_main"].iloc[:4], main, rtol=1e-12)
+    eig = np.linalg.eigvalsh(corr[:4, :4])
+    assert cond == pytest.approx(np.sqrt(eig.max() / eig.min()), rel=1e-12)
+    t2, c2 = _design.collinearity(exog, names)
+    pd.testing.assert_frame_equal(t2, table)
+    assert c2 == cond
+
+
+@pytest.mark.parametrize(
+    "values", [[3, 3, 3, 3, 3, 3], [2.5, np.nan, 2.5, 2.5, 2.5, 2.5], [-0.0, 0.0] * 3]
+)
+def test_a_constant_numeric_driver_is_still_named(values):
+    d = pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0, 5.0, 7.0], "x": values})
+    with pytest.raises(ValueError, match="driver column 'x' is constant"):
+        fit_drivers(d, "y ~ x", dropna=True)

@@ -1,0 +1,125 @@
+"""fit_drivers at a million rows: time and peak memory against the direct statsmodels call.
+
+Usage: ``python benchmarks/bench_fit_drivers.py [--rows 1000000] [--repeat 3] [--panel]``
+
+Each measurement runs in a fresh subprocess (so one call's peak memory cannot hide
+another's): the subprocess builds the data (1,000,000 rows x 12 numeric drivers, seed
+0), records its peak resident set size (``ru_maxrss``), runs the call once to warm up
+the imports and then ``--repeat`` times, timing the fastest run, and reports the peak RSS
+again. The memory figure compared is the *increase* of the peak over the baseline with
+the data in memory (the call's own working memory); the total peak is printed too.
+
+Compared, like for like:
+
+* ``fit_drivers(data, formula, robust=None)`` vs ``smf.ols(formula, data).fit()``;
+* ``fit_drivers(data, formula)`` (HC3 by default) vs
+  ``smf.ols(formula, data).fit(cov_type="HC3")``.
+
+``--panel`` also times ``fit_drivers`` with ``CX_FORMULA`` on a simulated panel
+(``--panel-customers`` x 12 quarters) against the direct statsmodels call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import textwrap
+
+CHILD = textwrap.dedent(
+    """
+    import gc, json, resource, sys, time, warnings
+    import numpy as np, pandas as pd
+    import statsmodels.formula.api as smf
+    import cxresearch as cx
+
+    kind, which, rows, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+    def peak_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    if kind == "drivers":
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(rows, 12))
+        data = pd.DataFrame(x, columns=[f"d{i}" for i in range(12)])
+        data["y"] = x @ np.linspace(-0.5, 0.6, 12) + rng.normal(size=rows)
+        del x
+        formula = "y ~ " + " + ".join(f"d{i}" for i in range(12))
+    else:
+        data = cx.simulate_panel(rows, 12, seed=0)
+        formula = cx.CX_FORMULA
+    gc.collect()
+    # warm up imports and caches on a small slice (does not raise the peak much)
+    small = data.iloc[:5000]
+    smf.ols(formula, small).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cx.fit_drivers(small, formula)
+    del small
+    gc.collect()
+    base = peak_mb()
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rank-deficient seasons etc. are not the point
+            if which == "direct":
+                return smf.ols(formula, data).fit()
+            if which == "direct_hc3":
+                return smf.ols(formula, data).fit(cov_type="HC3")
+            if which == "fit_drivers":
+                return cx.fit_drivers(data, formula, robust=None)
+            return cx.fit_drivers(data, formula)
+
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        res = run()
+        times.append(time.perf_counter() - t0)
+        del res
+        gc.collect()
+    print(json.dumps({"time": min(times), "base_mb": base, "peak_mb": peak_mb()}))
+    """
+)
+
+
+def measure(kind: str, which: str, rows: int, repeat: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, which, str(rows), str(repeat)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["extra_mb"] = res["peak_mb"] - res["base_mb"]
+    return res
+
+
+def compare(kind: str, pairs: list[tuple[str, str]], rows: int, repeat: int) -> None:
+    for ours, theirs in pairs:
+        a = measure(kind, ours, rows, repeat)
+        b = measure(kind, theirs, rows, repeat)
+        print(
+            f"{ours:>16} vs {theirs:<11} time {a['time']:6.2f} s vs {b['time']:6.2f} s "
+            f"(ratio {a['time'] / b['time']:.2f}); working memory {a['extra_mb']:7.0f} MB vs "
+            f"{b['extra_mb']:7.0f} MB (ratio {a['extra_mb'] / b['extra_mb']:.2f}); total peak "
+            f"{a['peak_mb']:.0f} vs {b['peak_mb']:.0f} MB (ratio {a['peak_mb'] / b['peak_mb']:.2f})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--panel", action="store_true")
+    parser.add_argument("--panel-customers", type=int, default=100_000)
+    args = parser.parse_args()
+    pairs = [("fit_drivers", "direct"), ("fit_drivers_hc3", "direct_hc3")]
+    print(f"{args.rows:,} rows x 12 numeric drivers, OLS (fastest of {args.repeat})")
+    compare("drivers", pairs, args.rows, args.repeat)
+    if args.panel:
+        n = args.panel_customers
+        print(f"CX_FORMULA on a simulated panel: {n:,} customers x 12 quarters = {12 * n:,} rows")
+        compare("panel", pairs, n, 1)
+
+
+if __name__ == "__main__":
+    main()
