@@ -1510,7 +1510,7 @@ _ZERO = "no such effect in the model (true value 0)"
 
 def _cx_rows(p: RetailParams) -> list[tuple[str, float, str]]:
     """The true effects in the CX equation: (term, value, description)."""
-    return _cx_level_rows(p) + _cx_slope_rows(p)
+    return _cx_level_rows(p) + _cx_slope_rows(p) + _cx_situation_rows(p)
 
 
 def _cx_level_rows(p: RetailParams) -> list[tuple[str, float, str]]:
@@ -1573,23 +1573,6 @@ def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
             "added crowding slope for hedonic shoppers (sign flip)",
         ),
         (
-            "crowding:location[T.city_centre]",
-            p.crowding_x_city_centre,
-            "location: added crowding slope in a city-centre store",
-        ),
-        (
-            "crowding:location[T.mall]",
-            p.crowding_x_mall,
-            "location: added crowding slope in a mall",
-        ),
-        ("crowding:season[T.summer]", 0.0, _ZERO),
-        ("crowding:season[T.autumn]", 0.0, _ZERO),
-        (
-            "crowding:season[T.winter]",
-            p.crowding_x_winter,
-            "season: added crowding slope in winter (crowds expected, minded less)",
-        ),
-        (
             "service",
             p.service_weight - AGE_REFERENCE / 10 * p.service_x_age,
             f"service interface at age 0 (= service_weight - {AGE_REFERENCE / 10:g} * service_x_age; at age {AGE_REFERENCE} it is {p.service_weight:g})",
@@ -1606,13 +1589,6 @@ def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
             p.service_x_tech_readiness,
             "added service slope per SD of technology readiness",
         ),
-        (
-            "service:region[T.south]",
-            p.service_x_south,
-            "culture: added service slope in the south",
-        ),
-        ("service:region[T.east]", p.service_x_east, "culture: added service slope in the east"),
-        ("service:region[T.west]", p.service_x_west, "culture: added service slope in the west"),
         ("atmosphere", p.atmosphere_weight, "retail atmosphere in a discounter"),
         (
             "atmosphere:store_type[T.supermarket]",
@@ -1646,16 +1622,6 @@ def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
             "added price slope per SD of price consciousness",
         ),
         (
-            "price:competition",
-            p.price_x_competition,
-            "competition: added price slope per SD of competition intensity",
-        ),
-        (
-            "price:prior_expectation",
-            p.price_x_prior_expectation,
-            "price-quality inference: added price slope per unit of prior expectation",
-        ),
-        (
             "channel",
             p.channel_weight,
             "alternative-channel experience, female single-channel customers",
@@ -1678,6 +1644,46 @@ def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
             "added assortment slope per SD of task orientation",
         ),
         ("brand", p.brand_weight, "retail brand"),
+    ]
+
+
+def _cx_situation_rows(p: RetailParams) -> list[tuple[str, float, str]]:
+    """CX equation: the situation moderators added to the paths of Verhoef et al. (2009)."""
+    return [
+        (
+            "crowding:location[T.city_centre]",
+            p.crowding_x_city_centre,
+            "location: added crowding slope in a city-centre store",
+        ),
+        (
+            "crowding:location[T.mall]",
+            p.crowding_x_mall,
+            "location: added crowding slope in a mall",
+        ),
+        ("crowding:season[T.summer]", 0.0, _ZERO),
+        ("crowding:season[T.autumn]", 0.0, _ZERO),
+        (
+            "crowding:season[T.winter]",
+            p.crowding_x_winter,
+            "season: added crowding slope in winter (crowds expected, minded less)",
+        ),
+        (
+            "service:region[T.south]",
+            p.service_x_south,
+            "culture: added service slope in the south",
+        ),
+        ("service:region[T.east]", p.service_x_east, "culture: added service slope in the east"),
+        ("service:region[T.west]", p.service_x_west, "culture: added service slope in the west"),
+        (
+            "price:competition",
+            p.price_x_competition,
+            "competition: added price slope per SD of competition intensity",
+        ),
+        (
+            "price:prior_expectation",
+            p.price_x_prior_expectation,
+            "price-quality inference: added price slope per unit of prior expectation",
+        ),
     ]
 
 
