@@ -25,18 +25,26 @@ Running on a cluster
 machine, with ``scheduler="tcp://host:8786"`` to an existing cluster. Tasks are
 submitted with retries and are not marked pure, so a worker that dies mid-study costs
 only the batches it was running; the scheduler reruns them elsewhere (same seeds, same
-rows). Measured on the 2-core development machine (``benchmarks/bench_simulation_study.py``:
-a 2,000-replication coverage study, OLS on 2,000 simulated customers, per replication
-about 4.4 ms of work): one Dask worker 10.4 s, two workers 5.6 s (1.86x); joblib
-``n_jobs=2`` 5.5 s; so the Dask overhead is about 0.1 s plus 1-2 s of cluster start-up.
-On paper, a cluster of *W* = 100 single-threaded workers runs *N* replications of cost
-*c* in about :math:`T \\approx s + N c / W + N/b \\cdot o / W`, with *s* the client's
-set-up (seconds), *b* the batch size and *o* the per-task overhead (about 1-5 ms);
-for the issue's planning study, 10 effect sizes x 5 sample sizes x 2,000 replications
-(*N* = 100,000) fitting OLS to 10,000 customers (*c* about 25 ms on one core) that is
-100,000 x 0.025 / 100 = 25 s of work plus 1,000 tasks x 5 ms / 100 = 0.05 s of task
-overhead and a few seconds to scatter the function: under half a minute, against about
-42 minutes on one core.
+rows).
+
+Measured with ``benchmarks/bench_simulation_study.py`` on the 2-core development machine
+while other jobs were running on it (load average 2-4, so two workers rarely had two
+free cores): a 2,000-replication coverage study, OLS on 20,000 simulated customers x 5
+drivers, costs *c* = 3.3 ms per replication (6.6 s in one process); one Dask worker took
+8.0 s, two 6.9 s (1.15x; joblib with two processes 8.4 s on the same busy machine); all
+four tables were bit-identical. Starting a 2-worker ``LocalCluster`` took 0.8-1.9 s. The
+Dask overhead against joblib in one process was 1.4 s for 10 tasks, an upper bound of
+*o* = 0.14 s per task (connecting the client and shipping the study function included).
+
+On paper, *W* single-threaded workers run *N* replications in batches of *b* in about
+:math:`T \\approx s + N c / W + (N / b)\\, o / W`, with *s* the start-up (client, cluster,
+shipping the function: a few seconds). For 100,000 replications of the study above on
+*W* = 100 workers (50 grid points x 2,000; the default batches are then 125
+replications, about 8 tasks per worker): 100,000 x 3.3 ms / 100 = 3.3 s of work, 800
+tasks x 0.14 s / 100 = 1.1 s of task overhead, plus *s*: about 10 s, against 5.5 minutes
+in one process. A heavier study scales the same way: the moderation study
+of notebook 05 (a simulated panel and an HC3 fit, about 15 ms per replication) needs
+some 25 minutes on one core for 100,000 replications and about 20 s on 100 workers.
 
 References
 ----------
