@@ -628,7 +628,7 @@ def power_interaction(
     >>> res = power_interaction([100, 400], n_sims=20, seed=1, progress=False)
     >>> res[["n_customers", "power", "true_value"]]
        n_customers  power  true_value
-    0          100   0.65        0.45
+    0          100   0.45        0.45
     1          400   1.00        0.45
     """
     return _power(
@@ -718,8 +718,8 @@ def power_main_effect(
     ... )
     >>> res[["n_customers", "power", "true_value"]]
        n_customers  power  true_value
-    0          200    0.6         0.1
-    1          800    1.0         0.1
+    0          200   0.45         0.1
+    1          800   1.00         0.1
     """
     return _power(
         "parameter",
