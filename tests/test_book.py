@@ -36,6 +36,7 @@ def test_first_use_of_a_term_is_linked_once_per_notebook():
     glossary = [{"term_en": "touchpoint"}]
     assert bp.link_terms(nb, glossary) == 1
     assert nb.cells[1].source == "A {term}`touchpoint <touchpoint>` here."
+    assert nb.cells[0].source == "# Title"
     assert nb.cells[2].source == "Another touchpoint there."
 
 
@@ -67,7 +68,7 @@ def test_every_glossary_term_is_linked_somewhere_in_the_course():
     linked = set()
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
-        bp.link_terms(nb, glossary)
+        bp.link_terms(nb, glossary, path.stem)
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         linked |= set(re.findall(r"\{term\}`[^<`]*<([^>]+)>`", text))
     missing = sorted({row["term_en"] for row in glossary} - linked)
@@ -96,6 +97,13 @@ def test_in_text_citations_match_the_ways_the_notebooks_write_them():
     assert bp.in_text_pattern(many).search("Verhoef et al.\n(2009)")
     assert bp.in_text_pattern(many).search("Verhoef, Lemon and Parasuraman (2009)")
     assert not bp.in_text_pattern(one).search("Milliman (1986)")
+    first = {"author": "Anonymous", "key": "anonymousnda"}
+    second = {"author": "Anonymous", "key": "anonymousndb"}
+    text = "a web article (Anonymous, n.d.-b) and (Anonymous, n.d.-a)"
+    assert bp.in_text_pattern(first).search(text).group(0) == "Anonymous, n.d.-a"
+    assert bp.in_text_pattern(second).search(text).group(0) == "Anonymous, n.d.-b"
+    undated = {"author": "Rae, Jeananne", "key": "raend"}
+    assert bp.in_text_pattern(undated).search("Jeananne Rae (n.d.) wrote")
 
 
 def test_references_cell_becomes_a_bibliography_of_the_notebooks_keys():
@@ -223,9 +231,7 @@ def test_the_book_build_fails_on_a_notebook_error(tmp_path, monkeypatch):
     import book
 
     bad = tmp_path / "99-bad.ipynb"
-    nbformat.write(
-        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]), bad
-    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]), bad)
     with pytest.raises(SystemExit, match="99-bad.ipynb"):
         book.execute_all([bad], tmp_path / "cache")
 

@@ -41,7 +41,14 @@ LAUNCH_ARGS = [
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book") / "html"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "book.py"), "build", "--stored", "--output", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "tools" / "book.py"),
+            "build",
+            "--stored",
+            "--output",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -213,7 +220,9 @@ def test_glossary_persian_reads_right_to_left(site, browser):
 
 
 def test_notebook_pages_link_glossary_terms_and_references(site, browser):
-    context, page, report = _open(browser, (site / "notebooks" / "03-retail-cx-model.html").as_uri())
+    context, page, report = _open(
+        browser, (site / "notebooks" / "03-retail-cx-model.html").as_uri()
+    )
     terms = page.locator("a:has(span.std-term), a.reference.internal:has(.xref.std-term)").count()
     cites = page.locator("a[href^='#cite-']").count()
     dois = page.locator("a[href^='https://doi.org/']").count()

@@ -38,8 +38,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bookpages  # noqa: E402  (tools/bookpages.py: the staging transforms)
-import vendor  # noqa: E402
+import bookpages
+import vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

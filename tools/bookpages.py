@@ -109,16 +109,29 @@ def term_patterns(term: str) -> list[re.Pattern]:
     return pats
 
 
-def link_terms(nb: nbformat.NotebookNode, glossary: list[dict[str, str]]) -> int:
+#: Shorter ways the prose of a term's own notebook writes it (used only in that notebook).
+SHORT_FORMS = {
+    "customer experience strategy": ["CX strategy"],
+    "customer retention": ["retention"],
+    "levels of experience": ["levels"],
+    "sensory experience": ["sensory"],
+    "digital environment": ["digital"],
+}
+
+
+def link_terms(nb: nbformat.NotebookNode, glossary: list[dict[str, str]], stem: str = "") -> int:
     """Link the first use of each glossary term in ``nb`` to the glossary; return the count."""
     linked = 0
     for row in glossary:
         term = row["term_en"]
+        patterns = term_patterns(term)
+        if row.get("notebook") == stem:
+            patterns += [term_patterns(form)[0] for form in SHORT_FORMS.get(term, [])]
         done = False
-        for cell in nb.cells[1:]:  # not the title cell
+        for cell in nb.cells:  # headings are protected, so the title cell is safe
             if cell.cell_type != "markdown" or done:
                 continue
-            for pattern in term_patterns(term):
+            for pattern in patterns:
                 cell.source, done = replace_first(
                     cell.source, pattern, lambda m, t=term: f"{{term}}`{m.group(0)} <{t}>`"
                 )
@@ -142,9 +155,7 @@ def glossary_page(glossary: list[dict[str, str]], titles: dict[str, str]) -> str
     ]
     for row in glossary:
         stem = row["notebook"]
-        where = (
-            f"Taught in [{titles[stem]}](notebooks/{stem}.ipynb)." if stem in titles else ""
-        )
+        where = f"Taught in [{titles[stem]}](notebooks/{stem}.ipynb)." if stem in titles else ""
         lines += [
             row["term_en"],
             f"  {row['definition']}",
@@ -187,7 +198,7 @@ def still_png(expression: str) -> str:
 
     import cxresearch as cx
 
-    result = eval(expression, {"cx": cx, "plt": plt})  # noqa: S307 (our own notebook metadata)
+    result = eval(expression, {"cx": cx, "plt": plt})
     fig = getattr(result, "figure", None) or plt.gcf()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -235,6 +246,7 @@ def load_bib() -> dict[str, dict[str, str]]:
             for f in re.finditer(r"(\w+)\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", match.group(3))
         }
         fields["type"] = match.group(1).lower()
+        fields["key"] = match.group(2)
         entries[match.group(2)] = fields
     return entries
 
@@ -253,10 +265,13 @@ def in_text_pattern(entry: dict[str, str]) -> re.Pattern:
     """How the notebooks cite an entry in prose: "Smith (2001)", "Smith and Lee, 2001", ..."""
     names = [re.escape(n) for n in surnames(entry)] or ["(?!)"]
     year = re.escape(entry.get("year", ""))
+    if not year:  # undated: "n.d.", or "n.d.-a" for the first of several (key ...nda)
+        letter = re.fullmatch(r".*nd([a-z])", entry.get("key", ""))
+        year = r"n\.d\." + (f"-{letter.group(1)}" if letter else "")
     sep = r"(?:,\s*(?:&|and)\s+|\s+(?:&|and)\s+|,\s*)"
     full = sep.join(names)
     who = f"(?:{names[0]}\\s+et\\s+al\\.?|{full})" if len(names) >= 3 else full
-    return re.compile(who + r"(?:\s*\(" + year + r"[a-z]?\)|,?\s+" + year + r"[a-z]?)")
+    return re.compile(who + r"(?:\s*\(" + year + r"[a-z]?\)|,?\s+" + year + r"[a-z]?(?![\w-]))")
 
 
 def cite(nb: nbformat.NotebookNode, stem: str, bib: dict[str, dict[str, str]]) -> int:
@@ -340,7 +355,7 @@ def stage(
         replace_widgets(nb, stem)
         missing_alt += add_figure_text(nb, stem)
         cite(nb, stem, bib)
-        link_terms(nb, glossary)
+        link_terms(nb, glossary, stem)
         nbformat.write(nb, dest / "notebooks" / f"{stem}.ipynb")
     if missing_alt and strict:
         raise SystemExit(
@@ -429,18 +444,19 @@ def slides_list(notebooks: dict[str, nbformat.NotebookNode]) -> str:
 SLIDE_TAGS = ("slide", "subslide", "fragment")
 
 
-def _slide_text(source: str, words: int = 70) -> str:
-    """A markdown cell cut for a slide: its heading and first paragraph, about 70 words."""
-    blocks = [b for b in source.strip().split("\n\n") if b.strip()]
-    keep, count = [], 0
-    for block in blocks:
-        keep.append(block)
-        count += len(block.split()) if not block.lstrip().startswith("#") else 0
-        if count >= 25 or len(keep) >= 3:
+def _slide_text(source: str, words: int = 60) -> str:
+    """A markdown cell cut for a slide: its heading(s) and the start of its first paragraph."""
+    keep, budget = [], words
+    for block in (b for b in source.strip().split("\n\n") if b.strip()):
+        if block.lstrip().startswith("#"):
+            keep.append(block)
+            continue
+        cut = block.split()
+        keep.append(block if len(cut) <= budget else " ".join(cut[:budget]) + " ...")
+        budget -= len(cut)
+        if budget <= 0 or len(keep) >= 3:
             break
-    text = "\n\n".join(keep)
-    cut = text.split()
-    return text if len(cut) <= words else " ".join(cut[:words]) + " ..."
+    return "\n\n".join(keep)
 
 
 def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -470,9 +486,8 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
     """A reveal.js deck per notebook with tagged cells, served from ``out``; return the count."""
-    from nbconvert import SlidesExporter
-
     import vendor
+    from nbconvert import SlidesExporter
 
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(vendor.target("reveal.js"), out / "reveal.js", dirs_exist_ok=True)
@@ -480,6 +495,7 @@ def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
         template_name="cx_reveal",
         extra_template_basedirs=[str(BOOK / "_templates")],
         reveal_url_prefix="reveal.js",
+        reveal_theme="white",  # its fonts are in reveal.js; "simple" fetches Google Fonts
         mathjax_url="../mathjax/tex-chtml.js",
     )
     made = 0
