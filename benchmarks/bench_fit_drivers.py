@@ -136,7 +136,7 @@ def compare(kind: str, pairs: list[tuple[str, str]], rows: int, repeat: int) -> 
             f"first call {a['first']:.2f} s vs {b['first']:.2f} s, ratio "
             f"{a['first'] / b['first']:.2f}, CPU {a['first_cpu'] / b['first_cpu']:.2f}); "
             f"working memory {a['extra_mb']:7.0f} MB vs "
-            f"{b['extra_mb']:7.0f} MB (ratio {a['extra_mb'] / b['extra_mb']:.2f}); total peak "
+            f"{b['extra_mb']:7.0f} MB (ratio {a['extra_mb'] / max(b['extra_mb'], 1):.2f}); total peak "
             f"{a['peak_mb']:.0f} vs {b['peak_mb']:.0f} MB (ratio {a['peak_mb'] / b['peak_mb']:.2f})"
         )
 
