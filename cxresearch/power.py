@@ -58,6 +58,14 @@ INTERACTIONS: dict[str, str] = {
     "channel_x_multichannel": "channel:multichannel[T.True]",
     "channel_x_male": "channel:gender[T.male]",
     "assortment_x_task_orientation": "assortment:task_orientation",
+    "crowding_x_city_centre": "crowding:location[T.city_centre]",
+    "crowding_x_mall": "crowding:location[T.mall]",
+    "crowding_x_winter": "crowding:season[T.winter]",
+    "service_x_south": "service:region[T.south]",
+    "service_x_east": "service:region[T.east]",
+    "service_x_west": "service:region[T.west]",
+    "price_x_competition": "price:competition",
+    "price_x_prior_expectation": "price:prior_expectation",
 }
 
 #: Determinant weights (and the carryover) and the term that estimates each.
