@@ -160,7 +160,8 @@ def test_a_widget_without_a_still_stops_the_build_and_with_one_becomes_an_image(
         bp.replace_widgets(nb, "03-x")
     cell.metadata["cxresearch"] = {"static": "plt.figure(figsize=(2, 2))"}
     assert bp.replace_widgets(nb, "03-x") == 1
-    assert "image/png" in cell.outputs[1]["data"] and "widgets" not in nb.metadata
+    assert len(cell.outputs) == 1 and "image/png" in cell.outputs[0]["data"]
+    assert "widgets" not in nb.metadata and "interactive widget" in bp.meta(cell)["caption"]
 
 
 def test_every_widget_in_the_course_has_a_still():

@@ -118,6 +118,9 @@ def test_every_internal_link_resolves(site):
 def test_pages_have_real_titles_and_a_viewport(site):
     for page in pages(site):
         text = page.read_text(encoding="utf-8")
+        if page.name == "index.html":  # Jupyter Book's redirect to the front page
+            assert "url=intro.html" in text
+            continue
         title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
         assert title and not title.startswith("Notebook"), page
         assert 'name="viewport"' in text, page
@@ -127,7 +130,7 @@ def test_figures_have_alt_text_and_widgets_a_still(site):
     for page in (site / "notebooks").glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "No description has been provided" not in text, page
-        for img in re.findall(r"<img [^>]*>", text):
+        for img in re.findall(r'<img [^>]*src="[^"]*_images/[^>]*>', text):
             alt = re.search(r'alt="([^"]*)"', img)
             assert alt and len(alt.group(1)) > 15, f"{page.name}: {img[:120]}"
         assert "widget-view+json" not in text and "unpkg.com" not in text, page
@@ -177,7 +180,9 @@ def _open(browser, url: str, *, width: int = 1280):
 
 def test_every_page_loads_offline_without_errors_and_is_screenshotted(site, browser, tmp_path):
     for path in pages(site):
-        width = 390 if path.name.startswith("04") else 1280  # one page at phone width
+        slide = path.parent.name == "slides"
+        # one page at a phone's width; the rest at a laptop's
+        width = 390 if path.name.startswith("04") and not slide else 1280
         context, page, report = _open(browser, path.as_uri(), width=width)
         page.wait_for_timeout(200)
         shot = tmp_path / (path.relative_to(site).as_posix().replace("/", "_") + ".png")
@@ -186,7 +191,7 @@ def test_every_page_loads_offline_without_errors_and_is_screenshotted(site, brow
         assert not report["external"], (path.name, report["external"])
         assert not report["errors"], (path.name, report["errors"])
         # a blank or broken page compresses to a few kB; a real page of text is larger
-        assert shot.stat().st_size > 20_000, (path.name, shot.stat().st_size)
+        assert shot.stat().st_size > (8_000 if slide else 20_000), (path.name, shot.stat().st_size)
 
 
 def test_math_is_typeset_offline(site, browser):

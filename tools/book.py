@@ -136,6 +136,9 @@ def sphinx_build(source: Path, output: Path, doctrees: Path) -> None:
     # The sidebar has its search field; the theme's second one in a header row only
     # takes space (and hides the top of the sidebar when scrolled).
     text += "\nhtml_theme_options['navbar_persistent'] = []\n"
+    # `jupyter-book config sphinx` names the book's local extensions (book/_ext) but, unlike
+    # `jupyter-book build`, does not put their folder on the path.
+    text = "import os, sys\nsys.path.insert(0, os.path.abspath('_ext'))\n" + text
     conf.write_text(text)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going"]
     cmd += ["-d", str(doctrees), str(source), str(output)]
@@ -161,7 +164,7 @@ def build(output: Path, *, stored: bool, draft: bool = False) -> None:
     n_decks = bookpages.slides(notebooks, output / "slides")
     pages = len(list(output.glob("**/*.html")))
     print(
-        f"built {output.relative_to(ROOT)}: {pages} HTML pages, {n_decks} slide decks "
+        f"built {output}: {pages} HTML pages, {n_decks} slide decks "
         f"in {time.perf_counter() - start:.0f} s"
     )
 

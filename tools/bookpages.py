@@ -219,14 +219,14 @@ def replace_widgets(nb: nbformat.NotebookNode, stem: str) -> int:
                 f"{stem} cell {index} shows a widget but has no cxresearch.static metadata "
                 "(an expression that draws a still of it, e.g. 'cx.widgets.moderator_figure()')"
             )
-        note = (
-            "*In the notebook this is an interactive widget; here is its starting view. "
-            "Open the notebook (download or launch buttons above) to move the sliders.*"
-        )
+        # One output only: the still (a caption note says it is a widget's starting view).
         cell.outputs = [
-            nbformat.v4.new_output("display_data", data={"text/markdown": note}),
-            nbformat.v4.new_output("display_data", data={"image/png": still_png(expression)}),
+            nbformat.v4.new_output("display_data", data={"image/png": still_png(expression)})
         ]
+        info = dict(cell.metadata.get("cxresearch", {}))
+        note = "In the notebook this is an interactive widget; here is its starting view."
+        info["caption"] = f"{info.get('caption', '')} {note}".strip()
+        cell.metadata["cxresearch"] = info
         swapped += 1
     nb.metadata.pop("widgets", None)
     return swapped
@@ -479,8 +479,13 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = [
                 o for o in cell.get("outputs", []) if WIDGET_MIME not in o.get("data", {})
             ]
-        if cell.cell_type == "markdown" and "slide-full" not in tags:
-            cell.source = _slide_text(cell.source)
+        if cell.cell_type == "markdown":
+            if "slide-full" not in tags:
+                cell.source = _slide_text(cell.source)
+            # links between notebooks point at the book's pages
+            cell.source = re.sub(
+                r"\]\((\d\d-[\w-]+)\.ipynb\)", r"](../notebooks/\1.html)", cell.source
+            )
     return deck
 
 
