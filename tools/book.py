@@ -39,13 +39,13 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bookpages
+import course
 import vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
-TIMEOUT = 300  # seconds per cell
-BUDGET = 60.0  # seconds a whole notebook may take (instructors need fast notebooks)
+BUDGET = course.BUDGET  # seconds a whole notebook may take (instructors need fast notebooks)
 
 
 def notebook_paths() -> list[Path]:
@@ -75,8 +75,6 @@ def _cache_key(nb: nbformat.NotebookNode, package_hash: str) -> str:
 
 def execute_all(paths: list[Path], cache: Path) -> tuple[dict[str, nbformat.NotebookNode], dict]:
     """Executed copies of the notebooks (from the cache when nothing changed) and timings."""
-    from nbclient import NotebookClient
-
     cache.mkdir(parents=True, exist_ok=True)
     package_hash = _tree_hash(ROOT / "cxresearch", ROOT / "datasets")
     executed, timings, failures = {}, {}, []
@@ -90,15 +88,8 @@ def execute_all(paths: list[Path], cache: Path) -> tuple[dict[str, nbformat.Note
             print(f"cached   {path.name} (ran in {timings[path.stem]:.1f} s)")
             continue
         start = time.perf_counter()
-        client = NotebookClient(
-            nb,
-            timeout=TIMEOUT,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(NOTEBOOKS)}},
-            record_timing=False,
-        )
         try:
-            client.execute()
+            course.run_notebook(nb, NOTEBOOKS)
         except Exception as err:  # nbclient's CellExecutionError names the cell
             failures.append(f"{path.name}: {str(err).strip().splitlines()[-1]}")
             print(f"FAILED   {path.name}\n{err}")

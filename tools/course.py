@@ -27,7 +27,8 @@ TIMEOUT = 300  # seconds per cell
 BUDGET = 60.0  # seconds a whole notebook may take (issue #2: instructors need fast notebooks)
 
 
-def _execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
+def run_notebook(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
+    """Execute ``nb`` top to bottom in a fresh kernel, in ``workdir`` (outputs stored in it)."""
     client = NotebookClient(
         nb,
         timeout=TIMEOUT,
@@ -46,7 +47,7 @@ def execute(paths: list[Path]) -> int:
     for path in paths:
         start = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
-        _execute(nb, path.parent)
+        run_notebook(nb, path.parent)
         nbformat.write(nb, path)
         elapsed = time.perf_counter() - start
         print(f"executed {path.relative_to(ROOT)} in {elapsed:.1f} s")
