@@ -100,9 +100,9 @@ _LAZY: dict[str, str] = {
     # power
     "power_interaction": "power",
     "power_main_effect": "power",
-    # montecarlo: simulation studies over a grid, on joblib or a Dask cluster
-    "simulation_study": "montecarlo",
-    "SimulationStudyResult": "montecarlo",
+    # studies: simulation studies over a grid, on joblib or a Dask cluster
+    "simulation_study": "studies",
+    "SimulationStudyResult": "studies",
     # journey
     "check_transition_matrix": "journey",
     "journey_states": "journey",
@@ -178,12 +178,12 @@ _SUBMODULES = (
     "mediation",
     "metrics",
     "models",
-    "montecarlo",
     "plots",
     "power",
     "reliability",
     "reporting",
     "simulate",
+    "studies",
     "survey",
     "value",
     "widgets",

@@ -148,40 +148,83 @@ def design_rows(model: Any, rows: pd.DataFrame, source: pd.DataFrame) -> np.ndar
     return x[list(model.exog_names)].to_numpy(dtype=float)
 
 
-def _standardized(exog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Non-constant columns centred and scaled to unit SD, and the mask of constant ones."""
-    x = np.asarray(exog, dtype=float)
-    sd = x.std(axis=0)
-    scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
-    constant = sd <= 1e-12 * scale
-    z = x[:, ~constant]  # a copy, centred and scaled in place (one n x k array, not three)
+def _standardized(exog: np.ndarray, constant: np.ndarray) -> np.ndarray:
+    """The non-constant columns (``~constant``) centred and scaled to unit SD.
+
+    Materialises the n x k standardised design; only the rare near-singular designs
+    (and designs with no more rows than columns) need it, see :func:`_standardized_cross`.
+    """
+    z = np.asarray(exog, dtype=float)[:, ~constant]  # a copy, centred and scaled in place
     z -= z.mean(axis=0)
-    z /= sd[~constant]
-    return z, constant
+    z /= np.sqrt((z * z).mean(axis=0))
+    return z
 
 
-def _cross_product(z: np.ndarray, names: list[str], constant: np.ndarray) -> np.ndarray:
-    """``z'z``, after checking that ``z`` has full column rank.
+_BLOCK = 32_768  # rows per block: a 12-column block is 3 MB, reused
+
+
+def _standardized_cross(exog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``z'z`` of the standardised non-constant columns ``z``, and the constant-column mask.
+
+    The same matrix as ``z.T @ z`` with ``z`` from :func:`_standardized`, computed
+    block by block from the centred rows (two passes over the data: the means, then
+    the centred cross products and the largest absolute values), so no n x k copy of
+    the design is made: at a million rows the copies cost more time in fresh memory
+    than the arithmetic. The products are taken about the first-pass means and then
+    corrected by the mean of the centred values (the corrected two-pass algorithm of
+    Chan, Golub & LeVeque 1983), so rounding in the means does not leak into the
+    variances: a column holding one value gives an SD of (almost) exactly 0.
+    """
+    x = np.asarray(exog, dtype=float)
+    n, k = x.shape
+    mean = x.mean(axis=0)
+    cross = np.zeros((k, k))
+    total = np.zeros(k)
+    high, low = np.full(k, -np.inf), np.full(k, np.inf)
+    # the buffer in the design's memory order: copying a block is then a plain stream
+    buf = np.empty((min(n, _BLOCK), k), order="F" if x.flags.f_contiguous else "C")
+    for start in range(0, n, _BLOCK):
+        block = x[start : start + _BLOCK]
+        c = buf[: len(block)]
+        np.subtract(block, mean, out=c)
+        cross += c.T @ c
+        total += c.sum(axis=0)
+        np.maximum(high, c.max(axis=0), out=high)
+        np.minimum(low, c.min(axis=0), out=low)
+    absmax = np.maximum(np.abs(high + mean), np.abs(low + mean)) if n else np.zeros(k)
+    shift = total / n
+    cross -= n * np.outer(shift, shift)
+    sd = np.sqrt(np.maximum(np.diag(cross), 0.0) / n)
+    constant = sd <= 1e-12 * np.maximum(absmax, 1e-300)
+    keep = ~constant
+    s = sd[keep]
+    return cross[np.ix_(keep, keep)] / s[:, None] / s[None, :], constant
+
+
+def _cross_product(
+    cross: np.ndarray, n: int, exog: np.ndarray, names: list[str], constant: np.ndarray
+) -> np.ndarray:
+    """``cross`` (``z'z``, from :func:`_standardized_cross`), after checking that the
+    standardised design ``z`` has full column rank.
 
     The verdict is that of the singular values of ``z`` (rank = number above
-    ``s_max * max(n, k) * eps * 10``). The eigenvalues of ``z'z`` (one fast matrix
-    product) decide it when the smallest is clear of that threshold by more than a
-    bound on the rounding error of forming and decomposing ``z'z`` (``n * eps *
-    trace(z'z)``); only a design near the threshold pays for the singular values
-    themselves (of the k x k triangle of a QR decomposition, which has the same
-    singular values and right singular vectors as ``z``).
+    ``s_max * max(n, k) * eps * 10``). The eigenvalues of ``z'z`` decide it when the
+    smallest is clear of that threshold by more than a bound on the rounding error of
+    forming and decomposing ``z'z`` (``n * eps * trace(z'z)``); only a design near the
+    threshold pays for the singular values themselves (of the k x k triangle of a QR
+    decomposition of ``z``, which has the same singular values and right singular
+    vectors as ``z``).
     """
-    n, k = z.shape
-    cross = z.T @ z
+    k = cross.shape[0]
     if n > k:
         lam = np.linalg.eigvalsh(cross)
         eps = np.finfo(float).eps
         tol = np.sqrt(max(lam.max(), 0.0)) * max(n, k) * eps * 10
         if lam.min() - n * eps * np.trace(cross) > tol * tol:
             return cross
-        r = np.linalg.qr(z, mode="r")
+        r = np.linalg.qr(_standardized(exog, constant), mode="r")
     else:
-        r = z
+        r = _standardized(exog, constant)
     _check_rank_svd(r, max(n, k), constant, names)
     return cross
 
@@ -192,10 +235,10 @@ def check_rank(exog: np.ndarray, names: list[str]) -> None:
     Judged on centred, unit-SD columns (plus one constant column if the design has
     any), so the verdict does not depend on the units or the location of a driver.
     """
-    z, constant = _standardized(exog)
+    cross, constant = _standardized_cross(exog)
     _check_constant(constant, names)
-    if z.shape[1]:
-        _cross_product(z, names, constant)
+    if cross.shape[0]:
+        _cross_product(cross, len(exog), exog, names, constant)
 
 
 def _check_constant(constant: np.ndarray, names: list[str]) -> None:
@@ -228,13 +271,13 @@ def _check_rank_svd(r: np.ndarray, size: int, constant: np.ndarray, names: list[
 
 
 def diagnose(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
-    """:func:`check_rank` and then :func:`collinearity`, from one standardisation and
-    one product ``z'z`` of the design (what a fit at a million rows can afford)."""
-    z, constant = _standardized(exog)
+    """:func:`check_rank` and then :func:`collinearity`, from one product ``z'z`` of
+    the standardised design (what a fit at a million rows can afford)."""
+    cross, constant = _standardized_cross(exog)
     _check_constant(constant, names)
-    if not z.shape[1]:
-        return _collinearity(z.T @ z, constant, names)
-    return _collinearity(_cross_product(z, names, constant), constant, names)
+    if not cross.shape[0]:
+        return _collinearity(cross, constant, names)
+    return _collinearity(_cross_product(cross, len(exog), exog, names, constant), constant, names)
 
 
 def collinearity(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
@@ -255,10 +298,10 @@ def collinearity(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, floa
     collinearity starts to hurt).
 
     The correlation matrix is computed as :math:`D^{-1/2} Z'Z D^{-1/2}` from the
-    centred columns :math:`Z`, so the data are passed over once.
+    centred columns :math:`Z`, accumulated over blocks of rows (no copy of the design).
     """
-    z, constant = _standardized(exog)
-    return _collinearity(z.T @ z, constant, names)
+    cross, constant = _standardized_cross(exog)
+    return _collinearity(cross, constant, names)
 
 
 def _collinearity(

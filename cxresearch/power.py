@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .montecarlo import simulation_study
+from .studies import simulation_study
 from .simulate import CX_FORMULA, RetailParams, simulate_panel, truth
 
 __all__ = [

@@ -979,7 +979,7 @@ def _svd_rank_verdict(exog: np.ndarray) -> bool:
 
 
 @pytest.mark.parametrize("noise", [0.0, 1e-15, 1e-13, 1e-11, 1e-8, 1e-3])
-@pytest.mark.parametrize("n", [50, 20_000])
+@pytest.mark.parametrize("n", [50, 20_000, 100_003])  # 100,003: several blocks of rows
 def test_the_fast_rank_check_gives_the_svd_verdict(noise, n):
     # x3 = x1 + x2 + noise: from exactly dependent to clearly independent
     from cxresearch import _design
@@ -1017,6 +1017,34 @@ def test_vifs_from_one_cross_product_equal_the_correlation_matrix_ones():
     t2, c2 = _design.collinearity(exog, names)
     pd.testing.assert_frame_equal(t2, table)
     assert c2 == cond
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+def test_the_blockwise_cross_product_equals_the_standardised_design_one(order):
+    # many blocks, a last short block, columns far from 0 and on very different scales
+    from cxresearch import _design
+
+    n = 3 * _design._BLOCK + 17
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(n, 3)) * [1.0, 1e3, 1e-3] + [0.0, 1e6, 3.0]
+    exog = np.asarray(np.column_stack([np.ones(n), x, np.full(n, 0.1)]), order=order)
+    cross, constant = _design._standardized_cross(exog)
+    assert constant.tolist() == [True, False, False, False, True]
+    corr = np.corrcoef(x, rowvar=False)
+    np.testing.assert_allclose(cross / n, corr, rtol=1e-11, atol=1e-11)
+    z = _design._standardized(exog, constant)
+    np.testing.assert_allclose(z.T @ z, cross, rtol=1e-10)
+
+
+def test_a_constant_column_of_a_long_design_is_constant_despite_rounding_in_its_mean():
+    # numpy's column means of a 70,000-row C-ordered array of 0.1 are off by about
+    # 1e-13 (not pairwise summed); the corrected two-pass SD is still 0
+    from cxresearch import _design
+
+    exog = np.ascontiguousarray(np.column_stack([np.ones(70_000), np.full(70_000, 0.1)]))
+    assert np.asarray(exog).std(axis=0)[1] > 1e-14  # the naive SD is not 0
+    with pytest.raises(ValueError, match=r"2 constant columns \['Intercept', 'x'\]"):
+        _design.check_rank(exog, ["Intercept", "x"])
 
 
 @pytest.mark.parametrize(

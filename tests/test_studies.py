@@ -1,4 +1,4 @@
-"""Tests for cxresearch.montecarlo: simulation studies on joblib and Dask, same bits."""
+"""Tests for cxresearch.studies: simulation studies on joblib and Dask, same bits."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 import cxresearch as cx
-from cxresearch import montecarlo as mc
+from cxresearch import studies as mc
 from cxresearch._result import Result
 
 
