@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .studies import simulation_study
 from .simulate import CX_FORMULA, RetailParams, simulate_panel, truth
+from .studies import simulation_study
 
 __all__ = [
     "INTERACTIONS",
