@@ -173,7 +173,7 @@ def main() -> None:
     if args.panel:
         n = args.panel_customers
         print(f"CX_FORMULA on a simulated panel: {n:,} customers x 12 quarters = {12 * n:,} rows")
-        compare("panel", pairs[:1], n, 2)
+        compare("panel", pairs[:1], n, 3)
 
 
 if __name__ == "__main__":
