@@ -145,6 +145,10 @@ _LAZY: dict[str, str] = {
     "plot_profit_concentration": "plots",
     "plot_life_cycle": "plots",
     "plot_retail_model": "plots",
+    # tables: numbers and tables for people, the same on every machine
+    "format_p": "tables",
+    "format_table": "tables",
+    "agreement": "tables",
     # reporting: the `cxresearch report` command (module reporting; no clash with report)
     "report": "reporting",
     "Report": "reporting",
@@ -185,6 +189,7 @@ _SUBMODULES = (
     "simulate",
     "studies",
     "survey",
+    "tables",
     "value",
     "widgets",
 )

@@ -211,11 +211,11 @@ def _dask_client(scheduler: str | None, n_jobs: int) -> tuple[Any, Any]:
 def _run_dask(study, points, tasks, seed, client, bar) -> dict[int, list[Any]]:
     from distributed import as_completed
 
-    [study_future] = client.scatter([study], broadcast=True, hash=False)
+    # The study travels inside each task rather than scattered once: a scattered copy
+    # lives only on the workers, and if every worker holding it dies (two die at once on
+    # a busy machine) the remaining tasks fail for a lost dependency instead of rerunning.
     futures = {
-        client.submit(
-            _run_batch, study_future, points[i], reps, seed, retries=_RETRIES, pure=False
-        ): k
+        client.submit(_run_batch, study, points[i], reps, seed, retries=_RETRIES, pure=False): k
         for k, (i, reps) in enumerate(tasks)
     }
     done: dict[int, list[Any]] = {}

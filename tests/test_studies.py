@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -41,12 +40,19 @@ def ols_study(rng, n, beta):
 
 
 def killing_study(rng, n, beta, marker):
-    """``ols_study``, but the first call after ``marker`` is removed kills its own process."""
-    path = Path(marker)
-    if not path.exists():
-        path.write_text("killed once")
-        os._exit(1)  # the worker dies mid-study, holding unfinished (and finished) batches
-    return ols_study(rng, n, beta)
+    """``ols_study``, but exactly one call (the first to create ``marker``) kills its process.
+
+    The marker is created atomically (``O_EXCL``), so two workers starting at the same
+    moment cannot both see it missing and both die: one worker dies, once, however busy
+    the machine is.
+    """
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return ols_study(rng, n, beta)
+    os.write(fd, b"killed once")
+    os.close(fd)
+    os._exit(1)  # the worker dies mid-study, holding unfinished (and finished) batches
 
 
 GRID = {"n": [30, 60], "beta": [0.0, 0.3]}
