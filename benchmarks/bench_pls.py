@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 import cxresearch as cx
-from cxresearch import _pls
 from cxresearch import _validate as v
-from cxresearch._syntax import parse_model
-from cxresearch.latent import _resample_indices
+from cxresearch.latent import _algorithm as _pls
+from cxresearch.latent.plspm import _resample_indices
+from cxresearch.latent.syntax import parse_model
 
 MODEL = json.loads(
     (

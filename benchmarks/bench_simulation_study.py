@@ -79,8 +79,8 @@ def main() -> None:
     for key, t in times.items():
         print(f"  {key:>13}: {t:6.2f} s")
     print("  all four tables bit-identical: yes")
-    print(f"  coverage {res.summary['coverage'].iloc[0]:.3f} "
-          f"(MC SE {res.summary['coverage_mc_se'].iloc[0]:.3f})")  # fmt: skip
+    print(f"  coverage {res.performance['coverage'].iloc[0]:.3f} "
+          f"(MC SE {res.performance['coverage_mc_se'].iloc[0]:.3f})")  # fmt: skip
     print(f"  per replication (joblib, 1 process): {1000 * per_rep:.2f} ms")
     print(f"  speed-up, 2 Dask workers over 1: {times['dask 1'] / times['dask 2']:.2f}x")
     print(f"  Dask overhead vs joblib: 1 worker {times['dask 1'] - times['joblib 1']:+.2f} s, "

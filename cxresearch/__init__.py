@@ -16,7 +16,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+# The one source of the version: pyproject.toml reads it (hatch), CHANGELOG.md names it.
+# Between releases it is the next release with ".dev0".
+__version__ = "0.2.0.dev0"
 
 # Public name -> submodule that defines it. Add a line here when a module gains a
 # public function; tests/test_init.py checks that every entry resolves.
@@ -61,6 +63,7 @@ _LAZY: dict[str, str] = {
     "item_statistics": "reliability",
     "factor_loadings": "reliability",
     "composite_reliability": "reliability",
+    "ReverseKeyedWarning": "reliability",
     "ave": "reliability",
     "htmt": "reliability",
     "fornell_larcker": "reliability",
@@ -87,9 +90,11 @@ _LAZY: dict[str, str] = {
     "SEMResult": "latent",
     # mediation
     "mediation_analysis": "mediation",
-    # latent (PLS path models)
+    # latent (PLS path models; the model syntax both families share)
     "pls": "latent",
     "pls_mga": "latent",
+    "parse_model": "latent",
+    "ModelSpec": "latent",
     # keydrivers
     "dominance_analysis": "keydrivers",
     "conditional_dominance": "keydrivers",

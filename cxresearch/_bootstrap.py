@@ -32,19 +32,23 @@ Statistical Association*, 82(397), 171-185.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
 from . import _validate as v
 
 __all__ = [
+    "CONSTANT_TOL",
     "MAX_DEGENERATE_SHARE",
+    "VARIANCE_TOL",
     "check_rows",
+    "constant_columns",
     "degenerate",
     "interval",
     "min_rows",
     "percentile_columns",
+    "redraw_degenerate",
     "resampled_cross_products",
 ]
 
@@ -53,6 +57,9 @@ VARIANCE_TOL = 1e-8  # resampled variance / full-sample variance at or below: va
 EIGENVALUE_TOL = 1e-10  # smallest eigenvalue of the predictors' correlation matrix
 MAX_DEGENERATE_SHARE = 0.5  # more degenerate than valid resamples: refuse
 ROWS_SHARE = 0.01  # check_rows: at most this share of resamples may lack distinct rows
+CONSTANT_TOL = (
+    1e-12  # range of a statistic's resampled values / max(1, |estimate|) at or below: constant
+)
 
 
 def _covariances(gram: np.ndarray) -> np.ndarray:
@@ -187,21 +194,56 @@ def resampled_cross_products(
     else:
         mean = np.average(z[:, 1:], axis=0, weights=weights)
         full_var = np.average((z[:, 1:] - mean) ** 2, axis=0, weights=weights)
-    grams = _draw(z, n_boot, rng, weights)
-    bad, lost = degenerate(grams, full_var, predictors)
-    lost_count = lost.sum(axis=0)
-    n_redrawn = 0
-    pending = np.flatnonzero(bad)
+    lost_count = np.zeros(z.shape[1] - 1, dtype=int)
+
+    def draw(slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        grams = _draw(z, slots.size, rng, weights)  # one stream: slots drawn in order
+        bad, lost = degenerate(grams, full_var, predictors)
+        lost_count[:] += lost.sum(axis=0)
+        return grams, bad
+
+    return redraw_degenerate(
+        draw, n_boot, lambda n_bad, n_drawn: _refuse(z, names, lost_count, n_bad, n_drawn)
+    )
+
+
+def redraw_degenerate(
+    draw: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    n_boot: int,
+    refuse: Callable[[int, int], None],
+) -> tuple[np.ndarray, int]:
+    """The one redraw loop of every bootstrap: replace degenerate resamples until none is.
+
+    ``draw(slots)`` returns the statistics of fresh resamples for the resample numbers
+    ``slots`` (an array of indices into ``range(n_boot)``) and a mask of the degenerate
+    ones. Every degenerate resample is drawn again (for its slot) until all are valid;
+    when more than :data:`MAX_DEGENERATE_SHARE` of all the resamples drawn were
+    degenerate, ``refuse(n_bad, n_drawn)`` raises the caller's named error.
+
+    Returns the statistics of ``n_boot`` valid resamples and how many were redrawn.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> def draw(slots):
+    ...     values = rng.integers(0, 4, size=slots.size).astype(float)
+    ...     return values, values == 0  # a 0 "loses its variation"
+    >>> values, n_redrawn = redraw_degenerate(draw, 8, lambda bad, drawn: None)
+    >>> bool((values > 0).all()), n_redrawn > 0
+    (True, True)
+    """
+    values, bad = draw(np.arange(n_boot))
+    pending, n_redrawn = np.flatnonzero(bad), 0
     while pending.size:
         n_redrawn += pending.size
         if n_redrawn > MAX_DEGENERATE_SHARE * (n_boot + n_redrawn):
-            _refuse(z, names, lost_count, n_redrawn, n_boot + n_redrawn)
-        fresh = _draw(z, pending.size, rng, weights)
-        bad, lost = degenerate(fresh, full_var, predictors)
-        lost_count += lost.sum(axis=0)
-        grams[pending[~bad]] = fresh[~bad]
+            refuse(n_redrawn, n_boot + n_redrawn)
+            raise AssertionError("refuse() must raise")  # pragma: no cover
+        fresh, bad = draw(pending)
+        values[pending[~bad]] = fresh[~bad]
         pending = pending[bad]
-    return grams, n_redrawn
+    return values, n_redrawn
 
 
 def _refuse(z, names, lost_count, n_bad: int, n_drawn: int) -> None:
@@ -267,6 +309,27 @@ def check_rows(n: int, k: int, what: str, hint: str = "") -> None:
 
 
 # --------------------------------------------------------------------------- intervals
+
+
+def constant_columns(boot: np.ndarray, est: np.ndarray) -> np.ndarray:
+    """Which statistics are the same in every resample (up to rounding).
+
+    A single item's loading and weight are 1 in every resample: their resampled values
+    differ only in the last bits (``1 - 2e-16``), and the SD of that noise is no standard
+    error. A column whose range is at most :data:`CONSTANT_TOL` times ``max(1, |est|)``
+    is constant: its standard error is 0, it has no test statistic, and its interval
+    is the estimate itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> boot = np.array([[1.0, 0.2], [1.0 - 2e-16, 0.5], [1.0, 0.3]])
+    >>> constant_columns(boot, np.array([1.0, 0.3]))
+    array([ True, False])
+    """
+    boot = np.asarray(boot, dtype=float)
+    scale = np.maximum(1.0, np.abs(np.asarray(est, dtype=float)))
+    return np.ptp(boot, axis=0) <= CONSTANT_TOL * scale
 
 
 def _finite(boot: np.ndarray) -> np.ndarray:

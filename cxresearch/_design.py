@@ -7,8 +7,11 @@ and ``report`` later). The public API is what ``cxresearch/__init__.py`` exports
 * :func:`caller_namespace` -- the namespace a formula is evaluated in: the caller's
   globals and locals (as statsmodels does), so ``center(x)`` is patsy's stateful
   transform and a user's own function or variable is found.
+* :func:`expand_dot` -- ``y ~ .`` (every other column) and ``y ~ . - x`` written out.
 * :func:`formula_variables` -- the outcome and driver columns a formula names; an
-  unknown name raises ``ValueError`` listing the available columns.
+  unknown name raises ``ValueError`` listing the available columns, and a column name
+  a formula cannot hold (``import``, ``overall score``, ``1st_visit``) one that says
+  to write ``Q("...")``.
 * :func:`design_rows` -- the design matrix of new rows in a fitted model's columns
   (for predictions, simple slopes and marginal effects).
 * :func:`check_rank` and :func:`collinearity` -- a rank check and VIFs / condition
@@ -23,7 +26,8 @@ import builtins
 import keyword
 import re
 import sys
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,9 +38,12 @@ from . import _validate as v
 __all__ = [
     "caller_namespace",
     "check_rank",
+    "check_scales",
     "collinearity",
     "design_rows",
     "diagnose",
+    "expand_dot",
+    "formula_name",
     "formula_variables",
     "wrapped_in_c",
 ]
@@ -49,7 +56,11 @@ _PYTHON_WORDS = set(dir(builtins))
 _STRING = re.compile(r"""(['"])(?:\\.|(?!\1).)*\1""")
 _QUOTED = re.compile(r"""\bQ\(\s*(['"])(.*?)\1\s*\)""")
 _BACKTICK = re.compile(r"`([^`]*)`")
-_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+# a Python name: a letter (any script: персонал, رضایت) or "_", then letters, digits, "_"
+_IDENT = re.compile(r"(?<![\w.])([^\W\d]\w*)")
+_WORD = re.compile(r"\w")
+# "." standing alone (not np.log, x.astype, .5 or 1.)
+_DOT = re.compile(r"(?<![\w.)\]])\.(?![\w.])")
 
 
 def caller_namespace(depth: int) -> dict[str, Any]:
@@ -65,6 +76,98 @@ def caller_namespace(depth: int) -> dict[str, Any]:
         del frame
 
 
+def _check_formula(formula: Any) -> None:
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}.")
+    if formula.count("~") != 1:
+        raise ValueError(f"formula must have exactly one '~' (outcome ~ drivers), got {formula!r}.")
+
+
+def _bare(name: str) -> bool:
+    """Whether a formula can hold ``name`` as it is: a Python name, not a keyword, and
+    unchanged by the NFKC normalisation Python applies to the names it reads."""
+    return (
+        name.isidentifier()
+        and not keyword.iskeyword(name)
+        and unicodedata.normalize("NFKC", name) == name
+    )
+
+
+def formula_name(column: Any) -> str | None:
+    """How ``column`` is written in a formula: as it is when a formula can hold it,
+    else quoted as ``Q("...")``; ``None`` when not even that works (a name that is not
+    text, or holds a backslash, a line break or both kinds of quote).
+
+    Examples
+    --------
+    >>> formula_name("персонал"), formula_name("import"), formula_name("overall score")
+    ('персонал', 'Q("import")', 'Q("overall score")')
+    >>> formula_name(3) is None
+    True
+    """
+    if not isinstance(column, str):
+        return None
+    if _bare(column):
+        return column
+    if "\\" in column or "\n" in column or "\r" in column:
+        return None
+    if '"' not in column:
+        return f'Q("{column}")'
+    return None if "'" in column else f"Q('{column}')"
+
+
+def _why_not_bare(name: str) -> str:
+    if keyword.iskeyword(name):
+        return "it is a Python keyword"
+    if name[:1].isdigit():
+        return "it starts with a digit"
+    if name.isidentifier():
+        return "Python would read it in Unicode normal form NFKC, as another name"
+    return "it holds spaces or other characters a name cannot have"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        complex(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _blank(match: re.Match) -> str:
+    """Quoted text replaced by as many spaces (positions in the formula are kept)."""
+    return " " * len(match.group(0))
+
+
+def _check_formula_names(side: str, data: pd.DataFrame) -> None:
+    """Raise if ``side`` (quotes removed) names a column a formula cannot hold as it is.
+
+    Names without a letter or digit (``-``), numbers (``1``) and names that read as an
+    expression of other columns (``a:b`` when ``a`` and ``b`` are columns) are left to
+    the formula: there they are operators, numbers or expressions.
+    """
+    for col in data.columns:
+        if not isinstance(col, str) or _bare(col) or _is_number(col) or not _WORD.search(col):
+            continue
+        words = _IDENT.findall(col)
+        if (
+            not col.isidentifier()
+            and not any(ch.isspace() for ch in col)
+            and words
+            and all(w in data.columns for w in words)
+        ):
+            continue
+        if re.search(rf"(?<![\w.]){re.escape(col)}(?!\w)", side) is None:
+            continue
+        quoted = formula_name(col)
+        fix = f"write it as {quoted} in the formula, or rename" if quoted else "rename"
+        raise ValueError(
+            f"formula: column {col!r} cannot stand in a formula as it is "
+            f"({_why_not_bare(col)}); {fix} the column, e.g. "
+            f"data.rename(columns={{{col!r}: 'new_name'}})."
+        )
+
+
 def formula_variables(
     formula: Any, data: pd.DataFrame, namespace: Mapping[str, Any] | None = None
 ) -> tuple[list[str], list[str]]:
@@ -74,22 +177,33 @@ def formula_variables(
     before "("), a module (a word before "."), a keyword argument, one of patsy's or
     Python's built-in names, or a name in ``namespace`` (the caller's variables); any
     other word is reported as an unknown column. Text in quotes is not read, except
-    ``Q("name")`` and ```name```, which name columns.
+    ``Q("name")`` and ```name```, which name columns. Names may be in any script
+    (``персонал``, ``رضایت``); a column a formula cannot hold as it is (a keyword such
+    as ``import``, a name with spaces or starting with a digit) raises ``ValueError``
+    telling to write ``Q("name")``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0], "персонал": [2.0], "import": [3.0]})
+    >>> formula_variables('y ~ персонал + Q("import")', d)
+    (['y'], ['персонал', 'import'])
+    >>> formula_variables("y ~ import", d)
+    Traceback (most recent call last):
+    ...
+    ValueError: formula: column 'import' cannot stand in a formula as it is (it is a Python keyword); write it as Q("import") in the formula, or rename the column, e.g. data.rename(columns={'import': 'new_name'}).
     """
-    if not isinstance(formula, str):
-        raise TypeError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}.")
-    if formula.count("~") != 1:
-        raise ValueError(f"formula must have exactly one '~' (outcome ~ drivers), got {formula!r}.")
+    _check_formula(formula)
     namespace = namespace or {}
     out: list[list[str]] = []
     unknown: list[str] = []
     for side in formula.split("~"):
-        names: list[str] = []
+        found: list[tuple[int, str]] = []  # (position, column): names in formula order
         for pattern in (_QUOTED, _BACKTICK):
             for match in pattern.finditer(side):
-                names.append(match.group(match.lastindex))
-            side = pattern.sub(" 0 ", side)
-        side = _STRING.sub(" 0 ", side)
+                found.append((match.start(), match.group(match.lastindex)))
+            side = pattern.sub(_blank, side)
+        side = _STRING.sub(_blank, side)
+        _check_formula_names(side, data)
         for match in _IDENT.finditer(side):
             word = match.group(1)
             rest = side[match.end() :].lstrip()
@@ -98,7 +212,7 @@ def formula_variables(
             if rest.startswith(".") and word not in data.columns:
                 continue  # a module (np.log); a column may call a method (x.astype(int))
             if word in data.columns:
-                names.append(word)
+                found.append((match.start(), word))
             elif not (
                 word in _PATSY_WORDS
                 or word in _PYTHON_WORDS
@@ -106,7 +220,7 @@ def formula_variables(
                 or keyword.iskeyword(word)
             ):
                 unknown.append(word)
-        out.append(list(dict.fromkeys(names)))
+        out.append(list(dict.fromkeys(name for _, name in sorted(found))))
     if unknown:
         raise ValueError(
             f"formula: column {v.format_values(dict.fromkeys(unknown))} not found in data "
@@ -118,9 +232,98 @@ def formula_variables(
     return out[0], [c for c in out[1] if c not in out[0]]
 
 
+def _split_terms(side: str) -> list[tuple[str, str]]:
+    """``side`` cut at its top-level ``+`` and ``-``: (sign, text) pairs, text stripped.
+
+    Signs inside brackets or quotes (``I(a - b)``, ``Q("x-y")``) do not cut.
+    """
+    terms: list[tuple[str, str]] = []
+    sign, start, depth, quote = "+", 0, 0, ""
+    for i, ch in enumerate(side):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch in "+-" and depth == 0:
+            terms.append((sign, side[start:i].strip()))
+            sign, start = ch, i + 1
+    terms.append((sign, side[start:].strip()))
+    return [(s, t) for s, t in terms if t]
+
+
+def _column_of(term: str, data: pd.DataFrame) -> Any:
+    """The column a term names on its own (``x``, ``Q("x")`` or ```x```), else None."""
+    match = _QUOTED.fullmatch(term) or _BACKTICK.fullmatch(term)
+    name = match.group(match.lastindex) if match else term
+    return name if name in data.columns else None
+
+
+def expand_dot(
+    formula: Any,
+    data: pd.DataFrame,
+    exclude: Sequence[Any] = (),
+    namespace: Mapping[str, Any] | None = None,
+) -> Any:
+    """``formula`` with a ``.`` term written out as every other column of ``data``.
+
+    ``y ~ .`` uses every column but the outcome(s) and ``exclude`` (e.g. the weight and
+    cluster columns) as drivers, in the order of ``data``, as R and statsmodels users
+    expect; ``y ~ . - x - z`` leaves ``x`` and ``z`` out, and other terms may be added
+    (``y ~ . - store + C(store)``). A column a formula cannot hold as it is is written
+    ``Q("name")``. A formula without a lone ``.`` is returned as it is. ``namespace``
+    as in :func:`formula_variables` (for the left of ``~``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame(columns=["y", "staff", "price", "overall score", "w"])
+    >>> expand_dot("y ~ . - price", d, exclude=["w"])
+    'y ~ staff + Q("overall score")'
+    """
+    if not isinstance(formula, str) or formula.count("~") != 1:
+        return formula  # formula_variables says what is wrong
+    lhs, rhs = formula.split("~")
+    if not _DOT.search(_STRING.sub(" 0 ", rhs)):
+        return formula
+    terms = _split_terms(rhs)
+    dots = [sign for sign, t in terms if t == "."]
+    if dots != ["+"] or any(_DOT.search(_STRING.sub(" 0 ", t)) for _, t in terms if t != "."):
+        raise ValueError(
+            f"formula: '.' (all other columns) must stand once as a term of its own, as in "
+            f"'y ~ .', 'y ~ . - x' or 'y ~ . + x:z'; got {formula!r}."
+        )
+    removed = {_column_of(t, data) for s, t in terms if s == "-"} - {None}
+    skip = {*formula_variables(f"{lhs} ~ 1", data, namespace)[0], *removed, *exclude}
+    columns = [c for c in data.columns if c not in skip]
+    unusable = [c for c in columns if formula_name(c) is None]
+    if unusable:
+        raise ValueError(
+            f"formula: '.' would include column(s) {v.format_values(unusable)}, whose names "
+            f"no formula can hold (not text, or with a backslash, a line break or both "
+            f"kinds of quote); rename them (e.g. data.columns = data.columns.astype(str)) "
+            f"or pass only the columns you need (data[[...]])."
+        )
+    if not columns:
+        raise ValueError(
+            f"formula: '.' stands for no column: data has no columns besides the outcome "
+            f"and the left-out ones; got {formula!r}."
+        )
+    parts = [" + ".join(map(formula_name, columns))]
+    for sign, term in terms:
+        if term != "." and not (sign == "-" and _column_of(term, data) is not None):
+            parts.append(f"{sign} {term}")
+    return f"{lhs.strip()} ~ {' '.join(parts)}"
+
+
 def wrapped_in_c(formula: str, column: str) -> bool:
-    """Whether ``column`` appears as ``C(column ...)`` in ``formula`` (a category)."""
-    return re.search(rf"\bC\(\s*{re.escape(column)}\b", formula) is not None
+    """Whether ``column`` appears as ``C(column ...)`` or ``C(Q("column") ...)`` in
+    ``formula`` (a category)."""
+    name = re.escape(column)
+    quoted = rf"Q\(\s*(['\"]){name}\1\s*\)"
+    return re.search(rf"\bC\(\s*(?:{name}(?!\w)|{quoted})", formula) is not None
 
 
 def design_rows(model: Any, rows: pd.DataFrame, source: pd.DataFrame) -> np.ndarray:
@@ -229,6 +432,47 @@ def _cross_product(
     return cross
 
 
+#: Design columns whose root mean squares differ by more than this factor cannot be
+#: solved reliably by a pseudo-inverse (its cut-off is 1e-15 of the largest singular
+#: value): statsmodels then calls the design rank-deficient, or loses digits silently.
+SCALE_RATIO_LIMIT = 1e10
+
+
+def check_scales(exog: np.ndarray, names: list[str]) -> None:
+    """Raise ``ValueError`` if the design's columns lie too many orders of magnitude apart.
+
+    Compares the root mean square of every column that is not all zero (the intercept
+    has 1). Columns 1e16 apart make statsmodels' pseudo-inverse drop a dimension
+    ("rank-deficient") and return wrong estimates; the error names the two columns
+    and what to do instead.
+
+    Examples
+    --------
+    >>> x = np.column_stack([np.ones(4), [1.0, 2.0, 3.0, 5.0], [1e16, 2e16, 0.0, 1e16]])
+    >>> check_scales(x, ["Intercept", "a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: the design's columns differ in scale by 1e+16 ('Intercept' about 1, 'b' about 1e+16); a least-squares solution loses its precision beyond 1e+10. Express 'b' in other units (divide it by a power of ten) and fit again.
+    """
+    x = np.asarray(exog, dtype=float)
+    if x.size == 0:
+        return
+    rms = np.sqrt(np.einsum("ij,ij->j", x, x) / x.shape[0])
+    used = np.flatnonzero(rms > 0)
+    if used.size < 2:
+        return
+    low, high = used[np.argmin(rms[used])], used[np.argmax(rms[used])]
+    ratio = rms[high] / rms[low]
+    if ratio > SCALE_RATIO_LIMIT:
+        odd = high if rms[high] > 1 / rms[low] else low  # the one farther from 1
+        raise ValueError(
+            f"the design's columns differ in scale by {ratio:.0e} ({names[low]!r} about "
+            f"{rms[low]:.1g}, {names[high]!r} about {rms[high]:.1g}); a least-squares "
+            f"solution loses its precision beyond {SCALE_RATIO_LIMIT:.0e}. Express "
+            f"{names[odd]!r} in other units (divide it by a power of ten) and fit again."
+        )
+
+
 def check_rank(exog: np.ndarray, names: list[str]) -> None:
     """Raise ``ValueError`` if some columns are exact linear combinations of others.
 
@@ -273,6 +517,7 @@ def _check_rank_svd(r: np.ndarray, size: int, constant: np.ndarray, names: list[
 def diagnose(exog: np.ndarray, names: list[str]) -> tuple[pd.DataFrame, float]:
     """:func:`check_rank` and then :func:`collinearity`, from one product ``z'z`` of
     the standardised design (what a fit at a million rows can afford)."""
+    check_scales(exog, names)
     cross, constant = _standardized_cross(exog)
     _check_constant(constant, names)
     if not cross.shape[0]:

@@ -33,6 +33,7 @@ __all__ = [
     "check_integer",
     "check_integer_valued",
     "check_level",
+    "check_magnitude",
     "check_n_jobs",
     "check_no_missing",
     "check_not_constant",
@@ -394,6 +395,40 @@ def check_finite(data: pd.DataFrame, columns: Sequence[Hashable], argument: str)
                 f"{format_values(np.unique(arr[bad]))} at rows {format_values(data.index[bad])}; "
                 f"only finite numbers are allowed."
             )
+
+
+#: A column whose largest magnitude lies outside 1e-100 .. 1e100 cannot be squared and
+#: summed in floating point (the squares overflow past 1e308 or underflow below 1e-308).
+MAGNITUDE_LIMIT = 1e100
+
+
+def check_magnitude(values: np.ndarray, column: Hashable, argument: str) -> None:
+    """Raise ``ValueError`` if a numeric column is on a scale floating point cannot square.
+
+    For functions (regressions) whose numbers depend on the units and that cannot
+    rescale internally: a column whose largest absolute value is above
+    :data:`MAGNITUDE_LIMIT` or, when nonzero, below its reciprocal is named with its
+    scale instead of producing an overflow warning, NaN or a wrong rank verdict.
+
+    Examples
+    --------
+    >>> check_magnitude(np.array([1.0, 2.0]), "a", "formula")
+    >>> check_magnitude(np.array([1e200, -3e200]), "a", "formula")
+    Traceback (most recent call last):
+    ...
+    ValueError: formula: column 'a' has values of magnitude 3e+200; squares and cross products of numbers beyond 1e+100 (or, nonzero, below 1e-100) overflow or underflow in floating point. Express it in other units (divide it by a power of ten) and fit again.
+    """
+    arr = np.abs(np.asarray(values, dtype=float))
+    arr = arr[np.isfinite(arr)]
+    top = float(arr.max(initial=0.0))
+    if top == 0.0 or 1.0 / MAGNITUDE_LIMIT <= top <= MAGNITUDE_LIMIT:
+        return
+    raise ValueError(
+        f"{argument}: column {column!r} has values of magnitude {top:.0e}; squares and cross "
+        f"products of numbers beyond {MAGNITUDE_LIMIT:.0e} (or, nonzero, below "
+        f"{1 / MAGNITUDE_LIMIT:.0e}) overflow or underflow in floating point. Express it in "
+        f"other units (divide it by a power of ten) and fit again."
+    )
 
 
 def check_not_constant(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:

@@ -21,6 +21,10 @@ All subsets are computed from the correlation matrix with the sweep operator, on
 driver at a time: the subsets whose largest driver is :math:`m` are the subsets of
 the first :math:`m` drivers with :math:`m` swept in, so each level is one array
 operation over :math:`2^m` small matrices and no regression is ever refitted.
+
+Every column is divided by a power of two of its own before anything is squared
+(exact, and correlations do not change), so drivers in huge or tiny units (1e200,
+1e-200) give the same importances as in ordinary ones instead of overflowing.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import pandas as pd
 from . import _bootstrap as boot
 from . import _design
 from . import _validate as v
+from ._numeric import pow2_rescale, pow2_rescale_columns, pow2_restore
 from ._result import Result
 
 __all__ = [
@@ -127,7 +132,7 @@ class PenaltyRewardResult(Result):
     table : pandas.DataFrame
         One row per attribute (see :func:`penalty_reward`).
     r_squared : float
-        R² of the dummy-variable regression.
+        R² of the dummy-variable regression (weighted with ``weights``).
     n : int
         Rows used.
     n_dropped : int
@@ -138,6 +143,8 @@ class PenaltyRewardResult(Result):
         The threshold ``a`` on the impact-asymmetry index.
     robust : str or None
         Covariance type of the regression.
+    weights : str or None
+        The survey-weight column (a weighted least-squares fit), or None.
     """
 
     r_squared: float
@@ -146,6 +153,7 @@ class PenaltyRewardResult(Result):
     ci: float
     asymmetry_cut: float
     robust: str | None
+    weights: Hashable | None = None
 
 
 # --------------------------------------------------------------------------- input
@@ -194,7 +202,8 @@ def _prepare(
     extra = [] if weights is None else [weights]
     clean, n_dropped = v.drop_missing(data, [*drivers, y, *extra], dropna=dropna, argument="data")
     values = clean[[*drivers, y]].to_numpy(dtype=float)
-    w = None if weights is None else clean[weights].to_numpy(dtype=float)
+    # survey weights matter only relative to each other: a power of two keeps sums finite
+    w = None if weights is None else pow2_rescale(clean[weights].to_numpy(dtype=float))[0]
     if w is not None and not (w > 0).sum() >= len(drivers) + 2:
         raise ValueError(
             f"weights: only {(w > 0).sum()} row(s) have a positive weight; at least "
@@ -209,7 +218,8 @@ def _prepare(
     v.check_finite(clean, [*drivers, y], "data")
     v.check_not_constant(clean, [*drivers, y], "data")
     _design.check_rank(
-        np.hstack([np.ones((n, 1)), values[:, :-1]]), ["Intercept", *map(str, drivers)]
+        np.hstack([np.ones((n, 1)), pow2_rescale_columns(values[:, :-1])[0]]),
+        ["Intercept", *map(str, drivers)],
     )
     return values, drivers, n_dropped, w
 
@@ -292,7 +302,13 @@ def _general(r2: np.ndarray, p: int) -> np.ndarray:
 
 
 def _checked_corr(values: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
-    """Correlation matrix of the columns (weighted with survey weights ``w``)."""
+    """Correlation matrix of the columns (weighted with survey weights ``w``).
+
+    Computed on each column divided by its own power of two (exact; the correlations
+    are the same), so columns in units of 1e200 or 1e-200 neither overflow nor
+    underflow when squared.
+    """
+    values, _ = pow2_rescale_columns(values)
     if w is None:
         return np.corrcoef(values, rowvar=False)
     cov = np.cov(values, rowvar=False, aweights=w)
@@ -319,6 +335,7 @@ def _bootstrap(
     n, r = values.shape
     boot.check_rows(n, r, "a key-driver model", hint=", or use n_boot=0")
     rng = v.make_rng(seed)
+    values, _ = pow2_rescale_columns(values)  # exact; z is the same, without overflow
     mean = np.average(values, axis=0, weights=w)
     z = (values - mean) / np.sqrt(np.average((values - mean) ** 2, axis=0, weights=w))
     z = np.hstack([np.ones((n, 1)), z])
@@ -763,11 +780,13 @@ def importance_performance(
         res = fn(data, y=y, x=x, dropna=dropna, weights=weights)
         values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
         imp = res.table["share"].to_numpy()
-    perf = np.average(values[:, :-1], axis=0, weights=w)
+    scaled, exponents = pow2_rescale_columns(values[:, :-1])
+    perf = pow2_restore(np.average(scaled, axis=0, weights=w), exponents, "x: a mean performance")
     if isinstance(cut, str):
         v.check_one_of(cut, ("mean", "median"), "cut")
         agg = np.mean if cut == "mean" else np.median
-        cut_i, cut_p = float(agg(imp)), float(agg(perf))
+        perf_scaled, e = pow2_rescale(perf)  # the mean of 1e308s overflows
+        cut_i, cut_p = float(agg(imp)), float(pow2_restore(agg(perf_scaled), e, "cut"))
     else:
         if not isinstance(cut, Sequence) or len(cut) != 2:
             raise TypeError(
@@ -843,6 +862,7 @@ def penalty_reward(
     ci: float = 0.95,
     asymmetry: float = 0.2,
     robust: str | None = "HC3",
+    weights: Hashable | None = None,
     dropna: bool = False,
 ) -> PenaltyRewardResult:
     """Penalty-reward contrast analysis with a Kano-style classification of the drivers.
@@ -868,29 +888,38 @@ def penalty_reward(
         excitement factors from performance factors (Mikulić & Prebežac 2008).
     robust : {"HC3", "HC0", "HC1", "HC2", None}, default "HC3"
         Covariance type of the dummy-variable regression.
+    weights : str, optional
+        A column of survey weights (finite, non-negative): the regression becomes
+        weighted least squares (statsmodels ``WLS``, with the ``robust`` covariance),
+        as in :func:`cxresearch.fit_drivers`. Rows of weight 0 do not count towards
+        ``n_low``, ``n_high`` or the low, middle and high groups every attribute needs.
     dropna : bool, default False
-        Missing values raise; with ``True`` incomplete rows are dropped.
+        Missing values (also in ``weights``) raise; with ``True`` incomplete rows are
+        dropped.
 
     Returns
     -------
     PenaltyRewardResult
         ``.table``: one row per attribute: ``term, n_low, n_high, penalty,
         penalty_std_error, penalty_p_value, reward, reward_std_error,
-        reward_p_value, asymmetry, kano``. ``penalty`` is the drop in ``y`` for low
-        against middle performance (positive when a low rating lowers ``y``, the
-        expected sign), ``reward`` the gain for high against middle (positive when a
+        reward_p_value, asymmetry, kano``; ``n_low`` and ``n_high`` count the
+        respondents (unweighted) rating low and high. ``penalty`` is the drop in ``y``
+        for low against middle performance (positive when a low rating lowers ``y``,
+        the expected sign), ``reward`` the gain for high against middle (positive when a
         high rating raises ``y``). ``kano`` is ``"basic"``, ``"performance"``,
         ``"excitement"``, ``"indifferent"`` (neither effect significant) or
         ``"unexpected"`` (a significant effect of the wrong sign: not a Kano class).
         Attributes ``r_squared``, ``n``, ``n_dropped``, ``ci``, ``asymmetry_cut``,
-        ``robust``.
+        ``robust``, ``weights``.
 
     Notes
     -----
     One regression with two dummies per attribute (Brandt 1987):
     :math:`y = b_0 + \\sum_j (\\beta^L_j L_j + \\beta^H_j H_j) + e`, with
     :math:`L_j = 1[x_j \\le low_j]` and :math:`H_j = 1[x_j \\ge high_j]`. Penalty
-    :math:`P_j = -\\beta^L_j`, reward :math:`R_j = \\beta^H_j`.
+    :math:`P_j = -\\beta^L_j`, reward :math:`R_j = \\beta^H_j`. With survey weights
+    :math:`w_i` the coefficients minimise :math:`\\sum_i w_i e_i^2` (weighted least
+    squares).
 
     Impact asymmetry (Mikulić & Prebežac 2008): with the range of impact
     :math:`|R_j| + |P_j|`, the satisfaction-generating potential
@@ -977,32 +1006,18 @@ def penalty_reward(
     ci = v.check_level(ci)
     asymmetry = v.check_number(asymmetry, "asymmetry", low=0, high=1, open_high=True)
     v.check_one_of(robust, (None, "HC0", "HC1", "HC2", "HC3"), "robust")
-    clean, n_dropped = v.drop_missing(data, [y, *drivers], dropna=dropna, argument="data")
+    extra = []
+    if weights is not None:
+        v.check_weights(data, weights, "weights")
+        if weights in [y, *drivers]:
+            raise ValueError(f"weights: {weights!r} is also an attribute or the outcome.")
+        extra = [weights]
+    clean, n_dropped = v.drop_missing(data, [y, *drivers, *extra], dropna=dropna, argument="data")
     v.check_finite(clean, [y, *drivers], "data")
-
-    columns, names, counts = [], [], {}
-    for d in drivers:
-        xs = clean[d].to_numpy(dtype=float)
-        lo, hi = xs <= lows[d], xs >= highs[d]
-        mid = ~(lo | hi)
-        counts[d] = (int(lo.sum()), int(hi.sum()))
-        for label, group in (("low", lo), ("high", hi), ("middle", mid)):
-            if not group.any():
-                raise ValueError(
-                    f"x: attribute {d!r} has no {label} ratings with low={lows[d]:g}, "
-                    f"high={highs[d]:g} (observed {v.format_values(np.unique(xs), 11)}); "
-                    f"every attribute needs low, middle and high answers. Move the thresholds."
-                )
-        columns += [lo.astype(float), hi.astype(float)]
-        names += [f"{d}_low", f"{d}_high"]
-    design = sm.add_constant(np.column_stack(columns), has_constant="add")
-    if len(clean) < design.shape[1] + 1:
-        raise ValueError(
-            f"too few rows: {len(clean)} for {design.shape[1]} coefficients; at least "
-            f"{design.shape[1] + 1} are needed."
-        )
-    _design.check_rank(design, ["Intercept", *names])
-    model = sm.OLS(clean[y].to_numpy(dtype=float), design)
+    w = None if weights is None else clean[weights].to_numpy(dtype=float)
+    design, counts = _prca_design(clean, drivers, lows, highs, w)
+    outcome = clean[y].to_numpy(dtype=float)
+    model = sm.OLS(outcome, design) if w is None else sm.WLS(outcome, design, weights=w)
     fit = model.fit() if robust is None else model.fit(cov_type=robust)
     params, bse, pvals = fit.params, fit.bse, fit.pvalues
     rows = []
@@ -1032,4 +1047,45 @@ def penalty_reward(
         ci=ci,
         asymmetry_cut=asymmetry,
         robust=robust,
+        weights=weights,
     )
+
+
+def _prca_design(
+    clean: pd.DataFrame,
+    drivers: list[Hashable],
+    lows: dict[Hashable, float],
+    highs: dict[Hashable, float],
+    w: np.ndarray | None,
+) -> tuple[np.ndarray, dict[Hashable, tuple[int, int]]]:
+    """The PRCA design (constant, then a low and a high dummy per attribute), checked,
+    and each attribute's numbers of low and high ratings (rows of positive weight)."""
+    import statsmodels.api as sm
+
+    used = np.ones(len(clean), dtype=bool) if w is None else w > 0
+    columns, names, counts = [], [], {}
+    for d in drivers:
+        xs = clean[d].to_numpy(dtype=float)
+        lo, hi = xs <= lows[d], xs >= highs[d]
+        mid = ~(lo | hi)
+        counts[d] = (int((lo & used).sum()), int((hi & used).sum()))
+        for label, group in (("low", lo), ("high", hi), ("middle", mid)):
+            if not (group & used).any():
+                weight = " (of positive weight)" if w is not None else ""
+                raise ValueError(
+                    f"x: attribute {d!r} has no {label} ratings{weight} with low={lows[d]:g}, "
+                    f"high={highs[d]:g} (observed {v.format_values(np.unique(xs), 11)}); "
+                    f"every attribute needs low, middle and high answers. Move the thresholds."
+                )
+        columns += [lo.astype(float), hi.astype(float)]
+        names += [f"{d}_low", f"{d}_high"]
+    design = sm.add_constant(np.column_stack(columns), has_constant="add")
+    n_used = int(used.sum())
+    if n_used < design.shape[1] + 1:
+        rows = f"{n_used}" + (" rows of positive weight" if w is not None else "")
+        raise ValueError(
+            f"too few rows: {rows} for {design.shape[1]} coefficients; at least "
+            f"{design.shape[1] + 1} are needed."
+        )
+    _design.check_rank(design[used], ["Intercept", *names])
+    return design, counts

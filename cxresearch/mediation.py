@@ -9,6 +9,13 @@ come out of one matrix product, and all the small regressions are solved in one
 batched call, so 5,000 resamples take a fraction of a second (the resampling itself
 lives in the private module ``cxresearch._bootstrap``, shared with
 :mod:`cxresearch.keydrivers`).
+
+Every regression is linear, so the function refuses, rather than guesses at, the
+columns a linear model would misread: a binary outcome or mediator (two values), and
+a driver that holds a few whole-number codes (3 to 10, such as a treatment coded
+0/1/2), unless the caller names them in ``as_numeric``. Each column is divided by a
+power of two of its own before the fits (exact), so columns in units of 1e200 or
+1e-200 give the same estimates, in their units, as ordinary ones.
 """
 
 from __future__ import annotations
@@ -23,12 +30,17 @@ import pandas as pd
 from . import _bootstrap as boot
 from . import _design
 from . import _validate as v
+from ._numeric import pow2_rescale, pow2_rescale_columns, pow2_restore
 from ._result import Result
 
 __all__ = ["MediationResult", "mediation_analysis"]
 
 METHODS = ("percentile", "bc", "bca")
 _CHUNK_CELLS = 4_000_000  # jackknife: floats of cross products held at once
+#: A driver with 3 or 4 distinct whole-number values (0/1/2, 1/2/3/4) looks like the codes
+#: of a categorical treatment and is refused unless named in ``as_numeric``. Five or more
+#: (a 1-5 or 1-7 rating) is a numeric driver, as PROCESS treats any numeric X.
+MAX_CODES = 4
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -88,22 +100,84 @@ def _check_roles(
                     f"covariates must be different columns."
                 )
             seen[col] = role
+    dtype = data[x].dtype
+    if isinstance(dtype, pd.CategoricalDtype) or (
+        pd.api.types.infer_dtype(data[x], skipna=True) == "string"
+    ):
+        levels = data[x].dropna().unique()
+        raise TypeError(
+            f"x: column {x!r} is categorical (dtype {dtype}, {len(levels)} levels "
+            f"{v.format_values(levels, 10)}); mediation_analysis needs one numeric driver, "
+            f"a 0/1 treatment or a numeric scale. For a treatment with more than two "
+            f"levels, compare two at a time: keep the rows of one level and a reference "
+            f"level and code x as 0/1 (a multicategorical x is not supported yet)."
+        )
     for role, cols in roles:
         v.check_numeric(data, cols, role)
     return mediators, covs
 
 
+def _check_as_numeric(as_numeric: Any, x: Hashable, mediators: list, y: Hashable) -> list:
+    """The ``as_numeric`` columns as a list; each must be x, a mediator or y."""
+    cols = v.as_column_list(as_numeric, "as_numeric")
+    allowed = [x, *mediators, y]
+    bad = [c for c in cols if c not in allowed]
+    if bad:
+        raise ValueError(
+            f"as_numeric: {v.format_values(bad)} is not x, a mediator or y; it names columns "
+            f"among {v.format_values(allowed, 10)} to analyse as numeric."
+        )
+    return cols
+
+
+def _check_levels(
+    clean: pd.DataFrame, x: Hashable, mediators: list, y: Hashable, as_numeric: list
+) -> None:
+    """Refuse a binary y or mediator, and an x of a few whole-number codes (unless
+    named in ``as_numeric``): a linear model would misread them."""
+    for role, col in [("y", y), *(("m", med) for med in mediators)]:
+        levels = np.unique(clean[col].to_numpy(dtype=float))
+        if col not in as_numeric and len(levels) == 2:
+            what = "outcome" if role == "y" else "mediator"
+            raise ValueError(
+                f"{role}: column {col!r} holds only two values {v.format_values(levels)}: a "
+                f"binary {what}. mediation_analysis fits linear regressions (OLS) and does "
+                f"not support a binary {what} yet; a logistic conditional-process model is "
+                f"planned. To fit a linear probability model deliberately (its coefficients "
+                f"are changes in the probability), pass as_numeric=[{col!r}]."
+            )
+    levels = np.unique(clean[x].to_numpy(dtype=float))
+    if x not in as_numeric and 3 <= len(levels) <= MAX_CODES and np.all(levels % 1 == 0):
+        raise ValueError(
+            f"x: column {x!r} holds {len(levels)} whole-number values "
+            f"{v.format_values(levels, MAX_CODES)}, which may be the codes of a categorical "
+            f"treatment; mediation_analysis would treat them as one numeric driver, linear "
+            f"in the codes. If {x!r} is a rating or a count, pass as_numeric=[{x!r}] to say "
+            f"so. If it is a treatment with {len(levels)} levels, compare two at a time: "
+            f"keep the rows of one level and a reference level and code x as 0/1 (a "
+            f"multicategorical x is not supported yet)."
+        )
+
+
 def _clean_values(
-    data: pd.DataFrame, columns: list[Hashable], k: int, q: int, dropna: bool
+    data: pd.DataFrame,
+    columns: list[Hashable],
+    k: int,
+    q: int,
+    dropna: bool,
+    as_numeric: list[Hashable],
 ) -> tuple[np.ndarray, int]:
     """The complete rows as a float matrix [x, m, w, y] and the number dropped.
 
-    Checks that every column is finite and varies, that there are rows enough for
-    the regressions and for the bootstrap, and that the regressors are not collinear.
+    Checks that every column is finite and varies, that y, the mediators and x are
+    not of a kind a linear model misreads (:func:`_check_levels`), that there are
+    rows enough for the regressions and for the bootstrap, and that the regressors
+    are not collinear.
     """
     clean, n_dropped = v.drop_missing(data, columns, dropna=dropna, argument="data")
     v.check_finite(clean, columns, "data")
     v.check_not_constant(clean, columns, "data")
+    _check_levels(clean, columns[0], columns[1 : 1 + k], columns[-1], as_numeric)
     values = clean[columns].to_numpy(dtype=float)
     n = values.shape[0]
     n_params = 2 + k + q  # the largest regression: intercept, x, mediators, covariates
@@ -115,7 +189,10 @@ def _clean_values(
     boot.check_rows(n, n_params, "a mediation model")
     ones = np.ones((n, 1))
     # the y regression holds every regressor: x, the mediators and the covariates
-    _design.check_rank(np.hstack([ones, values[:, :-1]]), ["Intercept", *map(str, columns[:-1])])
+    _design.check_rank(
+        np.hstack([ones, pow2_rescale_columns(values[:, :-1])[0]]),
+        ["Intercept", *map(str, columns[:-1])],
+    )
     return values, n_dropped
 
 
@@ -271,6 +348,32 @@ def _jackknife_indirect(
     return jack
 
 
+# --------------------------------------------------------------------------- units
+
+
+def _restore_units(table: pd.DataFrame, exponents: np.ndarray, k: int) -> pd.DataFrame:
+    """The table of the model fitted to the rescaled columns, in the units of the data.
+
+    Column ``j`` was divided by ``2**exponents[j]`` (``[x, m_1..m_k, covariates, y]``),
+    so a slope of ``m_j`` on ``x`` is multiplied by ``2**(e_m_j - e_x)``, one of ``y``
+    on ``m_j`` by ``2**(e_y - e_m_j)``, and the total, direct and indirect effects by
+    ``2**(e_y - e_x)``; t statistics and p-values do not change. The rows are in the
+    order of :func:`_table`.
+    """
+    e_x, e_m, e_y = exponents[0], exponents[1 : 1 + k], exponents[-1]
+    n_indirect = k + (k > 1)
+    row_exp = np.concatenate([e_m - e_x, e_y - e_m, [e_y - e_x] * (2 + n_indirect)])
+    cols = ["estimate", "std_error", "ci_low", "ci_high"]
+    out = table.copy()
+    for i, path in enumerate(table["path"]):
+        out.loc[i, cols] = pow2_restore(
+            table.loc[i, cols].to_numpy(dtype=float),
+            int(row_exp[i]),
+            f"the {table.loc[i, 'term']} effect ({path}) in the units of the data",
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- table
 
 
@@ -345,6 +448,7 @@ def mediation_analysis(
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     dropna: bool = False,
     weights: Hashable | None = None,
+    as_numeric: Hashable | Sequence[Hashable] | None = None,
 ) -> MediationResult:
     """Indirect effect(s) of ``x`` on ``y`` through one or several parallel mediators.
 
@@ -353,11 +457,15 @@ def mediation_analysis(
     data : pandas.DataFrame
         One row per respondent. Not modified.
     x : str
-        The driver (numeric; a 0/1 treatment is fine).
+        The driver: numeric, a 0/1 treatment or a numeric scale. A column of 3 to
+        10 whole-number values (such as a treatment coded 0/1/2, or a 1-5 rating)
+        raises ``ValueError`` unless it is named in ``as_numeric``; a categorical
+        column raises ``TypeError``.
     m : str or list of str
         The mediator(s), numeric. Several mediators are modelled in parallel.
     y : str
-        The outcome (numeric).
+        The outcome (numeric). A binary outcome (two values) raises ``ValueError``
+        unless it is named in ``as_numeric``; so does a binary mediator.
     covariates : str or list of str, optional
         Numeric covariates entered in every regression.
     n_boot : int, default 5000
@@ -378,6 +486,12 @@ def mediation_analysis(
         weighted least squares with HC1 sandwich standard errors, and each bootstrap
         resample carries its rows' weights (the weighted bootstrap). With integer
         weights the estimates equal those of the data with each row repeated.
+    as_numeric : str or list of str, optional
+        Columns among ``x``, ``m`` and ``y`` that you mean to analyse as numeric
+        although a linear model may misread them: a binary ``y`` or mediator (then
+        its regression is a linear probability model, whose coefficients are changes
+        in the probability), or an ``x`` of 3 to 10 whole-number values (taken as
+        linear in its codes, e.g. a 1-5 rating).
 
     Returns
     -------
@@ -395,11 +509,15 @@ def mediation_analysis(
 
     Raises
     ------
+    TypeError
+        A non-numeric column; a categorical ``x`` gets advice on comparing two levels.
     ValueError
         Too few rows for the regressions or for the bootstrap (the message says how
         many are needed), collinear regressors (named), a column that does not vary,
-        a rare category that loses its variation in most resamples, or an undefined
-        BC/BCa interval.
+        a rare category that loses its variation in most resamples, an undefined
+        BC/BCa interval, a binary ``y`` or mediator or an ``x`` of a few
+        whole-number codes not named in ``as_numeric`` (see there), or an effect too
+        large or too small for a floating-point number in the units of the data.
 
     Notes
     -----
@@ -460,6 +578,7 @@ def mediation_analysis(
     ci = v.check_level(ci)
     v.check_one_of(method, METHODS, "method")
     rng = v.make_rng(seed)
+    numeric = _check_as_numeric(as_numeric, x, mediators, y)
     columns = [x, *mediators, *covs, y]
     k, q = len(mediators), len(covs)
     w = None
@@ -468,18 +587,21 @@ def mediation_analysis(
         if weights in columns:
             raise ValueError(f"weights: {weights!r} is also x, a mediator, y or a covariate.")
         complete, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
-        values, n_dropped = _clean_values(complete, columns, k, q, dropna)
+        values, n_dropped = _clean_values(complete, columns, k, q, dropna, numeric)
         keep = complete[columns].notna().all(axis=1)
-        w = complete.loc[keep, weights].to_numpy(dtype=float)
+        w, _ = pow2_rescale(complete.loc[keep, weights].to_numpy(dtype=float))
         n_dropped += n_missing_w
     else:
-        values, n_dropped = _clean_values(data, columns, k, q, dropna)
+        values, n_dropped = _clean_values(data, columns, k, q, dropna, numeric)
+    # fit in units where every column is below 1 in size (exact), report in the data's
+    values, exponents = pow2_rescale_columns(values)
     paths, ind_hat = _paths(values, k, q, x, mediators, y, w)
     boot_ind, n_redrawn = _bootstrap_indirect(values, k, q, n_boot, rng, columns, w)
     jack = _jackknife_indirect(values, k, q, columns, w) if method == "bca" else None
     table = _table(
         paths, ind_hat, boot_ind, jack, x=x, mediators=mediators, y=y, ci=ci, method=method
     )
+    table = _restore_units(table, exponents, k)
     return MediationResult(
         table=table,
         n=int(values.shape[0]),

@@ -708,6 +708,8 @@ def _top_box_rows(
         n_eff = _kish(w)
         p = float(w[x >= high - top + 1].sum() / w.sum())
         lo, hi = _wilson(p, n_eff, z)
+        if extra is not None:  # csat: the mean's standard error needs two answers
+            _check_two_answers(w, name, by_cols, label, weights is not None)
         row: dict[str, Any] = {"n": len(x)}
         if weights is not None:
             row["n_eff"] = n_eff
@@ -716,6 +718,29 @@ def _top_box_rows(
             row.update(extra(x, w))
         rows.append(row)
     return _assemble(rows, groups, by_cols, dropna=dropna)
+
+
+def _check_two_answers(
+    w: np.ndarray, name: tuple, by_cols: list[Hashable], func: str, weighted: bool
+) -> None:
+    """Raise ``ValueError`` unless a group has the 2 answers (weighted: ``n_eff > 1``)
+    that the standard error of its mean needs."""
+    n_eff = _kish(w)
+    if n_eff > 1:
+        return
+    where = f"group {dict(zip(by_cols, name, strict=True))!r}" if by_cols else "data"
+    if weighted and len(w) > 1:
+        raise ValueError(
+            f"weights: in {where} one row carries all the weight (effective sample size "
+            f"n_eff = {n_eff:.3g}); {func} needs n_eff above 1 (at least 2 weighted "
+            f"answers) for the standard error of the mean."
+        )
+    per_group = " per group" if by_cols else ""
+    raise ValueError(
+        f"score: {where} has {len(w)} answer(s); {func} needs at least 2{per_group} for "
+        f"the standard error of the mean (and its interval). Collect more answers"
+        + (" or merge groups." if by_cols else ".")
+    )
 
 
 def _mean_and_se(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
@@ -832,6 +857,13 @@ def csat(
         (percent satisfied), ``ci_low``, ``ci_high`` (Wilson interval, percent),
         ``mean`` (mean rating) and ``mean_std_error``.
 
+    Raises
+    ------
+    ValueError
+        Besides bad input (as in :func:`nps`): a group with fewer than 2 answers
+        (with weights: an effective sample size ``n_eff`` of 1), whose mean has no
+        standard error.
+
     Notes
     -----
     ``CSAT = 100 * share of answers in the top ``top`` categories``, with the
@@ -908,6 +940,13 @@ def ces(
         (mean), ``std_error``, ``ci_low``, ``ci_high`` (t interval) and
         ``pct_easy`` (percent in the top ``top`` categories).
 
+    Raises
+    ------
+    ValueError
+        Besides bad input (as in :func:`nps`): a group with fewer than 2 answers
+        (with weights: an effective sample size ``n_eff`` of 1), whose mean has no
+        standard error or interval.
+
     Notes
     -----
     ``CES = mean answer``, ``SE = s / sqrt(n)``, interval
@@ -957,8 +996,9 @@ def ces(
     for name, g, _ in groups:
         x = g[score].to_numpy(dtype=float)
         w = _weights_of(g, weights, name)
+        _check_two_answers(w, name, by_cols, "ces", weights is not None)
         mean, se, df = _mean_and_se(x, w)
-        t = float(stats.t.ppf(0.5 + ci / 2, df)) if df == df else math.nan
+        t = float(stats.t.ppf(0.5 + ci / 2, df))
         row: dict[str, Any] = {"n": len(x)}
         if weights is not None:
             row["n_eff"] = _kish(w)

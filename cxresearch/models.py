@@ -20,7 +20,7 @@ clustering) gives cluster-robust standard errors (Cameron & Miller 2015).
 
 It returns a :class:`DriverResult`: the fitted statsmodels results (``.model``), a
 tidy table (``.table``: ``term, estimate, std_error, statistic, p_value, ci_low,
-ci_high``), fit statistics (``.fit_stats``), collinearity diagnostics
+ci_high``), fit statistics (``.fit``), collinearity diagnostics
 (``.collinearity``: VIFs; a :class:`CollinearityWarning` above the stated
 thresholds), and, by family, marginal effects or variance components. Every
 coefficient and standard error is the number statsmodels computes; the wrapper checks
@@ -77,6 +77,12 @@ TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low
 VIF_WARN = 10.0
 CONDITION_WARN = 30.0
 
+#: Below this many clusters (the smaller count with two-way clustering) a ``UserWarning``
+#: is issued and clustered intervals and p-values use Student's t with G - 1 degrees of
+#: freedom: cluster-robust standard errors are too small with few clusters (Cameron &
+#: Miller 2015 ask for some 30 or more; below 20 the bias is large).
+CLUSTER_WARN = 20
+
 
 class CollinearityWarning(UserWarning):
     """Drivers so strongly related that their separate effects are poorly determined."""
@@ -97,7 +103,7 @@ class DriverResult(Result):
         models: the fixed effects; the variances are in ``variance_components``).
     model : statsmodels results
         The fitted statsmodels results object (``.summary()``, ``.predict()``, ...).
-    fit_stats : pandas.Series
+    fit : pandas.Series
         ``n``, ``n_dropped``, ``n_params``, ``r_squared`` and ``adj_r_squared`` (OLS),
         ``pseudo_r_squared`` (McFadden; logit, probit, ordinal), ``n_groups`` (mixed),
         ``n_clusters`` (and ``n_clusters_2`` for two-way clustering),
@@ -125,6 +131,12 @@ class DriverResult(Result):
         How the model was specified (``robust`` is the covariance type used).
     cluster : tuple of str
         The cluster column(s) with ``robust="cluster"``, else empty.
+    weights : str or None
+        The survey-weight column of a weighted fit (``weights=``), else None. The
+        weights of the fitted rows are ``data[weights]``; :func:`simple_slopes`,
+        :func:`johnson_neyman` and :func:`interaction_predictions` use them for the
+        moderator's mean and SD, the typical values of the other drivers and the
+        shares of data.
     data : pandas.DataFrame
         The rows the model was fitted to (after ``dropna``), used by
         :func:`simple_slopes` and the plots. Not a copy of the input: do not modify it.
@@ -133,7 +145,7 @@ class DriverResult(Result):
     """
 
     model: Any
-    fit_stats: pd.Series
+    fit: pd.Series
     family: str
     formula: str
     robust: str | None
@@ -144,27 +156,68 @@ class DriverResult(Result):
     variance_components: pd.DataFrame | None = None
     standardized: pd.DataFrame | None = None
     cluster: tuple = ()
+    weights: Hashable | None = None
 
     @property
     def n(self) -> int:
         """Number of rows the model was fitted to."""
-        return int(self.fit_stats["n"])
+        return int(self.fit["n"])
 
     @property
     def n_dropped(self) -> int:
         """Number of incomplete rows dropped (``dropna=True``), else 0."""
-        return int(self.fit_stats["n_dropped"])
+        return int(self.fit["n_dropped"])
 
-    def __repr__(self) -> str:
-        robust = self.robust or "model-based"
+    def _standard_errors(self) -> str:
+        text = {None: "model-based", "HC3": "robust (HC3)", "HC0": "robust (HC0)"}.get(
+            self.robust, str(self.robust)
+        )
         if self.cluster:
-            robust += f" by {' and '.join(map(str, self.cluster))}"
-        lines = [
-            f"DriverResult(family={self.family!r}, formula={self.formula!r}, "
-            f"n={self.n}, se={robust})",
-            self.table.round(4).to_string(index=False),
-        ]
-        return "\n".join(lines)
+            text = f"clustered by {' and '.join(map(str, self.cluster))}"
+        return text
+
+    def _summary_title(self) -> str:
+        names = {
+            "ols": "OLS regression",
+            "logit": "Logit model",
+            "probit": "Probit model",
+            "ordinal": "Ordered model",
+            "mixed": "Mixed (random-intercept) model",
+        }
+        return f"Driver model: {names.get(self.family, self.family)}"
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        labels = {
+            "n": "n",
+            "n_dropped": "rows dropped",
+            "r_squared": "R²",
+            "adj_r_squared": "adjusted R²",
+            "pseudo_r_squared": "pseudo R² (McFadden)",
+            "n_groups": "groups",
+            "n_clusters": "clusters",
+            "n_clusters_2": "clusters (2nd)",
+            "log_likelihood": "log-likelihood",
+            "aic": "AIC",
+            "bic": "BIC",
+            "max_vif": "largest VIF",
+        }
+        facts: list[tuple[str, Any]] = [("formula", self.formula)]
+        facts.append(("standard errors", self._standard_errors()))
+        if self.weights is not None:
+            facts.append(("weights", str(self.weights)))
+        for key, label in labels.items():
+            if key in self.fit.index and pd.notna(self.fit[key]):
+                value = self.fit[key]
+                facts.append((label, int(value) if key.startswith("n") else float(value)))
+        return facts
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        tables = [("coefficients", self.table)]
+        if self.marginal_effects is not None:
+            tables.append(("average marginal effects", self.marginal_effects))
+        if self.variance_components is not None:
+            tables.append(("variance components", self.variance_components))
+        return tables
 
 
 # --------------------------------------------------------------------------- input checks
@@ -188,6 +241,7 @@ def _check_variables(
                     f"formula: column {col!r} has {bad.size} infinite value(s); "
                     f"only finite numbers are allowed."
                 )
+            v.check_magnitude(values, col, "formula")
             # as nunique(dropna=True) < 2, in one vectorised pass (no hash table at 1e6 rows)
             native = s.to_numpy()
             if native.dtype.kind == "f":
@@ -312,7 +366,8 @@ def _critical(result: Any, level: float) -> tuple[float, float | None]:
     from scipy import stats
 
     if getattr(result, "use_t", False):
-        df = float(result.df_resid)
+        # clustered fits with few clusters: statsmodels' G - 1 (df_correction)
+        df = float(getattr(result, "df_resid_inference", None) or result.df_resid)
         return float(stats.t.ppf(0.5 + level / 2, df)), df
     return float(stats.norm.ppf(0.5 + level / 2)), None
 
@@ -371,22 +426,53 @@ def _build_model(
     return smf.mixedlm(formula, data, groups=data[groups], eval_env=env)
 
 
-def _cluster_codes(data: pd.DataFrame, clusters: list[Hashable]) -> np.ndarray:
-    """Integer codes of the cluster column(s), shape (n,) or (n, 2)."""
+def _cluster_codes(
+    data: pd.DataFrame, clusters: list[Hashable], stacklevel: int = 3, pooled: bool = False
+) -> np.ndarray:
+    """Integer codes of the cluster column(s), shape (n,) or (n, 2); warn if few.
+
+    ``stacklevel`` points the warning at the code that called the public function;
+    ``pooled``: for multiple imputation, whose pooled intervals stay normal.
+    """
     codes = [pd.factorize(data[c], sort=True)[0] for c in clusters]
     for c, code in zip(clusters, codes, strict=True):
-        if code.max() < 1:
+        n_clusters = int(code.max()) + 1
+        if n_clusters < 2:
             raise ValueError(
                 f"cluster: column {c!r} has a single cluster; cluster-robust standard "
                 f"errors need many clusters (at least about 30 to be trusted)."
             )
+        if n_clusters < CLUSTER_WARN:
+            how = (
+                "The pooled intervals (impute='mice') use the normal distribution"
+                if pooled
+                else f"The intervals and p-values use Student's t with {n_clusters - 1} "
+                f"(clusters - 1) degrees of freedom"
+            )
+            warnings.warn(
+                f"cluster: column {c!r} has only {n_clusters} clusters (fewer than "
+                f"{CLUSTER_WARN}); cluster-robust standard errors are too small with few "
+                f"clusters. {how} on top of the G/(G-1)*(n-1)/(n-k) correction, which "
+                f"helps but is rough: read them with caution (some 30 or more clusters "
+                f"are needed to trust them).",
+                UserWarning,
+                stacklevel=stacklevel,
+            )
     return codes[0] if len(codes) == 1 else np.column_stack(codes)
+
+
+def _few_clusters(groups: np.ndarray) -> bool:
+    """Fewer than :data:`CLUSTER_WARN` clusters (in either dimension)."""
+    g = groups.reshape(len(groups), -1)
+    return min(len(np.unique(g[:, j])) for j in range(g.shape[1])) < CLUSTER_WARN
 
 
 def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray | None) -> Any:
     kw: dict[str, Any] = {}
     if robust == "cluster":
         kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+        if _few_clusters(groups):
+            kw["use_t"] = True  # t(G - 1): statsmodels' df_correction
     elif robust is not None:
         kw = {"cov_type": robust}
     if _is_glm(model):
@@ -533,10 +619,34 @@ def _standardized_table(
         if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
             if _design.wrapped_in_c(formula, col):
                 continue
-            z[col] = (s - s.mean()) / s.std(ddof=1)
+            mean, sd = _mean_sd(s, spec["w"])
+            z[col] = (s - mean) / sd
     model = _build_model(family, formula, z, spec["groups"], spec["link"], spec["env"], spec["w"])
     std_result = _fit_model(model, family, spec["robust"], spec["codes"])
     return _tidy(std_result, ci, _fixed_names(std_result, family))
+
+
+def _mean_sd(values: pd.Series, weights: np.ndarray | None = None) -> tuple[float, float]:
+    """Mean and SD of a numeric column, weighted with survey weights when given.
+
+    Unweighted: the mean and the SD with ``ddof=1``. Weighted: :math:`\\bar x_w =
+    \\sum w_i x_i / \\sum w_i` and :math:`s_w^2 = \\sum w_i (x_i - \\bar x_w)^2 /
+    (V_1 - V_2 / V_1)` with :math:`V_1 = \\sum w_i`, :math:`V_2 = \\sum w_i^2`
+    (``numpy.cov(x, aweights=w)``, as the key-driver functions): the ordinary SD
+    when all weights are equal, and unchanged when the weights are rescaled.
+
+    Examples
+    --------
+    >>> _mean_sd(pd.Series([1.0, 2.0, 6.0]))
+    (3.0, 2.6457513110645907)
+    >>> m, sd = _mean_sd(pd.Series([1.0, 2.0, 6.0]), np.array([2.0, 2.0, 2.0]))
+    >>> round(m, 12), round(sd, 12)
+    (3.0, 2.645751311065)
+    """
+    if weights is None:
+        return float(values.mean()), float(values.std(ddof=1))
+    x = values.to_numpy(dtype=float)
+    return float(np.average(x, weights=weights)), float(np.sqrt(np.cov(x, aweights=weights)))
 
 
 def _fixed_names(result: Any, family: str) -> list[str] | None:
@@ -669,9 +779,10 @@ def _marginal_effects(
     est = np.array([r["est"] for r in rows])
     grads = np.array([r["grad"] for r in rows]).reshape(len(rows), len(names))
     se = np.sqrt(np.einsum("ij,jk,ik->i", grads, cov, grads))
-    z = stats.norm.ppf(0.5 + ci / 2)
+    z, df = _critical(result, ci)  # normal, or t(G - 1) with few clusters
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = est / se
+    p = 2 * (stats.t.sf(np.abs(stat), df) if df is not None else stats.norm.sf(np.abs(stat)))
     return pd.DataFrame(
         {
             "term": [r["term"] for r in rows],
@@ -680,7 +791,7 @@ def _marginal_effects(
             "estimate": est,
             "std_error": se,
             "statistic": stat,
-            "p_value": 2 * stats.norm.sf(np.abs(stat)),
+            "p_value": p,
             "ci_low": est - z * se,
             "ci_high": est + z * se,
         }
@@ -739,6 +850,14 @@ def fit_drivers(
         One row per customer (or customer-period). Not modified.
     formula : str
         A statsmodels formula, ``"outcome ~ driver1 + driver2 + driver1:moderator"``.
+        ``"outcome ~ ."`` uses every other column of ``data`` as a driver (all but the
+        outcome and the ``weights``, ``cluster`` and ``groups`` columns, in the order
+        of ``data``), ``"outcome ~ . - x"`` all but ``x``; other terms may follow
+        (``"outcome ~ . - store + C(store)"``). ``result.formula`` is the formula
+        written out. Names may be in any script (``персонал``, ``رضایت``); a column
+        whose name a formula cannot hold as it is (a Python keyword such as
+        ``import``, a name with spaces or starting with a digit) must be written
+        ``Q("import")``.
         Text columns must be wrapped in ``C(...)``; pandas Categoricals and booleans
         are used as categories directly. With ``family="ordinal"`` the intercept is
         removed (the thresholds take its place). Names that are not columns are looked
@@ -759,8 +878,16 @@ def fit_drivers(
         The column(s) identifying clusters of correlated rows, e.g. ``"customer_id"``
         when each customer answers several times: cluster-robust standard errors,
         one-way, or two-way with two columns (Cameron, Gelbach & Miller 2011); the
-        same numbers as statsmodels' ``cov_type="cluster"`` with its default small-sample
-        correction. Trust them with many clusters (some 30 or more).
+        same numbers as statsmodels' ``cov_type="cluster"`` with its small-sample
+        correction (``use_correction=True``: the sandwich times
+        :math:`\\frac{G}{G-1}\\frac{n-1}{n-k}`, CR1). Trust them with many clusters
+        (some 30 or more). With fewer than ``CLUSTER_WARN`` (20) clusters (in either
+        column) a ``UserWarning`` is issued and the intervals and p-values (also of
+        the marginal effects and simple slopes) use Student's t with :math:`G - 1`
+        degrees of freedom instead of the normal (statsmodels' ``df_correction``
+        with ``use_t=True``; Cameron & Miller 2015, section VI; not for the pooled
+        ``impute="mice"`` results); with more clusters they are statsmodels'
+        defaults (normal for the robust covariances).
     weights : str, optional
         A column of survey (sampling) weights, finite and non-negative: OLS becomes
         weighted least squares (statsmodels ``WLS``), logit and probit a weighted
@@ -778,14 +905,14 @@ def fit_drivers(
         ``family="mixed"`` and allowed only there.
     standardize : bool, default False
         Also fit the model to z-scored numeric variables (mean 0, SD 1 in the fitted
-        rows; the outcome too for OLS and mixed) and return that table as
-        ``.standardized``: beta weights, comparable across drivers.
+        rows, weighted with ``weights``; the outcome too for OLS and mixed) and return
+        that table as ``.standardized``: beta weights, comparable across drivers.
     ci : float, default 0.95
         Confidence level of the intervals.
     dropna : bool, default False
         Missing values in the columns the formula (and ``groups``/``cluster``) uses
         raise ``ValueError``. With ``True`` the incomplete rows are dropped and their
-        number is reported in ``result.fit_stats["n_dropped"]``.
+        number is reported in ``result.fit["n_dropped"]``.
     impute : {None, "mice"}, default None
         ``"mice"``: multiple imputation by chained equations instead of dropping
         incomplete rows (statsmodels' ``MICE``; each variable with missing values is
@@ -793,7 +920,7 @@ def fit_drivers(
         ``n_imputations`` completed data sets and pooled by Rubin's rules: the estimate
         is the mean of the estimates, its variance the mean within-imputation variance
         plus ``(1 + 1/m)`` times the between-imputation variance (Rubin 1987; van Buuren
-        2018). OLS, logit and probit, without weights; ``fit_stats`` reports
+        2018). OLS, logit and probit, without weights; ``fit`` reports
         ``n_incomplete`` and ``n_imputations``; ``.model`` is statsmodels'
         ``MICEResults`` (its ``frac_miss_info`` is the fraction of missing information
         per coefficient). Columns with missing values must be numeric.
@@ -809,7 +936,7 @@ def fit_drivers(
     Returns
     -------
     DriverResult
-        ``.table`` (tidy), ``.model`` (statsmodels results), ``.fit_stats``,
+        ``.table`` (tidy), ``.model`` (statsmodels results), ``.fit``,
         ``.collinearity``, ``.marginal_effects`` (logit, probit),
         ``.variance_components`` (mixed), ``.standardized`` (on request).
 
@@ -828,15 +955,18 @@ def fit_drivers(
         When a main-effect driver's variance inflation factor exceeds ``VIF_WARN``
         (10) or the condition number of the main effects exceeds ``CONDITION_WARN``
         (30).
+    UserWarning
+        When a ``cluster`` column has fewer than ``CLUSTER_WARN`` (20) clusters.
 
     Notes
     -----
     OLS: :math:`\\hat\\beta = (X'X)^{-1}X'y`; HC3 covariance
     :math:`(X'X)^{-1} X' \\operatorname{diag}(e_i^2/(1-h_{ii})^2) X (X'X)^{-1}`.
     Cluster-robust: :math:`(X'X)^{-1} (\\sum_g X_g'e_ge_g'X_g) (X'X)^{-1}` times
-    :math:`\\frac{G}{G-1}\\frac{n-1}{n-k}` (OLS; :math:`\\frac{G}{G-1}` for the
-    likelihood models); two-way: the sum of the two one-way matrices minus the one of
-    their intersection.
+    :math:`\\frac{G}{G-1}\\frac{n-1}{n-k}` (likelihood models: the same with their
+    scores and Hessian, :math:`k` counting every parameter); two-way: the sum of the two
+    one-way matrices minus the one of their intersection, the t degrees of freedom
+    (with few clusters) from the smaller number of clusters.
 
     Logit: :math:`P(y=1) = F(x'\\beta)` with :math:`F` logistic (probit: standard
     normal). The average marginal effect (AME) of a driver is computed through the
@@ -901,7 +1031,7 @@ def fit_drivers(
     0  Intercept      5.01
     1      staff      0.62
     2      price     -0.31
-    >>> int(res.fit_stats["n"])
+    >>> int(res.fit["n"])
     200
 
     A yes/no outcome with a yes/no driver: the marginal effect of ``recovered`` is the
@@ -922,6 +1052,7 @@ def fit_drivers(
     robust = _check_weights(data, weights, family, asked, robust)
     ci = v.check_level(ci)
     env = _namespace(eval_env)
+    formula = _design.expand_dot(formula, data, [groups, *clusters, weights], env)
 
     outcome, drivers = _design.formula_variables(formula, data, env)
     extra = [c for c in [groups, *clusters, weights] if c is not None and c not in drivers]
@@ -972,7 +1103,7 @@ def fit_drivers(
     return DriverResult(
         table=_tidy(result, ci, _fixed_names(result, family)),
         model=result,
-        fit_stats=pd.Series(stats, dtype=float),
+        fit=pd.Series(stats, dtype=float),
         family=family,
         formula=formula,
         robust=robust,
@@ -991,6 +1122,7 @@ def fit_drivers(
             else None
         ),
         cluster=tuple(clusters),
+        weights=weights,
     )
 
 
@@ -1033,7 +1165,7 @@ def _fit_mice(
     fit_kwds: dict[str, Any] = {} if family == "ols" else {"disp": 0}
     robust = opts["robust"]
     if robust == "cluster":
-        codes = _cluster_codes(frame, opts["clusters"])
+        codes = _cluster_codes(frame, opts["clusters"], stacklevel=4, pooled=True)
         fit_kwds.update(cov_type="cluster", cov_kwds={"groups": codes})
     elif robust is not None:
         fit_kwds["cov_type"] = robust
@@ -1055,7 +1187,7 @@ def _fit_mice(
     return DriverResult(
         table=_tidy(pooled, opts["ci"]).assign(term=list(first.exog_names)),
         model=pooled,
-        fit_stats=pd.Series(stats, dtype=float),
+        fit=pd.Series(stats, dtype=float),
         family=family,
         formula=formula,
         robust=robust,
@@ -1250,9 +1382,18 @@ def _check_moderation_result(result: Any) -> DriverResult:
     return result
 
 
+def _row_weights(result: DriverResult) -> np.ndarray | None:
+    """The survey weights of the fitted rows (``result.weights``), or None."""
+    if result.weights is None:
+        return None
+    return result.data[result.weights].to_numpy(dtype=float)
+
+
 def _typical_row(result: DriverResult) -> dict[str, Any]:
-    """Every variable at a typical value: numbers at their mean, categories at their first level."""
+    """Every variable at a typical value: numbers at their (weighted) mean, categories at
+    their first level."""
     row: dict[str, Any] = {}
+    w = _row_weights(result)
     for col in result.variables:
         s = result.data[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
@@ -1262,7 +1403,7 @@ def _typical_row(result: DriverResult) -> dict[str, Any]:
         elif pd.api.types.is_numeric_dtype(s.dtype) and not _design.wrapped_in_c(
             result.formula, col
         ):
-            row[col] = float(s.mean())
+            row[col] = _mean_sd(s, w)[0]
         else:
             row[col] = sorted(s.dropna().unique())[0]
     return row
@@ -1343,7 +1484,8 @@ def simple_slopes(
         A numeric or categorical driver.
     at : sequence, optional
         Moderator values. Default: the mean and mean +/- 1 SD of a numeric moderator
-        (Aiken & West 1991), every level of a categorical one.
+        (Aiken & West 1991; weighted with the fit's survey weights, see
+        ``DriverResult.weights``), every level of a categorical one.
     ci : float, default 0.95
         Confidence level.
 
@@ -1352,8 +1494,11 @@ def simple_slopes(
     pandas.DataFrame
         ``focal, moderator, at, estimate, std_error, statistic, p_value, ci_low,
         ci_high``, one row per moderator value. Other numeric drivers are held at
-        their mean and other categorical drivers at their first level (this matters
-        only with three-way interactions). Logit: log-odds scale.
+        their (weighted) mean and other categorical drivers at their first level (this
+        matters only with three-way interactions). Logit: log-odds scale. The
+        critical value is that of the fit: t with the residual degrees of freedom for
+        classical OLS, t with G - 1 for fewer than ``CLUSTER_WARN`` clusters, else
+        normal.
 
     Notes
     -----
@@ -1395,7 +1540,7 @@ def simple_slopes(
                 else sorted(mod.unique())
             )
         else:
-            m, s = float(mod.mean()), float(mod.std(ddof=1))
+            m, s = _mean_sd(mod, _row_weights(result))
             at = [m - s, m, m + s]
     else:
         at = (
@@ -1502,7 +1647,8 @@ def johnson_neyman(
         region: ``low, high, significant, sign`` (``"positive"``/``"negative"``: the
         sign of the slope, constant within a significant region; missing elsewhere)
         and ``share_of_data`` (the fraction of fitted rows whose moderator lies
-        there). ``.bounds`` (the roots, possibly none), ``.observed_range``,
+        there; of the total weight for a weighted fit). ``.bounds`` (the roots,
+        possibly none), ``.observed_range``,
         ``.critical_value``.
 
     Notes
@@ -1510,7 +1656,8 @@ def johnson_neyman(
     The slope :math:`\\theta(m) = a + bm` has variance :math:`v_{aa} + 2m v_{ab} +
     m^2 v_{bb}`. It is significant where :math:`(a+bm)^2 \\ge c^2 (v_{aa} + 2mv_{ab} +
     m^2v_{bb})`, with :math:`c` the critical value (t with the residual degrees of
-    freedom for classical OLS, otherwise normal). The bounds are the real roots of
+    freedom for classical OLS, t with G - 1 with few clusters, otherwise normal). The
+    bounds are the real roots of
     :math:`(b^2 - c^2v_{bb})m^2 + 2(ab - c^2v_{ab})m + (a^2 - c^2v_{aa}) = 0`
     (Johnson & Neyman 1936; Bauer & Curran 2005).
 
@@ -1565,6 +1712,7 @@ def johnson_neyman(
         roots = [-qc / qb]
     edges = [-np.inf, *roots, np.inf]
     mod = result.data[moderator].to_numpy(dtype=float)
+    w = _row_weights(result)
     rows = []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         if np.isinf(lo) and np.isinf(hi):
@@ -1583,7 +1731,7 @@ def johnson_neyman(
                 "high": hi,
                 "significant": sig,
                 "sign": ("positive" if slope > 0 else "negative") if sig else None,
-                "share_of_data": float(np.mean((mod >= lo) & (mod < hi))),
+                "share_of_data": float(np.average((mod >= lo) & (mod < hi), weights=w)),
             }
         )
     return JohnsonNeymanResult(

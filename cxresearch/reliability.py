@@ -16,8 +16,17 @@ cause instead of returning NaN: an item with zero variance or an infinite value,
 items that are identical or perfectly correlated (their correlation matrix is
 singular), two items of a construct that correlate negatively (reverse-code one),
 a construct whose items correlate negatively on average (HTMT), a missing loading.
-Items are rescaled by a power of two before they are squared, so huge values
-(1e200) give the same alpha and loadings as small ones instead of overflowing.
+Each item is rescaled by a power of two of its own before anything is squared, so
+huge or tiny values (1e200, 1e-200) give the same correlations and loadings as
+ordinary ones instead of overflowing, and statistics in the units of the items
+(alpha, means, scores) are computed on the items brought back to one common scale.
+
+A scale with a reverse-keyed item (worded the other way, e.g. "The staff were
+rude" among "The staff were friendly" items) gives a low or negative alpha and
+rho_c that mean nothing. :func:`cronbach_alpha`, :func:`composite_reliability` and
+:func:`reliability_table` then warn with a :class:`ReverseKeyedWarning` naming the
+items whose corrected item-total correlation is negative (as R psych's ``alpha``
+does); reverse them with :func:`cxresearch.reverse_code` first.
 
 Single-item constructs have no internal-consistency reliability: alpha, loadings
 estimated from data, rho_c and AVE are NaN for them (PLS software such as seminr and
@@ -28,6 +37,7 @@ loading explicitly to reproduce it).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -35,9 +45,11 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from ._numeric import pow2_rescale
+from ._numeric import pow2_rescale, pow2_rescale_columns, pow2_restore
+from .latent import _measures
 
 __all__ = [
+    "ReverseKeyedWarning",
     "ave",
     "composite_reliability",
     "cronbach_alpha",
@@ -52,13 +64,44 @@ __all__ = [
 _MIN_UNIQUENESS = 0.005
 
 
+class ReverseKeyedWarning(UserWarning):
+    """Items that correlate negatively with the rest of their scale (reverse-keyed?).
+
+    Issued by :func:`cronbach_alpha`, :func:`composite_reliability` and
+    :func:`reliability_table` when an item's corrected item-total correlation is
+    negative. Such an item is usually worded the other way; reverse it with
+    :func:`cxresearch.reverse_code` (or drop it) before reading the reliability.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> import cxresearch as cx
+    >>> answers = pd.DataFrame(
+    ...     {
+    ...         "q1": [1, 3, 5, 2, 4, 2, 3, 3],
+    ...         "q2": [1, 3, 5, 4, 4, 1, 3, 5],
+    ...         "q3": [5, 4, 1, 5, 3, 5, 2, 2],  # "The staff were rude": reverse-keyed
+    ...     }
+    ... )
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     alpha = cx.cronbach_alpha(answers)["alpha"].item()
+    >>> round(alpha, 2), caught[0].category.__name__
+    (-2.35, 'ReverseKeyedWarning')
+    >>> fixed = cx.reverse_code(answers, columns="q3", scale=(1, 5))
+    >>> round(cx.cronbach_alpha(fixed)["alpha"].item(), 2)
+    0.9
+    """
+
+
 # ---------------------------------------------------------------------------- inputs
 
 
 def _item_frame(
     data: Any, items: Sequence[Hashable] | None, *, dropna: bool, argument: str = "items"
-) -> tuple[pd.DataFrame, int, int]:
-    """Complete rows of the items as floats / 2**exponent, the exponent, rows dropped."""
+) -> tuple[pd.DataFrame, pd.Series, int]:
+    """Complete rows of the items, each / 2**exponent, the exponents, rows dropped."""
     data = v.check_dataframe(data)
     cols = list(data.columns) if items is None else v.check_columns(data, items, argument)
     if len(cols) < 2:
@@ -73,24 +116,40 @@ def _item_frame(
             f"data: at least 3 complete rows are needed, got {len(clean)}"
             + (f" after dropping {n_dropped} incomplete row(s)." if n_dropped else ".")
         )
-    x, exponent = _float_items(clean, cols, argument)
-    return x, exponent, n_dropped
+    x, exponents = _float_items(clean, cols, argument)
+    return x, exponents, n_dropped
 
 
 def _float_items(
     clean: pd.DataFrame, cols: list[Hashable], argument: str
-) -> tuple[pd.DataFrame, int]:
-    """The item columns as floats divided by ``2**exponent``, and that exponent.
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Each item column as floats divided by its own ``2**exponent``, and the exponents.
 
-    Checks that every item is finite and not constant. Dividing all items by one
-    power of two is exact and leaves every correlation and alpha unchanged, but keeps
-    huge values from overflowing when they are squared; means and standard
-    deviations are scaled back with ``numpy.ldexp(value, exponent)``.
+    Checks that every item is finite and not constant. Dividing an item by a power of
+    two is exact and leaves every correlation unchanged, but keeps huge or tiny
+    values (1e200, 1e-200) from overflowing or underflowing when they are squared.
+    Statistics in the units of the items use :func:`_common_scale`; means and
+    standard deviations are scaled back with ``pow2_restore(value, exponent)``.
     """
     v.check_finite(clean, cols, argument)
     v.check_not_constant(clean, cols, argument)
-    scaled, exponent = pow2_rescale(clean[cols].to_numpy(dtype=float))
-    return pd.DataFrame(scaled, index=clean.index, columns=cols), exponent
+    scaled, exponents = pow2_rescale_columns(clean[cols].to_numpy(dtype=float))
+    return (
+        pd.DataFrame(scaled, index=clean.index, columns=cols),
+        pd.Series(exponents, index=pd.Index(cols, dtype=object)),
+    )
+
+
+def _common_scale(x: pd.DataFrame, exponents: pd.Series, items: list[Hashable]) -> np.ndarray:
+    """The items in their own units, all divided by the power of two of the largest.
+
+    Their covariances, sums and means are those of the data up to that one power of
+    two; an item ~300 orders of magnitude smaller than the largest underflows to 0,
+    as it would vanish next to it in any sum.
+    """
+    e = exponents.loc[list(items)].to_numpy()
+    with np.errstate(under="ignore"):
+        return np.ldexp(x[list(items)].to_numpy(), e - e.max())
 
 
 def _check_constructs(data: pd.DataFrame, constructs: Any) -> dict[Hashable, list[Hashable]]:
@@ -112,7 +171,7 @@ def _check_constructs(data: pd.DataFrame, constructs: Any) -> dict[Hashable, lis
 
 def _construct_frame(
     data: Any, constructs: Any, *, dropna: bool
-) -> tuple[pd.DataFrame, dict[Hashable, list[Hashable]], int]:
+) -> tuple[pd.DataFrame, pd.Series, dict[Hashable, list[Hashable]], int]:
     data = v.check_dataframe(data)
     spec = _check_constructs(data, constructs)
     cols = list(dict.fromkeys(c for items in spec.values() for c in items))
@@ -121,7 +180,8 @@ def _construct_frame(
     clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument="constructs")
     if len(clean) < 3:
         raise ValueError(f"data: at least 3 complete rows are needed, got {len(clean)}.")
-    return _float_items(clean, cols, "constructs")[0], spec, n_dropped
+    x, exponents = _float_items(clean, cols, "constructs")
+    return x, exponents, spec, n_dropped
 
 
 def _finish(
@@ -134,15 +194,97 @@ def _finish(
     return out
 
 
+# ----------------------------------------------------------------- reverse-keyed items
+
+
+def _corrected_item_total(
+    x: pd.DataFrame,
+    exponents: pd.Series,
+    items: list[Hashable],
+    *,
+    standardized: bool = False,
+    argument: str = "items",
+) -> np.ndarray:
+    """Correlation of each item with the sum of the *other* items.
+
+    The sum is taken in the items' own units (the largest item's power of two
+    divided out, so nothing overflows), or over the z-scored items with
+    ``standardized=True``.
+    """
+    arr = x[list(items)].to_numpy()
+    if standardized:
+        arr = (arr - arr.mean(axis=0)) / arr.std(axis=0, ddof=1)
+    out = np.empty(len(items))
+    for j, item in enumerate(items):
+        others = [c for c in items if c != item]
+        if standardized:
+            rest = np.delete(arr, j, axis=1).sum(axis=1)
+        else:
+            rest = _common_scale(x, exponents, others).sum(axis=1)
+        if np.ptp(rest) == 0:
+            raise ValueError(
+                f"{argument}: the items other than {item!r} ({v.format_values(others, 10)}) "
+                f"sum to the same value in every row, so the correlation of {item!r} with "
+                f"the rest of the scale is undefined. Drop the redundant items."
+            )
+        out[j] = np.corrcoef(arr[:, j], rest)[0, 1]
+    return out
+
+
+def _against_the_rest(x: pd.DataFrame, items: list[Hashable]) -> list[Hashable]:
+    """The items that load against the majority on the first principal component.
+
+    The component's sign is chosen so that most items (or, on a tie, the larger sum
+    of loadings, then the first item) load positively.
+    """
+    _, vecs = np.linalg.eigh(np.corrcoef(x[list(items)].to_numpy(), rowvar=False))
+    pc = vecs[:, -1]
+    n_pos, n_neg = int((pc > 0).sum()), int((pc < 0).sum())
+    if n_neg > n_pos or (n_neg == n_pos and (pc.sum() < 0 or (pc.sum() == 0 and pc[0] < 0))):
+        pc = -pc
+    return [item for item, load in zip(items, pc, strict=True) if load < 0]
+
+
+def _warn_reverse_keyed(
+    x: pd.DataFrame,
+    exponents: pd.Series,
+    spec: Mapping[Hashable, list[Hashable]],
+    *,
+    standardized: bool,
+    argument: str,
+) -> None:
+    """Warn (:class:`ReverseKeyedWarning`) naming every item whose corrected
+    item-total correlation is negative; ``spec`` maps a construct (or ``None``) to
+    its items. The advice names the items to reverse: those that load against the
+    rest on the first principal component (when half the items are reversed, every
+    item correlates negatively with the sum of the others)."""
+    parts, suggest = [], []
+    for name, items in spec.items():
+        if len(items) < 2:
+            continue
+        where = argument if name is None else f"{argument}[{name!r}]"
+        r = _corrected_item_total(x, exponents, items, standardized=standardized, argument=where)
+        bad = [(item, rj) for item, rj in zip(items, r, strict=True) if rj < 0]
+        if bad:
+            parts.append(f"{where}: " + ", ".join(f"{item!r} (r = {rj:.2f})" for item, rj in bad))
+            suggest += _against_the_rest(x, items) or [item for item, _ in bad]
+    if not parts:
+        return
+    warnings.warn(
+        f"item(s) correlating negatively with the sum of the other items of their scale "
+        f"(corrected item-total correlation r < 0): {'; '.join(parts)}. An item worded the "
+        f"other way (reverse-keyed) makes alpha and rho_c meaningless. The items "
+        f"{suggest!r} load against the rest of their scale (first principal component): "
+        f"if they are worded the other way, reverse them with cx.reverse_code(data, "
+        f"columns={suggest!r}, scale=(low, high)) and run this again; otherwise drop the "
+        f"items that do not belong. cx.item_statistics shows each item's correlation "
+        f"with the rest.",
+        ReverseKeyedWarning,
+        stacklevel=3,
+    )
+
+
 # --------------------------------------------------------------------------- alpha
-
-
-def _alpha_from_cov(cov: np.ndarray, standardized: bool = False) -> float:
-    if standardized:  # the same formula on the correlation matrix
-        sd = np.sqrt(np.diag(cov))
-        cov = cov / np.outer(sd, sd)
-    k = cov.shape[0]
-    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
 
 
 def cronbach_alpha(
@@ -182,6 +324,14 @@ def cronbach_alpha(
     pandas.DataFrame
         One row: ``n``, ``n_items`` (and ``n_dropped`` when ``dropna=True``, ``n_eff``
         with weights), ``alpha``, ``ci_low``, ``ci_high``.
+
+    Warns
+    -----
+    ReverseKeyedWarning
+        If an item correlates negatively with the sum of the other items (a negative
+        corrected item-total correlation, as in :func:`item_statistics`): it is
+        probably reverse-keyed; reverse it with :func:`cxresearch.reverse_code` and
+        run again. Alpha is still returned.
 
     Notes
     -----
@@ -229,13 +379,15 @@ def cronbach_alpha(
         data, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
         if items is None:
             items = [c for c in data.columns if c != weights]
-    x, _, n_dropped = _item_frame(data, items, dropna=dropna)
+    x, exponents, n_dropped = _item_frame(data, items, dropna=dropna)
     n, k = x.shape
     if weights is not None:
-        w = data.loc[x.index, weights].to_numpy(dtype=float)
+        w, _ = pow2_rescale(data.loc[x.index, weights].to_numpy(dtype=float))
         n_dropped += n_missing_w
-    cov = np.cov(x.to_numpy(), rowvar=False, aweights=w)
-    alpha = _alpha_from_cov(cov, standardized)
+    cols = list(x.columns)
+    values = x.to_numpy() if standardized else _common_scale(x, exponents, cols)
+    alpha = _measures.alpha(np.cov(values, rowvar=False, aweights=w), standardized)
+    _warn_reverse_keyed(x, exponents, {None: cols}, standardized=standardized, argument="items")
     n_eff = n if w is None else float(w.sum() ** 2 / (w**2).sum())
     df1, df2 = n_eff - 1, (n_eff - 1) * (k - 1)
     a = 1 - ci
@@ -280,8 +432,9 @@ def item_statistics(
     Notes
     -----
     An item with a low corrected item-total correlation, or whose deletion raises
-    alpha, measures something else than the rest of the scale. Alpha if deleted is
-    Cronbach's (1951) alpha of the remaining ``k - 1`` items.
+    alpha, measures something else than the rest of the scale; a negative one is
+    usually reverse-keyed (reverse it with :func:`cxresearch.reverse_code`). Alpha if
+    deleted is Cronbach's (1951) alpha of the remaining ``k - 1`` items.
 
     References
     ----------
@@ -305,28 +458,31 @@ def item_statistics(
       q2  8 3.250    1.581                   0.762             0.894
       q3  8 2.625    1.598                   0.825             0.839
     """
-    x, exponent, n_dropped = _item_frame(data, items, dropna=dropna)
+    x, exponents, n_dropped = _item_frame(data, items, dropna=dropna)
+    cols = list(x.columns)
     arr = x.to_numpy()
-    cov = np.cov(arr, rowvar=False)
-    total = arr.sum(axis=1)
+    r_rest = _corrected_item_total(x, exponents, cols)
     rows = []
-    k = arr.shape[1]
-    for j, item in enumerate(x.columns):
-        rest = total - arr[:, j]
-        keep = [i for i in range(k) if i != j]
+    for j, item in enumerate(cols):
+        others = [c for c in cols if c != item]
         rows.append(
             {
                 "item": item,
                 "n": arr.shape[0],
-                "mean": float(np.ldexp(arr[:, j].mean(), exponent)),
-                "std_dev": float(np.ldexp(arr[:, j].std(ddof=1), exponent)),
-                "corrected_item_total_r": float(np.corrcoef(arr[:, j], rest)[0, 1]),
+                "mean": arr[:, j].mean(),
+                "std_dev": arr[:, j].std(ddof=1),
+                "corrected_item_total_r": float(r_rest[j]),
                 "alpha_if_deleted": (
-                    _alpha_from_cov(cov[np.ix_(keep, keep)]) if k > 2 else math.nan
+                    _measures.alpha(np.cov(_common_scale(x, exponents, others), rowvar=False))
+                    if len(cols) > 2
+                    else math.nan
                 ),
             }
         )
-    return _finish(pd.DataFrame(rows), n_dropped, dropna, after="n")
+    out = pd.DataFrame(rows)
+    for col in ("mean", "std_dev"):
+        out[col] = pow2_restore(out[col].to_numpy(), exponents.to_numpy(), f"items: the {col}s")
+    return _finish(out, n_dropped, dropna, after="n")
 
 
 # ------------------------------------------------------------------------- loadings
@@ -447,7 +603,7 @@ def factor_loadings(
       service   q2    0.801
       service   q3    0.899
     """
-    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, _, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     rows = []
     for name, items in spec.items():
         r = np.corrcoef(x[items].to_numpy(), rowvar=False).reshape(len(items), len(items))
@@ -524,17 +680,6 @@ def _loadings_dict(loadings: Any) -> dict[Hashable, np.ndarray]:
     return out
 
 
-def _rho_c(lam: np.ndarray) -> float:
-    if np.isnan(lam).any():
-        return math.nan
-    s = lam.sum()
-    return float(s**2 / (s**2 + np.sum(1 - lam**2)))
-
-
-def _ave(lam: np.ndarray) -> float:
-    return math.nan if np.isnan(lam).any() else float(np.mean(lam**2))
-
-
 def _resolve_loadings(
     data: Any, constructs: Any, loadings: Any, dropna: bool
 ) -> tuple[dict[Hashable, np.ndarray], int]:
@@ -577,6 +722,12 @@ def composite_reliability(
         One row per construct: ``construct``, ``n_items``, ``rho_c`` (and
         ``n_dropped`` when loadings are fitted with ``dropna=True``).
 
+    Warns
+    -----
+    ReverseKeyedWarning
+        With ``data``: if an item correlates negatively with the sum of the other
+        (z-scored) items of its construct; see :func:`cronbach_alpha`.
+
     Notes
     -----
     ``rho_c = (sum lambda)^2 / ((sum lambda)^2 + sum(1 - lambda^2))``
@@ -602,9 +753,12 @@ def composite_reliability(
         {
             "construct": list(lam),
             "n_items": [a.size for a in lam.values()],
-            "rho_c": [_rho_c(a) for a in lam.values()],
+            "rho_c": [_measures.rho_c(a) for a in lam.values()],
         }
     )
+    if loadings is None:
+        x, exponents, spec, _ = _construct_frame(data, constructs, dropna=dropna)
+        _warn_reverse_keyed(x, exponents, spec, standardized=True, argument="constructs")
     return _finish(out, n_dropped, dropna and loadings is None)
 
 
@@ -652,7 +806,7 @@ def ave(
         {
             "construct": list(lam),
             "n_items": [a.size for a in lam.values()],
-            "ave": [_ave(a) for a in lam.values()],
+            "ave": [_measures.ave(a) for a in lam.values()],
         }
     )
     return _finish(out, n_dropped, dropna and loadings is None)
@@ -723,17 +877,18 @@ def htmt(
               A           B 0.863
     """
     v.check_bool(absolute, "absolute")
-    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, _, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     if len(spec) < 2:
         raise ValueError(f"constructs: HTMT needs at least two constructs, got {len(spec)}.")
     r = x.corr()
     if absolute:
         r = r.abs()
-    mono = {}
+    names = list(spec)
+    blocks = [r.columns.get_indexer(spec[name]) for name in names]
+    stack = r.to_numpy()[None]
+    means = _measures.monotrait_means(stack, blocks)
+    mono = {name: float(m[0]) for name, m in zip(names, means, strict=True)}
     for name, items in spec.items():
-        k = len(items)
-        block = r.loc[items, items].to_numpy()
-        mono[name] = 1.0 if k == 1 else float(block[np.triu_indices(k, 1)].mean())
         if mono[name] <= 0:
             raise ValueError(
                 f"constructs[{name!r}]: the items {v.format_values(items, 10)} correlate at "
@@ -741,13 +896,12 @@ def htmt(
                 f"that mean) is undefined. Reverse-code the items worded the other way, or "
                 f"pass absolute=True to average absolute correlations."
             )
-    names = list(spec)
-    rows = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            hetero = float(r.loc[spec[a], spec[b]].to_numpy().mean())
-            value = hetero / math.sqrt(mono[a] * mono[b])
-            rows.append({"construct_1": a, "construct_2": b, "htmt": value})
+    values = _measures.htmt(stack, blocks, [np.array([mono[n]]) for n in names])[0]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    rows = [
+        {"construct_1": a, "construct_2": b, "htmt": float(value)}
+        for (a, b), value in zip(pairs, values, strict=True)
+    ]
     return _finish(pd.DataFrame(rows), n_dropped, dropna)
 
 
@@ -815,7 +969,7 @@ def fornell_larcker(
     construct_1 construct_2  correlation  sqrt_ave_1  sqrt_ave_2  criterion_met
               A           B        0.778        0.92       0.897           True
     """
-    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, exponents, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     if len(spec) < 2:
         raise ValueError(
             f"constructs: Fornell-Larcker needs at least two constructs, got {len(spec)}."
@@ -828,7 +982,10 @@ def fornell_larcker(
         if missing:
             raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(missing)}.")
     if scores is None:
-        sc = pd.DataFrame({name: x[items].mean(axis=1) for name, items in spec.items()})
+        sc = pd.DataFrame(
+            {name: _common_scale(x, exponents, items).mean(axis=1) for name, items in spec.items()},
+            index=x.index,
+        )
     else:
         v.check_dataframe(scores, "scores")
         v.check_columns(scores, list(spec), "scores")
@@ -847,7 +1004,7 @@ def fornell_larcker(
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             corr = float(r.loc[a, b])
-            s1, s2 = math.sqrt(_ave(lam[a])), math.sqrt(_ave(lam[b]))
+            s1, s2 = math.sqrt(_measures.ave(lam[a])), math.sqrt(_measures.ave(lam[b]))
             rows.append(
                 {
                     "construct_1": a,
@@ -892,6 +1049,12 @@ def reliability_table(
         ``construct``, ``n_items``, ``n`` (and ``n_dropped`` with ``dropna=True``),
         ``alpha``, ``rho_c``, ``ave``.
 
+    Warns
+    -----
+    ReverseKeyedWarning
+        If an item correlates negatively with the sum of the other items of its
+        construct (z-scored with ``standardized=True``); see :func:`cronbach_alpha`.
+
     Notes
     -----
     ``alpha`` as in :func:`cronbach_alpha` (NaN for a single item), ``rho_c`` as in
@@ -925,7 +1088,7 @@ def reliability_table(
       service        3  8  0.899  0.909 0.77
     """
     v.check_bool(standardized, "standardized")
-    x, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, exponents, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
     if loadings is None:
         lam = _loadings_dict(factor_loadings(x, constructs=spec))
     else:
@@ -941,8 +1104,9 @@ def reliability_table(
             )
     rows = []
     for name, items in spec.items():
+        values = x[items].to_numpy() if standardized else _common_scale(x, exponents, items)
         alpha = (
-            _alpha_from_cov(np.cov(x[items].to_numpy(), rowvar=False), standardized)
+            _measures.alpha(np.cov(values, rowvar=False), standardized)
             if len(items) > 1
             else math.nan
         )
@@ -952,8 +1116,9 @@ def reliability_table(
                 "n_items": len(items),
                 "n": len(x),
                 "alpha": alpha,
-                "rho_c": _rho_c(lam[name]),
-                "ave": _ave(lam[name]),
+                "rho_c": _measures.rho_c(lam[name]),
+                "ave": _measures.ave(lam[name]),
             }
         )
+    _warn_reverse_keyed(x, exponents, spec, standardized=standardized, argument="constructs")
     return _finish(pd.DataFrame(rows), n_dropped, dropna, after="n")

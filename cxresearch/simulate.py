@@ -247,6 +247,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from ._result import Result
 
 __all__ = [
     "CX_FORMULA",
@@ -2080,20 +2081,25 @@ def complaint_levers(
 # ---------------------------------------------------------------------------- the survey
 
 
-@dataclass(frozen=True)
-class SimulatedSurvey:
-    """A simulated multi-item survey and its true measurement model.
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SimulatedSurvey(Result):
+    """What :func:`simulate_survey` returns: a simulated survey and its true measurement model.
 
     Attributes
     ----------
+    table : pandas.DataFrame
+        The true measurement model, one row per item (the same table as
+        :attr:`loadings`), in the layout of the fitted tables of :func:`cxresearch.cfa`
+        and :func:`cxresearch.pls`: ``term`` (``"service =~ service_1"``), ``lhs`` (the
+        construct), ``op`` (``"=~"``), ``rhs`` (the item), ``loading`` (standardized)
+        and ``error_variance``.
     data : pandas.DataFrame
         ``respondent_id`` (int32, from 1) and one int8 column per item, named
         ``<construct>_<j>``, on a 1..``scale_points`` scale.
     latent : pandas.DataFrame
         ``respondent_id`` and the true construct scores (float64, standard normal).
     loadings : pandas.DataFrame
-        One row per item: ``construct, item, loading`` (standardised loading of the
-        continuous response on its construct) and ``error_variance`` (``1 - loading**2``).
+        The same table as :attr:`table`.
     reliability : pandas.DataFrame
         One row per construct: ``construct, n_items, rho_c`` -- the true composite
         reliability ``(sum l)^2 / ((sum l)^2 + sum(1 - l^2))`` of the *continuous*
@@ -2107,10 +2113,27 @@ class SimulatedSurvey:
 
     data: pd.DataFrame
     latent: pd.DataFrame
-    loadings: pd.DataFrame
     reliability: pd.DataFrame
     factor_correlation: pd.DataFrame
     thresholds: tuple
+
+    _title = "Simulated survey (true measurement model)"
+
+    @property
+    def loadings(self) -> pd.DataFrame:
+        """The true loadings, one row per item (the same table as :attr:`table`)."""
+        return self.table
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        return [
+            ("respondents", len(self.data)),
+            ("constructs", len(self.reliability)),
+            ("items", len(self.table)),
+            ("scale points", len(self.thresholds) + 1),
+        ]
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("true loadings", self.table), ("true reliability", self.reliability)]
 
 
 DEFAULT_CONSTRUCTS = ("service", "atmosphere", "assortment", "price", "satisfaction", "loyalty")
@@ -2251,9 +2274,11 @@ def simulate_survey(
             item = f"{c}_{j + 1}"
             columns[item] = answers[:, j]
             load_rows.append(
-                {
-                    "construct": c,
-                    "item": item,
+                {  # the layout of every latent-model table: truth and fit merge on term
+                    "term": f"{c} =~ {item}",
+                    "lhs": c,
+                    "op": "=~",
+                    "rhs": item,
                     "loading": float(lam[j]),
                     "error_variance": float(1 - lam[j] ** 2),
                 }
@@ -2275,7 +2300,7 @@ def simulate_survey(
                 **{c: f[:, i] for i, c in enumerate(constructs)},
             }
         ),
-        loadings=pd.DataFrame(load_rows),
+        table=pd.DataFrame(load_rows),
         reliability=pd.DataFrame(rel_rows),
         factor_correlation=pd.DataFrame(corr, index=constructs, columns=constructs),
         thresholds=thresholds,

@@ -88,7 +88,7 @@ class SimulationStudyResult(Result):
         One row per replication, sorted by grid point (in the grid's order) and then
         ``replication``: the grid columns, ``replication`` (0, 1, ...) and the study
         function's outputs.
-    summary : pandas.DataFrame
+    performance : pandas.DataFrame
         One row per grid point: the grid columns, ``n_sims``, ``n_missing`` (replications
         whose estimate is missing), and for the ``estimate`` output ``mean``, ``sd``,
         ``mean_mc_se`` (``sd / sqrt(n)``); with a ``truth``: ``truth``, ``bias``,
@@ -104,16 +104,26 @@ class SimulationStudyResult(Result):
         ``"joblib"`` or ``"dask"``.
     """
 
-    summary: pd.DataFrame
+    performance: pd.DataFrame
     n_sims: int
     n_points: int
     backend: str
+
+    _title = "Simulation study"
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("performance per grid point (.performance)", self.performance)]
 
     def __repr__(self) -> str:
         head = ", ".join(f"{k}={v!r}" for k, v in self._scalars().items())
         return (
             f"{type(self).__name__}({head}, {len(self.table)} rows in .table)\n"
-            f"{self.summary.round(4).to_string(index=False)}"
+            f"{self.performance.head(8).round(4).to_string(index=False)}"
+            + (
+                f"\n... {len(self.performance) - 8} more grid points"
+                if len(self.performance) > 8
+                else ""
+            )
         )
 
 
@@ -407,7 +417,7 @@ def simulation_study(
     Returns
     -------
     SimulationStudyResult
-        ``.table`` one row per replication, ``.summary`` one row per grid point (see
+        ``.table`` one row per replication, ``.performance`` one row per grid point (see
         :class:`SimulationStudyResult`).
 
     Raises
@@ -451,7 +461,7 @@ def simulation_study(
     ...     truth="mu",
     ...     progress=False,
     ... )
-    >>> res.summary[["n", "mu", "mean", "coverage", "rejection_rate"]].round(3)
+    >>> res.performance[["n", "mu", "mean", "coverage", "rejection_rate"]].round(3)
         n   mu   mean  coverage  rejection_rate
     0  20  0.0 -0.023     0.965           0.035
     1  20  0.5  0.513     0.950           0.565
@@ -487,7 +497,7 @@ def simulation_study(
     names, truth = _output_names(table, columns, estimate, truth, interval, p_value)
     return SimulationStudyResult(
         table=table,
-        summary=_summary(table, points, names, truth, ci),
+        performance=_summary(table, points, names, truth, ci),
         n_sims=n_sims,
         n_points=len(points),
         backend=backend,

@@ -177,10 +177,33 @@ class Survey(Result):
     n_columns: int
     n_user_missing: int
 
+    _title = "Survey file and codebook"
+
     @property
     def codebook(self) -> pd.DataFrame:
         """The codebook (the same table as :attr:`table`)."""
         return self.table
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        return [
+            ("file", os.path.basename(self.path)),  # the name, never the local folders
+            ("format", self.format),
+            ("respondents", self.n_rows),
+            ("columns", self.n_columns),
+            ("missing values", int(self.n_missing.sum())),
+            ("declared missing codes", self.n_user_missing),
+        ]
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        keep = ["column", "label", "type", "measure", "n_missing"]
+        return [("codebook (.codebook)", self.table[[c for c in keep if c in self.table]])]
+
+    def __repr__(self) -> str:
+        return (
+            f"Survey(file={os.path.basename(self.path)!r}, format={self.format!r}, "
+            f"n_rows={self.n_rows}, n_columns={self.n_columns}); "
+            f".codebook, .data and .summary() show more"
+        )
 
     def as_codes(self, columns: Hashable | Sequence[Hashable] | None = None) -> pd.DataFrame:
         """A copy of :attr:`data` with labelled columns as their answer codes.

@@ -52,6 +52,7 @@ def ex_06_5():
     first = panel[panel["period"] == 1].reset_index(drop=True)
     first["returned"] = first["returned_next"].astype(int)
     res = cx.mediation_analysis(
-        first, x="service", m="satisfaction", y="returned", covariates=OTHERS, n_boot=100, seed=1
-    )
+        first, x="service", m="satisfaction", y="returned", covariates=OTHERS, n_boot=100,
+        seed=1, as_numeric=["returned"],
+    )  # fmt: skip
     return round(float(res.table.set_index("term").loc["indirect", "estimate"]), 4)

@@ -25,7 +25,7 @@ LOY  ~ IMAG + SAT + CMPL
 def ex_09_1():
     """One route's indirect effect: the product of its two paths, QUAL -> SAT and SAT -> LOY."""
     path = cx.pls(cx.load_dataset("mobi"), ECSI_MODEL).table.set_index("term")["estimate"]
-    return round(float(path["QUAL -> SAT"] * path["SAT -> LOY"]), 3)
+    return round(float(path["SAT ~ QUAL"] * path["LOY ~ SAT"]), 3)
 
 
 def ex_09_2():

@@ -1,9 +1,11 @@
-"""CFA and SEM on semopy (cxresearch._cbsem): against semopy itself, hand formulas,
+"""CFA and SEM on semopy (cxresearch.latent.cbsem): against semopy itself, hand formulas,
 seminr-py (GPL, test-only peer), the simulator's true loadings, and every bad input."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,10 +13,11 @@ import pytest
 from scipy import stats
 
 import cxresearch as cx
-from cxresearch._cbsem import SOLVER_OPTIONS, SEMResult, cfa, rmsea_interval, sem
 from cxresearch._result import Result
+from cxresearch.latent.cbsem import SOLVER_OPTIONS, SEMResult, cfa, rmsea_interval, sem
 
 semopy = pytest.importorskip("semopy")
+REFERENCE = Path(__file__).parent / "reference"
 
 ECSI_CFA = """
 IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
@@ -98,10 +101,30 @@ def test_estimates_equal_semopy(which, request):
     assert ours.loc[~free, ["std_error", "ci_low", "ci_high"]].isna().all().all()
 
 
+def test_residual_covariances_are_standardized_as_lavaan_std_all():
+    # lavaan's std.all divides a residual covariance by the two residual variances (a
+    # residual correlation); semopy's Est. Std divides by the total variances (0.092)
+    from semopy.examples import political_democracy
+
+    ref = json.loads((REFERENCE / "lavaan_political_democracy.json").read_text())
+    res = sem(political_democracy.get_data(), political_democracy.get_model())
+    assert res.fit["chi2"] == pytest.approx(ref["chi2"], abs=5e-4)
+    t = res.table.set_index("term")
+    for term, row in ref["residual_covariances"].items():
+        a, _, b = term.split()
+        hand = t.loc[term, "estimate"] / np.sqrt(
+            t.loc[f"{a} ~~ {a}", "estimate"] * t.loc[f"{b} ~~ {b}", "estimate"]
+        )
+        assert t.loc[term, "std_estimate"] == pytest.approx(hand, abs=1e-12)
+        assert t.loc[term, "std_estimate"] == pytest.approx(row["std_all"], abs=5e-4)
+        assert t.loc[term, "estimate"] == pytest.approx(row["estimate"], abs=5e-4)
+        assert t.loc[term, "std_error"] == pytest.approx(row["std_error"], abs=5e-4)
+
+
 @pytest.mark.parametrize("which", ["ecsi", "small"])
 def test_fit_indices_equal_semopy(which, request):
     result, direct = request.getfixturevalue(which)
-    fit = result.fit.iloc[0]
+    fit = result.fit
     chi2, p_value = semopy.stats.calc_chi2(direct)
     assert fit["chi2"] == pytest.approx(chi2, abs=1e-8)
     assert fit["df"] == semopy.stats.calc_dof(direct)
@@ -150,7 +173,7 @@ def test_result_object(ecsi, mobi):
 
 def test_fit_indices_by_hand(small, mobi):
     result, _ = small
-    f = result.fit.iloc[0]
+    f = result.fit
     x = mobi[result.table.loc[result.table["op"] == "=~", "rhs"]].to_numpy(dtype=float)
     n, p = x.shape
     s = np.cov(x, rowvar=False, bias=True)
@@ -163,9 +186,19 @@ def test_fit_indices_by_hand(small, mobi):
     assert f["cfi"] == pytest.approx(1 - (chi2 - df) / (base - f["baseline_df"]), rel=1e-12)
     tli = (base / f["baseline_df"] - chi2 / df) / (base / f["baseline_df"] - 1)
     assert f["tli"] == pytest.approx(tli, rel=1e-12)
+    # the log-likelihood of the rows under N(mean, Sigma) with the model-implied Sigma
+    # (semopy's direct fit, in the item order of x), summed row by row with scipy
+    direct = small[1]
+    order = [
+        direct.vars["observed"].index(c)
+        for c in result.table.loc[result.table["op"] == "=~", "rhs"]
+    ]
+    sigma = np.asarray(direct.calc_sigma()[0])[np.ix_(order, order)]
+    loglik = stats.multivariate_normal(x.mean(axis=0), sigma).logpdf(x).sum()
+    assert f["log_likelihood"] == pytest.approx(loglik, rel=1e-8)
     k = f["n_parameters"]
-    assert f["aic"] == pytest.approx(-2 * f["log_likelihood"] + 2 * k, rel=1e-12)
-    assert f["bic"] == pytest.approx(-2 * f["log_likelihood"] + k * math.log(n), rel=1e-12)
+    assert f["aic"] == pytest.approx(-2 * loglik + 2 * k, rel=1e-8)
+    assert f["bic"] == pytest.approx(-2 * loglik + k * math.log(n), rel=1e-8)
 
 
 def test_cfi_is_one_when_chi2_is_below_df():
@@ -175,14 +208,14 @@ def test_cfi_is_one_when_chi2_is_below_df():
         "S =~ service_1 + service_2 + service_3 + service_4\n"
         "L =~ loyalty_1 + loyalty_2 + loyalty_3 + loyalty_4",
     )
-    f = res.fit.iloc[0]
+    f = res.fit
     assert f["chi2"] < f["df"]
     assert (f["cfi"], f["rmsea"], f["rmsea_ci_low"]) == (1.0, 0.0, 0.0)
     assert f["tli"] > 1  # TLI is not truncated (Bentler 1990; lavaan and semopy alike)
 
 
 def test_rmsea_interval_inverts_the_noncentral_chi2(small):
-    f = small[0].fit.iloc[0]
+    f = small[0].fit
     chi2, df, n = f["chi2"], int(f["df"]), int(f["n"])
     low, high = f["rmsea_ci_low"], f["rmsea_ci_high"]
     assert 0 < low < f["rmsea"] < high
@@ -268,7 +301,7 @@ def test_cfa_recovers_the_simulators_loadings():
     a = stats.norm.pdf(tau).sum() / math.sqrt((p * k**2).sum() - (p * k).sum() ** 2)
     assert a == pytest.approx(0.9687, abs=1e-4)
     est = res.table[res.table["op"] == "=~"].set_index("rhs")["std_estimate"]
-    target = s.loadings.set_index("item")["loading"] * a
+    target = s.loadings.set_index("rhs")["loading"] * a
     assert (est - target.loc[est.index]).abs().max() < 0.025
     # the factor correlations (0.4 in truth) are recovered too: the CFA disattenuates
     r = res.table[(res.table["op"] == "~~") & (res.table["lhs"] != res.table["rhs"])]
@@ -305,7 +338,7 @@ def test_cfa_equals_seminr(ecsi, mobi):
     ]
     # two optimisers: measured 1.3e-7 (semopy's default ftol=1e-6 would leave 4e-4)
     assert np.max(np.abs(diffs)) < 1e-6
-    fm, f, n = peer.estimation.fit_measures, result.fit.iloc[0], result.n
+    fm, f, n = peer.estimation.fit_measures, result.fit, result.n
     assert f["chi2"] == pytest.approx(fm["chisq"], rel=1e-10)
     assert f["df"] == fm["df"]
     for ours, theirs in [("cfi", "cfi"), ("tli", "tli"), ("srmr", "srmr")]:
@@ -334,7 +367,29 @@ def test_missing_values_raise_with_the_count(mobi):
     pd.testing.assert_frame_equal(data, before)  # input not modified
     direct = semopy.Model(SMALL_SEM)
     direct.fit(mobi.drop(index=[3, 7]).astype(float), options=dict(SOLVER_OPTIONS))
-    assert res.fit["chi2"].iloc[0] == pytest.approx(semopy.stats.calc_chi2(direct)[0], abs=1e-8)
+    assert res.fit["chi2"] == pytest.approx(semopy.stats.calc_chi2(direct)[0], abs=1e-8)
+
+
+CORP_REP_CFA = """
+COMP =~ comp_1 + comp_2 + comp_3
+CUSL =~ cusl_1 + cusl_2 + cusl_3
+COMP ~~ CUSL
+"""
+
+
+@pytest.mark.parametrize("fn", [cfa, sem])
+def test_nullable_integer_columns_with_missing_values(fn):
+    # corp_rep_data ships nullable Int64 items with pd.NA; the covariance checks once ran
+    # before the cast to float and crashed (AttributeError: 'float' ... 'shape')
+    data = cx.load_dataset("corp_rep_data")
+    items = ["comp_1", "comp_2", "comp_3", "cusl_1", "cusl_2", "cusl_3"]
+    assert str(data["cusl_1"].dtype) == "Int64" and data[items].isna().any().any()
+    res = fn(data, CORP_REP_CFA, missing="listwise")
+    complete = data[items].dropna().astype(float)
+    assert (res.n, res.n_dropped) == (len(complete), len(data) - len(complete))
+    direct = semopy.Model(CORP_REP_CFA)
+    direct.fit(complete, obj="MLW", options=dict(SOLVER_OPTIONS))
+    assert res.fit["chi2"] == pytest.approx(semopy.stats.calc_chi2(direct)[0], abs=1e-8)
 
 
 def test_missing_values_outside_the_model_are_ignored(mobi):

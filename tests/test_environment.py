@@ -101,3 +101,36 @@ def test_pip_section_is_compared_too(texts):
     assert drift(pyproject, changed) == [
         "seminr: lower bound 0.2.1 in pyproject.toml but 0.1 in environment.yml"
     ]
+
+
+# A private module of a dependency exists only in some of its versions: the lower bound in
+# pyproject must be a version that has it. Module -> the first version that ships it.
+PRIVATE_MODULE_SINCE = {"statsmodels.formula._manager": ("statsmodels", "0.15")}
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+def test_private_modules_of_dependencies_exist_at_the_lower_bound(texts):
+    bounds = pyproject_requirements(texts[0])
+    used = set()
+    for path in (ROOT / "cxresearch").rglob("*.py"):
+        for match in _IMPORT.finditer(path.read_text()):
+            module = match.group(1) or match.group(2)
+            if any(part.startswith("_") for part in module.split(".")[1:]):
+                used.add((module, path.name))
+    for module, where in sorted(used):
+        top = module.split(".")[0]
+        if module.startswith(".") or top == "cxresearch":
+            continue  # the package's own private modules
+        assert module in PRIVATE_MODULE_SINCE, (
+            f"{where} imports the private module {module}: add the first {top} version "
+            f"that has it to PRIVATE_MODULE_SINCE (and raise the lower bound to it)"
+        )
+        package, since = PRIVATE_MODULE_SINCE[module]
+        assert bounds[package] is not None and _version(bounds[package]) >= _version(since), (
+            f"{where} imports {module} (new in {package} {since}) but pyproject allows "
+            f"{package}>={bounds[package]}"
+        )

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxresearch.keydrivers import (
     all_subsets_r2,
@@ -614,3 +616,113 @@ def test_weights_are_checked_in_key_drivers(weighted_survey):
         dominance_analysis(weighted_survey.assign(w=-1.0), y="satisfaction", x=x, weights="w")
     with pytest.raises(ValueError, match="also a driver or the outcome"):
         dominance_analysis(weighted_survey, y="satisfaction", x=["staff", "w"], weights="w")
+
+
+def _prca_data(rng, n=400):
+    d = pd.DataFrame(rng.integers(1, 6, size=(n, 2)), columns=["clean", "view"])
+    d["sat"] = 5 - 1.2 * (d["clean"] <= 2) + 0.9 * (d["view"] == 5) + rng.normal(scale=0.6, size=n)
+    d["w"] = rng.uniform(0.2, 3.0, size=n) * np.where(d["view"] == 5, 2.5, 1.0)
+    return d
+
+
+def test_weighted_penalty_reward_equals_statsmodels_wls(rng):
+    d = _prca_data(rng)
+    x = ["clean", "view"]
+    res = penalty_reward(d, y="sat", x=x, low=2, high=5, weights="w")
+    assert res.weights == "w" and res.n == len(d)
+    dummies = pd.concat(
+        {
+            f"{c}_{k}": (d[c] <= 2 if k == "low" else d[c] >= 5).astype(float)
+            for c in x
+            for k in ("low", "high")
+        },
+        axis=1,
+    )
+    for robust in ("HC3", None):
+        got = penalty_reward(d, y="sat", x=x, low=2, high=5, weights="w", robust=robust).table
+        model = sm.WLS(d["sat"], sm.add_constant(dummies), weights=d["w"])
+        fit = model.fit() if robust is None else model.fit(cov_type=robust)
+        low, high = [f"{c}_low" for c in x], [f"{c}_high" for c in x]
+        np.testing.assert_allclose(got["penalty"], -fit.params[low], rtol=0, atol=TOL)
+        np.testing.assert_allclose(got["reward"], fit.params[high], rtol=0, atol=TOL)
+        np.testing.assert_allclose(got["penalty_std_error"], fit.bse[low], rtol=0, atol=TOL)
+        np.testing.assert_allclose(got["reward_p_value"], fit.pvalues[high], rtol=0, atol=TOL)
+    assert res.r_squared == pytest.approx(
+        sm.WLS(d["sat"], sm.add_constant(dummies), weights=d["w"]).fit().rsquared, abs=TOL
+    )
+    plain = penalty_reward(d, y="sat", x=x, low=2, high=5)
+    assert plain.weights is None
+    assert not np.allclose(plain.table["reward"], res.table["reward"], atol=1e-3)
+    # integer weights: the estimates of the data with each row repeated
+    d["k"] = rng.integers(1, 4, size=len(d))
+    repeated = d.loc[d.index.repeat(d["k"])]
+    counted = penalty_reward(d, y="sat", x=x, low=2, high=5, weights="k").table
+    copies = penalty_reward(repeated, y="sat", x=x, low=2, high=5).table
+    np.testing.assert_allclose(counted["penalty"], copies["penalty"], atol=TOL)
+    np.testing.assert_allclose(counted["reward"], copies["reward"], atol=TOL)
+
+
+def test_penalty_reward_weights_are_checked(rng):
+    d = _prca_data(rng)
+    kw = {"y": "sat", "x": ["clean", "view"], "low": 2, "high": 5}
+    with pytest.raises(ValueError, match="weights: column 'w' must hold finite, non-negative"):
+        penalty_reward(d.assign(w=-d["w"]), weights="w", **kw)
+    with pytest.raises(ValueError, match=r"weights: column \['ww'\] not found"):
+        penalty_reward(d, weights="ww", **kw)
+    with pytest.raises(ValueError, match="weights: 'view' is also an attribute or the outcome"):
+        penalty_reward(d, weights="view", **kw)
+    gaps = d.copy()
+    gaps.loc[4, "w"] = np.nan
+    with pytest.raises(ValueError, match="'w' has 1 missing"):
+        penalty_reward(gaps, weights="w", **kw)
+    assert penalty_reward(gaps, weights="w", dropna=True, **kw).n_dropped == 1
+    # a group whose rows all weigh 0 is no group
+    zero = d.assign(w=np.where(d["view"] == 5, 0.0, d["w"]))
+    with pytest.raises(ValueError, match="'view' has no high ratings \\(of positive weight\\)"):
+        penalty_reward(zero, weights="w", **kw)
+
+
+# ------------------------------------------- columns in units of 1e-200 to 1e200 (defect 11)
+
+_SCALE_RNG = np.random.default_rng(47)
+SCALE_DRIVERS = pd.DataFrame(
+    _SCALE_RNG.normal(size=(80, 3)) + [4.0, 5.0, 6.0], columns=["staff", "price", "app"]
+)
+SCALE_DRIVERS["satisfaction"] = SCALE_DRIVERS @ [0.6, 0.3, 0.1] + _SCALE_RNG.normal(size=80)
+SCALE_DRIVERS["w"] = _SCALE_RNG.integers(1, 4, size=80).astype(float)
+
+
+@given(
+    exps=st.lists(st.floats(-200, 200), min_size=5, max_size=5),
+    uniform=st.booleans(),
+    weighted=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_importances_survive_columns_scaled_by_1e_200_to_1e200(exps, uniform, weighted):
+    """Fuzz: each column (drivers, outcome, weights) times 10**e, e in [-200, 200].
+    Importances are free of the units: equal to the unscaled ones to 1e-8; mean
+    performance is in the new units. Never NaN, inf, LinAlgError ("Eigenvalues did
+    not converge") or a RuntimeWarning."""
+    cols = list(SCALE_DRIVERS.columns)
+    factors = 10.0 ** (np.full(5, exps[0]) if uniform else np.asarray(exps))
+    data = SCALE_DRIVERS * pd.Series(factors, index=cols)
+    kw = {"y": "satisfaction", "x": ["staff", "price", "app"]}
+    kw |= {"weights": "w"} if weighted else {}
+    for func, extra in [
+        (dominance_analysis, {"n_boot": 100, "seed": 5}),
+        (relative_weights, {"n_boot": 100, "seed": 5}),
+    ]:
+        got, want = func(data, **kw, **extra), func(SCALE_DRIVERS, **kw, **extra)
+        num = ["estimate", "share", "std_error", "ci_low", "ci_high"]
+        assert np.isfinite(got.table[num].to_numpy()).all()
+        np.testing.assert_allclose(got.table[num], want.table[num], rtol=1e-8, atol=1e-12)
+        assert got.r_squared == pytest.approx(want.r_squared, rel=1e-8)
+    for func in (conditional_dominance, complete_dominance):
+        pd.testing.assert_frame_equal(func(data, **kw), func(SCALE_DRIVERS, **kw), rtol=1e-8)
+    for importance in ("dominance", "relative_weights", "correlation"):
+        got = importance_performance(data, **kw, importance=importance).table
+        want = importance_performance(SCALE_DRIVERS, **kw, importance=importance).table
+        np.testing.assert_allclose(got["importance"], want["importance"], rtol=1e-8)
+        np.testing.assert_allclose(got["performance"] / factors[:3], want["performance"], rtol=1e-8)
+        if uniform:
+            assert got["quadrant"].tolist() == want["quadrant"].tolist()

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import cxresearch as cx
-from cxresearch.latent import _resample_indices
+from cxresearch.latent.plspm import _resample_indices
 
 REFERENCE = json.loads(
     (Path(__file__).parent / "reference" / "pls_primer_corp_rep.json").read_text()
@@ -59,8 +59,9 @@ def simple_fit(corp):
 
 def test_primer_simple_model_paths_and_r_squared(simple_fit):
     paths = dict(zip(simple_fit.table["term"], simple_fit.table["estimate"], strict=True))
-    for term, value in REFERENCE["paths"].items():
-        assert round(paths[term], 4) == value, term
+    for term, value in REFERENCE["paths"].items():  # the primer writes "COMP -> CUSA"
+        source, target = term.split(" -> ")
+        assert round(paths[f"{target} ~ {source}"], 4) == value, term
     r2 = dict(
         zip(simple_fit.r_squared["construct"], simple_fit.r_squared["r_squared"], strict=True)
     )
@@ -74,7 +75,7 @@ def test_primer_simple_model_paths_and_r_squared(simple_fit):
 
 def _seminr_fit(data: pd.DataFrame, model: str, scheme: str = "path"):
     seminr = pytest.importorskip("seminr", reason="seminr-py (the [realdata] extra) not installed")
-    from cxresearch._syntax import parse_model
+    from cxresearch.latent.syntax import parse_model
 
     spec = parse_model(model)
     mm = seminr.constructs(
@@ -106,16 +107,14 @@ def test_matches_seminr(dataset, model, scheme):
     seminr, ref = _seminr_fit(data, model, scheme)
     fit = cx.pls(data, model, scheme=scheme, missing="mean")
     for _, row in fit.table.iterrows():
-        assert row["estimate"] == pytest.approx(
-            ref.path_coef.get(row["source"], row["target"]), abs=1e-8
-        )
+        assert row["estimate"] == pytest.approx(ref.path_coef.get(row["rhs"], row["lhs"]), abs=1e-8)
     for _, row in fit.loadings.iterrows():
         assert row["loading"] == pytest.approx(
-            ref.outer_loadings.get(row["item"], row["construct"]), abs=1e-8
+            ref.outer_loadings.get(row["rhs"], row["lhs"]), abs=1e-8
         )
     for _, row in fit.weights.iterrows():
         assert row["weight"] == pytest.approx(
-            ref.outer_weights.get(row["item"], row["construct"]), abs=1e-8
+            ref.outer_weights.get(row["rhs"], row["lhs"]), abs=1e-8
         )
     for _, row in fit.r_squared.iterrows():
         assert row["r_squared"] == pytest.approx(
@@ -148,26 +147,37 @@ def test_evaluation_tables_match_seminr(dataset, model):
     fit = cx.pls(data, model, missing="mean")
     # seminr averages absolute correlations, cx.htmt (Henseler et al. 2015) the
     # correlations themselves: equal where no item correlation is negative
+    # correlations themselves: every row equals seminr with absolute=True, and the
+    # model's table equals cx.htmt itself
     ht = seminr.htmt(ref)
-    for _, row in fit.htmt.iterrows():
-        if dataset == "mobi":  # some mobi items correlate negatively
-            continue
+    blocks = {c.name: list(c.items) for c in fit.fit_state.spec.constructs}
+    filled = fit.items.fillna(fit.items.mean())
+    absolute = cx.htmt(filled, constructs=blocks, absolute=True)
+    for _, row in absolute.iterrows():
         assert row["htmt"] == pytest.approx(
             ht.get(row["construct_1"], row["construct_2"]), abs=1e-8
         )
+    pd.testing.assert_frame_equal(fit.htmt, cx.htmt(filled, constructs=blocks))
+    negative = (filled.corr().to_numpy() < 0).any()
+    assert negative == (dataset == "mobi")  # the two versions differ only on mobi
+    assert np.allclose(fit.htmt["htmt"], absolute["htmt"]) != negative
     f2 = seminr.model_fsquares(ref)
     for _, row in fit.f_squared.iterrows():
-        assert row["f_squared"] == pytest.approx(f2.get(row["source"], row["target"]), abs=1e-8)
+        assert row["f_squared"] == pytest.approx(f2.get(row["rhs"], row["lhs"]), abs=1e-8)
     total = seminr.total_effects(ref.path_coef)
     for _, row in fit.effects.iterrows():
-        assert row["total"] == pytest.approx(total.get(row["source"], row["target"]), abs=1e-8)
-        assert row["indirect"] == pytest.approx(row["total"] - row["direct"], abs=1e-12)
+        assert row["total"] == pytest.approx(total.get(row["rhs"], row["lhs"]), abs=1e-8)
+        # seminr's total minus its direct path: the indirect effect from the peer's numbers
+        direct = ref.path_coef.get(row["rhs"], row["lhs"])
+        assert row["indirect"] == pytest.approx(
+            total.get(row["rhs"], row["lhs"]) - direct, abs=1e-8
+        )
 
 
 def test_inner_vif_by_hand(simple_fit):
     r = simple_fit.scores[["COMP", "LIKE", "CUSA"]].corr().to_numpy()
     vif = np.diag(np.linalg.inv(r))
-    got = simple_fit.vif.query("target == 'CUSL'")["vif"].to_numpy()
+    got = simple_fit.vif.query("lhs == 'CUSL'")["vif"].to_numpy()
     np.testing.assert_allclose(got, vif, atol=1e-10)
 
 
@@ -175,7 +185,7 @@ def test_paths_are_ols_on_the_scores(simple_fit):
     s = simple_fit.scores
     x = s[["COMP", "LIKE", "CUSA"]].to_numpy()
     beta, *_ = np.linalg.lstsq(x, s["CUSL"].to_numpy(), rcond=None)
-    got = simple_fit.table.query("target == 'CUSL'")["estimate"].to_numpy()
+    got = simple_fit.table.query("lhs == 'CUSL'")["estimate"].to_numpy()
     np.testing.assert_allclose(got, beta, atol=1e-12)
 
 
@@ -209,7 +219,7 @@ def test_bootstrap_equals_seminr_on_the_same_resamples(corp, simple_fit):
     ours = simple_fit.bootstrap(n_boot=10, seed=3)
     for b in range(10):
         for term in simple_fit.table["term"]:
-            a, t = term.split(" -> ")
+            t, a = term.split(" ~ ")
             assert ours.draws[f"path: {term}"].iloc[b] == pytest.approx(
                 theirs.boot_paths[b].get(a, t), abs=1e-8
             )
@@ -226,10 +236,10 @@ def test_bootstrap_does_not_depend_on_n_boot_chunks(simple_fit):
 def test_bootstrap_percentile_interval_and_no_sign_changes(simple_fit):
     boot = simple_fit.bootstrap(n_boot=400, seed=5)
     assert boot.sign_changes == "none" and boot.n_redrawn == 0
-    draws = boot.draws["path: COMP -> CUSL"]
+    draws = boot.draws["path: CUSL ~ COMP"]
     # an estimate near 0: resamples of both signs are kept as estimated
     assert (draws < 0).sum() > 20 and (draws > 0).sum() > 20
-    row = boot.table.query("kind == 'path' and term == 'COMP -> CUSL'").iloc[0]
+    row = boot.table.query("kind == 'path' and term == 'CUSL ~ COMP'").iloc[0]
     lo, hi = np.quantile(draws, [0.025, 0.975])
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi), abs=1e-12)
     assert row["std_error"] == pytest.approx(draws.std(ddof=1), abs=1e-12)
@@ -253,6 +263,21 @@ def test_bootstrap_bca_and_htmt_upper_bound(simple_fit):
     assert np.allclose(single[["ci_low", "ci_high"]], 1.0)
 
 
+@pytest.mark.parametrize("method", ["percentile", "bca"])
+def test_a_constant_bootstrap_statistic_has_se_zero_and_no_statistic(simple_fit, method):
+    # the single item's loading and weight are 1 in every resample, up to rounding
+    boot = simple_fit.bootstrap(n_boot=200, seed=5, method=method)
+    single = boot.table[boot.table["term"] == "CUSA =~ cusa"]
+    assert len(single) == 2  # loading and weight
+    assert (single["std_error"] == 0.0).all()
+    assert single["statistic"].isna().all()
+    for column in ["ci_low", "ci_high", "boot_mean"]:
+        assert (single[column] == single["estimate"]).all()
+    # every other statistic varies across resamples: a real SE and statistic
+    others = boot.table[boot.table["term"] != "CUSA =~ cusa"]
+    assert (others["std_error"] > 1e-6).all() and others["statistic"].notna().all()
+
+
 def test_bootstrap_bad_arguments(simple_fit):
     with pytest.raises(ValueError, match="ci must lie strictly between 0 and 1"):
         simple_fit.bootstrap(n_boot=10, ci=95)
@@ -266,7 +291,7 @@ def test_bootstrap_bad_arguments(simple_fit):
 
 
 def test_mga_groups_match_separate_fits(corp):
-    res = cx.pls_mga(corp, SIMPLE, group="servicetype", n_perm=100, seed=2, missing="mean")
+    res = cx.pls_mga(corp, SIMPLE, by="servicetype", n_perm=100, seed=2, missing="mean")
     pooled = corp[corp["servicetype"].isin([1, 2])][
         list(cx.pls(corp, SIMPLE, missing="mean").items.columns)
     ]
@@ -278,25 +303,38 @@ def test_mga_groups_match_separate_fits(corp):
         (corp["servicetype"] == 1).sum(),
         (corp["servicetype"] == 2).sum(),
     )
-    assert ((res.table["p_value"] > 0) & (res.table["p_value"] <= 1)).all()
-    again = cx.pls_mga(corp, SIMPLE, group="servicetype", n_perm=100, seed=2, missing="mean")
+    # a permutation p-value is (1 + k) / (1 + n_perm), k permuted |differences| >= the observed
+    k = res.table["p_value"] * (1 + res.n_perm) - 1
+    np.testing.assert_allclose(k, np.round(k), atol=1e-9)
+    assert ((k >= 0) & (k <= res.n_perm)).all()
+    again = cx.pls_mga(corp, SIMPLE, by="servicetype", n_perm=100, seed=2, missing="mean")
     pd.testing.assert_frame_equal(res.table, again.table)
 
 
-def test_mga_p_values_are_uniform_under_a_random_split(mobi):
+def test_mga_p_values_are_uniform_under_random_splits(mobi):
+    # under H0 (random halves of one sample) a valid permutation test's p-values are
+    # uniform: 40 splits x 7 paths, 99 permutations each, against U(0, 1) (KS test);
+    # a test that never rejects (p near 1) or always does (p near 0) fails here
+    from scipy import stats
+
     rng = np.random.default_rng(0)
-    data = mobi.assign(split=rng.integers(0, 2, len(mobi)))
-    res = cx.pls_mga(data, ECSI, group="split", n_perm=200, seed=1)
-    assert res.table["p_value"].min() > 0.01  # nothing "differs" between random halves
+    ps = []
+    for split in range(40):
+        data = mobi.assign(split=rng.integers(0, 2, len(mobi)))
+        ps += list(cx.pls_mga(data, ECSI, by="split", n_perm=99, seed=split).table["p_value"])
+    ps = np.array(ps)
+    # the discrete p-values (1 + k) / 100, shifted to the middle of their step
+    assert stats.kstest(ps - 0.005, "uniform").pvalue > 0.001
+    assert 0.02 < np.mean(ps < 0.05) < 0.10
 
 
 def test_mga_errors(corp):
     with pytest.raises(ValueError, match="has 3 values"):
-        cx.pls_mga(corp.assign(g=np.arange(len(corp)) % 3), SIMPLE, group="g", missing="mean")
+        cx.pls_mga(corp.assign(g=np.arange(len(corp)) % 3), SIMPLE, by="g", missing="mean")
     with pytest.raises(ValueError, match=r"levels: \[9\] not found"):
-        cx.pls_mga(corp, SIMPLE, group="servicetype", levels=[1, 9], missing="mean")
-    with pytest.raises(ValueError, match=r"group: column \['nope'\] not found"):
-        cx.pls_mga(corp, SIMPLE, group="nope", missing="mean")
+        cx.pls_mga(corp, SIMPLE, by="servicetype", levels=[1, 9], missing="mean")
+    with pytest.raises(ValueError, match=r"by: column \['nope'\] not found"):
+        cx.pls_mga(corp, SIMPLE, by="nope", missing="mean")
 
 
 # -------------------------------------------------------------------- data handling
@@ -397,7 +435,7 @@ def test_recovers_the_simulated_loadings_and_shows_pls_bias():
         + "\nC ~ A + B"
     )
     fit = cx.pls(sim.data, model)
-    merged = fit.loadings.merge(sim.loadings, on="item", suffixes=("", "_true"))
+    merged = fit.loadings.merge(sim.loadings, on="rhs", suffixes=("", "_true"))
     diff = merged["loading"] - merged["loading_true"]
     assert diff.abs().max() < 0.10
     # PLS's upward loading bias, although cutting the answers into 7 categories

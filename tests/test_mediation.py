@@ -7,6 +7,8 @@ import pandas as pd
 import pingouin as pg
 import pytest
 import statsmodels.formula.api as smf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxresearch.mediation import MediationResult, mediation_analysis
 
@@ -337,3 +339,115 @@ def test_mediation_weights_are_checked():
     with pytest.raises(ValueError, match="'w' has 1 missing"):
         mediation_analysis(d, **kw, weights="w")
     assert mediation_analysis(d, **kw, weights="w", dropna=True, n_boot=100).n_dropped == 1
+
+
+# --------------------------------------------------- what a linear model misreads (defect 6)
+
+
+def test_a_binary_outcome_or_mediator_is_refused_unless_named_in_as_numeric(survey):
+    # OLS was fitted to a 0/1 outcome without a word
+    d = survey.assign(returned=(survey["loyalty"] > 0).astype(int))
+    kw = {"x": "staff", "m": "satisfaction", "n_boot": 100, "seed": 1}
+    with pytest.raises(
+        ValueError,
+        match=r"y: column 'returned' holds only two values \[0\.0, 1\.0\]: a binary outcome\. "
+        r"mediation_analysis .* does not support a binary outcome yet; a logistic "
+        r"conditional-process model is planned\. .* pass as_numeric=\['returned'\]",
+    ):
+        mediation_analysis(d, y="returned", **kw)
+    # the two values need not be 0 and 1, nor the column an integer one
+    with pytest.raises(ValueError, match=r"holds only two values \[1\.0, 2\.0\]"):
+        mediation_analysis(d.assign(returned=d["returned"] + 1.0), y="returned", **kw)
+    with pytest.raises(ValueError, match=r"m: column 'complained' .* a binary mediator"):
+        mediation_analysis(
+            d.assign(complained=(d["satisfaction"] < 0).astype(int)),
+            x="staff",
+            m=["satisfaction", "complained"],
+            y="loyalty",
+            n_boot=100,
+        )
+    # named deliberately: a linear probability model, the same as OLS by hand
+    lpm = _by_term(mediation_analysis(d, y="returned", as_numeric="returned", **kw))
+    by_hand = smf.ols("returned ~ satisfaction + staff", d).fit()
+    assert lpm.loc["b", "estimate"] == pytest.approx(by_hand.params["satisfaction"], abs=TOL)
+    with pytest.raises(ValueError, match=r"as_numeric: \['age'\] is not x, a mediator or y"):
+        mediation_analysis(d, y="returned", as_numeric=["returned", "age"], **kw)
+
+
+def test_a_driver_of_a_few_codes_is_refused_and_a_0_1_treatment_is_fine(survey):
+    # a three-level treatment coded 0/1/2 was taken as linear in its codes
+    d = survey.assign(offer=np.arange(len(survey)) % 3)
+    d["satisfaction"] += 0.3 * (d["offer"] == 2)
+    kw = {"m": "satisfaction", "y": "loyalty", "n_boot": 100, "seed": 1}
+    with pytest.raises(
+        ValueError,
+        match=r"x: column 'offer' holds 3 whole-number values \[0\.0, 1\.0, 2\.0\], which may "
+        r"be the codes of a categorical treatment.*as_numeric=\['offer'\].*code x as 0/1",
+    ):
+        mediation_analysis(d, x="offer", **kw)
+    # four codes too; named in as_numeric, the codes are taken as a numeric driver
+    four = d.assign(offer=np.arange(len(d)) % 4 + 1)
+    with pytest.raises(ValueError, match=r"'offer' holds 4 whole-number values \[1\.0, 2\.0"):
+        mediation_analysis(four, x="offer", **kw)
+    res = mediation_analysis(four, x="offer", as_numeric=["offer"], **kw)
+    assert np.isfinite(res.table["estimate"]).all()
+    # a 1-5 or 1-7 rating is a numeric driver (as PROCESS treats any numeric X)
+    for points in (5, 7):
+        rating = d.assign(offer=np.arange(len(d)) % points + 1)
+        assert mediation_analysis(rating, x="offer", **kw).n == len(d)
+    # a categorical column: a TypeError that says how to compare levels
+    labelled = d.assign(offer=d["offer"].map({0: "none", 1: "voucher", 2: "gift"}))
+    for frame in (labelled, labelled.astype({"offer": "category"})):
+        with pytest.raises(TypeError, match=r"x: column 'offer' is categorical .*3 levels"):
+            mediation_analysis(frame, x="offer", **kw)
+    # a 0/1 treatment dummy, and a driver of many values, need nothing
+    treated = d.assign(offer=(d["offer"] == 2).astype(int))
+    assert mediation_analysis(treated, x="offer", **kw).n == len(d)
+    assert mediation_analysis(d, x="staff", **kw).n == len(d)
+
+
+# ------------------------------------------- columns in units of 1e-200 to 1e200 (defect 11)
+
+SCALE_SURVEY = pd.DataFrame(np.random.default_rng(44).normal(size=(60, 2)), columns=["x", "w"])
+SCALE_SURVEY["m"] = 0.6 * SCALE_SURVEY["x"] + 0.3 * SCALE_SURVEY["w"] + 0.3
+SCALE_SURVEY["m"] += np.random.default_rng(45).normal(size=60)
+SCALE_SURVEY["y"] = 0.5 * SCALE_SURVEY["m"] + 0.2 * SCALE_SURVEY["x"] + 1.0
+SCALE_SURVEY["y"] += np.random.default_rng(46).normal(size=60)
+
+
+@given(
+    exps=st.lists(st.floats(-200, 200), min_size=4, max_size=4),
+    uniform=st.booleans(),
+    method=st.sampled_from(["percentile", "bca"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_mediation_survives_columns_scaled_by_1e_200_to_1e200(exps, uniform, method):
+    """Fuzz: each column times 10**e, e in [-200, 200]. Every effect is the unscaled
+    one in the new units (a: 10**(e_m - e_x), b: 10**(e_y - e_m), the others
+    10**(e_y - e_x)) to 1e-8, statistics and p-values unchanged; or, when an effect
+    itself lies outside the floating-point range, a ValueError that says so. Never
+    NaN, inf, LinAlgError or a RuntimeWarning."""
+    e = dict(zip(["x", "w", "m", "y"], np.full(4, exps[0]) if uniform else exps, strict=True))
+    data = SCALE_SURVEY * pd.Series({c: 10.0 ** e[c] for c in e})
+    kw = {"x": "x", "m": "m", "y": "y", "covariates": "w", "n_boot": 100, "seed": 3}
+    ref = _by_term(mediation_analysis(SCALE_SURVEY, method=method, **kw))
+    try:
+        res = _by_term(mediation_analysis(data, method=method, **kw))
+    except ValueError as err:
+        assert "outside the range of floating-point numbers" in str(err)
+        return
+    shift = {"a": e["m"] - e["x"], "b": e["y"] - e["m"]}
+    cols = ["estimate", "std_error", "ci_low", "ci_high"]
+    for term in ref.index:
+        got, want = res.loc[term, cols].to_numpy(float), ref.loc[term, cols].to_numpy(float)
+        assert np.isfinite(got).all() and (np.sign(got) == np.sign(want)).all()
+        # compared in log10 (10**400 is no float): 1e-8 relative is 4.3e-9 in log10
+        np.testing.assert_allclose(
+            np.log10(np.abs(got)) - shift.get(term, e["y"] - e["x"]),
+            np.log10(np.abs(want)),
+            atol=4.3e-9,
+            rtol=0,
+        )
+    paths = ["a", "b", "c", "c'"]
+    np.testing.assert_allclose(res.loc[paths, "statistic"], ref.loc[paths, "statistic"], rtol=1e-8)
+    np.testing.assert_allclose(res.loc[paths, "p_value"], ref.loc[paths, "p_value"], rtol=1e-6)

@@ -707,3 +707,22 @@ def test_ordered_likert_categoricals_are_accepted_by_every_metric(rng):
     unordered = labelled.assign(q1=labelled["q1"].cat.as_unordered())
     with pytest.raises(TypeError, match="unordered Categorical"):
         metrics.csat(unordered, score="q1", scale=(1, 5))
+
+
+def test_csat_and_ces_of_one_answer_raise_instead_of_a_nan_standard_error():
+    # defect 11: one row gave mean_std_error / std_error and the CES interval as NaN
+    with pytest.raises(ValueError, match=r"score: data has 1 answer\(s\); csat needs at least 2"):
+        metrics.csat(pd.DataFrame({"satisfaction": [4]}))
+    with pytest.raises(ValueError, match=r"score: data has 1 answer\(s\); ces needs at least 2"):
+        metrics.ces(pd.DataFrame({"customer_effort": [6]}))
+    groups = pd.DataFrame({"customer_effort": [4, 5, 6], "store": ["A", "A", "B"]})
+    with pytest.raises(ValueError, match=r"group \{'store': 'B'\} has 1 answer\(s\); ces needs"):
+        metrics.ces(groups, by="store")
+    one_weighted = pd.DataFrame({"satisfaction": [4, 5, 2], "w": [0.0, 2.0, 0.0]})
+    with pytest.raises(ValueError, match=r"weights: in data one row carries all the weight"):
+        metrics.csat(one_weighted, weights="w")
+    # two answers are enough, and every number is defined
+    two = metrics.ces(pd.DataFrame({"customer_effort": [4, 6]}))
+    assert np.isfinite(two.select_dtypes("number").to_numpy()).all()
+    two = metrics.csat(pd.DataFrame({"satisfaction": [4, 5]}))
+    assert np.isfinite(two.select_dtypes("number").to_numpy()).all()

@@ -156,6 +156,27 @@ def test_plot_interaction_names_mean_and_sd_lines():
     ]
 
 
+def test_plot_interaction_on_a_weighted_fit_names_the_weighted_mean_and_sd():
+    from cxresearch import fit_drivers
+
+    rng = np.random.default_rng(5)
+    n = 300
+    data = pd.DataFrame({"sat": rng.normal(4, 1, n), "competition": rng.normal(0, 1, n)})
+    data["w"] = np.where(data["competition"] > 0, 3.0, 1.0)  # weights move the mean
+    data["y"] = data["sat"] * (1 + 0.3 * data["competition"]) + rng.normal(size=n)
+    fit = fit_drivers(data, "y ~ sat * competition", weights="w")
+    ax = plots.plot_interaction(fit, focal="sat", moderator="competition")
+    x, w = data["competition"].to_numpy(), data["w"].to_numpy()
+    m = np.average(x, weights=w)
+    s = np.sqrt(np.sum(w * (x - m) ** 2) / (w.sum() - (w**2).sum() / w.sum()))  # by hand
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        f"mean − 1 SD ({m - s:.2f})".replace("-", "−"),
+        f"mean ({m:.2f})".replace("-", "−"),
+        f"mean + 1 SD ({m + s:.2f})".replace("-", "−"),
+    ]
+    plt.close("all")
+
+
 def test_plot_life_cycle_puts_units_and_profit_on_their_own_axes():
     import cxresearch as cx
 

@@ -30,6 +30,8 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from cxresearch import reliability as rel
 
@@ -608,3 +610,159 @@ def test_weighted_alpha_equals_repeated_rows_and_uses_kish_n():
     assert rel.cronbach_alpha(d, weights="w")["n_items"].item() == 3
     with pytest.raises(ValueError, match="also one of the items"):
         rel.cronbach_alpha(d, items=["q1", "q2", "w"], weights="w")
+
+
+# ------------------------------------------------------- reverse-keyed items (defect 4)
+
+
+def _likert_scale(n: int, k: int, seed: int) -> pd.DataFrame:
+    """k positively related 1-5 answers to one latent attitude."""
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=(n, 1))
+    raw = 3 + 1.2 * f + rng.normal(scale=0.8, size=(n, k))
+    return pd.DataFrame(np.clip(np.rint(raw), 1, 5), columns=[f"q{j + 1}" for j in range(k)])
+
+
+def test_reverse_keyed_items_warn_naming_them_in_alpha_rho_c_and_the_table():
+    # alpha -0.29 and rho_c 0.06 came back without a word
+    import cxresearch as cx
+
+    data = simulated_items(300, [0.8, 0.7, 0.6, 0.5], seed=40)
+    data["x2"] = -data["x2"]
+    data["x4"] = -data["x4"]
+    cons = {"A": ["x1", "x2", "x3", "x4"]}
+    # with half the items reversed every item correlates negatively with the rest; the
+    # advice names the two that load against the others
+    match = r"items: 'x1' \(r = -0\.\d\d\), 'x2' .*cx\.reverse_code\(data, columns=\['x2', 'x4'\]"
+    with pytest.warns(cx.ReverseKeyedWarning, match=match):
+        alpha = cx.cronbach_alpha(data)["alpha"].item()
+    assert alpha < 0  # still returned: the warning says what it means
+    advice = r"constructs\['A'\]: 'x1' .*columns=\['x2', 'x4'\]"
+    with pytest.warns(cx.ReverseKeyedWarning, match=advice):
+        cx.reliability_table(data, constructs=cons)
+    with pytest.warns(cx.ReverseKeyedWarning, match=advice):
+        cx.composite_reliability(data, constructs=cons)
+    one = data.assign(x4=-data["x4"])  # one reversed item: it alone is named
+    with pytest.warns(cx.ReverseKeyedWarning, match=r"items: 'x2' \(r = -0\.\d\d\)\. "):
+        cx.cronbach_alpha(one)
+    assert issubclass(cx.ReverseKeyedWarning, UserWarning)
+    # reversed with cx.reverse_code-like flipping: no warning (warnings are errors here)
+    fixed = data.assign(x2=-data["x2"], x4=-data["x4"])
+    assert cx.cronbach_alpha(fixed)["alpha"].item() > 0.7
+    cx.reliability_table(fixed, constructs=cons)
+    # item_statistics is where the correlations are shown: it does not warn
+    stats = cx.item_statistics(data).set_index("item")["corrected_item_total_r"]
+    assert stats["x2"] < 0 and stats["x4"] < 0
+
+
+@given(
+    n=st.integers(min_value=30, max_value=200),
+    k=st.integers(min_value=2, max_value=6),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    which=st.integers(min_value=0, max_value=5),
+    standardized=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_an_item_that_reverses_a_positively_correlated_item_is_named(
+    n, k, seed, which, standardized
+):
+    """Property: on any scale whose items all correlate positively, reversing one item
+    (6 - answer on 1-5) makes alpha warn naming it, and cx.reverse_code silences it.
+
+    Why it holds: the reversed item's covariance with every other item is negative, so
+    is its covariance with their sum; flipped back, every correlation is positive, so
+    is every corrected item-total correlation.
+    """
+    import warnings
+
+    import cxresearch as cx
+
+    data = _likert_scale(n, k, seed)
+    r = data.corr().to_numpy()
+    assume(np.isfinite(r).all() and (r[np.triu_indices(k, 1)] > 0).all())
+    item = data.columns[which % k]
+    reversed_ = data.assign(**{item: 6 - data[item]})
+    # with three or more items the advice names it alone (with two, either could be it)
+    advice = rf"columns=\['{item}'\]" if k > 2 else "cx.reverse_code"
+    with pytest.warns(cx.ReverseKeyedWarning, match=rf"'{item}' \(r = -.*{advice}"):
+        cx.cronbach_alpha(reversed_, standardized=standardized)
+    restored = cx.reverse_code(reversed_, columns=[item], scale=(1, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cx.cronbach_alpha(restored, standardized=standardized)
+
+
+# ------------------------------------------- columns in units of 1e-200 to 1e200 (defect 11)
+
+SCALE_DATA = simulated_items(80, [0.8, 0.7, 0.6, 0.5], seed=41) + [3.0, 4.0, 5.0, 6.0]
+SCALE_COV = SCALE_DATA.cov().to_numpy()
+
+
+def _weighted_sums_corr(cov: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation of a'x and b'x for x with covariance ``cov``."""
+    return float(a @ cov @ b / math.sqrt((a @ cov @ a) * (b @ cov @ b)))
+
+
+def _relative(exps: np.ndarray, cols: list[int]) -> np.ndarray:
+    """10**exps of ``cols`` (0 elsewhere) divided by the largest of them: as in the data."""
+    out = np.zeros(len(exps))
+    out[cols] = 10.0 ** (exps[cols] - exps[cols].max())
+    return out
+
+
+def _alpha_expected(exps: np.ndarray, cols: list[int]) -> float:
+    t = _relative(exps, cols)[cols]
+    c = SCALE_COV[np.ix_(cols, cols)] * np.outer(t, t)
+    k = len(cols)
+    return k / (k - 1) * (1 - np.trace(c) / c.sum())
+
+
+def _assert_close(actual, expected, rel=1e-8, abs_=1e-12):
+    actual = np.asarray(actual, dtype=float)
+    assert np.isfinite(actual).all(), actual
+    np.testing.assert_allclose(actual, expected, rtol=rel, atol=abs_)
+
+
+@given(
+    exps=st.lists(st.floats(-200, 200), min_size=4, max_size=4),
+    uniform=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_statistics_survive_columns_scaled_by_1e_200_to_1e200(exps, uniform):
+    """Fuzz: each item times 10**e, e in [-200, 200] (or one e for all). Scale-free
+    statistics equal those of the unscaled items to 1e-8; the rest equal what the
+    scaled covariance matrix gives. Never NaN, inf, LinAlgError or a RuntimeWarning."""
+    exps = np.full(4, exps[0]) if uniform else np.asarray(exps)
+    data = SCALE_DATA * 10.0**exps
+    base = SCALE_DATA
+    a3, htmt_cons = {"A": ["x1", "x2", "x3"]}, {"A": ["x1", "x2"], "B": ["x3", "x4"]}
+    # correlation-based: invariant to any rescaling of the columns
+    for func in (rel.factor_loadings, rel.composite_reliability, rel.ave):
+        out, ref = func(data, constructs=a3), func(base, constructs=a3)
+        num = out.select_dtypes("number").columns
+        _assert_close(out[num], ref[num])
+    _assert_close(
+        rel.htmt(data, constructs=htmt_cons)["htmt"], rel.htmt(base, constructs=htmt_cons)["htmt"]
+    )
+    _assert_close(
+        rel.cronbach_alpha(data, standardized=True)["alpha"],
+        rel.cronbach_alpha(base, standardized=True)["alpha"],
+    )
+    # in the units of the items: alpha, item statistics, table, Fornell-Larcker
+    all4 = [0, 1, 2, 3]
+    _assert_close(rel.cronbach_alpha(data)["alpha"].item(), _alpha_expected(exps, all4))
+    stats, ref = rel.item_statistics(data), rel.item_statistics(base)
+    _assert_close(stats["mean"] / 10.0**exps, ref["mean"])
+    _assert_close(stats["std_dev"] / 10.0**exps, ref["std_dev"])
+    for j in all4:
+        others = [i for i in all4 if i != j]
+        expected_r = _weighted_sums_corr(SCALE_COV, np.eye(4)[j], _relative(exps, others))
+        _assert_close(stats.loc[j, "corrected_item_total_r"], expected_r)
+        _assert_close(stats.loc[j, "alpha_if_deleted"], _alpha_expected(exps, others))
+    table = rel.reliability_table(data, constructs=a3).iloc[0]
+    _assert_close(table["alpha"], _alpha_expected(exps, [0, 1, 2]))
+    ref = rel.reliability_table(base, constructs=a3).iloc[0]
+    _assert_close(table[["rho_c", "ave"]].to_numpy(float), ref[["rho_c", "ave"]].to_numpy(float))
+    fl = rel.fornell_larcker(data, constructs=htmt_cons).iloc[0]
+    expected_r = _weighted_sums_corr(SCALE_COV, _relative(exps, [0, 1]), _relative(exps, [2, 3]))
+    _assert_close(fl["correlation"], expected_r)

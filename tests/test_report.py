@@ -127,12 +127,12 @@ def table(run, name: str) -> pd.DataFrame:
 # ------------------------------------------------------------------------------- the run
 
 
-def test_report_runs_in_under_a_minute_and_prints_the_page(run):
+def test_report_runs_and_prints_the_page(run):
+    # its time is measured against the direct calls in benchmarks/bench_report.py
     done = run["done"]
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(run["out"] / "report.html")
     assert "Executing" in done.stderr  # papermill's progress bar
-    assert run["seconds"] < 60
 
 
 def test_writes_only_into_out_and_never_touches_the_input(run, survey_file):
@@ -162,13 +162,15 @@ def test_screenshot_when_chromium_is_installed(run, tmp_path):
     if chromium is None:
         pytest.skip("chromium not installed (the page is checked without it above)")
     shot = tmp_path / "report.png"
-    subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
          "--window-size=1200,3000", (run["out"] / "report.html").as_uri()],
-        capture_output=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
-    if not shot.exists():
-        pytest.skip("chromium could not take a screenshot here")
+    # an installed Chromium that cannot render the page is a failure, not a skip
+    assert shot.exists(), f"chromium exited {done.returncode}: {done.stderr[-2000:]}"
     assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
 
 
@@ -191,7 +193,7 @@ def test_driver_model_equals_fit_drivers(run, direct):
     np.testing.assert_allclose(vif["vif"], fit.collinearity["vif"], rtol=1e-10)
     stats = table(run, "fit_stats").set_index("statistic")["value"]
     assert stats["n_clusters"] == 30 and stats["n"] == 1000
-    assert stats["r_squared"] == pytest.approx(fit.fit_stats["r_squared"], rel=1e-12)
+    assert stats["r_squared"] == pytest.approx(fit.fit["r_squared"], rel=1e-12)
 
 
 def test_nps_and_csat_equal_the_metrics(run, direct):
@@ -241,7 +243,9 @@ def test_key_driver_ranking_equals_dominance_with_the_same_seed(run, direct):
     assert (
         table(run, "importance_performance")["quadrant"].tolist() == ipa.table["quadrant"].tolist()
     )
-    pr = cx.penalty_reward(direct, y="satisfaction", x=DRIVERS, low=3, high=5, dropna=True)
+    pr = cx.penalty_reward(  # weighted, as every other section (defect 3 of issue 19)
+        direct, y="satisfaction", x=DRIVERS, low=3, high=5, dropna=True, weights="weight"
+    )
     np.testing.assert_allclose(table(run, "penalty_reward")["penalty"], pr.table["penalty"])
 
 

@@ -507,7 +507,8 @@ def test_survey_shapes_and_dtypes():
     ]
     assert (s.data.dtypes.iloc[1:] == "int8").all()
     assert s.data.iloc[:, 1:].stack().between(1, 7).all()
-    assert s.loadings["item"].tolist() == s.data.columns[1:].tolist()
+    assert s.loadings["rhs"].tolist() == s.data.columns[1:].tolist()
+    assert s.table["term"].iloc[0] == f"{s.table['lhs'].iloc[0]} =~ {s.table['rhs'].iloc[0]}"
     assert s.reliability["n_items"].tolist() == [3, 5]
     assert s.loadings["loading"].between(0.6, 0.9).all()
 

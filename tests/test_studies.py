@@ -71,7 +71,7 @@ def test_joblib_workers_and_batching_give_identical_tables(reference):
         ols_study, GRID, n_sims=40, seed=3, truth="beta", n_jobs=2, batch_size=7, progress=False
     )
     pd.testing.assert_frame_equal(two.table, reference.table, check_exact=True)
-    pd.testing.assert_frame_equal(two.summary, reference.summary, check_exact=True)
+    pd.testing.assert_frame_equal(two.performance, reference.performance, check_exact=True)
 
 
 def test_dask_local_cluster_gives_the_joblib_table(reference):
@@ -82,7 +82,7 @@ def test_dask_local_cluster_gives_the_joblib_table(reference):
     )  # fmt: skip
     assert res.backend == "dask"
     pd.testing.assert_frame_equal(res.table, reference.table, check_exact=True)
-    pd.testing.assert_frame_equal(res.summary, reference.summary, check_exact=True)
+    pd.testing.assert_frame_equal(res.performance, reference.performance, check_exact=True)
 
 
 def test_a_worker_killed_mid_study_loses_nothing(reference, tmp_path):
@@ -134,7 +134,7 @@ def test_the_study_gets_the_documented_stream():
 
 def test_summary_matches_a_hand_calculation(reference):
     for (n, beta), part in reference.table.groupby(["n", "beta"], sort=False):
-        summary = reference.summary
+        summary = reference.performance
         row = summary[(summary["n"] == n) & (summary["beta"] == beta)].iloc[0]
         est = part["estimate"].to_numpy()
         r = len(est)
@@ -157,7 +157,7 @@ def test_coverage_and_size_are_nominal_for_an_exact_interval():
     res = cx.simulation_study(
         mean_study, {"n": [15], "mu": [0.0]}, n_sims=2000, seed=8, truth=0.0, progress=False
     )
-    row = res.summary.iloc[0]
+    row = res.performance.iloc[0]
     assert abs(row["coverage"] - 0.95) < 3 * math.sqrt(0.95 * 0.05 / 2000)
     assert abs(row["rejection_rate"] - 0.05) < 3 * math.sqrt(0.95 * 0.05 / 2000)
     assert row["coverage"] + row["rejection_rate"] == pytest.approx(1.0)  # same test, dual
@@ -172,12 +172,12 @@ def test_outputs_named_by_the_user_and_missing_estimates():
         study, {"n": [1]}, n_sims=50, seed=2, estimate="b", interval=("lo", "hi"),
         truth="true", progress=False,
     )  # fmt: skip
-    row = res.summary.iloc[0]
+    row = res.performance.iloc[0]
     b = res.table["b"].to_numpy()
     assert row["n_missing"] == np.isnan(b).sum() > 0
     assert row["mean"] == pytest.approx(np.nanmean(b))
     assert row["coverage"] == 1.0
-    assert "rejection_rate" not in res.summary  # no p-value output
+    assert "rejection_rate" not in res.performance  # no p-value output
     assert list(res.table.columns) == ["n", "replication", "b", "lo", "hi", "true", "label", "flag"]
     assert "SimulationStudyResult(n_sims=50, n_points=1, backend='joblib'" in repr(res)
     assert isinstance(res, Result)

@@ -1,4 +1,4 @@
-"""The shared lavaan-style model syntax (cxresearch/_syntax.py)."""
+"""The shared lavaan-style model syntax (cxresearch/latent/syntax.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch._syntax import Construct, ModelSpec, check_model_data, parse_model
+from cxresearch.latent.syntax import Construct, ModelSpec, check_model_data, parse_model
 
 ECSI = """
 # measurement

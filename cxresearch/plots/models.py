@@ -73,7 +73,8 @@ def plot_interaction(
     table = interaction_predictions(result, focal=focal, moderator=moderator, at=at)
     ax = _axes(ax, (6.0, 4.0))
     values = list(dict.fromkeys(table["at"]))
-    names = _sd_names(result.data[moderator], values) if at is None else None
+    weights = None if result.weights is None else result.data[result.weights].to_numpy(float)
+    names = _sd_names(result.data[moderator], values, weights) if at is None else None
     for k, (value, line) in enumerate(table.groupby("at", sort=False)):
         label = names[k] if names else f"{moderator} = {_fmt(value)}"
         ax.plot(line["focal_value"], line["prediction"], label=label)
@@ -90,11 +91,14 @@ def _signed(value: float) -> str:
     return f"{value:.2f}".replace("-", "\N{MINUS SIGN}")
 
 
-def _sd_names(moderator: pd.Series, values: list[Any]) -> list[str] | None:
+def _sd_names(
+    moderator: pd.Series, values: list[Any], weights: np.ndarray | None = None
+) -> list[str] | None:
     """Name the default moderator values: 'mean − 1 SD (−0.93)', 'mean (0.17)', ...
 
     None unless ``values`` are exactly the mean and mean +/- 1 SD of a numeric moderator
-    (the default of :func:`cxresearch.simple_slopes`).
+    (the default of :func:`cxresearch.simple_slopes`; weighted, as there, on a fit with
+    survey weights).
 
     Examples
     --------
@@ -105,7 +109,11 @@ def _sd_names(moderator: pd.Series, values: list[Any]) -> list[str] | None:
     """
     if not pd.api.types.is_numeric_dtype(moderator) or pd.api.types.is_bool_dtype(moderator):
         return None
-    m, s = float(moderator.mean()), float(moderator.std(ddof=1))
+    if weights is None:
+        m, s = float(moderator.mean()), float(moderator.std(ddof=1))
+    else:  # the weighted moments simple_slopes uses (numpy.cov with aweights)
+        x = moderator.to_numpy(dtype=float)
+        m, s = float(np.average(x, weights=weights)), float(np.sqrt(np.cov(x, aweights=weights)))
     if len(values) != 3 or not np.allclose(np.asarray(values, float), [m - s, m, m + s]):
         return None
     words = ["mean \N{MINUS SIGN} 1 SD", "mean", "mean + 1 SD"]

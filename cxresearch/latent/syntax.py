@@ -42,13 +42,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 import pandas as pd
 
-from . import _validate as v
+from .. import _validate as v
 
-__all__ = ["Construct", "ModelSpec", "check_model_data", "parse_model"]
+__all__ = ["Construct", "ModelSpec", "check_model_data", "parse_model", "term_columns"]
 
 MODES = {"=~": "A", "<~": "B"}
 _OPERATORS = ("=~", "<~", "~~", "~")  # longest first: "~" is a prefix of the others
@@ -155,6 +155,28 @@ class ModelSpec:
             lines.append(f"{target} ~ {' + '.join(self.predecessors(target))}")
         lines += [f"{a} ~~ {b}" for a, b in self.covariances]
         return "\n".join(lines)
+
+
+def term_columns(rows: Iterable[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """The first columns of every latent-model table: ``term, lhs, op, rhs``.
+
+    One layout for PLS and covariance-based models, lavaan's: ``lhs op rhs`` with
+    ``=~`` (a reflective loading), ``<~`` (a composite's weight), ``~`` (a regression of
+    ``lhs`` on ``rhs``) and ``~~`` ((co)variance; HTMT pairs too), and ``term`` the
+    three joined by spaces.
+
+    Examples
+    --------
+    >>> term_columns([("SAT", "~", "IMAG"), ("IMAG", "=~", "imag_1")])["term"]
+    ['SAT ~ IMAG', 'IMAG =~ imag_1']
+    """
+    rows = list(rows)
+    return {
+        "term": [f"{lhs} {op} {rhs}" for lhs, op, rhs in rows],
+        "lhs": [lhs for lhs, _, _ in rows],
+        "op": [op for _, op, _ in rows],
+        "rhs": [rhs for _, _, rhs in rows],
+    }
 
 
 def _split_names(side: str, where: str) -> list[str]:

@@ -12,7 +12,8 @@ import dataclasses
 
 import numpy as np
 
-from ._syntax import ModelSpec
+from . import _measures
+from .syntax import ModelSpec
 
 __all__ = [
     "CHUNK_CELLS",
@@ -173,27 +174,10 @@ def estimates(s: np.ndarray, w: np.ndarray, st: Structure) -> dict[str, np.ndarr
 
 
 def htmt_stack(s: np.ndarray, st: Structure) -> np.ndarray:
-    """HTMT of every construct pair (i < j) for a stack of item covariance matrices.
-
-    As :func:`cxresearch.htmt`: mean heterotrait correlation over the geometric mean
-    of the two monotrait means; a single item's monotrait mean is 1.
-    """
+    """HTMT of every construct pair (i < j) for a stack of item covariance matrices."""
     sd = np.sqrt(np.diagonal(s, axis1=1, axis2=2))
     r = s / (sd[:, :, None] * sd[:, None, :])
-    blocks = [st.block(k) for k in range(len(st.constructs))]
-    mono = []
-    for b in blocks:
-        if b.size == 1:
-            mono.append(np.ones(r.shape[0]))
-            continue
-        iu = np.triu_indices(b.size, 1)
-        mono.append(r[:, b][:, :, b][:, iu[0], iu[1]].mean(axis=1))
-    out = []
-    for i in range(len(blocks)):
-        for j in range(i + 1, len(blocks)):
-            hetero = r[:, blocks[i]][:, :, blocks[j]].mean(axis=(1, 2))
-            out.append(hetero / np.sqrt(mono[i] * mono[j]))
-    return np.stack(out, axis=1) if out else np.zeros((r.shape[0], 0))
+    return _measures.htmt(r, [st.block(k) for k in range(len(st.constructs))])
 
 
 # --------------------------------------------------------------------------- the data

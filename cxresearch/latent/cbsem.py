@@ -3,7 +3,7 @@
 :func:`cfa` fits a confirmatory factor analysis and :func:`sem` a structural equation
 model, both by maximum likelihood with `semopy <https://semopy.com>`_ (MIT licence),
 from the same lavaan-style syntax as the PLS path models (``IMAG =~ imag1 + imag2``,
-``SAT ~ IMAG``, ``a ~~ b``; see :mod:`cxresearch._syntax`). Both return a
+``SAT ~ IMAG``, ``a ~~ b``; see :mod:`cxresearch.latent.syntax`). Both return a
 :class:`SEMResult`: the tidy estimates (unstandardized with Wald standard errors and
 intervals, and the completely standardized value), the fit indices (chi-square, CFI,
 TLI, RMSEA with its 90% interval, SRMR, AIC, BIC) and a reliability table with the
@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _syntax
-from . import _validate as v
-from ._result import Result
+from .. import _validate as v
+from .._result import Result
+from . import _measures, syntax
 
 __all__ = ["SEMResult", "cfa", "sem"]
 
@@ -56,12 +56,14 @@ class SEMResult(Result):
         parameters fixed by the identification, e.g. the first loading of each factor
         at 1), ``estimate`` (unstandardized), ``std_error``, ``statistic`` (z),
         ``p_value``, ``ci_low``, ``ci_high`` (Wald, at level ``ci``; NaN for fixed
-        parameters) and ``std_estimate`` (completely standardized: latent and observed
-        variances 1).
-    fit : pandas.DataFrame
-        One row: ``n, n_parameters, chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low,
-        rmsea_ci_high`` (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2,
-        baseline_df``.
+        parameters) and ``std_estimate`` (completely standardized, as lavaan's
+        ``std.all``: latent and observed variances 1, and a covariance of two variables
+        divided by their two (residual) variances, i.e. a residual correlation; NaN
+        where a variance is not positive).
+    fit : pandas.Series
+        The fit statistics by name (the type every model's ``fit`` has): ``n,
+        n_parameters, chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high``
+        (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2, baseline_df``.
     reliability : pandas.DataFrame
         One row per first-order factor: ``construct, mode`` (always ``"A"``),
         ``n_items, alpha, rho_c, ave`` (the columns and formulas of the PLS table, whose
@@ -78,13 +80,44 @@ class SEMResult(Result):
         The model in lavaan syntax, as fitted.
     """
 
-    fit: pd.DataFrame
+    fit: pd.Series
     reliability: pd.DataFrame
     n: int
     n_dropped: int
     estimator: str
     ci: float
     model: str = dataclasses.field(repr=False)
+
+    def _summary_title(self) -> str:
+        kind = "structural equation model" if (self.table["op"] == "~").any() else "CFA"
+        return f"Covariance-based {kind} (semopy, {self.estimator})"
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        from ..tables import format_p
+
+        f = self.fit
+        return [
+            ("n", self.n),
+            ("rows dropped", self.n_dropped),
+            ("chi-square", f"{f['chi2']:.3f} on {int(f['df'])} df, p {format_p(f['p_value'])}"),
+            ("CFI", float(f["cfi"])),
+            ("TLI", float(f["tli"])),
+            (
+                "RMSEA",
+                f"{f['rmsea']:.3f} (90% CI {f['rmsea_ci_low']:.3f} to {f['rmsea_ci_high']:.3f})",
+            ),
+            ("SRMR", float(f["srmr"])),
+            ("AIC", float(f["aic"])),
+            ("BIC", float(f["bic"])),
+        ]
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        columns = ["term", "estimate", "std_error", "p_value", "std_estimate"]
+        reliability = self.reliability[["construct", "alpha", "rho_c", "ave", "omega"]]
+        return [
+            ("estimates (std_estimate: lavaan's std.all)", self.table[columns]),
+            ("reliability and convergent validity", reliability),
+        ]
 
 
 # --------------------------------------------------------------------------- input
@@ -138,11 +171,11 @@ def _prepare(
     data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: str
 ) -> tuple[Any, pd.DataFrame, int, float]:
     v.check_dataframe(data)
-    spec = model if isinstance(model, _syntax.ModelSpec) else _syntax.parse_model(model)
+    spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
     v.check_one_of(missing, MISSING, "missing")
     v.check_one_of(estimator, ESTIMATORS, "estimator")
     ci = v.check_level(ci)
-    _syntax.check_model_data(spec, data, family="cbsem")
+    syntax.check_model_data(spec, data, family="cbsem")
     if where == "cfa" and spec.paths:
         a, b = spec.paths[0]
         raise ValueError(
@@ -153,10 +186,13 @@ def _prepare(
     v.check_numeric(data, columns, "model")
     v.check_finite(data, columns, "model")
     frame, n_dropped = _complete_rows(data, columns, missing, where)
+    # nullable columns (Int64, Float64) hold pd.NA, not NaN, and numpy cannot compute a
+    # covariance of them: cast the complete rows to float before any statistic
+    frame = frame.astype(float)
     v.check_not_constant(frame, columns, "model")
     v.check_distinct_columns(frame, columns, "model")
     _check_covariance(frame, where)
-    return spec, frame.astype(float), n_dropped, ci
+    return spec, frame, n_dropped, ci
 
 
 def _semopy_syntax(spec: Any) -> str:
@@ -228,8 +264,28 @@ def _estimates(model: Any, spec: Any, ci: float) -> pd.DataFrame:
             "std_estimate": raw["Est. Std"].to_numpy(dtype=float),
         }
     )
+    table["std_estimate"] = _residual_correlations(table)
     order = table["op"].map(_OP_ORDER).to_numpy()
     return table.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _residual_correlations(table: pd.DataFrame) -> np.ndarray:
+    """``std_estimate`` with each covariance of two variables as lavaan's ``std.all``.
+
+    lavaan standardizes a (residual) covariance by the two (residual) variances of the
+    model, :math:`\\theta_{12} / \\sqrt{\\theta_{11}\\theta_{22}}`: a residual
+    correlation. semopy divides by the total variances of the two variables instead
+    (0.092 instead of lavaan's 0.296 for ``y1 ~~ y5`` in the political-democracy model).
+    Variances and every other row keep semopy's completely standardized value.
+    """
+    std = table["std_estimate"].to_numpy(dtype=float).copy()
+    is_var = (table["op"] == "~~") & (table["lhs"] == table["rhs"])
+    variance = dict(zip(table.loc[is_var, "lhs"], table.loc[is_var, "estimate"], strict=True))
+    for i in np.flatnonzero(((table["op"] == "~~") & ~is_var).to_numpy()):
+        a, b = table["lhs"].iat[i], table["rhs"].iat[i]
+        va, vb = variance.get(a, np.nan), variance.get(b, np.nan)
+        std[i] = table["estimate"].iat[i] / np.sqrt(va * vb) if va > 0 and vb > 0 else np.nan
+    return std
 
 
 def _warn_improper(table: pd.DataFrame, where: str) -> None:
@@ -282,7 +338,7 @@ def rmsea_interval(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[f
     return bound(1 - tail), bound(tail)
 
 
-def _fit_indices(model: Any, n: int) -> pd.DataFrame:
+def _fit_indices(model: Any, n: int) -> pd.Series:
     from scipy import stats
 
     s = np.asarray(model.mx_cov, dtype=float)  # the ML (divide-by-n) covariance
@@ -321,7 +377,7 @@ def _fit_indices(model: Any, n: int) -> pd.DataFrame:
         "baseline_chi2": base_chi2,
         "baseline_df": base_df,
     }
-    return pd.DataFrame([row])
+    return pd.Series(row, name="fit", dtype=float)
 
 
 # --------------------------------------------------------------------------- reliability
@@ -356,15 +412,15 @@ def _reliability(model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame
                         break
         true = lam.sum() ** 2 * phi[c.name]
         k = len(items)
-        r = np.corrcoef(frame[items].to_numpy(), rowvar=False).reshape(k, k)
+        cov = np.cov(frame[items].to_numpy(), rowvar=False).reshape(k, k)
         rows.append(
             {
                 "construct": c.name,
                 "mode": c.mode,
                 "n_items": k,
-                "alpha": float(k / (k - 1) * (1 - k / r.sum())) if k > 1 else 1.0,
-                "rho_c": float(lam_std.sum() ** 2 / (lam_std.sum() ** 2 + np.sum(1 - lam_std**2))),
-                "ave": float(np.mean(lam_std**2)),
+                "alpha": _measures.alpha(cov, standardized=True),
+                "rho_c": _measures.rho_c(lam_std),
+                "ave": _measures.ave(lam_std),
                 "omega": float(true / (true + theta.sum())),
             }
         )
@@ -511,7 +567,7 @@ def cfa(
     Examples
     --------
     >>> import cxresearch as cx
-    >>> from cxresearch._cbsem import cfa
+    >>> from cxresearch.latent import cfa
     >>> s = cx.simulate_survey(500, constructs=["service", "loyalty"], seed=1)
     >>> res = cfa(
     ...     s.data,
@@ -520,8 +576,8 @@ def cfa(
     ...     LOY  =~ loyalty_1 + loyalty_2 + loyalty_3 + loyalty_4
     ... ''',
     ... )
-    >>> res.fit[["chi2", "df", "cfi", "rmsea", "rmsea_ci_high", "srmr"]].round(3).to_dict("records")
-    [{{'chi2': 16.293, 'df': 19, 'cfi': 1.0, 'rmsea': 0.0, 'rmsea_ci_high': 0.033, 'srmr': 0.018}}]
+    >>> res.fit[["chi2", "df", "cfi", "rmsea", "rmsea_ci_high", "srmr"]].round(3).to_dict()
+    {{'chi2': 16.293, 'df': 19.0, 'cfi': 1.0, 'rmsea': 0.0, 'rmsea_ci_high': 0.033, 'srmr': 0.018}}
     >>> print(res.reliability.round(3).to_string(index=False))
     construct mode  n_items  alpha  rho_c   ave  omega
          SERV    A        4  0.870  0.871 0.628  0.871
@@ -570,7 +626,7 @@ def sem(
     Examples
     --------
     >>> import cxresearch as cx
-    >>> from cxresearch._cbsem import sem
+    >>> from cxresearch.latent import sem
     >>> mobi = cx.load_dataset("mobi")
     >>> res = sem(
     ...     mobi,
@@ -589,8 +645,8 @@ def sem(
           term  estimate  std_error  std_estimate
     SAT ~ IMAG     0.676      0.081         0.893
      LOY ~ SAT     1.647      0.219         0.847
-    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]].round(3).to_dict("records")
-    [{{'chi2': 65.223, 'df': 33, 'cfi': 0.963, 'tli': 0.949, 'rmsea': 0.063, 'srmr': 0.041}}]
+    >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]].round(3).to_dict()
+    {{'chi2': 65.223, 'df': 33.0, 'cfi': 0.963, 'tli': 0.949, 'rmsea': 0.063, 'srmr': 0.041}}
     """
     return _run(data, model, missing, estimator, ci, "sem")
 

@@ -15,8 +15,8 @@ proxies, mode-A covariances, mode-B regressions, loadings, paths) is a product o
 ``S`` with the weights. A bootstrap therefore stacks one ``S`` per resample and
 runs the iterations on the whole stack at once.
 
-The covariance-based models (CFA, SEM) live in the same family of functions
-(``cx.cfa``, ``cx.sem``) and share the model syntax.
+The covariance-based models (CFA, SEM) are in :mod:`cxresearch.latent.cbsem` and share
+the model syntax (:mod:`cxresearch.latent.syntax`) and the reliability measures.
 """
 
 from __future__ import annotations
@@ -29,22 +29,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _bootstrap
-from . import _pls as pls_
-from . import _validate as v
-from ._cbsem import SEMResult, cfa, sem
-from ._result import Result
-from ._syntax import ModelSpec, check_model_data, parse_model
-from .reliability import ave, composite_reliability, fornell_larcker, htmt
+from .. import _bootstrap
+from .. import _validate as v
+from .._result import Result
+from . import _algorithm as pls_
+from . import _measures
+from .syntax import ModelSpec, check_model_data, parse_model, term_columns
 
-# cfa, sem and SEMResult are defined in the private module _cbsem (on semopy) and
-# published here, next to the PLS models that share their syntax and reliability table.
-__all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "SEMResult", "cfa", "pls", "pls_mga", "sem"]
+__all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "pls", "pls_mga"]
 
 SCHEMES = ("path", "centroid", "factorial")
 MISSING = ("raise", "listwise", "mean")
 BOOT_METHODS = ("percentile", "bca")
-VARIANCE_TOL = 1e-8  # an item whose resampled variance is <= this share of its own: lost
 HTMT_THRESHOLDS = (0.85, 0.90)
 
 
@@ -106,10 +102,12 @@ class PLSResult(Result):
     Attributes
     ----------
     table : pandas.DataFrame
-        The structural paths: ``term`` (``"IMAG -> SAT"``), ``source``, ``target``,
-        ``estimate`` (the standardized path coefficient).
+        The structural paths in the layout of every latent-model table: ``term``
+        (``"SAT ~ IMAG"``, the path from IMAG to SAT), ``lhs`` (the target), ``op``
+        (``"~"``), ``rhs`` (the source), ``estimate`` (the standardized path coefficient).
     loadings, weights : pandas.DataFrame
-        ``construct``, ``item``, ``loading`` (the correlation of the item with its
+        ``term, lhs, op, rhs`` (``"IMAG =~ imag_1"``: construct, ``=~`` reflective or
+        ``<~`` composite, item), ``loading`` (the correlation of the item with its
         construct's score) / ``weight`` (``score = sum(weight * standardized item)``).
     r_squared : pandas.DataFrame
         ``construct``, ``n_predictors``, ``r_squared``, ``adj_r_squared`` per
@@ -126,12 +124,12 @@ class PLSResult(Result):
     fornell_larcker : pandas.DataFrame
         From :func:`cxresearch.fornell_larcker` with the PLS loadings and scores.
     f_squared : pandas.DataFrame
-        ``term``, ``source``, ``target``, ``f_squared`` per path.
+        ``term, lhs, op, rhs``, ``f_squared`` per path.
     vif : pandas.DataFrame
-        ``term``, ``source``, ``target``, ``vif``: each predictor's VIF among the
-        predictors of its target (1 for a single predictor).
+        ``term, lhs, op, rhs``, ``vif``: each predictor's VIF among the predictors of
+        its target (1 for a single predictor).
     effects : pandas.DataFrame
-        ``term``, ``source``, ``target``, ``direct``, ``indirect``, ``total`` for
+        ``term, lhs, op, rhs``, ``direct``, ``indirect``, ``total`` for
         every pair joined by at least one path.
     n, n_dropped, n_imputed : int
         Rows used, rows dropped (``missing="listwise"``), cells replaced by the item
@@ -163,8 +161,28 @@ class PLSResult(Result):
     model: str = dataclasses.field(repr=False)
     max_iter: int = dataclasses.field(repr=False, default=300)
     tol: float = dataclasses.field(repr=False, default=1e-7)
-    items: pd.DataFrame = dataclasses.field(repr=False, default=None)
-    fit_state: _FitState = dataclasses.field(repr=False, default=None)
+    items: pd.DataFrame = dataclasses.field(repr=False, default=None, metadata={"export": False})
+    fit_state: _FitState = dataclasses.field(repr=False, default=None, metadata={"export": False})
+
+    _title = "PLS path model (PLS-SEM)"
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        facts: list[tuple[str, Any]] = [("n", self.n), ("rows dropped", self.n_dropped)]
+        if self.n_imputed:
+            facts.append(("cells imputed", self.n_imputed))
+        facts += [("inner scheme", self.scheme), ("iterations", self.iterations)]
+        r2 = zip(self.r_squared["construct"], self.r_squared["r_squared"], strict=True)
+        facts += [(f"R² {c}", r) for c, r in r2]
+        return facts
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        measurement = self.loadings[["term", "loading"]].assign(weight=self.weights["weight"])
+        reliability = self.reliability[["construct", "alpha", "rho_a", "rho_c", "ave"]]
+        return [
+            ("structural paths", self.table[["term", "estimate"]]),
+            ("measurement: loadings and weights", measurement),
+            ("reliability and convergent validity", reliability),
+        ]
 
     # The evaluation tables are computed on first use (and then kept), so a fit --
     # and each of the thousands of fits inside a bootstrap -- pays only for what it
@@ -179,17 +197,22 @@ class PLSResult(Result):
     @functools.cached_property
     def htmt(self) -> pd.DataFrame:
         """HTMT of every construct pair (from :func:`cxresearch.htmt`)."""
+        from ..reliability import htmt  # imported here: reliability imports this package
+
         blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
         return htmt(self.items.fillna(self.items.mean()), constructs=blocks)
 
     @functools.cached_property
     def fornell_larcker(self) -> pd.DataFrame:
         """Fornell-Larcker criterion (from :func:`cxresearch.fornell_larcker`)."""
+        from ..reliability import fornell_larcker
+
         blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
         filled = self.items.fillna(self.items.mean())
         return fornell_larcker(
-            filled, constructs=blocks, loadings=self.loadings, scores=self.scores
-        )
+            filled, constructs=blocks, loadings=_by_construct(self.loadings, "loading"),
+            scores=self.scores,
+        )  # fmt: skip
 
     @functools.cached_property
     def f_squared(self) -> pd.DataFrame:
@@ -294,12 +317,12 @@ class PLSResult(Result):
         (500, 0)
         >>> paths = boot.table.query("kind == 'path'")
         >>> print(paths[["term", "estimate", "ci_low", "ci_high"]].round(2).to_string(index=False))
-                term  estimate  ci_low  ci_high
-        COMP -> CUSA      0.16    0.03     0.29
-        LIKE -> CUSA      0.42    0.30     0.53
-        COMP -> CUSL      0.01   -0.09     0.12
-        LIKE -> CUSL      0.34    0.23     0.43
-        CUSA -> CUSL      0.50    0.41     0.58
+               term  estimate  ci_low  ci_high
+        CUSA ~ COMP      0.16    0.03     0.29
+        CUSA ~ LIKE      0.42    0.30     0.53
+        CUSL ~ COMP      0.01   -0.09     0.12
+        CUSL ~ LIKE      0.34    0.23     0.43
+        CUSL ~ CUSA      0.50    0.41     0.58
         """
         return _run_bootstrap(self, n_boot=n_boot, seed=seed, ci=ci, method=method)
 
@@ -312,8 +335,11 @@ class PLSBootstrap(Result):
     ----------
     table : pandas.DataFrame
         One row per statistic: ``kind`` (``path``, ``loading``, ``weight``,
-        ``indirect``, ``total``, ``htmt``), ``term``, ``estimate`` (the original
-        fit), ``boot_mean``, ``std_error`` (SD of the resampled values),
+        ``indirect``, ``total``, ``htmt``), then ``term, lhs, op, rhs`` as in every
+        latent-model table (``"SAT ~ IMAG"`` for a path, indirect or total effect,
+        ``"IMAG =~ imag_1"`` for a loading or weight of a reflective construct,
+        ``"QUAL <~ perq_1"`` of a composite, ``"IMAG ~~ SAT"`` for an HTMT pair),
+        ``estimate`` (the original fit), ``boot_mean``, ``std_error`` (SD of the resampled values),
         ``statistic`` (estimate / std_error), ``ci_low``, ``ci_high``.
     htmt : pandas.DataFrame
         The HTMT rows with ``below_0_85`` and ``below_0_90``: is ``ci_high`` below
@@ -330,12 +356,14 @@ class PLSBootstrap(Result):
     """
 
     htmt: pd.DataFrame
-    draws: pd.DataFrame = dataclasses.field(repr=False)
+    draws: pd.DataFrame = dataclasses.field(repr=False, metadata={"export": False})
     n_boot: int
     n_redrawn: int
     ci: float
     method: str
     sign_changes: str = "none"
+
+    _title = "PLS bootstrap"
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -345,9 +373,10 @@ class PLSMGAResult(Result):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per path: ``term``, ``estimate_1``, ``estimate_2`` (the path in each
-        group), ``difference`` (1 minus 2), ``p_value`` (two-sided permutation).
-    group : str
+        One row per path: ``term, lhs, op, rhs``, ``estimate_1``, ``estimate_2`` (the
+        path in each group), ``difference`` (1 minus 2), ``p_value`` (two-sided
+        permutation).
+    by : str
         The grouping column.
     levels : tuple
         The two compared levels (group 1, group 2).
@@ -357,11 +386,13 @@ class PLSMGAResult(Result):
         Permutations.
     """
 
-    group: Hashable
+    by: Hashable
     levels: tuple
     n_1: int
     n_2: int
     n_perm: int
+
+    _title = "PLS multi-group analysis (permutation test)"
 
 
 # --------------------------------------------------------------------------- tables
@@ -376,13 +407,24 @@ def _fit_core(x: pd.DataFrame, st: pls_.Structure, scheme, scaled, max_iter, tol
     return s, w, int(iterations[0])
 
 
+def _measurement_rows(st: pls_.Structure) -> list[tuple[str, str, str]]:
+    """``(construct, operator, item)`` of every item: ``=~`` reflective, ``<~`` composite."""
+    owner = np.argmax(st.mask, axis=1)
+    return [
+        (st.constructs[k], "<~" if k in st.mode_b else "=~", item)
+        for k, item in zip(owner, st.items, strict=True)
+    ]
+
+
+def _by_construct(table: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
+    """``{construct: values}`` of a loadings or weights table, in model order."""
+    return {c: g[column].to_numpy() for c, g in table.groupby("lhs", sort=False)}
+
+
 def _pair_terms(st: pls_.Structure, pairs) -> dict[str, list]:
+    """``term, lhs, op, rhs`` of the (from, to) construct pairs: ``"SAT ~ IMAG"``."""
     names = st.constructs
-    return {
-        "term": [f"{names[a]} -> {names[b]}" for a, b in pairs],
-        "source": [names[a] for a, _ in pairs],
-        "target": [names[b] for _, b in pairs],
-    }
+    return term_columns((names[b], "~", names[a]) for a, b in pairs)
 
 
 def _effects_table(st: pls_.Structure, est: dict) -> pd.DataFrame:
@@ -398,31 +440,23 @@ def _effects_table(st: pls_.Structure, est: dict) -> pd.DataFrame:
 
 
 def _rho_a(s: np.ndarray, w: np.ndarray, st: pls_.Structure, spec: ModelSpec) -> list[float]:
-    """Dijkstra & Henseler's rho_A: ``(w'w)^2 w'(S - diag S)w / w'(ww' - diag ww')w``."""
-    out = []
+    """Dijkstra & Henseler's rho_A per construct (1 for a composite or a single item)."""
     sd = np.sqrt(np.diag(s))
     r = s / np.outer(sd, sd)
+    out = []
     for k, c in enumerate(spec.constructs):
         b = st.block(k)
-        if c.mode == "B" or b.size == 1:
-            out.append(1.0)
-            continue
-        wk = w[b, k] * sd[b]  # weights of the standardized items
-        rr = r[np.ix_(b, b)] - np.eye(b.size)
-        aa = np.outer(wk, wk) - np.diag(wk**2)
-        out.append(float((wk @ wk) ** 2 * (wk @ rr @ wk) / (wk @ aa @ wk)))
+        weights = w[b, k] * sd[b]  # weights of the standardized items
+        out.append(1.0 if c.mode == "B" else _measures.rho_a(r[np.ix_(b, b)], weights))
     return out
 
 
 def _reliability_table(s, w, st, spec, loadings: pd.DataFrame) -> pd.DataFrame:
-    lam = {c: g["loading"].to_numpy() for c, g in loadings.groupby("construct", sort=False)}
-    sd = np.sqrt(np.diag(s))
-    r = s / np.outer(sd, sd)
-    alpha = []
-    for k in range(len(st.constructs)):
-        b = st.block(k)
-        kb = b.size
-        alpha.append(1.0 if kb == 1 else kb / (kb - 1) * (1 - kb / r[np.ix_(b, b)].sum()))
+    lam = _by_construct(loadings, "loading")
+    alpha = [
+        _measures.alpha(s[np.ix_(st.block(k), st.block(k))], standardized=True)
+        for k in range(len(st.constructs))
+    ]
     return pd.DataFrame(
         {
             "construct": list(st.constructs),
@@ -430,8 +464,8 @@ def _reliability_table(s, w, st, spec, loadings: pd.DataFrame) -> pd.DataFrame:
             "n_items": [int(st.mask[:, k].sum()) for k in range(len(st.constructs))],
             "alpha": alpha,
             "rho_a": _rho_a(s, w, st, spec),
-            "rho_c": composite_reliability(loadings=lam)["rho_c"].to_numpy(),
-            "ave": ave(loadings=lam)["ave"].to_numpy(),
+            "rho_c": [_measures.rho_c(lam[c]) for c in st.constructs],
+            "ave": [_measures.ave(lam[c]) for c in st.constructs],
         }
     )
 
@@ -476,12 +510,9 @@ def _scores(x: pd.DataFrame, w: np.ndarray, st: pls_.Structure, scaled: bool) ->
 
 def _tables(x, st, s, w, scaled) -> dict[str, pd.DataFrame]:
     est = pls_.estimates(s, w, st)
-    construct_of = [st.constructs[k] for k in np.argmax(st.mask, axis=1)]
-    items = list(st.items)
-    loadings = pd.DataFrame(
-        {"construct": construct_of, "item": items, "loading": est["loadings"][0]}
-    )
-    weights = pd.DataFrame({"construct": construct_of, "item": items, "weight": est["weights"][0]})
+    measured = term_columns(_measurement_rows(st))
+    loadings = pd.DataFrame({**measured, "loading": est["loadings"][0]})
+    weights = pd.DataFrame({**measured, "weight": est["weights"][0]})
     paths = pd.DataFrame(
         {**_pair_terms(st, st.paths), "estimate": [est["beta"][0, a, b] for a, b in st.paths]}
     )
@@ -562,7 +593,7 @@ def pls(
     TypeError
         ``data`` not a DataFrame, a non-numeric item, a setting of the wrong type.
     ValueError
-        A bad model (see :func:`cxresearch._syntax.check_model_data`: unknown item,
+        A bad model (see :func:`cxresearch.latent.syntax.check_model_data`: unknown item,
         item in two blocks, cycle, ...), a missing value with ``missing="raise"``, a
         constant item, too few rows, or no convergence within ``max_iter`` (the
         message says the last change).
@@ -622,12 +653,12 @@ def pls(
     >>> fit.n, fit.n_imputed
     (344, 11)
     >>> print(fit.table[["term", "estimate"]].round(4).to_string(index=False))
-            term  estimate
-    COMP -> CUSA    0.1621
-    LIKE -> CUSA    0.4239
-    COMP -> CUSL    0.0092
-    LIKE -> CUSL    0.3421
-    CUSA -> CUSL    0.5045
+           term  estimate
+    CUSA ~ COMP    0.1621
+    CUSA ~ LIKE    0.4239
+    CUSL ~ COMP    0.0092
+    CUSL ~ LIKE    0.3421
+    CUSL ~ CUSA    0.5045
     >>> print(fit.r_squared.round(3).to_string(index=False))
     construct  n_predictors  r_squared  adj_r_squared
          CUSA             2      0.295          0.290
@@ -663,7 +694,7 @@ def pls_mga(
     data: pd.DataFrame,
     model: str,
     *,
-    group: Hashable,
+    by: Hashable,
     levels: Sequence[Any] | None = None,
     n_perm: int = 1000,
     seed: Any = None,
@@ -681,11 +712,11 @@ def pls_mga(
         One row per respondent.
     model : str
         As in :func:`pls`.
-    group : column name
+    by : column name
         The grouping column.
     levels : sequence of two values, optional
         The two groups to compare (group 1, group 2); default the two values of
-        ``group`` (which must then have exactly two), in sorted order.
+        ``by`` (which must then have exactly two), in sorted order.
     n_perm : int, default 1000
         Permutations of the group labels.
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
@@ -701,7 +732,7 @@ def pls_mga(
     Raises
     ------
     ValueError
-        ``group`` missing in a row, not two levels, a group too small, or a
+        ``by`` missing in a row, not two levels, a group too small, or a
         permuted fit that does not converge; and as :func:`pls`.
 
     Notes
@@ -730,26 +761,27 @@ def pls_mga(
     ...     CUSA ~ COMP + LIKE
     ...     CUSL ~ COMP + LIKE + CUSA
     ... '''
-    >>> res = cx.pls_mga(data, model, group="servicetype", n_perm=200, seed=1, missing="mean")
+    >>> res = cx.pls_mga(data, model, by="servicetype", n_perm=200, seed=1, missing="mean")
     >>> res.levels, res.n_1, res.n_2
     ((1, 2), 125, 219)
-    >>> print(res.table.round(3).to_string(index=False))
-            term  estimate_1  estimate_2  difference  p_value
-    COMP -> CUSA       0.224       0.131       0.093    0.527
-    LIKE -> CUSA       0.358       0.460      -0.102    0.428
-    COMP -> CUSL       0.133      -0.051       0.184    0.139
-    LIKE -> CUSL       0.206       0.419      -0.213    0.100
-    CUSA -> CUSL       0.599       0.440       0.159    0.100
+    >>> cols = ["term", "estimate_1", "estimate_2", "difference", "p_value"]
+    >>> print(res.table[cols].round(3).to_string(index=False))
+           term  estimate_1  estimate_2  difference  p_value
+    CUSA ~ COMP       0.224       0.131       0.093    0.527
+    CUSA ~ LIKE       0.358       0.460      -0.102    0.428
+    CUSL ~ COMP       0.133      -0.051       0.184    0.139
+    CUSL ~ LIKE       0.206       0.419      -0.213    0.100
+    CUSL ~ CUSA       0.599       0.440       0.159    0.100
     """
     v.check_dataframe(data)
     _check_settings(scheme, scaled, missing, max_iter, tol)
-    v.check_columns(data, group, "group")
+    v.check_columns(data, by, "by")
     spec = parse_model(model)
     check_model_data(spec, data, family="pls")
     return _run_mga(
         data,
         spec,
-        group=group,
+        by=by,
         levels=levels,
         n_perm=v.check_positive_int(n_perm, "n_perm"),
         rng=v.make_rng(seed),
@@ -760,25 +792,24 @@ def pls_mga(
 # -------------------------------------------------------------------------- bootstrap
 
 
-def _labels(st: pls_.Structure) -> tuple[list[tuple[str, str]], dict[str, Any]]:
-    """The (kind, term) of every bootstrapped statistic, and where to find it."""
+def _labels(st: pls_.Structure) -> tuple[list[tuple], dict[str, Any]]:
+    """The (kind, lhs, op, rhs) of every bootstrapped statistic, and where to find it."""
     names, k = st.constructs, len(st.constructs)
     reach = np.linalg.matrix_power(np.eye(k) + st.path_matrix, k) - np.eye(k)
     via = st.path_matrix @ reach  # a route of two or more paths
     total = [(a, b) for a in range(k) for b in range(k) if a != b and reach[a, b] > 0]
     indirect = [(a, b) for a, b in total if via[a, b] > 0]
-    construct_of = [names[j] for j in np.argmax(st.mask, axis=1)]
-    measured = [f"{c} =~ {item}" for c, item in zip(construct_of, st.items, strict=True)]
+    measured = _measurement_rows(st)
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
     labels = (
-        [("path", f"{names[a]} -> {names[b]}") for a, b in st.paths]
-        + [("loading", t) for t in measured]
-        + [("weight", t) for t in measured]
-        + [("indirect", f"{names[a]} -> {names[b]}") for a, b in indirect]
-        + [("total", f"{names[a]} -> {names[b]}") for a, b in total]
-        + [("htmt", f"{names[i]} <-> {names[j]}") for i, j in pairs]
+        [("path", names[b], "~", names[a]) for a, b in st.paths]
+        + [("loading", *t) for t in measured]
+        + [("weight", *t) for t in measured]
+        + [("indirect", names[b], "~", names[a]) for a, b in indirect]
+        + [("total", names[b], "~", names[a]) for a, b in total]
+        + [("htmt", names[i], "~~", names[j]) for i, j in pairs]
     )
-    return labels, {"indirect": indirect, "total": total}
+    return labels, {"indirect": indirect, "total": total, "n": len(labels)}
 
 
 def _statistics(s: np.ndarray, w: np.ndarray, st: pls_.Structure, where: dict) -> np.ndarray:
@@ -801,8 +832,8 @@ def _resample_indices(n: int, rngs: list) -> np.ndarray:
 def _refit(x, idx, st, fit: PLSResult, where, full_var):
     """Statistics of the resamples ``idx``, and which of them are degenerate."""
     s, var = pls_.cov_stack(x, idx, fit.scaled)
-    lost = (var <= VARIANCE_TOL * full_var).any(axis=1)
-    out = np.full((idx.shape[0], len(_labels(st)[0])), np.nan)
+    lost = (var <= _bootstrap.VARIANCE_TOL * full_var).any(axis=1)
+    out = np.full((idx.shape[0], where["n"]), np.nan)
     good = np.flatnonzero(~lost)
     w, _, _, conv = pls_.iterate(s[good], st, fit.scheme, fit.max_iter, fit.tol)
     out[good[conv]] = _statistics(s[good[conv]], w[conv], st, where)
@@ -811,29 +842,25 @@ def _refit(x, idx, st, fit: PLSResult, where, full_var):
     return out, bad
 
 
-def _draw_statistics(fit: PLSResult, st, n_boot: int, seed: Any):
+def _draw_statistics(fit: PLSResult, st, where: dict, n_boot: int, seed: Any):
     """The statistics of ``n_boot`` valid resamples; degenerate ones redrawn."""
-    _, where = _labels(st)
     x = fit.items.to_numpy(dtype=float)
     n = x.shape[0]
     full_var = np.nanvar(x, axis=0, ddof=1)
     rngs = [v.make_rng(child) for child in v.seed_sequence(seed).spawn(n_boot)]
-    idx = _resample_indices(n, rngs)
-    stats, bad = _refit(x, idx, st, fit, where, full_var)
-    pending, n_redrawn = np.flatnonzero(bad), 0
-    while pending.size:
-        n_redrawn += pending.size
-        if n_redrawn > _bootstrap.MAX_DEGENERATE_SHARE * (n_boot + n_redrawn):
-            raise ValueError(
-                f"{n_redrawn} of {n_boot + n_redrawn} bootstrap resamples were degenerate "
-                f"(an item lost its variation, or the algorithm did not converge within "
-                f"max_iter={fit.max_iter}); the data cannot support a bootstrap of this model."
-            )
-        idx[pending] = _resample_indices(n, [rngs[b] for b in pending])
-        fresh, bad = _refit(x, idx[pending], st, fit, where, full_var)
-        stats[pending[~bad]] = fresh[~bad]
-        pending = pending[bad]
-    return stats, n_redrawn
+
+    def draw(slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # resample b always comes from its own stream rngs[b], redraws included
+        return _refit(x, _resample_indices(n, [rngs[b] for b in slots]), st, fit, where, full_var)
+
+    def refuse(n_bad: int, n_drawn: int) -> None:
+        raise ValueError(
+            f"{n_bad} of {n_drawn} bootstrap resamples were degenerate (an item lost its "
+            f"variation, or the algorithm did not converge within max_iter={fit.max_iter}); "
+            f"the data cannot support a bootstrap of this model."
+        )
+
+    return _bootstrap.redraw_degenerate(draw, n_boot, refuse)
 
 
 def _jackknife(fit: PLSResult, st, where) -> np.ndarray:
@@ -853,41 +880,40 @@ def _jackknife(fit: PLSResult, st, where) -> np.ndarray:
     return np.concatenate(out)
 
 
-def _intervals(boot, est, ci: float, method: str, jack) -> tuple[np.ndarray, np.ndarray]:
+def _intervals(boot, est, ci: float, method: str, jack, constant) -> tuple[np.ndarray, np.ndarray]:
+    """Interval bounds; a constant statistic (a single item's 1) is its own interval."""
     if method == "percentile":
         cols = _bootstrap.percentile_columns(boot, ci)
-        return cols["ci_low"], cols["ci_high"]
-    lo, hi = np.empty(boot.shape[1]), np.empty(boot.shape[1])
-    for j in range(boot.shape[1]):
-        if np.ptp(boot[:, j]) <= 1e-12 * max(1.0, abs(est[j])):  # a single item's 1
-            lo[j], hi[j] = boot[:, j].min(), boot[:, j].max()
-        else:
+        lo, hi = cols["ci_low"], cols["ci_high"]
+    else:
+        lo, hi = np.empty(boot.shape[1]), np.empty(boot.shape[1])
+        for j in np.flatnonzero(~constant):
             lo[j], hi[j] = _bootstrap.interval(boot[:, j], est[j], ci, "bca", jack[:, j])
-    return lo, hi
+    return np.where(constant, est, lo), np.where(constant, est, hi)
 
 
 def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=2)
     ci = v.check_level(ci)
     v.check_one_of(method, BOOT_METHODS, "method")
-    st = pls_.Structure.from_spec(parse_model(fit.model))
+    state = fit.fit_state  # the model as parsed and fitted once: nothing is refitted here
+    st = state.st
     labels, where = _labels(st)
-    x = fit.items.to_numpy(dtype=float)
-    s, _ = pls_.cov_stack(x, np.arange(x.shape[0])[None, :], fit.scaled)
-    w, _, _, _ = pls_.iterate(s, st, fit.scheme, fit.max_iter, fit.tol)
-    est = _statistics(s, w, st, where)[0]
-    boot, n_redrawn = _draw_statistics(fit, st, n_boot, seed)
+    est = _statistics(state.s, state.w, st, where)[0]
+    boot, n_redrawn = _draw_statistics(fit, st, where, n_boot, seed)
     jack = _jackknife(fit, st, where) if method == "bca" else None
-    lo, hi = _intervals(boot, est, ci, method, jack)
-    se = boot.std(axis=0, ddof=1)
+    constant = _bootstrap.constant_columns(boot, est)
+    lo, hi = _intervals(boot, est, ci, method, jack, constant)
+    # a constant statistic's SD is rounding noise (1.7e-16): its SE is 0, with no statistic
+    se = np.where(constant, 0.0, boot.std(axis=0, ddof=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = np.where(se > 0, est / se, np.nan)
     table = pd.DataFrame(
         {
-            "kind": [k for k, _ in labels],
-            "term": [t for _, t in labels],
+            "kind": [label[0] for label in labels],
+            **term_columns(label[1:] for label in labels),
             "estimate": est,
-            "boot_mean": boot.mean(axis=0),
+            "boot_mean": np.where(constant, est, boot.mean(axis=0)),
             "std_error": se,
             "statistic": statistic,
             "ci_low": lo,
@@ -897,7 +923,9 @@ def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
     ht = table[table["kind"] == "htmt"].drop(columns="kind").reset_index(drop=True)
     for threshold in HTMT_THRESHOLDS:
         ht[f"below_{threshold:.2f}".replace(".", "_")] = ht["ci_high"] < threshold
-    draws = pd.DataFrame(boot, columns=[f"{k}: {t}" for k, t in labels])
+    draws = pd.DataFrame(
+        boot, columns=[f"{k}: {t}" for k, t in zip(table["kind"], table["term"], strict=True)]
+    )
     return PLSBootstrap(
         table=table, htmt=ht, draws=draws, n_boot=n_boot, n_redrawn=n_redrawn, ci=ci, method=method
     )
@@ -924,18 +952,18 @@ def _group_covariances(x: np.ndarray, members: np.ndarray, scaled: bool) -> np.n
     return cov
 
 
-def _mga_levels(data: pd.DataFrame, group: Hashable, levels) -> tuple:
-    g = data[group]
+def _mga_levels(data: pd.DataFrame, by: Hashable, levels) -> tuple:
+    g = data[by]
     if g.isna().any():
         raise ValueError(
-            f"group: column {group!r} is missing in {int(g.isna().sum())} row(s); drop or "
+            f"by: column {by!r} is missing in {int(g.isna().sum())} row(s); drop or "
             f"label them first."
         )
     if levels is None:
         found = sorted(g.unique().tolist())
         if len(found) != 2:
             raise ValueError(
-                f"group: column {group!r} has {len(found)} values {v.format_values(found)}; "
+                f"by: column {by!r} has {len(found)} values {v.format_values(found)}; "
                 f"pass levels=[a, b] to choose the two groups to compare."
             )
         return tuple(found)
@@ -945,25 +973,25 @@ def _mga_levels(data: pd.DataFrame, group: Hashable, levels) -> tuple:
     absent = [lv for lv in levels if not (g == lv).any()]
     if absent:
         raise ValueError(
-            f"levels: {v.format_values(absent)} not found in column {group!r}; it has "
+            f"levels: {v.format_values(absent)} not found in column {by!r}; it has "
             f"{v.format_values(sorted(g.unique().tolist()))}."
         )
     return levels
 
 
-def _run_mga(data, spec: ModelSpec, *, group, levels, n_perm, rng, settings) -> PLSMGAResult:
+def _run_mga(data, spec: ModelSpec, *, by, levels, n_perm, rng, settings) -> PLSMGAResult:
     scheme, scaled, missing, max_iter, tol = settings
-    levels = _mga_levels(data, group, levels)
-    sub = data[data[group].isin(levels)]
+    levels = _mga_levels(data, by, levels)
+    sub = data[data[by].isin(levels)]
     x, _, n_imputed = _prepare(sub, spec, missing)
     x = x.fillna(x.mean()) if n_imputed else x
-    first = (sub.loc[x.index, group] == levels[0]).to_numpy()
+    first = (sub.loc[x.index, by] == levels[0]).to_numpy()
     st = pls_.Structure.from_spec(spec)
     need = max(len(p) for p in st.predecessors) + 2
     n_1, n_2 = int(first.sum()), int((~first).sum())
     if min(n_1, n_2) < need:
         raise ValueError(
-            f"group: {n_1} and {n_2} usable rows in groups {levels[0]!r} and {levels[1]!r}; "
+            f"by: {n_1} and {n_2} usable rows in groups {levels[0]!r} and {levels[1]!r}; "
             f"each needs at least {need}."
         )
     members = np.vstack([first, rng.permuted(np.tile(first, (n_perm, 1)), axis=1)])
@@ -972,7 +1000,7 @@ def _run_mga(data, spec: ModelSpec, *, group, levels, n_perm, rng, settings) -> 
     for m in (members, ~members):
         s = _group_covariances(arr, m, scaled)
         if (np.diagonal(s, axis1=1, axis2=2) <= 0).any() or not np.isfinite(s).all():
-            raise ValueError("group: an item is constant within a (permuted) group.")
+            raise ValueError("by: an item is constant within a (permuted) group.")
         w, _, change, conv = pls_.iterate(s, st, scheme, max_iter, tol)
         if not conv.all():
             raise pls_.not_converged(max_iter, float(change.max()), tol, "A group's PLS fit")
@@ -982,11 +1010,11 @@ def _run_mga(data, spec: ModelSpec, *, group, levels, n_perm, rng, settings) -> 
     extreme = np.abs(diff[1:]) >= np.abs(diff[0]) - 1e-12
     table = pd.DataFrame(
         {
-            "term": [f"{st.constructs[a]} -> {st.constructs[b]}" for a, b in st.paths],
+            **_pair_terms(st, st.paths),
             "estimate_1": paths[0][0],
             "estimate_2": paths[1][0],
             "difference": diff[0],
             "p_value": (1 + extreme.sum(axis=0)) / (1 + n_perm),
         }
     )
-    return PLSMGAResult(table=table, group=group, levels=levels, n_1=n_1, n_2=n_2, n_perm=n_perm)
+    return PLSMGAResult(table=table, by=by, levels=levels, n_1=n_1, n_2=n_2, n_perm=n_perm)

@@ -1,0 +1,59 @@
+"""Measurement and structural models with latent variables: one subpackage.
+
+Both families read the same lavaan-style model syntax and report the same measures:
+
+- :mod:`cxresearch.latent.syntax` -- the model syntax (``IMAG =~ imag_1 + imag_2``,
+  ``QUAL <~ ...``, ``SAT ~ IMAG``, ``a ~~ b``), parsed once into a :class:`ModelSpec`;
+- :mod:`cxresearch.latent.plspm` -- PLS path models (:func:`pls`), their bootstrap and
+  multi-group permutation tests (:func:`pls_mga`), in NumPy;
+- :mod:`cxresearch.latent.cbsem` -- covariance-based CFA and SEM (:func:`cfa`,
+  :func:`sem`) on semopy.
+
+Private parts: ``_algorithm`` (the PLS iterations on stacks of covariance matrices) and
+``_measures`` (alpha, rho_A, rho_c, AVE and HTMT: the one home of each formula, used
+here and by :mod:`cxresearch.reliability`).
+
+Every estimate table has the same layout, lavaan's: ``term`` (``"SAT ~ IMAG"``,
+``"IMAG =~ imag_1"``, ``"IMAG ~~ SAT"``), ``lhs``, ``op``, ``rhs``, then ``estimate`` and
+the columns that apply (``std_error``, ``statistic``, ``p_value``, ``ci_low``,
+``ci_high``), and every model's fit statistics are a Series named ``fit``.
+
+Examples
+--------
+>>> import cxresearch as cx
+>>> model = '''
+... COMP =~ comp_1 + comp_2 + comp_3
+... LIKE =~ like_1 + like_2 + like_3
+... CUSL =~ cusl_1 + cusl_2 + cusl_3
+... CUSL ~ COMP + LIKE
+... '''
+>>> data = cx.load_dataset("corp_rep_data")
+>>> pls_fit = cx.pls(data, model, missing="mean")
+>>> sem_fit = cx.sem(data, model, missing="listwise")
+>>> list(pls_fit.table.columns[:4]) == list(sem_fit.table.columns[:4]) == [
+...     "term",
+...     "lhs",
+...     "op",
+...     "rhs",
+... ]
+True
+"""
+
+from __future__ import annotations
+
+from .cbsem import SEMResult, cfa, sem
+from .plspm import PLSBootstrap, PLSMGAResult, PLSResult, pls, pls_mga
+from .syntax import ModelSpec, parse_model
+
+__all__ = [
+    "ModelSpec",
+    "PLSBootstrap",
+    "PLSMGAResult",
+    "PLSResult",
+    "SEMResult",
+    "cfa",
+    "parse_model",
+    "pls",
+    "pls_mga",
+    "sem",
+]
