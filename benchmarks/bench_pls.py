@@ -64,7 +64,7 @@ def floor_pass(fit, n_boot: int, seed: int) -> None:
     x = fit.items.to_numpy(dtype=float)
     rngs = [v.make_rng(c) for c in v.seed_sequence(seed).spawn(n_boot)]
     idx = _resample_indices(x.shape[0], rngs)
-    s, _ = _pls.cov_stack(x, idx, fit.scaled)
+    s, _ = _pls.cov_stack(x, idx, fit.standardized)
     _pls.iterate(s, st, fit.scheme, 1, fit.tol)
 
 

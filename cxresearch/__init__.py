@@ -47,6 +47,7 @@ _LAZY: dict[str, str] = {
     "PLSBootstrap": "latent",
     "PLSMGAResult": "latent",
     "CollinearityWarning": "models",
+    "ConvergenceError": "errors",
     # metrics
     "nps": "metrics",
     "nps_test": "metrics",
@@ -150,6 +151,7 @@ _LAZY: dict[str, str] = {
     "plot_profit_concentration": "plots",
     "plot_life_cycle": "plots",
     "plot_retail_model": "plots",
+    "plot_communication_flow": "plots",
     # tables: numbers and tables for people, the same on every machine
     "format_p": "tables",
     "format_table": "tables",
@@ -180,6 +182,7 @@ _SUBMODULE_ONLY: dict[str, tuple[str, ...]] = {
 # attribute to the module and would hide a function of the same name.
 _SUBMODULES = (
     "datasets",
+    "errors",
     "exercises",
     "journey",
     "keydrivers",
@@ -216,4 +219,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(__all__)  # public names only (not Any, annotations, importlib)

@@ -1,4 +1,5 @@
-"""The nonparametric bootstrap shared by :mod:`cxresearch.mediation` and :mod:`cxresearch.keydrivers`.
+"""The nonparametric bootstrap of :mod:`cxresearch.mediation`, :mod:`cxresearch.keydrivers`
+and the PLS models (:mod:`cxresearch.latent.plspm`).
 
 Private helpers (the public API is what ``cxresearch/__init__.py`` exports):
 
@@ -6,6 +7,9 @@ Private helpers (the public API is what ``cxresearch/__init__.py`` exports):
   ``n_boot`` resamples of the rows of :math:`Z = [1, z]` from one matrix product per
   chunk, with every *degenerate* resample (one that loses a column's variation, or
   in which the predictors become collinear) redrawn from the same seeded stream;
+* :func:`redraw_degenerate` -- the one redraw loop (used by the above and by the PLS
+  bootstrap), and :func:`constant_columns` -- statistics that are the same in every
+  resample (SE 0, no test statistic);
 * :func:`check_rows` -- refuse a bootstrap on so few rows that resamples routinely
   cannot identify the model;
 * :func:`interval` and :func:`percentile_columns` -- percentile, bias-corrected (BC)

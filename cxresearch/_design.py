@@ -1,8 +1,8 @@
 """Design matrices: what a formula names, where its functions come from, and how well
 its columns are conditioned.
 
-Private helpers shared by the modules that fit formulas (``models`` today; ``sem``
-and ``report`` later). The public API is what ``cxresearch/__init__.py`` exports.
+Private helpers of the modules that build or check design matrices: ``models`` (formulas,
+rank, scales, VIFs), ``mediation`` and ``keydrivers`` (the rank check) and ``power``. The public API is what ``cxresearch/__init__.py`` exports.
 
 * :func:`caller_namespace` -- the namespace a formula is evaluated in: the caller's
   globals and locals (as statsmodels does), so ``center(x)`` is patsy's stateful

@@ -34,6 +34,7 @@ __all__ = [
     "check_integer_valued",
     "check_level",
     "check_magnitude",
+    "check_missing",
     "check_n_jobs",
     "check_no_missing",
     "check_not_constant",
@@ -50,6 +51,8 @@ __all__ = [
     "format_values",
     "likert_as_codes",
     "make_rng",
+    "missing_advice",
+    "seed_as_int",
     "seed_sequence",
 ]
 
@@ -112,43 +115,134 @@ def check_numeric(data: pd.DataFrame, columns: Sequence[Hashable], argument: str
             )
 
 
+#: The values of ``missing=`` across the package, and the advice each gives when a
+#: missing value is found (``{argument}`` is the argument's name). A function allows the
+#: ones it implements: every function ``"raise"`` (the default) and ``"listwise"``;
+#: :func:`cxresearch.pls` also ``"mean"``, :func:`cxresearch.fit_drivers` also ``"mice"``.
+MISSING_OPTIONS: dict[str, str] = {
+    "raise": "",
+    "listwise": "{argument}='listwise' to drop them (the count is reported as n_dropped)",
+    "mean": "{argument}='mean' to replace them by the item means (counted in n_imputed)",
+    "mice": "{argument}='mice' to impute them (multiple imputation by chained equations)",
+}
+#: What most functions allow: raise on a missing value, or drop the incomplete rows.
+LISTWISE = ("raise", "listwise")
+
+
+def check_missing(
+    missing: Any, allowed: Sequence[str] = LISTWISE, argument: str = "missing"
+) -> str:
+    """A value of ``missing=`` (how to treat missing values) among ``allowed``; return it.
+
+    ``TypeError`` for anything but a string (``True``/``False`` get a reminder that
+    ``dropna=True`` is now ``missing="listwise"``), ``ValueError`` for a string that is
+    not allowed.
+
+    Examples
+    --------
+    >>> check_missing("listwise")
+    'listwise'
+    >>> check_missing("mean")
+    Traceback (most recent call last):
+    ...
+    ValueError: missing must be one of ['raise', 'listwise'], got 'mean'.
+    >>> check_missing(True)
+    Traceback (most recent call last):
+    ...
+    TypeError: missing must be one of ['raise', 'listwise'] (a string), got True; dropna=True is now missing='listwise'.
+    """
+    if not isinstance(missing, str):
+        renamed = (
+            f"; dropna={bool(missing)} is now {argument}={'listwise' if missing else 'raise'!r}"
+            if isinstance(missing, bool | np.bool_)
+            else ""
+        )
+        raise TypeError(
+            f"{argument} must be one of {format_values(allowed)} (a string), "
+            f"got {missing!r}{renamed}."
+        )
+    return check_one_of(missing, list(allowed), argument)
+
+
+def missing_advice(allowed: Sequence[str] | None, argument: str = "missing") -> str:
+    """The sentence of a missing-value error that says how to get past it.
+
+    ``allowed`` are the values of the caller's ``missing=`` argument; ``None`` for a
+    function without one (then the rows must be dropped or filled in first).
+
+    Examples
+    --------
+    >>> missing_advice(("raise", "listwise"))
+    "Pass missing='listwise' to drop them (the count is reported as n_dropped), or fill them in first."
+    >>> missing_advice(None)
+    'Drop those rows or fill them in first.'
+    """
+    if not allowed:
+        return "Drop those rows or fill them in first."
+    fixes = [MISSING_OPTIONS[m].format(argument=argument) for m in allowed if m != "raise"]
+    return "Pass " + ", ".join(fixes) + ", or fill them in first."
+
+
 def check_no_missing(
-    data: pd.DataFrame, columns: Sequence[Hashable], argument: str, *, dropna_hint: bool = False
+    data: pd.DataFrame,
+    columns: Sequence[Hashable],
+    argument: str,
+    *,
+    allowed: Sequence[str] | None = None,
 ) -> None:
     """Raise ``ValueError`` if any of ``columns`` has a missing value.
 
-    ``dropna_hint=True`` (for callers that have a ``dropna`` argument) adds the advice
-    to pass ``dropna=True``; otherwise the message asks to drop or fill the rows first.
+    ``allowed``: the values of the caller's ``missing=`` argument, so that the message
+    names the one that gets past the error (:func:`missing_advice`); ``None`` for a
+    function without that argument.
+
+    Examples
+    --------
+    >>> check_no_missing(pd.DataFrame({"q": [1.0, None]}), ["q"], "items", allowed=LISTWISE)
+    Traceback (most recent call last):
+    ...
+    ValueError: items: column 'q' has 1 missing value(s) (NaN), at rows [1]. Pass missing='listwise' to drop them (the count is reported as n_dropped), or fill them in first.
     """
     for col in columns:
         n_missing = int(data[col].isna().sum())
         if n_missing:
             rows = data.index[data[col].isna()]
-            advice = (
-                "Pass dropna=True to drop those rows (the count is reported), or fill them in first."
-                if dropna_hint
-                else "Drop those rows or fill them in first."
-            )
             raise ValueError(
                 f"{argument}: column {col!r} has {n_missing} missing value(s) (NaN), "
-                f"at rows {format_values(rows)}. {advice}"
+                f"at rows {format_values(rows)}. {missing_advice(allowed)}"
             )
 
 
 def drop_missing(
-    data: pd.DataFrame, columns: Sequence[Hashable], *, dropna: bool, argument: str
+    data: pd.DataFrame,
+    columns: Sequence[Hashable],
+    *,
+    missing: str,
+    argument: str,
+    allowed: Sequence[str] = LISTWISE,
 ) -> tuple[pd.DataFrame, int]:
     """Rows of ``data`` complete on ``columns``, and how many were dropped.
 
-    With ``dropna=False`` a missing value raises ``ValueError``; with ``dropna=True``
-    the incomplete rows are dropped (listwise). ``data`` itself is never modified.
+    ``missing`` is the caller's ``missing=`` argument, checked against ``allowed``
+    (:func:`check_missing`). With ``"raise"`` a missing value raises ``ValueError``
+    (naming the ``missing=`` values that get past it); with ``"listwise"`` the
+    incomplete rows are dropped. Other values (``"mean"``, ``"mice"``) are the
+    caller's to handle before. ``data`` itself is never modified.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"q": [1.0, None, 3.0]})
+    >>> clean, n_dropped = drop_missing(d, ["q"], missing="listwise", argument="items")
+    >>> clean["q"].tolist(), n_dropped
+    ([1.0, 3.0], 1)
     """
-    if not isinstance(dropna, bool | np.bool_):
-        raise TypeError(f"dropna must be True or False, got {dropna!r}.")
+    missing = check_missing(missing, allowed)
     columns = list(columns)
-    if not dropna:
-        check_no_missing(data, columns, argument, dropna_hint=True)
+    if missing == "raise":
+        check_no_missing(data, columns, argument, allowed=allowed)
         return data, 0
+    if missing != "listwise":
+        raise ValueError(f"drop_missing handles missing='raise' or 'listwise', got {missing!r}.")
     complete = data[columns].notna().all(axis=1)
     n_dropped = int((~complete).sum())
     return (data.loc[complete] if n_dropped else data), n_dropped
@@ -282,6 +376,33 @@ def seed_sequence(seed: Any, argument: str = "seed") -> np.random.SeedSequence:
         f"{argument} must be None, an int, a numpy.random.SeedSequence or a "
         f"numpy.random.Generator, got {type(seed).__name__}."
     )
+
+
+def seed_as_int(seed: Any, argument: str = "seed") -> int | None:
+    """``seed`` as a plain whole number (or ``None``), for a seed that must travel as text.
+
+    For a seed passed on as a notebook parameter or a command-line flag. Accepts the
+    same values as :func:`make_rng`, with the same streams: an int (or ``None``) is
+    returned as it is, and ``SeedSequence(k)`` as ``k`` (``default_rng(k)`` and
+    ``default_rng(SeedSequence(k))`` are one stream). Any other ``SeedSequence`` (a
+    spawned child, a list of entropy) gives a number of its own, always the same; a
+    Generator is consumed once (one draw), as in :func:`seed_sequence`.
+
+    Examples
+    --------
+    >>> seed_as_int(5), seed_as_int(np.random.SeedSequence(5)), seed_as_int(None)
+    (5, 5, None)
+    >>> child = np.random.SeedSequence(5, spawn_key=(1,))
+    >>> seed_as_int(child) == seed_as_int(np.random.SeedSequence(5, spawn_key=(1,)))
+    True
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        make_rng(seed, argument)
+        return None if seed is None else int(seed.integers(0, 2**63 - 1))
+    root = seed_sequence(seed, argument)
+    if not root.spawn_key and isinstance(root.entropy, numbers.Integral):
+        return int(root.entropy)
+    return int(root.generate_state(1, np.uint64)[0])
 
 
 def check_bool(value: Any, argument: str) -> bool:

@@ -679,7 +679,7 @@ def simulate_journeys(
     n_customers: int = 1000,
     start: Hashable | Mapping[Hashable, float] | None = None,
     max_steps: int = 200,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> pd.DataFrame:
     """Simulate customer journeys as paths of a Markov chain (vectorised over customers).
 
@@ -699,7 +699,7 @@ def simulate_journeys(
         states and some paths are cut off before reaching one, a ``RuntimeWarning``
         says how many: raise ``max_steps``. (To count them yourself: customers whose
         last state is not absorbing.)
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness.
 
     Returns
@@ -1018,7 +1018,7 @@ def simulate_consideration(
     entry_prob: float = 0.0,
     loop_back: float = 0.0,
     n_cycles: int = 2,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> pd.DataFrame:
     """Simulate the consideration set step by step through one or more purchase cycles.
 
@@ -1041,7 +1041,7 @@ def simulate_consideration(
         Sizes; ``1 <= initial_size <= n_brands``.
     drop_prob, entry_prob, loop_back : float
         Probabilities in [0, 1].
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness.
 
     Returns
@@ -1217,7 +1217,7 @@ def funnel_vs_journey(
     entry_prob: float = 0.0625,
     loop_back: float = 0.6,
     n_cycles: int = 2,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> pd.DataFrame:
     """The classic funnel and the digital journey side by side (same customers, same rates).
 
@@ -1230,7 +1230,7 @@ def funnel_vs_journey(
     ----------
     n_customers, n_brands, initial_size, n_research_steps, drop_prob, entry_prob, loop_back, n_cycles
         As in :func:`simulate_consideration`.
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness (one generator feeds both simulations).
 
     Returns

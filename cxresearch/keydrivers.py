@@ -78,7 +78,7 @@ class ImportanceResult(Result):
     n : int
         Rows used.
     n_dropped : int
-        Incomplete rows dropped (``dropna=True``).
+        Incomplete rows dropped (``missing="listwise"``).
     n_boot : int
         Bootstrap resamples (0: none).
     n_redrawn : int
@@ -113,7 +113,7 @@ class IPAResult(Result):
     n : int
         Rows used.
     n_dropped : int
-        Incomplete rows dropped (``dropna=True``).
+        Incomplete rows dropped (``missing="listwise"``).
     """
 
     importance_cut: float
@@ -136,7 +136,7 @@ class PenaltyRewardResult(Result):
     n : int
         Rows used.
     n_dropped : int
-        Incomplete rows dropped (``dropna=True``).
+        Incomplete rows dropped (``missing="listwise"``).
     ci : float
         Confidence level; an effect is significant when its p-value is below ``1 - ci``.
     asymmetry_cut : float
@@ -163,7 +163,7 @@ def _prepare(
     data: Any,
     y: Hashable,
     x: Hashable | Sequence[Hashable] | None,
-    dropna: bool,
+    missing: str,
     *,
     max_p: int | None,
     weights: Hashable | None = None,
@@ -200,7 +200,7 @@ def _prepare(
     if weights is not None and weights in [*drivers, y]:
         raise ValueError(f"weights: {weights!r} is also a driver or the outcome.")
     extra = [] if weights is None else [weights]
-    clean, n_dropped = v.drop_missing(data, [*drivers, y, *extra], dropna=dropna, argument="data")
+    clean, n_dropped = v.drop_missing(data, [*drivers, y, *extra], missing=missing, argument="data")
     values = clean[[*drivers, y]].to_numpy(dtype=float)
     # survey weights matter only relative to each other: a power of two keeps sums finite
     w = None if weights is None else pow2_rescale(clean[weights].to_numpy(dtype=float))[0]
@@ -358,7 +358,7 @@ def dominance_analysis(
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> ImportanceResult:
     """General dominance weights: the exact Shapley (LMG) split of R² among the drivers.
@@ -381,9 +381,9 @@ def dominance_analysis(
         Confidence level of the bootstrap intervals.
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap.
-    dropna : bool, default False
-        Missing values raise; with ``True`` incomplete rows are dropped (listwise)
-        and counted in ``n_dropped``.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing values (also in ``weights``) raise ``ValueError``; with
+        ``"listwise"`` incomplete rows are dropped and counted in ``n_dropped``.
     weights : str, optional
         A column of survey weights (finite, non-negative): the correlations are
         weighted, and each bootstrap resample carries its rows' weights. With integer
@@ -439,7 +439,9 @@ def dominance_analysis(
     >>> round(res.r_squared, 3)
     0.283
     """
-    values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
+    values, drivers, n_dropped, w = _prepare(
+        data, y, x, missing, max_p=MAX_DRIVERS, weights=weights
+    )
     ci = v.check_level(ci)
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
     p = len(drivers)
@@ -477,14 +479,14 @@ def conditional_dominance(
     *,
     y: Hashable,
     x: Hashable | Sequence[Hashable] | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Conditional dominance: each driver's average R² gain, by the number of other drivers.
 
     Parameters
     ----------
-    data, y, x, dropna, weights
+    data, y, x, missing, weights
         As in :func:`dominance_analysis`.
 
     Returns
@@ -495,7 +497,8 @@ def conditional_dominance(
         for :math:`k = 0, \\dots, p-1`. ``k = 0`` is the squared correlation with
         the outcome, ``k = p-1`` the gain over all other drivers; the mean over
         ``k`` is the general dominance. Driver :math:`i` conditionally dominates
-        :math:`j` if its row is larger at every ``k`` (Azen & Budescu 2003).
+        :math:`j` if its row is larger at every ``k`` (Azen & Budescu 2003). With
+        ``missing="listwise"`` also ``n_dropped`` (the same on every row).
 
     Examples
     --------
@@ -507,7 +510,9 @@ def conditional_dominance(
     2    b  0     0.362
     3    b  1     0.070
     """
-    values, drivers, _, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
+    values, drivers, n_dropped, w = _prepare(
+        data, y, x, missing, max_p=MAX_DRIVERS, weights=weights
+    )
     p = len(drivers)
     r2 = all_subsets_r2(_checked_corr(values, w))
     pc = _popcount(p)
@@ -518,7 +523,8 @@ def conditional_dominance(
             pc[without], minlength=p
         )
         rows.extend({"term": term, "k": k, "estimate": float(means[k])} for k in range(p))
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return out.assign(n_dropped=n_dropped) if missing == "listwise" else out
 
 
 def complete_dominance(
@@ -526,14 +532,14 @@ def complete_dominance(
     *,
     y: Hashable,
     x: Hashable | Sequence[Hashable] | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Complete dominance between every pair of drivers.
 
     Parameters
     ----------
-    data, y, x, dropna, weights
+    data, y, x, missing, weights
         As in :func:`dominance_analysis`.
 
     Returns
@@ -543,7 +549,8 @@ def complete_dominance(
         driver ``i`` completely dominates ``j`` (adds more R² than ``j`` to every
         subset of the other drivers, the empty one included), 0 if ``j`` completely
         dominates ``i``, and 0.5 if neither does (undetermined). The diagonal is
-        missing.
+        missing. (A square table has no room for ``n_dropped``: with
+        ``missing="listwise"`` :func:`dominance_analysis` reports it for the same rows.)
 
     Notes
     -----
@@ -560,7 +567,7 @@ def complete_dominance(
     a  NaN  1.0
     b  0.0  NaN
     """
-    values, drivers, _, w = _prepare(data, y, x, dropna, max_p=MAX_DRIVERS, weights=weights)
+    values, drivers, _, w = _prepare(data, y, x, missing, max_p=MAX_DRIVERS, weights=weights)
     p = len(drivers)
     r2 = all_subsets_r2(_checked_corr(values, w))
     masks = np.arange(1 << p)
@@ -601,14 +608,14 @@ def relative_weights(
     n_boot: int = 0,
     ci: float = 0.95,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> ImportanceResult:
     """Johnson's relative weights: R² split through an orthogonal copy of the drivers.
 
     Parameters
     ----------
-    data, y, x, n_boot, ci, seed, dropna, weights
+    data, y, x, n_boot, ci, seed, missing, weights
         As in :func:`dominance_analysis` (any number of drivers >= 2).
 
     Returns
@@ -655,7 +662,7 @@ def relative_weights(
     1       price     0.055  0.195     2
     2  atmosphere     0.007  0.025     3
     """
-    values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
+    values, drivers, n_dropped, w = _prepare(data, y, x, missing, max_p=None, weights=weights)
     ci = v.check_level(ci)
     n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
     corr = _checked_corr(values, w)
@@ -708,7 +715,7 @@ def importance_performance(
     x: Sequence[Hashable],
     importance: str = "dominance",
     cut: str | tuple[float, float] = "mean",
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> IPAResult:
     """Importance-performance analysis: derived importance against mean performance.
@@ -728,7 +735,7 @@ def importance_performance(
     cut : "mean", "median" or (importance, performance), default "mean"
         Where the quadrant lines cross: the mean or median of the attributes'
         importances and performances, or two given numbers.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`dominance_analysis`.
     weights : str, optional
         Survey weights: weighted importances (as in :func:`dominance_analysis`) and
@@ -773,12 +780,12 @@ def importance_performance(
     """
     v.check_one_of(importance, ("dominance", "relative_weights", "correlation"), "importance")
     if importance == "correlation":
-        values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
+        values, drivers, n_dropped, w = _prepare(data, y, x, missing, max_p=None, weights=weights)
         imp = _checked_corr(values, w)[:-1, -1]
     else:
         fn = dominance_analysis if importance == "dominance" else relative_weights
-        res = fn(data, y=y, x=x, dropna=dropna, weights=weights)
-        values, drivers, n_dropped, w = _prepare(data, y, x, dropna, max_p=None, weights=weights)
+        res = fn(data, y=y, x=x, missing=missing, weights=weights)
+        values, drivers, n_dropped, w = _prepare(data, y, x, missing, max_p=None, weights=weights)
         imp = res.table["share"].to_numpy()
     scaled, exponents = pow2_rescale_columns(values[:, :-1])
     perf = pow2_restore(np.average(scaled, axis=0, weights=w), exponents, "x: a mean performance")
@@ -863,7 +870,7 @@ def penalty_reward(
     asymmetry: float = 0.2,
     robust: str | None = "HC3",
     weights: Hashable | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> PenaltyRewardResult:
     """Penalty-reward contrast analysis with a Kano-style classification of the drivers.
 
@@ -893,9 +900,9 @@ def penalty_reward(
         weighted least squares (statsmodels ``WLS``, with the ``robust`` covariance),
         as in :func:`cxresearch.fit_drivers`. Rows of weight 0 do not count towards
         ``n_low``, ``n_high`` or the low, middle and high groups every attribute needs.
-    dropna : bool, default False
-        Missing values (also in ``weights``) raise; with ``True`` incomplete rows are
-        dropped.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing values (also in ``weights``) raise ``ValueError``; with
+        ``"listwise"`` incomplete rows are dropped and counted in ``n_dropped``.
 
     Returns
     -------
@@ -1012,7 +1019,7 @@ def penalty_reward(
         if weights in [y, *drivers]:
             raise ValueError(f"weights: {weights!r} is also an attribute or the outcome.")
         extra = [weights]
-    clean, n_dropped = v.drop_missing(data, [y, *drivers, *extra], dropna=dropna, argument="data")
+    clean, n_dropped = v.drop_missing(data, [y, *drivers, *extra], missing=missing, argument="data")
     v.check_finite(clean, [y, *drivers], "data")
     w = None if weights is None else clean[weights].to_numpy(dtype=float)
     design, counts = _prca_design(clean, drivers, lows, highs, w)

@@ -54,7 +54,7 @@ class MediationResult(Result):
     n : int
         Rows used.
     n_dropped : int
-        Incomplete rows dropped (``dropna=True``).
+        Incomplete rows dropped (``missing="listwise"``).
     n_boot : int
         Bootstrap resamples behind the indirect effects.
     n_redrawn : int
@@ -164,7 +164,7 @@ def _clean_values(
     columns: list[Hashable],
     k: int,
     q: int,
-    dropna: bool,
+    missing: str,
     as_numeric: list[Hashable],
 ) -> tuple[np.ndarray, int]:
     """The complete rows as a float matrix [x, m, w, y] and the number dropped.
@@ -174,7 +174,7 @@ def _clean_values(
     rows enough for the regressions and for the bootstrap, and that the regressors
     are not collinear.
     """
-    clean, n_dropped = v.drop_missing(data, columns, dropna=dropna, argument="data")
+    clean, n_dropped = v.drop_missing(data, columns, missing=missing, argument="data")
     v.check_finite(clean, columns, "data")
     v.check_not_constant(clean, columns, "data")
     _check_levels(clean, columns[0], columns[1 : 1 + k], columns[-1], as_numeric)
@@ -446,7 +446,7 @@ def mediation_analysis(
     ci: float = 0.95,
     method: str = "percentile",
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
     as_numeric: Hashable | Sequence[Hashable] | None = None,
 ) -> MediationResult:
@@ -478,9 +478,9 @@ def mediation_analysis(
         (acceleration from the jackknife; Efron 1987).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap.
-    dropna : bool, default False
-        Missing values raise; with ``True`` incomplete rows are dropped and counted
-        in ``n_dropped``.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing values (also in ``weights``) raise ``ValueError``; with
+        ``"listwise"`` incomplete rows are dropped and counted in ``n_dropped``.
     weights : str, optional
         A column of survey weights (finite, non-negative): the regressions become
         weighted least squares with HC1 sandwich standard errors, and each bootstrap
@@ -586,13 +586,13 @@ def mediation_analysis(
         v.check_weights(data, weights, "weights")
         if weights in columns:
             raise ValueError(f"weights: {weights!r} is also x, a mediator, y or a covariate.")
-        complete, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
-        values, n_dropped = _clean_values(complete, columns, k, q, dropna, numeric)
+        complete, n_missing_w = v.drop_missing(data, [weights], missing=missing, argument="weights")
+        values, n_dropped = _clean_values(complete, columns, k, q, missing, numeric)
         keep = complete[columns].notna().all(axis=1)
         w, _ = pow2_rescale(complete.loc[keep, weights].to_numpy(dtype=float))
         n_dropped += n_missing_w
     else:
-        values, n_dropped = _clean_values(data, columns, k, q, dropna, numeric)
+        values, n_dropped = _clean_values(data, columns, k, q, missing, numeric)
     # fit in units where every column is below 1 in size (exact), report in the data's
     values, exponents = pow2_rescale_columns(values)
     paths, ind_hat = _paths(values, k, q, x, mediators, y, w)

@@ -4,8 +4,8 @@ Every function takes a DataFrame of survey answers (one row per respondent) and
 returns a tidy DataFrame with one row per group: the estimate, its standard error and
 a confidence interval, and the number of answers ``n`` it rests on.
 
-Missing values raise unless ``dropna=True`` is passed; then the incomplete rows are
-dropped and counted in a column ``n_dropped`` (rows dropped from that group). Rows
+Missing values raise unless ``missing="listwise"`` is passed; then the incomplete rows
+are dropped and counted in a column ``n_dropped`` (rows dropped from that group). Rows
 whose *group label* is missing belong to no group, so no row of the table can count
 them: they are dropped with a ``UserWarning`` that gives their number.
 
@@ -80,7 +80,7 @@ def _prepare(
     weights: Hashable | None,
     scale: tuple[int, int] | None,
     integer: bool,
-    dropna: bool,
+    missing: str,
 ) -> tuple[pd.DataFrame, list[Hashable], list[Hashable], int]:
     """Check the input; return (complete rows, score columns, by columns, n_dropped)."""
     data = v.check_dataframe(data)
@@ -100,7 +100,7 @@ def _prepare(
     if len(data) == 0:
         raise ValueError("data has no rows; at least one answer is needed.")
     needed = [*scores, *by_cols, *([weights] if weights is not None else [])]
-    clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument=score_argument)
+    clean, n_dropped = v.drop_missing(data, needed, missing=missing, argument=score_argument)
     for col in scores:
         if integer:
             v.check_integer_valued(clean[col], col, score_argument)
@@ -134,7 +134,7 @@ def _groups(
     if n_unlabelled:
         warnings.warn(
             f"by: {n_unlabelled} row(s) with a missing value in {v.format_values(by_cols)} "
-            f"belong to no group; they were dropped (dropna=True) and are not counted in "
+            f"belong to no group; they were dropped (missing='listwise') and are not counted in "
             f"any row's n_dropped.",
             UserWarning,
             stacklevel=3,
@@ -157,17 +157,17 @@ def _assemble(
     groups: list[tuple[tuple, pd.DataFrame, int]],
     by_cols: list[Hashable],
     *,
-    dropna: bool,
+    missing: str,
 ) -> pd.DataFrame:
     records = []
     for (name, _, dropped), row in zip(groups, rows, strict=True):
         rec: dict[Hashable, Any] = dict(zip(by_cols, name, strict=True))
-        if dropna:
+        if missing == "listwise":
             rec["n_dropped"] = dropped
         rec.update(row)
         records.append(rec)
     out = pd.DataFrame.from_records(records)
-    if dropna:  # n_dropped goes right after n (and n_eff)
+    if missing == "listwise":  # n_dropped goes right after n (and n_eff)
         cols = list(out.columns)
         cols.remove("n_dropped")
         anchor = cols.index("n_eff") if "n_eff" in cols else cols.index("n")
@@ -242,8 +242,8 @@ def nps(
     ci: float = 0.95,
     method: str = "wald",
     n_boot: int = 2000,
-    seed: int | np.random.Generator | None = None,
-    dropna: bool = False,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Net Promoter Score with its standard error and confidence interval.
 
@@ -266,11 +266,11 @@ def nps(
         group; ``std_error`` is then the standard deviation of the replicates.
     n_boot : int, default 2000
         Bootstrap resamples (``method="bootstrap"`` only).
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap. Ignored by the Wald method.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         Missing scores, group labels or weights raise ``ValueError`` unless
-        ``dropna=True``; then those rows are dropped and counted per group in a
+        ``missing="listwise"``; then those rows are dropped and counted per group in a
         column ``n_dropped`` (see the module notes for rows without a group label).
 
     Returns
@@ -331,7 +331,7 @@ def nps(
         weights=weights,
         scale=NPS_SCALE,
         integer=True,
-        dropna=dropna,
+        missing=missing,
     )
     z = _z(ci)
     groups = _groups(data, clean, by_cols)
@@ -360,7 +360,7 @@ def nps(
             low, high = (float(q) for q in np.quantile(reps, [(1 - ci) / 2, (1 + ci) / 2]))
         row.update(std_error=se, ci_low=low, ci_high=high)
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna)
+    return _assemble(rows, groups, by_cols, missing=missing)
 
 
 def _adjusted_difference(
@@ -391,13 +391,14 @@ def _adjusted_difference(
 
 
 def _two_levels(
-    data: pd.DataFrame, by: Any, levels: Any, dropna: bool, who: str
+    data: pd.DataFrame, by: Any, levels: Any, missing: str, who: str
 ) -> tuple[list[Any], pd.DataFrame, int]:
     """The two compared levels of ``by``, the rows in them, and rows without a label.
 
-    Rows without a group label raise (or, with ``dropna=True``, are dropped and counted)
-    rather than being dropped silently by the ``isin`` selection.
+    Rows without a group label raise (or, with ``missing="listwise"``, are dropped and
+    counted) rather than being dropped silently by the ``isin`` selection.
     """
+    missing = v.check_missing(missing)
     if by is None or not isinstance(by, Hashable) or isinstance(by, tuple | list):
         raise TypeError(f"by must name one column, got {by!r}.")
     v.check_columns(data, by, "by")
@@ -423,8 +424,8 @@ def _two_levels(
                 f"it holds {v.format_values(sorted(present, key=str), 10)}."
             )
     n_missing_by = int(data[by].isna().sum())
-    if n_missing_by and not dropna:
-        v.check_no_missing(data, [by], "by", dropna_hint=True)
+    if n_missing_by and missing == "raise":
+        v.check_no_missing(data, [by], "by", allowed=v.LISTWISE)
     subset = data.loc[data[by].isin(list(levels))]
     if isinstance(subset[by].dtype, pd.CategoricalDtype):
         subset = subset.assign(**{by: subset[by].cat.remove_unused_categories()})
@@ -456,7 +457,7 @@ def nps_test(
     levels: Sequence[Any] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Compare the NPS of two independent groups (two stores, two survey waves).
 
@@ -477,14 +478,14 @@ def nps_test(
         Survey weights; standard errors then use Kish's effective n (see :func:`nps`).
     ci : float, default 0.95
         Confidence level of the interval for the difference.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`nps`.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``term`` ("second - first"), ``group_1``, ``group_2``, ``n_1``,
-        ``n_2`` (and ``n_dropped`` with ``dropna=True``, rows without a group label
+        ``n_2`` (and ``n_dropped`` with ``missing="listwise"``, rows without a group label
         included), ``nps_1``, ``nps_2``, ``estimate`` (the observed difference in
         points), ``std_error``, ``statistic`` (z), ``p_value`` (two-sided),
         ``ci_low``, ``ci_high`` (adjusted Wald, see Notes).
@@ -552,8 +553,8 @@ def nps_test(
     from scipy import stats
 
     v.check_dataframe(data)
-    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "nps_test")
-    res = nps(subset, score=score, by=by, weights=weights, ci=ci, dropna=dropna)
+    levels, subset, n_missing_by = _two_levels(data, by, levels, missing, "nps_test")
+    res = nps(subset, score=score, by=by, weights=weights, ci=ci, missing=missing)
     res = res.set_index(by)
     r1, r2 = res.loc[levels[0]], res.loc[levels[1]]
     n_col = "n_eff" if weights is not None else "n"
@@ -581,7 +582,7 @@ def nps_test(
         _z(ci),
     )
     stat = float(centre / se)
-    dropped = int(res["n_dropped"].sum()) + n_missing_by if dropna else None
+    dropped = int(res["n_dropped"].sum()) + n_missing_by if missing == "listwise" else None
     return _comparison_row(
         levels,
         int(r1["n"]),
@@ -677,7 +678,7 @@ def _top_box_rows(
     by: Any,
     weights: Hashable | None,
     ci: float,
-    dropna: bool,
+    missing: str,
     extra: Callable[[np.ndarray, np.ndarray], dict[str, float]] | None,
     label: str,
 ) -> pd.DataFrame:
@@ -697,7 +698,7 @@ def _top_box_rows(
         weights=weights,
         scale=(low, high),
         integer=True,
-        dropna=dropna,
+        missing=missing,
     )
     z = _z(ci)
     groups = _groups(data, clean, by_cols)
@@ -717,7 +718,7 @@ def _top_box_rows(
         if extra is not None:
             row.update(extra(x, w))
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna)
+    return _assemble(rows, groups, by_cols, missing=missing)
 
 
 def _check_two_answers(
@@ -766,7 +767,7 @@ def top_box(
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Share of answers in the top ``top`` categories of a rating scale (top-box).
 
@@ -780,7 +781,7 @@ def top_box(
         Lowest and highest answer code; higher means better.
     top : int, default 1
         How many of the highest categories count (``top=2``: top-2-box).
-    by, weights, ci, dropna
+    by, weights, ci, missing
         As in :func:`nps`.
 
     Returns
@@ -818,7 +819,7 @@ def top_box(
         by=by,
         weights=weights,
         ci=ci,
-        dropna=dropna,
+        missing=missing,
         extra=None,
         label="top_box",
     )
@@ -833,7 +834,7 @@ def csat(
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Customer satisfaction score (CSAT): top-2-box share and mean rating.
 
@@ -847,7 +848,7 @@ def csat(
         Lowest and highest answer code.
     top : int, default 2
         Categories counted as satisfied (2: "satisfied" and "very satisfied").
-    by, weights, ci, dropna
+    by, weights, ci, missing
         As in :func:`nps`.
 
     Returns
@@ -898,7 +899,7 @@ def csat(
         by=by,
         weights=weights,
         ci=ci,
-        dropna=dropna,
+        missing=missing,
         extra=extra,
         label="csat",
     )
@@ -913,7 +914,7 @@ def ces(
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Customer Effort Score (CES): mean agreement that the task was easy.
 
@@ -930,7 +931,7 @@ def ces(
         Lowest and highest answer code.
     top : int, default 3
         Categories counted as "easy" for ``pct_easy`` (5-7 on a 1-7 scale).
-    by, weights, ci, dropna
+    by, weights, ci, missing
         As in :func:`nps`.
 
     Returns
@@ -989,7 +990,7 @@ def ces(
         weights=weights,
         scale=(low, high),
         integer=True,
-        dropna=dropna,
+        missing=missing,
     )
     groups = _groups(data, clean, by_cols)
     rows = []
@@ -1010,7 +1011,7 @@ def ces(
             pct_easy=100 * float(w[x >= high - top + 1].sum() / w.sum()),
         )
         rows.append(row)
-    return _assemble(rows, groups, by_cols, dropna=dropna)
+    return _assemble(rows, groups, by_cols, missing=missing)
 
 
 # ----------------------------------------------------------------------------- Likert
@@ -1024,7 +1025,7 @@ def likert_table(
     labels: Sequence[str] | Mapping[int, str] | None = None,
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Share of each answer per item (and group): the table behind a Likert chart.
 
@@ -1043,10 +1044,11 @@ def likert_table(
         Group column(s).
     weights : str, optional
         Survey weights; the shares are then weighted (``n`` stays a head count).
-    dropna : bool, default False
-        Missing answers raise unless ``dropna=True``; then each item keeps its own
-        complete answers (missing values are dropped item by item, not listwise),
-        and the number dropped per item (and group) is in ``n_dropped``.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing answers raise unless ``missing="listwise"``; then the incomplete rows
+        are dropped item by item (each item keeps its own complete answers, with its
+        group label and weight), and the number dropped per item (and group) is in
+        ``n_dropped``.
 
     Returns
     -------
@@ -1090,9 +1092,9 @@ def likert_table(
     if labels is not None:
         if isinstance(labels, Mapping):
             label_map = {int(k): str(val) for k, val in labels.items()}
-            missing = [a for a in answers if a not in label_map]
-            if missing:
-                raise ValueError(f"labels: no label for answer(s) {v.format_values(missing)}.")
+            unlabelled = [a for a in answers if a not in label_map]
+            if unlabelled:
+                raise ValueError(f"labels: no label for answer(s) {v.format_values(unlabelled)}.")
         else:
             labels = list(labels)
             if len(labels) != len(answers):
@@ -1112,7 +1114,7 @@ def likert_table(
     for item in item_list:
         needed = [item, *by_cols, *([weights] if weights is not None else [])]
         part = data[needed]
-        clean, _ = v.drop_missing(part, needed, dropna=dropna, argument="items")
+        clean, _ = v.drop_missing(part, needed, missing=missing, argument="items")
         v.check_integer_valued(clean[item], item, "items")
         v.check_range(clean[item], item, "items", low, high)
         if len(clean) == 0:
@@ -1128,7 +1130,7 @@ def likert_table(
             for col, val in reversed(list(zip(by_cols, name, strict=True))):
                 frame.insert(0, col, val)
             frame.insert(0, "item", item)
-            if dropna:
+            if missing == "listwise":
                 frame["n_dropped"] = dropped
             frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -1160,7 +1162,7 @@ def top_box_test(
     top: int = 1,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Compare the top-box share of two independent groups (two stores, two waves).
 
@@ -1181,7 +1183,7 @@ def top_box_test(
         Survey weights; the interval then uses Kish's effective n.
     ci : float, default 0.95
         Confidence level of the interval for the difference.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`top_box`.
 
     Returns
@@ -1233,11 +1235,11 @@ def top_box_test(
     from scipy import stats
 
     v.check_dataframe(data)
-    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "top_box_test")
+    levels, subset, n_missing_by = _two_levels(data, by, levels, missing, "top_box_test")
     res = top_box(
-        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, dropna=dropna
+        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, missing=missing
     )
-    return _share_difference(res, "top_box", by, levels, weights, ci, dropna, n_missing_by, stats)
+    return _share_difference(res, "top_box", by, levels, weights, ci, missing, n_missing_by, stats)
 
 
 def csat_test(
@@ -1250,7 +1252,7 @@ def csat_test(
     top: int = 2,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Compare the CSAT (share of the top ``top`` answers) of two independent groups.
 
@@ -1269,14 +1271,14 @@ def csat_test(
     from scipy import stats
 
     v.check_dataframe(data)
-    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "csat_test")
+    levels, subset, n_missing_by = _two_levels(data, by, levels, missing, "csat_test")
     res = csat(
-        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, dropna=dropna
+        subset, score=score, scale=scale, top=top, by=by, weights=weights, ci=ci, missing=missing
     )
-    return _share_difference(res, "csat", by, levels, weights, ci, dropna, n_missing_by, stats)
+    return _share_difference(res, "csat", by, levels, weights, ci, missing, n_missing_by, stats)
 
 
-def _share_difference(res, column, by, levels, weights, ci, dropna, n_missing_by, stats):
+def _share_difference(res, column, by, levels, weights, ci, missing, n_missing_by, stats):
     res = res.set_index(by)
     r1, r2 = res.loc[levels[0]], res.loc[levels[1]]
     n_col = "n_eff" if weights is not None else "n"
@@ -1289,7 +1291,11 @@ def _share_difference(res, column, by, levels, weights, ci, dropna, n_missing_by
     se = math.sqrt(a1 * (1 - a1) / (n1 + 2) + a2 * (1 - a2) / (n2 + 2))
     z = _z(ci)
     stat = (a2 - a1) / se
-    dropped = int(res.get("n_dropped", pd.Series([0])).sum()) + n_missing_by if dropna else None
+    dropped = (
+        int(res.get("n_dropped", pd.Series([0])).sum()) + n_missing_by
+        if missing == "listwise"
+        else None
+    )
     return _comparison_row(
         levels,
         int(r1["n"]),
@@ -1314,7 +1320,7 @@ def mean_test(
     levels: Sequence[Any] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Compare the mean score of two independent groups (Welch's t test).
 
@@ -1330,9 +1336,9 @@ def mean_test(
         Survey weights: weighted means, standard errors from Kish's effective n.
     ci : float, default 0.95
         Confidence level.
-    dropna : bool, default False
-        Missing scores (or group labels, or weights) raise; with ``True`` those rows
-        are dropped and counted in ``n_dropped``.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing scores (or group labels, or weights) raise; with ``"listwise"`` those
+        rows are dropped and counted in ``n_dropped``.
 
     Returns
     -------
@@ -1371,13 +1377,13 @@ def mean_test(
     from scipy import stats
 
     v.check_dataframe(data)
-    levels, subset, n_missing_by = _two_levels(data, by, levels, dropna, "mean_test")
+    levels, subset, n_missing_by = _two_levels(data, by, levels, missing, "mean_test")
     v.check_columns(subset, score, "score")
     v.check_numeric(subset, [score], "score")
     if weights is not None:
         v.check_weights(subset, weights, "weights")
     needed = [score, *([weights] if weights is not None else [])]
-    clean, n_dropped = v.drop_missing(subset, needed, dropna=dropna, argument="score")
+    clean, n_dropped = v.drop_missing(subset, needed, missing=missing, argument="score")
     parts = []
     for level in levels:
         rows = clean.loc[clean[by] == level]
@@ -1399,7 +1405,7 @@ def mean_test(
     df = (se1**2 + se2**2) ** 2 / (se1**4 / df1 + se2**4 / df2)
     t = (m2 - m1) / se
     crit = float(stats.t.ppf(0.5 + v.check_level(ci) / 2, df))
-    dropped = n_dropped + n_missing_by if dropna else None
+    dropped = n_dropped + n_missing_by if missing == "listwise" else None
     return _comparison_row(
         levels,
         n1,

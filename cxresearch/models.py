@@ -47,6 +47,7 @@ import pandas as pd
 from . import _design
 from . import _validate as v
 from ._result import Result
+from .errors import ConvergenceError
 
 __all__ = [
     "CollinearityWarning",
@@ -61,6 +62,8 @@ __all__ = [
 ]
 
 FAMILIES = ("ols", "logit", "probit", "ordinal", "mixed")
+#: The values of ``fit_drivers(missing=...)``: raise, drop incomplete rows, or impute.
+MISSING = ("raise", "listwise", "mice")
 _BINARY = ("logit", "probit")
 _ROBUST = {
     "ols": ("auto", None, "HC0", "HC1", "HC2", "HC3", "cluster"),
@@ -125,7 +128,7 @@ class DriverResult(Result):
         sigma_u squared = 0), ``residual_variance`` (sigma_e squared, no test) and
         ``icc`` (the share of the variance between groups, no test).
     standardized : pandas.DataFrame or None
-        With ``standardize=True``: the same model fitted to z-scored numeric variables
+        With ``standardized=True``: the same model fitted to z-scored numeric variables
         (tidy).
     family, formula, robust : str
         How the model was specified (``robust`` is the covariance type used).
@@ -138,7 +141,7 @@ class DriverResult(Result):
         moderator's mean and SD, the typical values of the other drivers and the
         shares of data.
     data : pandas.DataFrame
-        The rows the model was fitted to (after ``dropna``), used by
+        The rows the model was fitted to (after ``missing="listwise"``), used by
         :func:`simple_slopes` and the plots. Not a copy of the input: do not modify it.
     variables : tuple of str
         The columns of ``data`` named in the formula (outcome first).
@@ -165,7 +168,7 @@ class DriverResult(Result):
 
     @property
     def n_dropped(self) -> int:
-        """Number of incomplete rows dropped (``dropna=True``), else 0."""
+        """Number of incomplete rows dropped (``missing="listwise"``), else 0."""
         return int(self.fit["n_dropped"])
 
     def _standard_errors(self) -> str:
@@ -313,7 +316,7 @@ def _check_options(
     link: Any,
     groups: Any,
     cluster: Any,
-    standardize: Any,
+    standardized: Any,
 ) -> tuple[str | None, list[Hashable]]:
     """Check the fitting options; return the covariance type and the cluster columns."""
     v.check_one_of(family, FAMILIES, "family")
@@ -345,8 +348,8 @@ def _check_options(
             f"link is used only with family='ordinal' (for a binary probit use "
             f"family='probit'), got link={link!r} with family={family!r}."
         )
-    if not isinstance(standardize, bool | np.bool_):
-        raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    if not isinstance(standardized, bool | np.bool_):
+        raise TypeError(f"standardized must be True or False, got {standardized!r}.")
     if family == "mixed":
         if groups is None:
             raise ValueError(
@@ -444,7 +447,7 @@ def _cluster_codes(
             )
         if n_clusters < CLUSTER_WARN:
             how = (
-                "The pooled intervals (impute='mice') use the normal distribution"
+                "The pooled intervals (missing='mice') use the normal distribution"
                 if pooled
                 else f"The intervals and p-values use Student's t with {n_clusters - 1} "
                 f"(clusters - 1) degrees of freedom"
@@ -487,7 +490,14 @@ def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray |
     if family == "ols":
         return model.fit(**kw)
     if family in _BINARY:
-        return model.fit(disp=0, **kw)
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+        with warnings.catch_warnings():
+            # fit_drivers checks convergence itself and raises cx.ConvergenceError with
+            # the usual cause (perfect separation): statsmodels' warning would only
+            # repeat it, less clearly
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(disp=0, **kw)
     if family == "ordinal":
         return model.fit(method="bfgs", disp=False, **kw)
     return model.fit(reml=True)
@@ -834,12 +844,11 @@ def fit_drivers(
     weights: Hashable | None = None,
     link: str = "logit",
     groups: Hashable | None = None,
-    standardize: bool = False,
+    standardized: bool = False,
     ci: float = 0.95,
-    dropna: bool = False,
-    impute: str | None = None,
+    missing: str = "raise",
     n_imputations: int = 20,
-    seed: Any = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     eval_env: int | Mapping[str, Any] = 0,
 ) -> DriverResult:
     """Fit a driver regression with statsmodels and return it with a tidy table.
@@ -886,7 +895,7 @@ def fit_drivers(
         the marginal effects and simple slopes) use Student's t with :math:`G - 1`
         degrees of freedom instead of the normal (statsmodels' ``df_correction``
         with ``use_t=True``; Cameron & Miller 2015, section VI; not for the pooled
-        ``impute="mice"`` results); with more clusters they are statsmodels'
+        ``missing="mice"`` results); with more clusters they are statsmodels'
         defaults (normal for the robust covariances).
     weights : str, optional
         A column of survey (sampling) weights, finite and non-negative: OLS becomes
@@ -903,31 +912,32 @@ def fit_drivers(
     groups : str, optional
         The column of group labels (e.g. ``"customer_id"``); required for
         ``family="mixed"`` and allowed only there.
-    standardize : bool, default False
+    standardized : bool, default False
         Also fit the model to z-scored numeric variables (mean 0, SD 1 in the fitted
         rows, weighted with ``weights``; the outcome too for OLS and mixed) and return
         that table as ``.standardized``: beta weights, comparable across drivers.
     ci : float, default 0.95
         Confidence level of the intervals.
-    dropna : bool, default False
-        Missing values in the columns the formula (and ``groups``/``cluster``) uses
-        raise ``ValueError``. With ``True`` the incomplete rows are dropped and their
-        number is reported in ``result.fit["n_dropped"]``.
-    impute : {None, "mice"}, default None
-        ``"mice"``: multiple imputation by chained equations instead of dropping
-        incomplete rows (statsmodels' ``MICE``; each variable with missing values is
-        imputed from the others by predictive mean matching). The model is fitted to
-        ``n_imputations`` completed data sets and pooled by Rubin's rules: the estimate
-        is the mean of the estimates, its variance the mean within-imputation variance
-        plus ``(1 + 1/m)`` times the between-imputation variance (Rubin 1987; van Buuren
-        2018). OLS, logit and probit, without weights; ``fit`` reports
-        ``n_incomplete`` and ``n_imputations``; ``.model`` is statsmodels'
-        ``MICEResults`` (its ``frac_miss_info`` is the fraction of missing information
-        per coefficient). Columns with missing values must be numeric.
+    missing : {"raise", "listwise", "mice"}, default "raise"
+        What to do with missing values in the columns the formula (and
+        ``groups``/``cluster``/``weights``) uses. ``"raise"``: a ``ValueError``.
+        ``"listwise"``: the incomplete rows are dropped and their number is reported
+        in ``result.fit["n_dropped"]``. ``"mice"``: multiple imputation by chained
+        equations instead of dropping incomplete rows (statsmodels' ``MICE``; each
+        variable with missing values is imputed from the others by predictive mean
+        matching). The model is fitted to ``n_imputations`` completed data sets and
+        pooled by Rubin's rules: the estimate is the mean of the estimates, its
+        variance the mean within-imputation variance plus ``(1 + 1/m)`` times the
+        between-imputation variance (Rubin 1987; van Buuren 2018). OLS, logit and
+        probit, without weights; ``fit`` reports ``n_incomplete`` and
+        ``n_imputations``; ``.model`` is statsmodels' ``MICEResults`` (its
+        ``frac_miss_info`` is the fraction of missing information per coefficient).
+        Columns with missing values must be numeric; the ``cluster`` column must be
+        complete.
     n_imputations : int, default 20
-        Completed data sets with ``impute="mice"``.
-    seed : int, Generator, SeedSequence or None
-        Randomness of the imputations (``impute="mice"`` only).
+        Completed data sets with ``missing="mice"`` (at least 2).
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+        Randomness of the imputations (``missing="mice"`` only; checked always).
     eval_env : int or dict, default 0
         Where names in the formula that are not columns are looked up: ``0`` is the
         code that calls ``fit_drivers``, ``1`` its caller, and so on; or a dict of
@@ -1047,8 +1057,10 @@ def fit_drivers(
     1  recovered  True vs False     0.234
     """
     data = v.check_dataframe(data)
+    missing = v.check_missing(missing, MISSING)
+    rng = v.make_rng(seed)  # checked even without "mice", so a bad seed never passes silently
     asked = robust
-    robust, clusters = _check_options(data, family, robust, link, groups, cluster, standardize)
+    robust, clusters = _check_options(data, family, robust, link, groups, cluster, standardized)
     robust = _check_weights(data, weights, family, asked, robust)
     ci = v.check_level(ci)
     env = _namespace(eval_env)
@@ -1057,11 +1069,13 @@ def fit_drivers(
     outcome, drivers = _design.formula_variables(formula, data, env)
     extra = [c for c in [groups, *clusters, weights] if c is not None and c not in drivers]
     needed = list(dict.fromkeys([*outcome, *drivers, *extra]))
-    if impute is not None:
-        return _fit_mice(data, formula, family, outcome, drivers, impute, n_imputations, seed,
+    if missing == "mice":
+        return _fit_mice(data, formula, family, outcome, drivers, n_imputations, rng,
                          {"robust": robust, "clusters": clusters, "weights": weights, "ci": ci,
-                          "groups": extra, "env": env, "dropna": dropna})  # fmt: skip
-    clean, n_dropped = v.drop_missing(data, needed, dropna=dropna, argument="formula")
+                          "groups": extra, "env": env})  # fmt: skip
+    clean, n_dropped = v.drop_missing(
+        data, needed, missing=missing, argument="formula", allowed=MISSING
+    )
     if len(clean) == 0:
         raise ValueError(
             f"no complete rows left after dropping {n_dropped} row(s) with missing values."
@@ -1086,7 +1100,7 @@ def fit_drivers(
     if converged is None:
         converged = getattr(result, "mle_retvals", {}).get("converged", True)
     if family in _BINARY and not converged:
-        raise ValueError(
+        raise ConvergenceError(
             f"the {family} fit did not converge (often perfect separation: a driver predicts "
             "the outcome exactly). Check the drivers against the outcome."
         )
@@ -1103,7 +1117,7 @@ def fit_drivers(
     return DriverResult(
         table=_tidy(result, ci, _fixed_names(result, family)),
         model=result,
-        fit=pd.Series(stats, dtype=float),
+        fit=pd.Series(stats, dtype=float, name="fit"),
         family=family,
         formula=formula,
         robust=robust,
@@ -1118,7 +1132,7 @@ def fit_drivers(
         variance_components=components,
         standardized=(
             _standardized_table(clean, formula, outcome, drivers, family, spec, ci)
-            if standardize
+            if standardized
             else None
         ),
         cluster=tuple(clusters),
@@ -1132,22 +1146,20 @@ def _fit_mice(
     family: str,
     outcome: list[str],
     drivers: list[str],
-    impute: Any,
     n_imputations: Any,
-    seed: Any,
+    rng: np.random.Generator,
     opts: dict[str, Any],
 ) -> DriverResult:
     """Multiple imputation by chained equations with Rubin's rules (statsmodels' MICE)."""
     import statsmodels.api as sm
     from statsmodels.imputation.mice import MICE, MICEData
 
-    v.check_one_of(impute, ("mice",), "impute")
     n_imputations = v.check_positive_int(n_imputations, "n_imputations", minimum=2)
-    if family not in ("ols", *_BINARY) or opts["weights"] is not None or opts["dropna"]:
+    if family not in ("ols", *_BINARY) or opts["weights"] is not None:
         raise ValueError(
-            f"impute='mice' works with family 'ols', 'logit' or 'probit', without weights "
-            f"and without dropna; got family={family!r}, weights={opts['weights']!r}, "
-            f"dropna={opts['dropna']!r}."
+            f"missing='mice' works with family 'ols', 'logit' or 'probit', without weights; "
+            f"got family={family!r}, weights={opts['weights']!r}. Use missing='listwise' "
+            f"for the other families and for weighted fits."
         )
     columns = list(dict.fromkeys([*outcome, *drivers]))
     v.check_no_missing(data, opts["groups"], "cluster")
@@ -1157,8 +1169,9 @@ def _fit_mice(
     bad = [c for c in columns if frame[c].isna().any() and not _is_number(frame[c])]
     if bad:
         raise ValueError(
-            f"impute: column(s) {v.format_values(bad)} have missing values but are not "
-            f"numeric; MICE imputes numeric columns only. Code them as numbers first."
+            f"missing='mice': column(s) {v.format_values(bad)} have missing values but "
+            f"are not numeric; MICE imputes numeric columns only. Code them as numbers "
+            f"first, or pass missing='listwise'."
         )
     _check_variables(frame.dropna(subset=columns), formula, outcome, drivers, family)
     model_class = {"ols": sm.OLS, "logit": sm.Logit, "probit": sm.Probit}[family]
@@ -1169,7 +1182,7 @@ def _fit_mice(
         fit_kwds.update(cov_type="cluster", cov_kwds={"groups": codes})
     elif robust is not None:
         fit_kwds["cov_type"] = robust
-    imp = MICEData(frame, k_pmm=20, rng=v.make_rng(seed))
+    imp = MICEData(frame, k_pmm=20, rng=rng)
     mice = MICE(formula, model_class, imp, fit_kwds=fit_kwds)
     pooled = mice.fit(n_burnin=10, n_imputations=n_imputations)
     first = mice.results_list[0].model
@@ -1187,7 +1200,7 @@ def _fit_mice(
     return DriverResult(
         table=_tidy(pooled, opts["ci"]).assign(term=list(first.exog_names)),
         model=pooled,
-        fit=pd.Series(stats, dtype=float),
+        fit=pd.Series(stats, dtype=float, name="fit"),
         family=family,
         formula=formula,
         robust=robust,

@@ -7,7 +7,7 @@ criterion, and a one-row-per-construct summary table.
 
 Constructs are given as a dict ``{construct: [item columns]}``. All statistics of one
 call are computed on the same respondents: missing answers raise unless
-``dropna=True``, which drops incomplete rows (listwise over every item used) and
+``missing="listwise"``, which drops incomplete rows (over every item used) and
 reports the count in a column ``n_dropped`` (the same number on every row, since
 every row rests on the same respondents).
 
@@ -46,6 +46,7 @@ import pandas as pd
 
 from . import _validate as v
 from ._numeric import pow2_rescale, pow2_rescale_columns, pow2_restore
+from .errors import ConvergenceError
 from .latent import _measures
 
 __all__ = [
@@ -99,7 +100,7 @@ class ReverseKeyedWarning(UserWarning):
 
 
 def _item_frame(
-    data: Any, items: Sequence[Hashable] | None, *, dropna: bool, argument: str = "items"
+    data: Any, items: Sequence[Hashable] | None, *, missing: str, argument: str = "items"
 ) -> tuple[pd.DataFrame, pd.Series, int]:
     """Complete rows of the items, each / 2**exponent, the exponents, rows dropped."""
     data = v.check_dataframe(data)
@@ -110,7 +111,7 @@ def _item_frame(
         )
     data = v.likert_as_codes(data, cols, argument)
     v.check_numeric(data, cols, argument)
-    clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument=argument)
+    clean, n_dropped = v.drop_missing(data, cols, missing=missing, argument=argument)
     if len(clean) < 3:
         raise ValueError(
             f"data: at least 3 complete rows are needed, got {len(clean)}"
@@ -170,14 +171,14 @@ def _check_constructs(data: pd.DataFrame, constructs: Any) -> dict[Hashable, lis
 
 
 def _construct_frame(
-    data: Any, constructs: Any, *, dropna: bool
+    data: Any, constructs: Any, *, missing: str
 ) -> tuple[pd.DataFrame, pd.Series, dict[Hashable, list[Hashable]], int]:
     data = v.check_dataframe(data)
     spec = _check_constructs(data, constructs)
     cols = list(dict.fromkeys(c for items in spec.values() for c in items))
     data = v.likert_as_codes(data, cols, "constructs")
     v.check_numeric(data, cols, "constructs")
-    clean, n_dropped = v.drop_missing(data, cols, dropna=dropna, argument="constructs")
+    clean, n_dropped = v.drop_missing(data, cols, missing=missing, argument="constructs")
     if len(clean) < 3:
         raise ValueError(f"data: at least 3 complete rows are needed, got {len(clean)}.")
     x, exponents = _float_items(clean, cols, "constructs")
@@ -185,10 +186,10 @@ def _construct_frame(
 
 
 def _finish(
-    out: pd.DataFrame, n_dropped: int, dropna: bool, after: str | None = None
+    out: pd.DataFrame, n_dropped: int, missing: str, after: str | None = None
 ) -> pd.DataFrame:
-    """Add ``n_dropped`` (after column ``after``, else last) when ``dropna=True``."""
-    if dropna:
+    """Add ``n_dropped`` (after column ``after``, else last) when ``missing="listwise"``."""
+    if missing == "listwise":
         position = list(out.columns).index(after) + 1 if after is not None else out.shape[1]
         out.insert(position, "n_dropped", n_dropped)
     return out
@@ -293,7 +294,7 @@ def cronbach_alpha(
     items: Sequence[Hashable] | None = None,
     ci: float = 0.95,
     standardized: bool = False,
-    dropna: bool = False,
+    missing: str = "raise",
     weights: Hashable | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha of a set of items, with Feldt's confidence interval.
@@ -310,9 +311,10 @@ def cronbach_alpha(
         Compute alpha from the item correlations instead of covariances
         ("standardized alpha", the alpha of the z-scored items; what SPSS calls
         alpha based on standardized items and what seminr reports as alpha).
-    dropna : bool, default False
-        Missing answers raise ``ValueError`` unless ``dropna=True``, which drops
-        incomplete rows (listwise) and reports the count in a column ``n_dropped``.
+    missing : {"raise", "listwise"}, default "raise"
+        Missing answers (or weights) raise ``ValueError`` unless
+        ``missing="listwise"``, which drops the incomplete rows and reports the count
+        in a column ``n_dropped``.
     weights : str, optional
         A column of survey weights (not an item): alpha from the weighted covariance
         matrix, Feldt's interval with Kish's effective sample size
@@ -322,8 +324,8 @@ def cronbach_alpha(
     Returns
     -------
     pandas.DataFrame
-        One row: ``n``, ``n_items`` (and ``n_dropped`` when ``dropna=True``, ``n_eff``
-        with weights), ``alpha``, ``ci_low``, ``ci_high``.
+        One row: ``n``, ``n_items`` (and ``n_dropped`` with ``missing="listwise"``,
+        ``n_eff`` with weights), ``alpha``, ``ci_low``, ``ci_high``.
 
     Warns
     -----
@@ -376,10 +378,10 @@ def cronbach_alpha(
         v.check_weights(data, weights, "weights")
         if items is not None and weights in list(items):
             raise ValueError(f"weights: {weights!r} is also one of the items.")
-        data, n_missing_w = v.drop_missing(data, [weights], dropna=dropna, argument="weights")
+        data, n_missing_w = v.drop_missing(data, [weights], missing=missing, argument="weights")
         if items is None:
             items = [c for c in data.columns if c != weights]
-    x, exponents, n_dropped = _item_frame(data, items, dropna=dropna)
+    x, exponents, n_dropped = _item_frame(data, items, missing=missing)
     n, k = x.shape
     if weights is not None:
         w, _ = pow2_rescale(data.loc[x.index, weights].to_numpy(dtype=float))
@@ -401,14 +403,14 @@ def cronbach_alpha(
             "n_eff": n_eff,
             **{c: row[c] for c in ("alpha", "ci_low", "ci_high")},
         }
-    return _finish(pd.DataFrame([row]), n_dropped, dropna, after="n_items")
+    return _finish(pd.DataFrame([row]), n_dropped, missing, after="n_items")
 
 
 def item_statistics(
     data: pd.DataFrame,
     *,
     items: Sequence[Hashable] | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Item means, corrected item-total correlations and alpha if an item is deleted.
 
@@ -418,7 +420,7 @@ def item_statistics(
         One row per respondent.
     items : list of str, optional
         Item columns (at least two). Default: every column of ``data``.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha`.
 
     Returns
@@ -427,7 +429,7 @@ def item_statistics(
         One row per item: ``item``, ``n``, ``mean``, ``std_dev``,
         ``corrected_item_total_r`` (correlation of the item with the sum of the
         *other* items) and ``alpha_if_deleted`` (NaN with only two items); and
-        ``n_dropped`` after ``n`` with ``dropna=True``.
+        ``n_dropped`` after ``n`` with ``missing="listwise"``.
 
     Notes
     -----
@@ -458,7 +460,7 @@ def item_statistics(
       q2  8 3.250    1.581                   0.762             0.894
       q3  8 2.625    1.598                   0.825             0.839
     """
-    x, exponents, n_dropped = _item_frame(data, items, dropna=dropna)
+    x, exponents, n_dropped = _item_frame(data, items, missing=missing)
     cols = list(x.columns)
     arr = x.to_numpy()
     r_rest = _corrected_item_total(x, exponents, cols)
@@ -482,7 +484,7 @@ def item_statistics(
     out = pd.DataFrame(rows)
     for col in ("mean", "std_dev"):
         out[col] = pow2_restore(out[col].to_numpy(), exponents.to_numpy(), f"items: the {col}s")
-    return _finish(out, n_dropped, dropna, after="n")
+    return _finish(out, n_dropped, missing, after="n")
 
 
 # ------------------------------------------------------------------------- loadings
@@ -527,7 +529,7 @@ def _one_factor_ml(r: np.ndarray) -> np.ndarray:
     _, grad = objective(psi)
     free = (psi > _MIN_UNIQUENESS + 1e-9) & (psi < 1 - 1e-9)
     if np.max(np.abs(grad[free]), initial=0.0) > 1e-4:  # pragma: no cover - not seen
-        raise RuntimeError(f"one-factor ML fit did not converge: {res.message}")
+        raise ConvergenceError(f"one-factor ML fit did not converge: {res.message}")
     lam = loadings_for(psi)
     lam = lam / np.sqrt(lam**2 + psi)
     return lam if lam.sum() >= 0 else -lam
@@ -537,7 +539,7 @@ def factor_loadings(
     data: pd.DataFrame,
     *,
     constructs: Mapping[Hashable, Sequence[Hashable]],
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Standardized loadings from a one-factor maximum-likelihood fit per construct.
 
@@ -547,14 +549,14 @@ def factor_loadings(
         One row per respondent.
     constructs : dict
         ``{construct: [item columns]}``.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha` (listwise over every item of every construct).
 
     Returns
     -------
     pandas.DataFrame
         One row per item: ``construct``, ``item``, ``loading`` (and ``n_dropped``
-        when ``dropna=True``).
+        with ``missing="listwise"``).
 
     Raises
     ------
@@ -603,7 +605,7 @@ def factor_loadings(
       service   q2    0.801
       service   q3    0.899
     """
-    x, _, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, _, spec, n_dropped = _construct_frame(data, constructs, missing=missing)
     rows = []
     for name, items in spec.items():
         r = np.corrcoef(x[items].to_numpy(), rowvar=False).reshape(len(items), len(items))
@@ -613,7 +615,7 @@ def factor_loadings(
             {"construct": name, "item": item, "loading": float(val)}
             for item, val in zip(items, lam, strict=True)
         ]
-    return _finish(pd.DataFrame(rows), n_dropped, dropna)
+    return _finish(pd.DataFrame(rows), n_dropped, missing)
 
 
 def _check_factorable(
@@ -681,8 +683,9 @@ def _loadings_dict(loadings: Any) -> dict[Hashable, np.ndarray]:
 
 
 def _resolve_loadings(
-    data: Any, constructs: Any, loadings: Any, dropna: bool
+    data: Any, constructs: Any, loadings: Any, missing: str
 ) -> tuple[dict[Hashable, np.ndarray], int]:
+    missing = v.check_missing(missing)
     if loadings is not None:
         if data is not None:
             raise ValueError(
@@ -691,8 +694,9 @@ def _resolve_loadings(
         return _loadings_dict(loadings), 0
     if data is None or constructs is None:
         raise ValueError("give data and constructs (to fit loadings), or loadings.")
-    fitted = factor_loadings(data, constructs=constructs, dropna=dropna)
-    return _loadings_dict(fitted), int(fitted["n_dropped"].iloc[0]) if dropna else 0
+    fitted = factor_loadings(data, constructs=constructs, missing=missing)
+    n_dropped = int(fitted["n_dropped"].iloc[0]) if missing == "listwise" else 0
+    return _loadings_dict(fitted), n_dropped
 
 
 def composite_reliability(
@@ -700,7 +704,7 @@ def composite_reliability(
     *,
     constructs: Mapping[Hashable, Sequence[Hashable]] | None = None,
     loadings: Any = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Composite reliability rho_c per construct from standardized loadings.
 
@@ -713,14 +717,14 @@ def composite_reliability(
     loadings : dict or DataFrame, optional
         Standardized loadings instead of ``data``: ``{construct: [loadings]}`` or a
         table with columns ``construct``, ``loading`` (e.g. from another program).
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha`.
 
     Returns
     -------
     pandas.DataFrame
         One row per construct: ``construct``, ``n_items``, ``rho_c`` (and
-        ``n_dropped`` when loadings are fitted with ``dropna=True``).
+        ``n_dropped`` when loadings are fitted with ``missing="listwise"``).
 
     Warns
     -----
@@ -748,7 +752,7 @@ def composite_reliability(
     construct  n_items  rho_c
       service        3 0.7449
     """
-    lam, n_dropped = _resolve_loadings(data, constructs, loadings, dropna)
+    lam, n_dropped = _resolve_loadings(data, constructs, loadings, missing)
     out = pd.DataFrame(
         {
             "construct": list(lam),
@@ -757,9 +761,9 @@ def composite_reliability(
         }
     )
     if loadings is None:
-        x, exponents, spec, _ = _construct_frame(data, constructs, dropna=dropna)
+        x, exponents, spec, _ = _construct_frame(data, constructs, missing=missing)
         _warn_reverse_keyed(x, exponents, spec, standardized=True, argument="constructs")
-    return _finish(out, n_dropped, dropna and loadings is None)
+    return _finish(out, n_dropped, missing if loadings is None else "raise")
 
 
 def ave(
@@ -767,20 +771,20 @@ def ave(
     *,
     constructs: Mapping[Hashable, Sequence[Hashable]] | None = None,
     loadings: Any = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Average variance extracted (AVE) per construct from standardized loadings.
 
     Parameters
     ----------
-    data, constructs, loadings, dropna
+    data, constructs, loadings, missing
         As in :func:`composite_reliability`.
 
     Returns
     -------
     pandas.DataFrame
         One row per construct: ``construct``, ``n_items``, ``ave`` (and
-        ``n_dropped`` when loadings are fitted with ``dropna=True``).
+        ``n_dropped`` when loadings are fitted with ``missing="listwise"``).
 
     Notes
     -----
@@ -801,7 +805,7 @@ def ave(
     construct  n_items    ave
       service        3 0.4967
     """
-    lam, n_dropped = _resolve_loadings(data, constructs, loadings, dropna)
+    lam, n_dropped = _resolve_loadings(data, constructs, loadings, missing)
     out = pd.DataFrame(
         {
             "construct": list(lam),
@@ -809,7 +813,7 @@ def ave(
             "ave": [_measures.ave(a) for a in lam.values()],
         }
     )
-    return _finish(out, n_dropped, dropna and loadings is None)
+    return _finish(out, n_dropped, missing if loadings is None else "raise")
 
 
 # ------------------------------------------------------------------------ validity
@@ -820,7 +824,7 @@ def htmt(
     *,
     constructs: Mapping[Hashable, Sequence[Hashable]],
     absolute: bool = False,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Heterotrait-monotrait ratio (HTMT) for every pair of constructs.
 
@@ -834,7 +838,7 @@ def htmt(
         Average absolute correlations (as seminr does). The default follows
         Henseler et al. (2015), who average the correlations themselves and assume
         every item is coded in the same direction.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha`.
 
     Returns
@@ -842,7 +846,7 @@ def htmt(
     pandas.DataFrame
         One row per pair ``i < j`` (in the order of ``constructs``):
         ``construct_1``, ``construct_2``, ``htmt`` (and ``n_dropped`` with
-        ``dropna=True``). Pivot it for a matrix:
+        ``missing="listwise"``). Pivot it for a matrix:
         ``res.pivot(index="construct_2", columns="construct_1", values="htmt")``.
 
     Notes
@@ -877,7 +881,7 @@ def htmt(
               A           B 0.863
     """
     v.check_bool(absolute, "absolute")
-    x, _, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, _, spec, n_dropped = _construct_frame(data, constructs, missing=missing)
     if len(spec) < 2:
         raise ValueError(f"constructs: HTMT needs at least two constructs, got {len(spec)}.")
     r = x.corr()
@@ -902,7 +906,7 @@ def htmt(
         {"construct_1": a, "construct_2": b, "htmt": float(value)}
         for (a, b), value in zip(pairs, values, strict=True)
     ]
-    return _finish(pd.DataFrame(rows), n_dropped, dropna)
+    return _finish(pd.DataFrame(rows), n_dropped, missing)
 
 
 def fornell_larcker(
@@ -911,7 +915,7 @@ def fornell_larcker(
     constructs: Mapping[Hashable, Sequence[Hashable]],
     loadings: Any = None,
     scores: pd.DataFrame | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Fornell-Larcker criterion: sqrt(AVE) of each construct vs its correlations.
 
@@ -927,7 +931,7 @@ def fornell_larcker(
     scores : pandas.DataFrame, optional
         Construct scores, one column per construct, same rows as ``data`` (e.g. PLS
         scores). Default: the mean of each construct's items.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha`.
 
     Returns
@@ -936,7 +940,7 @@ def fornell_larcker(
         One row per pair: ``construct_1``, ``construct_2``, ``correlation`` (of the
         scores), ``sqrt_ave_1``, ``sqrt_ave_2`` and ``criterion_met`` (both square
         roots exceed the absolute correlation); and ``n_dropped`` with
-        ``dropna=True``.
+        ``missing="listwise"``.
 
     Notes
     -----
@@ -969,7 +973,7 @@ def fornell_larcker(
     construct_1 construct_2  correlation  sqrt_ave_1  sqrt_ave_2  criterion_met
               A           B        0.778        0.92       0.897           True
     """
-    x, exponents, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, exponents, spec, n_dropped = _construct_frame(data, constructs, missing=missing)
     if len(spec) < 2:
         raise ValueError(
             f"constructs: Fornell-Larcker needs at least two constructs, got {len(spec)}."
@@ -978,9 +982,9 @@ def fornell_larcker(
         lam = _loadings_dict(factor_loadings(x, constructs=spec))
     else:
         lam = _loadings_dict(loadings)
-        missing = [c for c in spec if c not in lam]
-        if missing:
-            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(missing)}.")
+        absent = [c for c in spec if c not in lam]
+        if absent:
+            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(absent)}.")
     if scores is None:
         sc = pd.DataFrame(
             {name: _common_scale(x, exponents, items).mean(axis=1) for name, items in spec.items()},
@@ -1015,7 +1019,7 @@ def fornell_larcker(
                     "criterion_met": bool(s1 > abs(corr) and s2 > abs(corr)),
                 }
             )
-    return _finish(pd.DataFrame(rows), n_dropped, dropna)
+    return _finish(pd.DataFrame(rows), n_dropped, missing)
 
 
 def reliability_table(
@@ -1024,7 +1028,7 @@ def reliability_table(
     constructs: Mapping[Hashable, Sequence[Hashable]],
     loadings: Any = None,
     standardized: bool = False,
-    dropna: bool = False,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """One row per construct: Cronbach's alpha, composite reliability and AVE.
 
@@ -1039,15 +1043,15 @@ def reliability_table(
         default: one-factor ML loadings from :func:`factor_loadings`.
     standardized : bool, default False
         Standardized alpha (from correlations), as in :func:`cronbach_alpha`.
-    dropna : bool, default False
+    missing : {"raise", "listwise"}, default "raise"
         As in :func:`cronbach_alpha` (listwise over all items, so every row of the
         table rests on the same respondents).
 
     Returns
     -------
     pandas.DataFrame
-        ``construct``, ``n_items``, ``n`` (and ``n_dropped`` with ``dropna=True``),
-        ``alpha``, ``rho_c``, ``ave``.
+        ``construct``, ``n_items``, ``n`` (and ``n_dropped`` with
+        ``missing="listwise"``), ``alpha``, ``rho_c``, ``ave``.
 
     Warns
     -----
@@ -1088,14 +1092,14 @@ def reliability_table(
       service        3  8  0.899  0.909 0.77
     """
     v.check_bool(standardized, "standardized")
-    x, exponents, spec, n_dropped = _construct_frame(data, constructs, dropna=dropna)
+    x, exponents, spec, n_dropped = _construct_frame(data, constructs, missing=missing)
     if loadings is None:
         lam = _loadings_dict(factor_loadings(x, constructs=spec))
     else:
         lam = _loadings_dict(loadings)
-        missing = [c for c in spec if c not in lam]
-        if missing:
-            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(missing)}.")
+        absent = [c for c in spec if c not in lam]
+        if absent:
+            raise ValueError(f"loadings: no loadings for construct(s) {v.format_values(absent)}.")
         wrong = [c for c in spec if lam[c].size != len(spec[c])]
         if wrong:
             raise ValueError(
@@ -1121,4 +1125,4 @@ def reliability_table(
             }
         )
     _warn_reverse_keyed(x, exponents, spec, standardized=standardized, argument="constructs")
-    return _finish(pd.DataFrame(rows), n_dropped, dropna, after="n")
+    return _finish(pd.DataFrame(rows), n_dropped, missing, after="n")

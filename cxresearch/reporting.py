@@ -52,6 +52,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _validate as v
@@ -529,7 +530,7 @@ def report(
     out: str | os.PathLike = "cxreport",
     ci: float = 0.95,
     n_boot: int = 1000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 0,
     progress: bool = True,
 ) -> Report:
     """A CX driver report on a survey file: one self-contained HTML page.
@@ -550,8 +551,10 @@ def report(
         Confidence level of every interval.
     n_boot : int, default 1000
         Bootstrap resamples of the key-driver ranking (0: no intervals).
-    seed : int or None, default 0
-        Seed of the bootstrap (the same seed, the same page).
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 0
+        Seed of the bootstrap (the same seed, the same page). It reaches the notebook
+        as a number: ``SeedSequence(k)`` as ``k``, another ``SeedSequence`` or a
+        Generator as a number drawn from it (shown on the page).
     progress : bool, default True
         Show papermill's progress bar (on stderr).
 
@@ -601,7 +604,7 @@ def report(
     start = time.perf_counter()
     ci = v.check_level(ci)
     n_boot = v.check_integer(n_boot, "n_boot", low=0)
-    v.make_rng(seed)  # checks the seed's type here, before the notebook runs
+    seed = v.seed_as_int(seed)  # checked here, before the notebook runs; a number for it
     source = Path(path).resolve() if isinstance(path, str | os.PathLike) else path
     prep = prepare_report(
         source, outcome=outcome, drivers=drivers, weights=weights, by=by,

@@ -27,24 +27,11 @@ submitted with retries and are not marked pure, so a worker that dies mid-study 
 only the batches it was running; the scheduler reruns them elsewhere (same seeds, same
 rows).
 
-Measured with ``benchmarks/bench_simulation_study.py`` on the 2-core development machine
-while other jobs were running on it (load average 2-4, so two workers rarely had two
-free cores): a 2,000-replication coverage study, OLS on 20,000 simulated customers x 5
-drivers, costs *c* = 3.3 ms per replication (6.6 s in one process); one Dask worker took
-8.0 s, two 6.9 s (1.15x; joblib with two processes 8.4 s on the same busy machine); all
-four tables were bit-identical. Starting a 2-worker ``LocalCluster`` took 0.8-1.9 s. The
-Dask overhead against joblib in one process was 1.4 s for 10 tasks, an upper bound of
-*o* = 0.14 s per task (connecting the client and shipping the study function included).
-
-On paper, *W* single-threaded workers run *N* replications in batches of *b* in about
-:math:`T \\approx s + N c / W + (N / b)\\, o / W`, with *s* the start-up (client, cluster,
-shipping the function: a few seconds). For 100,000 replications of the study above on
-*W* = 100 workers (50 grid points x 2,000; the default batches are then 125
-replications, about 8 tasks per worker): 100,000 x 3.3 ms / 100 = 3.3 s of work, 800
-tasks x 0.14 s / 100 = 1.1 s of task overhead, plus *s*: about 10 s, against 5.5 minutes
-in one process. A heavier study scales the same way: the moderation study
-of notebook 05 (a simulated panel and an HC3 fit, about 15 ms per replication) needs
-some 25 minutes on one core for 100,000 replications and about 20 s on 100 workers.
+How long a study takes on *W* single-threaded workers: with *c* the cost of one
+replication, *o* the overhead of one task (a batch of *b* replications) and *s* the
+start-up (client, cluster, shipping the function), *N* replications take about
+:math:`T \\approx s + N c / W + (N / b)\\, o / W`. ``benchmarks/bench_simulation_study.py``
+measures *c*, *o* and *s* on the machine it runs on and prints *T* for a large cluster.
 
 References
 ----------
@@ -348,7 +335,7 @@ def simulation_study(
     grid: Mapping[str, Sequence[Any]] | pd.DataFrame,
     *,
     n_sims: int,
-    seed: int | np.random.SeedSequence | np.random.Generator | None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None,
     backend: str = "joblib",
     scheduler: str | None = None,
     n_jobs: int | None = None,
@@ -379,7 +366,7 @@ def simulation_study(
         the keyword arguments of ``study``.
     n_sims : int
         Replications per grid point.
-    seed : int, SeedSequence, Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Root of every replication's stream (see the module notes). Required: pass
         ``None`` explicitly for a fresh, irreproducible run.
     backend : {"joblib", "dask"}, default "joblib"

@@ -1134,7 +1134,7 @@ def missing_report(
     maintenance), and the package does not write its own. In R, ``naniar::mcar_test``
     runs it. The patterns table shows whether missingness concentrates in a few
     items or respondents, which is what decides between listwise deletion and
-    multiple imputation (``fit_drivers(impute="mice")``).
+    multiple imputation (``fit_drivers(missing="mice")``).
 
     References
     ----------

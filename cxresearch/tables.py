@@ -12,7 +12,7 @@ needs instead, as journals do:
 - :func:`agreement` says that two computations are ``"equal to 1e-12"`` (or by how
   much they differ) instead of printing their difference.
 
-Used by the notebooks, the result objects' ``summary()`` and the report.
+Used by the notebooks and by every result object's ``summary()`` and ``repr``.
 
 Examples
 --------

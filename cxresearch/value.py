@@ -720,7 +720,7 @@ def simulate_clv(
     horizon: int | None = None,
     ci: float = 0.95,
     by_customer: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> pd.DataFrame:
     """Customer lifetime value by simulating customer lifetimes (Monte Carlo).
 
@@ -740,7 +740,7 @@ def simulate_clv(
     by_customer : bool, default False
         Return one row per simulated customer (``customer_id``, ``periods_retained``,
         ``clv``) instead of the summary.
-    seed : int, numpy.random.Generator or None
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness.
 
     Returns

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy is imported where it is used: the module stays cheap
+    import numpy as np
 
 __all__ = [
     "SITUATION_PATHS",
@@ -36,7 +39,7 @@ def moderator_figure(
     n_customers: int = 1_500,
     n_periods: int = 8,
     n_paths: int = 5,
-    seed: Any = 11,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 11,
     axes: Any = None,
 ):
     """Draw how the crowding x goal moderation and the carryover shape experience.
@@ -61,7 +64,7 @@ def moderator_figure(
         Size of the simulated panel.
     n_paths : int, default 5
         How many customers' paths to draw in the right-hand panel.
-    seed : int or numpy.random.Generator, default 11
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 11
         Seed of the simulation.
     axes : pair of matplotlib Axes, optional
         Where to draw; a new 1 x 2 figure by default.
@@ -111,7 +114,12 @@ def moderator_figure(
     return np.asarray([left, right])
 
 
-def moderator_explorer(*, params: Any = None, n_customers: int = 1_500, seed: Any = 11):
+def moderator_explorer(
+    *,
+    params: Any = None,
+    n_customers: int = 1_500,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 11,
+):
     """Sliders for the crowding x goal moderation and the carryover, with a Draw button.
 
     Each press of *Draw* simulates a fresh panel and redraws :func:`moderator_figure`.
@@ -124,8 +132,10 @@ def moderator_explorer(*, params: Any = None, n_customers: int = 1_500, seed: An
         The other parameters (default: ``RetailParams()``).
     n_customers : int, default 1500
         Customers per simulated panel (fewer redraws faster).
-    seed : int, default 11
-        Seed of each simulation: the same slider values always give the same figure.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 11
+        Seed of each simulation: with an int or a ``SeedSequence`` the same slider
+        values always give the same figure; a Generator goes on with its stream at each
+        press of *Draw*.
 
     Returns
     -------
@@ -139,6 +149,10 @@ def moderator_explorer(*, params: Any = None, n_customers: int = 1_500, seed: An
             "moderator_explorer needs ipywidgets; install it with: pip install 'cxresearch[course]'"
         ) from exc
     import matplotlib.pyplot as plt
+
+    from . import _validate as v
+
+    v.make_rng(seed)  # a bad seed fails now, not at the first press of Draw
 
     def draw(crowding_x_hedonic: float, carryover: float) -> None:
         moderator_figure(
@@ -260,7 +274,7 @@ def situation_figure(
     params: Any = None,
     n_customers: int = 2_000,
     n_periods: int = 8,
-    seed: Any = 11,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 11,
     ax: Any = None,
 ):
     """Draw how a situation moderator changes the weight of its determinant.
@@ -286,7 +300,7 @@ def situation_figure(
         The other parameters (default ``RetailParams()``).
     n_customers, n_periods : int
         Size of the simulated panel.
-    seed : int or numpy.random.Generator, default 11
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 11
         Seed of the simulation.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
@@ -333,7 +347,12 @@ def situation_figure(
     return ax
 
 
-def situation_explorer(*, params: Any = None, n_customers: int = 2_000, seed: Any = 11):
+def situation_explorer(
+    *,
+    params: Any = None,
+    n_customers: int = 2_000,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 11,
+):
     """A moderator menu and a strength slider for :func:`situation_figure`, with a Draw button.
 
     Pick a situation moderator (store type, location, culture, season, economic
@@ -347,8 +366,8 @@ def situation_explorer(*, params: Any = None, n_customers: int = 2_000, seed: An
         The other parameters (default: ``RetailParams()``).
     n_customers : int, default 2000
         Customers per simulated panel.
-    seed : int, default 11
-        Seed of each simulation.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 11
+        Seed of each simulation, as in :func:`moderator_explorer`.
 
     Returns
     -------
@@ -362,6 +381,10 @@ def situation_explorer(*, params: Any = None, n_customers: int = 2_000, seed: An
             "situation_explorer needs ipywidgets; install it with: pip install 'cxresearch[course]'"
         ) from exc
     import matplotlib.pyplot as plt
+
+    from . import _validate as v
+
+    v.make_rng(seed)  # a bad seed fails now, not at the first press of Draw
 
     def draw(moderator: str, strength: float) -> None:
         situation_figure(moderator, strength, params=params, n_customers=n_customers, seed=seed)

@@ -43,4 +43,4 @@ def ex_02_6():
     """HTMT between competence and likeability, complete answers only."""
     corp_rep = cx.load_dataset("corp_rep_data")
     constructs = {"COMP": ["comp_1", "comp_2", "comp_3"], "LIKE": ["like_1", "like_2", "like_3"]}
-    return cx.htmt(corp_rep, constructs=constructs, dropna=True)["htmt"].item()
+    return cx.htmt(corp_rep, constructs=constructs, missing="listwise")["htmt"].item()

@@ -245,3 +245,19 @@ def test_make_lab_allows_root_and_opens_at_the_repository_root():
     import os
 
     assert ("--allow-root" in out) == (os.getuid() == 0)
+
+
+def test_every_cx_call_on_the_front_pages_exists():
+    # the front page once told students to call cx.check(...), which does not exist
+    import re
+
+    import cxresearch as cx
+
+    root = Path(__file__).resolve().parent.parent
+    for page in [root / "book" / "intro.md", root / "book" / "instructor.md", root / "README.md"]:
+        for chain in re.findall(r"`(cx(?:\.[A-Za-z_]\w*)+)\(", page.read_text(encoding="utf-8")):
+            obj = cx
+            for part in chain.split(".")[1:]:
+                assert hasattr(obj, part), f"{page.name}: {chain} does not exist"
+                obj = getattr(obj, part)
+            assert callable(obj), f"{page.name}: {chain} is not callable"

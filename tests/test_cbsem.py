@@ -510,7 +510,7 @@ def test_non_convergence_is_an_error(mobi, monkeypatch):
 
     monkeypatch.setattr(semopy.Model, "fit", no_luck)
     with pytest.raises(
-        RuntimeError,
+        cx.ConvergenceError,
         match=r"cfa: the optimiser did not converge \(1000 iterations, objective 3\.5\)",
     ):
         cfa(mobi, "IMAG =~ IMAG1 + IMAG2 + IMAG3")

@@ -179,30 +179,96 @@ def test_no_function_is_longer_than_100_lines_of_code():
     assert long == []
 
 
-def test_one_name_per_idea_in_public_signatures():
-    """A confidence level is `ci` (never `alpha`); a seed is `seed`; weights are `weights`."""
+# Every parameter name of a public function or of a public method of a public class. A
+# new name is added here on purpose, after checking that the idea has no name yet; the
+# synonyms below are the names an idea must not get (one name per idea).
+PARAMETER_NAMES = {
+    "a", "absolute", "acquisition_gain", "acquisition_rate", "advertising_rate", "annot",
+    "answer", "argv", "as_numeric", "asymmetry", "at", "ax", "axes", "b", "backend",
+    "batch_size", "buy", "by", "by_customer", "carryover", "channel", "channel_mix",
+    "channels", "ci", "cluster", "codebook", "cohorts", "columns", "constructs",
+    "covariates", "crowding_x_hedonic", "csat", "customer", "customers", "cut", "cuts",
+    "cycle", "data", "design_effect", "development_cost", "development_periods", "digits",
+    "discount", "drivers", "drop_prob", "effect", "entry_prob", "estimate", "estimator",
+    "eval_env", "exercise_id", "factor_correlation", "family", "feeling", "fixed_cost",
+    "focal", "formula", "grid", "groups", "high", "horizon", "importance", "initial_size",
+    "interaction", "interval", "investment", "items", "items_per_construct", "label",
+    "labels", "launch_cost", "levels", "link", "loading_range", "loadings", "loop_back",
+    "low", "m", "margin", "margin_of_error", "margin_rate", "market_size", "max_iter",
+    "max_steps", "method", "min_items", "missing", "model", "moderator", "n_boot",
+    "n_brands", "n_customers", "n_cycles", "n_imputations", "n_jobs", "n_paths",
+    "n_periods", "n_perm", "n_points", "n_research_steps", "n_respondents", "n_sims",
+    "n_stores", "name", "neutral", "new_customers", "normalize", "notebook", "nps",
+    "offline", "online", "order", "out", "outcome", "p", "p_detractors", "p_digits",
+    "p_promoters", "p_value", "parameter", "params", "path", "peak", "peak_weight",
+    "period", "prevention", "price", "profit", "progress", "purchase", "pyramid", "q",
+    "reach", "reach_rate", "recovery", "research", "resource", "result", "retention",
+    "retention_change", "retention_gain", "retention_rate", "returned", "robust", "rule",
+    "sales", "scale", "scale_points", "scales", "scheduler", "scheme", "score", "scores",
+    "seed", "size", "skew", "spend", "spend_change", "stage", "stages", "standardized",
+    "start", "states", "step", "stickiness", "strength", "study", "table", "targets", "term",
+    "tier", "tiers", "timing", "tol", "top", "touchpoint", "transition", "truth",
+    "unit_cost", "weights", "x", "y", "steps", "bypass", "bypass_label", "raw",
+}  # fmt: skip
+SYNONYMS = {  # banned name -> the house name of the idea
+    "alpha": "ci", "level": "ci", "conf_level": "ci", "confidence": "ci",
+    "random_state": "seed", "rng": "seed", "weight": "weights", "group": "by or groups",
+    "dropna": "missing", "impute": "missing", "na_action": "missing",
+    "scaled": "standardized", "standardize": "standardized",
+    "margin_of_error_pts": "margin_of_error", "n_bootstrap": "n_boot", "iterations": "max_iter",
+}  # fmt: skip
+# The same word for another idea, where the synonym rule would misread it.
+HOMONYMS = {("exercises.hint", "level"): "the hint's step (1 a nudge, 2 the method)"}
+
+
+def _public_callables():
+    """(owner, function) for every public function and public method of a public class."""
+    import importlib
     import inspect
 
-    bad = []
     for name in cx._LAZY:
         obj = getattr(cx, name)
-        if not callable(obj) or inspect.isclass(obj):
-            continue
-        params = inspect.signature(obj).parameters
+        if inspect.isclass(obj):
+            for method, fn in inspect.getmembers(obj, predicate=inspect.isfunction):
+                if not method.startswith("_") and fn.__module__.startswith("cxresearch"):
+                    yield f"{name}.{method}", fn
+        elif callable(obj):
+            yield name, obj
+    for module, names in cx._SUBMODULE_ONLY.items():
+        for name in names:
+            obj = getattr(importlib.import_module(f"cxresearch.{module}"), name)
+            if callable(obj) and not inspect.isclass(obj):
+                yield f"{module}.{name}", obj
+
+
+def test_one_name_per_idea_in_public_signatures_and_methods():
+    """Every parameter name is on the whitelist; no idea goes by a banned synonym."""
+    import inspect
+
+    unknown, banned = [], []
+    for owner, fn in _public_callables():
+        params = inspect.signature(fn).parameters
         for p in params:
-            if p in {
-                "alpha",
-                "level",
-                "conf_level",
-                "random_state",
-                "rng",
-                "weight",
-                "margin_of_error_pts",
-            }:
-                bad.append(f"{name}({p})")
+            if p in {"self", "cls", "kwargs"}:
+                continue
+            if (owner, p) in HOMONYMS:
+                continue
+            if p in SYNONYMS:
+                banned.append(f"{owner}({p}): write {SYNONYMS[p]}")
+            elif p not in PARAMETER_NAMES:
+                unknown.append(f"{owner}({p})")
         if "ci" in params and params["ci"].default not in (0.95, inspect.Parameter.empty):
-            bad.append(f"{name}(ci={params['ci'].default})")
-    assert bad == []
+            banned.append(f"{owner}(ci={params['ci'].default})")
+    assert banned == []
+    assert unknown == [], "new parameter names: add them to PARAMETER_NAMES on purpose"
+    assert not set(SYNONYMS) & PARAMETER_NAMES
+
+
+def test_dir_lists_public_names_only():
+    names = dir(cx)
+    assert set(names) == set(cx.__all__)
+    for private in ("Any", "annotations", "importlib"):
+        assert private not in names
 
 
 def test_randomness_only_through_validate():
@@ -221,3 +287,18 @@ def test_randomness_only_through_validate():
                 if isinstance(value, ast.Attribute) and value.attr == "random":
                     bad.append(f"{path.name}:{node.lineno} np.random.{node.attr}")
     assert bad == []
+
+
+def test_non_convergence_is_one_exported_exception():
+    # ValueError in PLS, RuntimeError in CB-SEM once; now cx.ConvergenceError everywhere
+    import numpy as np
+    import pandas as pd
+
+    assert issubclass(cx.ConvergenceError, RuntimeError)
+    assert not issubclass(cx.ConvergenceError, ValueError)  # the input was valid
+    separated = pd.DataFrame({"x": np.arange(40.0), "y": (np.arange(40) >= 20).astype(int)})
+    with pytest.raises(cx.ConvergenceError, match="logit fit did not converge"):
+        cx.fit_drivers(separated, "y ~ x", family="logit")
+    model = "A =~ comp_1 + comp_2 + comp_3\nB =~ like_1 + like_2 + like_3\nB ~ A"
+    with pytest.raises(cx.ConvergenceError, match="did not converge"):
+        cx.pls(cx.load_dataset("corp_rep_data"), model, missing="mean", max_iter=1)

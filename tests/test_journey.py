@@ -471,11 +471,11 @@ def test_peak_end_rejects_text_scores_and_missing_values():
         jr.peak_end(pd.DataFrame({"customer_id": [1, 1], "score": [1.0, np.nan]}))
 
 
-def test_peak_end_missing_value_message_does_not_suggest_a_dropna_it_lacks():
-    # peak_end has no dropna argument, so the error must not tell the user to pass one
+def test_peak_end_missing_value_message_does_not_suggest_an_argument_it_lacks():
+    # peak_end has no missing= argument, so the error must not tell the user to pass one
     with pytest.raises(ValueError, match="missing") as err:
         jr.peak_end(pd.DataFrame({"customer_id": [1, 1], "score": [1.0, np.nan]}))
-    assert "dropna" not in str(err.value)
+    assert "missing=" not in str(err.value) and "dropna" not in str(err.value)
     assert "fill them in" in str(err.value)
 
 

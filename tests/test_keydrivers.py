@@ -370,11 +370,11 @@ def test_too_many_drivers_and_too_few_rows(rng):
         dominance_analysis(wide.head(3), y="y", x=["x0", "x1"])
 
 
-def test_dropna_and_input_unchanged(drivers):
+def test_listwise_and_input_unchanged(drivers):
     d = drivers.copy()
     d.loc[[0, 1], "app"] = np.nan
     before = d.copy()
-    res = dominance_analysis(d, y="satisfaction", x=X5, dropna=True)
+    res = dominance_analysis(d, y="satisfaction", x=X5, missing="listwise")
     assert res.n_dropped == 2 and res.n == 298
     pd.testing.assert_frame_equal(d, before)
 
@@ -675,7 +675,7 @@ def test_penalty_reward_weights_are_checked(rng):
     gaps.loc[4, "w"] = np.nan
     with pytest.raises(ValueError, match="'w' has 1 missing"):
         penalty_reward(gaps, weights="w", **kw)
-    assert penalty_reward(gaps, weights="w", dropna=True, **kw).n_dropped == 1
+    assert penalty_reward(gaps, weights="w", missing="listwise", **kw).n_dropped == 1
     # a group whose rows all weigh 0 is no group
     zero = d.assign(w=np.where(d["view"] == 5, 0.0, d["w"]))
     with pytest.raises(ValueError, match="'view' has no high ratings \\(of positive weight\\)"):

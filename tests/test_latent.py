@@ -362,14 +362,14 @@ def test_input_is_not_modified(corp):
 
 def test_non_convergence_says_how_far_it_got(mobi):
     with pytest.raises(
-        ValueError, match=r"did not converge: after max_iter=2 iterations .* changed by"
+        cx.ConvergenceError, match=r"did not converge: after max_iter=2 iterations .* changed by"
     ):
         cx.pls(mobi, ECSI, max_iter=2)
 
 
 def test_unscaled_equals_scaled_on_standardized_items(mobi):
     z = (mobi - mobi.mean()) / mobi.std()
-    a = cx.pls(z, ECSI, scaled=False)
+    a = cx.pls(z, ECSI, standardized=False)
     b = cx.pls(mobi, ECSI)
     np.testing.assert_allclose(a.table["estimate"], b.table["estimate"], atol=1e-10)
     np.testing.assert_allclose(a.loadings["loading"], b.loadings["loading"], atol=1e-10)
@@ -387,7 +387,7 @@ def test_centroid_scheme_runs_and_is_close_to_path(mobi):
     [
         ({"scheme": "pathway"}, ValueError, "scheme must be one of"),
         ({"missing": "drop"}, ValueError, "missing must be one of"),
-        ({"scaled": 1}, TypeError, "scaled must be True or False"),
+        ({"standardized": 1}, TypeError, "standardized must be True or False"),
         ({"max_iter": 0}, ValueError, "max_iter must be at least 1"),
         ({"tol": 0}, ValueError, "tol must be positive"),
     ],
@@ -447,3 +447,16 @@ def test_recovers_the_simulated_loadings_and_shows_pls_bias():
     rel = fit.reliability.assign(construct=fit.reliability["construct"].str.lower())
     rho = rel.merge(sim.reliability, on="construct", suffixes=("", "_true"))
     assert (rho["rho_c"] - rho["rho_c_true"]).abs().max() < 0.05
+
+
+def test_fit_statistics_are_a_series_as_every_models(simple_fit, corp):
+    # DriverResult.fit, SEMResult.fit and PLSResult.fit: one type, a Series named "fit"
+    fit = simple_fit.fit
+    assert isinstance(fit, pd.Series) and fit.name == "fit"
+    assert fit["n"] == simple_fit.n == 344 and fit["n_imputed"] == simple_fit.n_imputed
+    r2 = simple_fit.r_squared.set_index("construct")["r_squared"]
+    assert fit["r_squared: CUSL"] == r2["CUSL"] and fit["r_squared: CUSA"] == r2["CUSA"]
+    drivers = cx.fit_drivers(corp.astype(float).fillna(0), "cusa ~ comp_1 + like_1")
+    sem = cx.cfa(cx.load_dataset("mobi"), "IMAG =~ IMAG1 + IMAG2 + IMAG3")
+    for other in (drivers.fit, sem.fit):
+        assert isinstance(other, pd.Series) and other.name == "fit" and "n" in other

@@ -176,7 +176,9 @@ def test_missing_values(survey):
     d.loc[[1, 2, 3], "trust"] = np.nan
     with pytest.raises(ValueError, match="'trust' has 3 missing"):
         mediation_analysis(d, x="staff", m="trust", y="loyalty", n_boot=100)
-    res = mediation_analysis(d, x="staff", m="trust", y="loyalty", n_boot=100, seed=1, dropna=True)
+    res = mediation_analysis(
+        d, x="staff", m="trust", y="loyalty", n_boot=100, seed=1, missing="listwise"
+    )
     assert res.n_dropped == 3 and res.n == 497
 
 
@@ -338,7 +340,7 @@ def test_mediation_weights_are_checked():
     d.loc[4, "w"] = np.nan
     with pytest.raises(ValueError, match="'w' has 1 missing"):
         mediation_analysis(d, **kw, weights="w")
-    assert mediation_analysis(d, **kw, weights="w", dropna=True, n_boot=100).n_dropped == 1
+    assert mediation_analysis(d, **kw, weights="w", missing="listwise", n_boot=100).n_dropped == 1
 
 
 # --------------------------------------------------- what a linear model misreads (defect 6)

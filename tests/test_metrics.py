@@ -178,19 +178,19 @@ def test_nps_bootstrap_weighted_and_generator_seed():
     assert res["std_error"].iloc[0] == pytest.approx(wald["std_error"], rel=0.15)
 
 
-def test_nps_dropna_drops_and_reports():
+def test_nps_listwise_drops_and_reports():
     data = answers(5, 3, 2)
     data.loc[[1, 7], "likelihood_to_recommend"] = np.nan
-    res = metrics.nps(data, dropna=True)
+    res = metrics.nps(data, missing="listwise")
     assert res["n"].iloc[0] == 8
     assert res["n_dropped"].iloc[0] == 2
     assert "n_dropped" not in metrics.nps(answers(5, 3, 2)).columns
 
 
-def test_nps_dropna_counts_per_group(two_stores):
+def test_nps_listwise_counts_per_group(two_stores):
     data = two_stores.astype({"likelihood_to_recommend": float})
     data.loc[[0, 1, 15], "likelihood_to_recommend"] = np.nan
-    res = metrics.nps(data, by="store", dropna=True).set_index("store")
+    res = metrics.nps(data, by="store", missing="listwise").set_index("store")
     assert res.loc["A", "n_dropped"] == 2
     assert res.loc["B", "n_dropped"] == 1
     assert res["n_dropped"].sum() == 3
@@ -202,10 +202,12 @@ def test_no_result_is_kept_in_attrs(two_stores):
     data = data.astype({"likelihood_to_recommend": float})
     data.loc[[0], "likelihood_to_recommend"] = np.nan
     results = [
-        metrics.nps(data, by="store", dropna=True),
-        metrics.nps_test(data, by="store", dropna=True),
-        metrics.top_box(data, score="likelihood_to_recommend", scale=(0, 10), dropna=True),
-        metrics.likert_table(data, items=["likelihood_to_recommend"], scale=(0, 10), dropna=True),
+        metrics.nps(data, by="store", missing="listwise"),
+        metrics.nps_test(data, by="store", missing="listwise"),
+        metrics.top_box(data, score="likelihood_to_recommend", scale=(0, 10), missing="listwise"),
+        metrics.likert_table(
+            data, items=["likelihood_to_recommend"], scale=(0, 10), missing="listwise"
+        ),
     ]
     assert all(res.attrs == {} for res in results)
     assert results[1]["n_dropped"].item() == 1
@@ -215,7 +217,7 @@ def test_rows_without_group_label_warn_with_their_count(two_stores):
     data = two_stores.astype({"store": object})
     data.loc[[0, 12], "store"] = None
     with pytest.warns(UserWarning, match=r"2 row\(s\) with a missing value in \['store'\]"):
-        res = metrics.nps(data, by="store", dropna=True)
+        res = metrics.nps(data, by="store", missing="listwise")
     assert res["n"].tolist() == [9, 9]
     assert res["n_dropped"].tolist() == [0, 0]
 
@@ -268,12 +270,12 @@ def test_nps_test_needs_exactly_two_groups(two_stores):
         metrics.nps_test(three, by="store", levels=("A", "D"))
 
 
-def test_nps_test_missing_group_label_raises_unless_dropna(two_stores):
+def test_nps_test_missing_group_label_raises_unless_listwise(two_stores):
     data = pd.concat([two_stores] * 2, ignore_index=True).astype({"store": object})
     data.loc[[0, 12], "store"] = None
-    with pytest.raises(ValueError, match=r"by: column 'store' has 2 missing.*dropna=True"):
+    with pytest.raises(ValueError, match=r"by: column 'store' has 2 missing.*missing='listwise'"):
         metrics.nps_test(data, by="store")
-    res = metrics.nps_test(data, by="store", dropna=True)
+    res = metrics.nps_test(data, by="store", missing="listwise")
     assert (res["n_1"].item(), res["n_2"].item()) == (19, 19)
     assert res["n_dropped"].item() == 2
 
@@ -466,9 +468,9 @@ def test_likert_table_counts_and_shares():
     assert by.loc[(by["g"] == "y") & (by["answer"] == 2), "pct"].item() == 50
 
 
-def test_likert_table_dropna_is_per_item():
+def test_likert_table_listwise_is_per_item():
     data = pd.DataFrame({"q1": [1, 2, np.nan, 3], "q2": [3, 3, 2, 3]})
-    tab = metrics.likert_table(data, items=["q1", "q2"], scale=(1, 3), dropna=True)
+    tab = metrics.likert_table(data, items=["q1", "q2"], scale=(1, 3), missing="listwise")
     assert tab.groupby("item")["n"].sum().to_dict() == {"q1": 3, "q2": 4}
     assert tab.drop_duplicates("item").set_index("item")["n_dropped"].to_dict() == {
         "q1": 1,
@@ -496,9 +498,11 @@ def test_non_integer_score_raises():
     assert metrics.nps(pd.DataFrame({"likelihood_to_recommend": [7.0, 9.0]}))["n"].item() == 2
 
 
-def test_missing_value_raises_unless_dropna():
+def test_missing_value_raises_unless_listwise():
     data = pd.DataFrame({"likelihood_to_recommend": [9, np.nan, 3]})
-    with pytest.raises(ValueError, match=r"'likelihood_to_recommend' has 1 missing.*dropna=True"):
+    with pytest.raises(
+        ValueError, match=r"'likelihood_to_recommend' has 1 missing.*missing='listwise'"
+    ):
         metrics.nps(data)
     with pytest.raises(ValueError, match="missing"):
         metrics.ces(pd.DataFrame({"customer_effort": [5, None]}))
@@ -514,7 +518,7 @@ def test_empty_groups_raise():
         metrics.nps(data, by="store")
     all_missing = pd.DataFrame({"likelihood_to_recommend": [np.nan, np.nan]})
     with pytest.raises(ValueError, match="no complete rows"):
-        metrics.nps(all_missing, dropna=True)
+        metrics.nps(all_missing, missing="listwise")
 
 
 def test_missing_column_raises_listing_available_columns():
@@ -665,7 +669,10 @@ def test_group_tests_refuse_tiny_or_constant_groups(rng):
     d2.loc[3, "spend"] = np.nan
     with pytest.raises(ValueError, match="'spend' has 1 missing"):
         metrics.mean_test(d2, score="spend", by="store")
-    assert metrics.mean_test(d2, score="spend", by="store", dropna=True)["n_dropped"].item() == 1
+    assert (
+        metrics.mean_test(d2, score="spend", by="store", missing="listwise")["n_dropped"].item()
+        == 1
+    )
 
 
 # --------------------------------------------------------------------------- labelled answers

@@ -191,21 +191,21 @@ def test_mixed_matches_statsmodels(panel):
 
 def test_standardized_coefficients_are_the_fit_on_z_scores(shoppers):
     f = "cx ~ staff + price"
-    res = fit_drivers(shoppers, f, standardize=True)
+    res = fit_drivers(shoppers, f, standardized=True)
     z = shoppers[["cx", "staff", "price"]]
     z = (z - z.mean()) / z.std(ddof=1)
     direct = smf.ols(f, z).fit(cov_type="HC3")
     t = res.standardized.set_index("term")
     np.testing.assert_allclose(t["estimate"], direct.params, atol=TOL)
     # one driver: the standardized slope is the correlation
-    one = fit_drivers(shoppers, "cx ~ staff", standardize=True).standardized
+    one = fit_drivers(shoppers, "cx ~ staff", standardized=True).standardized
     r = np.corrcoef(shoppers["cx"], shoppers["staff"])[0, 1]
     assert one.set_index("term").loc["staff", "estimate"] == pytest.approx(r, abs=TOL)
 
 
 def test_input_is_not_modified(shoppers):
     before = shoppers.copy()
-    fit_drivers(shoppers, FORMULA, standardize=True)
+    fit_drivers(shoppers, FORMULA, standardized=True)
     pd.testing.assert_frame_equal(shoppers, before)
 
 
@@ -217,7 +217,7 @@ def test_missing_values_raise_with_count(shoppers):
     d.loc[[3, 7], "staff"] = np.nan
     with pytest.raises(ValueError, match=r"'staff' has 2 missing value"):
         fit_drivers(d, "cx ~ staff")
-    res = fit_drivers(d, "cx ~ staff", dropna=True)
+    res = fit_drivers(d, "cx ~ staff", missing="listwise")
     assert res.n_dropped == 2 and res.n == 398
     _same(res, smf.ols("cx ~ staff", d.dropna(subset=["staff"])).fit(cov_type="HC3"))
 
@@ -687,7 +687,7 @@ def test_cluster_options_are_checked(bundled_panel, panel):
     d.loc[3, "store_id"] = np.nan
     with pytest.raises(ValueError, match="'store_id' has 1 missing"):
         fit_drivers(d, f, cluster="store_id")
-    assert fit_drivers(d, f, cluster="store_id", dropna=True).n_dropped == 1
+    assert fit_drivers(d, f, cluster="store_id", missing="listwise").n_dropped == 1
 
 
 _NO_MODERATION = {
@@ -937,7 +937,7 @@ def test_mice_equals_statsmodels_mice_with_the_same_seed(incomplete):
     import statsmodels.api as sm
 
     cols = ["sat", "staff", "price"]
-    res = fit_drivers(incomplete, "sat ~ staff + price", impute="mice", n_imputations=8, seed=4)
+    res = fit_drivers(incomplete, "sat ~ staff + price", missing="mice", n_imputations=8, seed=4)
     direct = _statsmodels_mice(
         incomplete[cols], "sat ~ staff + price", sm.OLS, {"cov_type": "HC3"}, 4, 8
     )
@@ -947,7 +947,7 @@ def test_mice_equals_statsmodels_mice_with_the_same_seed(incomplete):
     assert res.fit["n_incomplete"] == incomplete[cols].isna().any(axis=1).sum()
     assert res.n == len(incomplete) and res.n_dropped == 0
     # Rubin's rules by hand from the per-imputation fits
-    again = fit_drivers(incomplete, "sat ~ staff + price", impute="mice", n_imputations=8, seed=4)
+    again = fit_drivers(incomplete, "sat ~ staff + price", missing="mice", n_imputations=8, seed=4)
     fits = again.model.model.results_list
     est = np.array([f.params for f in fits])
     within = np.mean([np.diag(f.cov_params()) for f in fits], axis=0)
@@ -955,22 +955,22 @@ def test_mice_equals_statsmodels_mice_with_the_same_seed(incomplete):
     np.testing.assert_allclose(again.table["std_error"], np.sqrt(total), rtol=1e-10)
     lf = "came_back ~ staff + price"
     cols = ["came_back", "staff", "price"]
-    res = fit_drivers(incomplete, lf, family="logit", impute="mice", n_imputations=5, seed=9)
+    res = fit_drivers(incomplete, lf, family="logit", missing="mice", n_imputations=5, seed=9)
     direct = _statsmodels_mice(incomplete[cols], lf, sm.Logit, {"disp": 0}, 9, 5)
     np.testing.assert_allclose(res.table["estimate"], direct.params, atol=TOL)
 
 
 def test_mice_is_checked(incomplete):
     f = "sat ~ staff + price"
-    with pytest.raises(ValueError, match="impute must be one of"):
-        fit_drivers(incomplete, f, impute="hot_deck")
+    with pytest.raises(ValueError, match="missing must be one of"):
+        fit_drivers(incomplete, f, missing="hot_deck")
     with pytest.raises(ValueError, match="n_imputations must be at least 2"):
-        fit_drivers(incomplete, f, impute="mice", n_imputations=1)
+        fit_drivers(incomplete, f, missing="mice", n_imputations=1)
     with pytest.raises(ValueError, match="without weights"):
-        fit_drivers(incomplete.assign(w=1.0), f, impute="mice", weights="w")
+        fit_drivers(incomplete.assign(w=1.0), f, missing="mice", weights="w")
     d = incomplete.assign(store=incomplete["store"].where(incomplete.index % 7 != 0))
     with pytest.raises(ValueError, match=r"\['store'\] have missing values but are not numeric"):
-        fit_drivers(d, "sat ~ staff + C(store)", impute="mice")
+        fit_drivers(d, "sat ~ staff + C(store)", missing="mice")
 
 
 # --------------------------------------------------------------------------- at scale
@@ -1061,7 +1061,7 @@ def test_a_constant_column_of_a_long_design_is_constant_despite_rounding_in_its_
 def test_a_constant_numeric_driver_is_still_named(values):
     d = pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0, 5.0, 7.0], "x": values})
     with pytest.raises(ValueError, match="driver column 'x' is constant"):
-        fit_drivers(d, "y ~ x", dropna=True)
+        fit_drivers(d, "y ~ x", missing="listwise")
 
 
 # --------------------------------------------------------------------------- weights after the fit
@@ -1239,7 +1239,7 @@ def test_persian_and_russian_column_names_work_and_are_checked_for_missing_value
         gaps.loc[[2, 7], moderator] = np.nan
         with pytest.raises(ValueError, match=rf"column {moderator!r} has 2 missing"):
             fit_drivers(gaps, f)
-        dropped = fit_drivers(gaps, f, dropna=True)
+        dropped = fit_drivers(gaps, f, missing="listwise")
         assert dropped.n == n - 2 and dropped.n_dropped == 2
 
     check()

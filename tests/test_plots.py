@@ -260,3 +260,56 @@ def test_every_text_is_at_least_9_pt(survey, draw):
     sizes = _text_sizes(ax.figure)
     assert sizes and min(sizes) >= 9, sorted(sizes)[:5]
     plt.close("all")
+
+
+def test_plot_communication_flow_draws_boxes_in_a_row_and_the_bypass():
+    from matplotlib.text import Annotation
+
+    steps = ["brand", "mass media", "opinion\nleaders", "followers"]
+    ax = plots.plot_communication_flow(
+        steps, name="two-step flow", bypass=(1, 3), bypass_label="straight from the media"
+    )
+    boxes = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    assert [b.get_text() for b in boxes] == steps
+    xs = [b.get_position()[0] for b in boxes]
+    np.testing.assert_allclose(xs, np.linspace(0.1, 0.88, 4))  # evenly spaced, left to right
+    assert {b.get_position()[1] for b in boxes} == {0.62}
+    arrows = [t for t in ax.texts if isinstance(t, Annotation)]
+    assert len(arrows) == 4  # one between neighbours, plus the bypass
+    # each solid arrow leaves a box and points at the next one
+    for k, arrow in enumerate(arrows[:3]):
+        assert arrow.anncoords is boxes[k] and arrow.xycoords is boxes[k + 1]
+        assert arrow.arrow_patch.get_linestyle() in {"-", "solid"}
+    assert arrows[3].anncoords is boxes[1] and arrows[3].xycoords is boxes[3]
+    assert arrows[3].arrow_patch.get_linestyle() in {"--", "dashed"}
+    notes = {t.get_text(): t.get_position() for t in ax.texts if t.get_bbox_patch() is None}
+    assert notes["two-step flow"] == (-0.02, 0.62)
+    assert notes["straight from the media"] == pytest.approx(((xs[1] + xs[3]) / 2, 0.0))
+    assert not ax.axison
+
+    fig, given = plt.subplots()
+    plain = plots.plot_communication_flow(["brand", "mass media", "customer"], ax=given)
+    assert plain is given
+    assert sum(isinstance(t, Annotation) for t in plain.texts) == 2  # no bypass, no name
+    assert len(plain.texts) == 5
+    sizes = _text_sizes(ax.figure)
+    assert min(sizes) >= 9
+
+
+def test_plot_communication_flow_bad_input():
+    with pytest.raises(TypeError, match="steps must be a list of strings, got 'brand'"):
+        plots.plot_communication_flow("brand")
+    with pytest.raises(TypeError, match=r"steps must hold strings, got \[3\]"):
+        plots.plot_communication_flow(["brand", 3])
+    with pytest.raises(ValueError, match="at least two boxes"):
+        plots.plot_communication_flow(["brand"])
+    with pytest.raises(ValueError, match=r"bypass must be between 0 and 2, got 3"):
+        plots.plot_communication_flow(["a", "b", "c"], bypass=(0, 3))
+    with pytest.raises(ValueError, match="bypass must be two positions"):
+        plots.plot_communication_flow(["a", "b", "c"], bypass=(0, 1, 2))
+    with pytest.raises(ValueError, match="more than once"):
+        plots.plot_communication_flow(["a", "b", "c"], bypass=(1, 1))
+    with pytest.raises(ValueError, match="bypass_label needs bypass"):
+        plots.plot_communication_flow(["a", "b"], bypass_label="direct")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plots.plot_communication_flow(["a", "b"], ax="top")

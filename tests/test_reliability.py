@@ -380,7 +380,7 @@ def test_reliability_matches_seminr_on_corp_rep(corp_rep, corp_seminr):
         constructs=CORP_CONSTRUCTS,
         loadings=_pls_loadings(summary, CORP_CONSTRUCTS),
         standardized=True,
-        dropna=True,
+        missing="listwise",
     ).set_index("construct")
     assert (ours["n_dropped"] == 344 - ours["n"]).all() and ours["n_dropped"].iloc[0] > 0
     multi = ["COMP", "LIKE", "CUSL"]
@@ -389,7 +389,7 @@ def test_reliability_matches_seminr_on_corp_rep(corp_rep, corp_seminr):
     )
     assert ours["rho_c"].to_numpy() == pytest.approx(theirs["rhoC"].to_numpy(), abs=1e-10)
     assert ours["ave"].to_numpy() == pytest.approx(theirs["AVE"].to_numpy(), abs=1e-10)
-    htmt = rel.htmt(corp_rep, constructs=CORP_CONSTRUCTS, absolute=True, dropna=True)
+    htmt = rel.htmt(corp_rep, constructs=CORP_CONSTRUCTS, absolute=True, missing="listwise")
     h_theirs = _named(summary.validity.htmt)
     for row in htmt.itertuples():
         assert row.htmt == pytest.approx(h_theirs.loc[row.construct_2, row.construct_1], abs=1e-10)
@@ -421,15 +421,15 @@ def test_missing_item_column_raises():
         rel.htmt(data, constructs={"A": ["x1", "x9"], "B": ["x2"]})
 
 
-def test_missing_values_raise_unless_dropna():
+def test_missing_values_raise_unless_listwise():
     data = simulated_items(30, [0.8, 0.7, 0.6], seed=14)
     data.iloc[[2, 5], 1] = np.nan
-    with pytest.raises(ValueError, match=r"'x2' has 2 missing.*dropna=True"):
+    with pytest.raises(ValueError, match=r"'x2' has 2 missing.*missing='listwise'"):
         rel.cronbach_alpha(data)
-    res = rel.cronbach_alpha(data, dropna=True)
+    res = rel.cronbach_alpha(data, missing="listwise")
     assert res["n"].item() == 28
     assert res["n_dropped"].item() == 2
-    tab = rel.reliability_table(data, constructs={"f": ["x1", "x2", "x3"]}, dropna=True)
+    tab = rel.reliability_table(data, constructs={"f": ["x1", "x2", "x3"]}, missing="listwise")
     assert tab["n"].item() == 28
     assert tab["n_dropped"].item() == 2
     assert "n_dropped" not in rel.cronbach_alpha(data.dropna()).columns
@@ -442,14 +442,14 @@ def test_no_result_is_kept_in_attrs():
     data.iloc[[3], 2] = np.nan
     cons = {"A": ["x1", "x2"], "B": ["x3", "x4"]}
     results = [
-        rel.cronbach_alpha(data, dropna=True),
-        rel.item_statistics(data, dropna=True),
-        rel.factor_loadings(data, constructs=cons, dropna=True),
-        rel.composite_reliability(data, constructs=cons, dropna=True),
-        rel.ave(data, constructs=cons, dropna=True),
-        rel.htmt(data, constructs=cons, dropna=True),
-        rel.fornell_larcker(data, constructs=cons, dropna=True),
-        rel.reliability_table(data, constructs=cons, dropna=True),
+        rel.cronbach_alpha(data, missing="listwise"),
+        rel.item_statistics(data, missing="listwise"),
+        rel.factor_loadings(data, constructs=cons, missing="listwise"),
+        rel.composite_reliability(data, constructs=cons, missing="listwise"),
+        rel.ave(data, constructs=cons, missing="listwise"),
+        rel.htmt(data, constructs=cons, missing="listwise"),
+        rel.fornell_larcker(data, constructs=cons, missing="listwise"),
+        rel.reliability_table(data, constructs=cons, missing="listwise"),
     ]
     for res in results:
         assert res.attrs == {}
@@ -492,10 +492,10 @@ def test_inputs_are_not_modified():
     data.iloc[0, 0] = np.nan
     before = data.copy()
     cons = {"A": ["x1", "x2"], "B": ["x3", "x4"]}
-    rel.reliability_table(data, constructs=cons, dropna=True)
-    rel.htmt(data, constructs=cons, dropna=True)
-    rel.fornell_larcker(data, constructs=cons, dropna=True)
-    rel.item_statistics(data, dropna=True)
+    rel.reliability_table(data, constructs=cons, missing="listwise")
+    rel.htmt(data, constructs=cons, missing="listwise")
+    rel.fornell_larcker(data, constructs=cons, missing="listwise")
+    rel.item_statistics(data, missing="listwise")
     pd.testing.assert_frame_equal(data, before)
 
 

@@ -183,7 +183,7 @@ def test_driver_model_equals_fit_drivers(run, direct):
         "satisfaction ~ service + atmosphere + assortment + price",
         weights="weight",
         cluster="store",
-        dropna=True,
+        missing="listwise",
     )
     got = table(run, "drivers")
     assert got["term"].tolist() == fit.table["term"].tolist()
@@ -198,8 +198,10 @@ def test_driver_model_equals_fit_drivers(run, direct):
 
 def test_nps_and_csat_equal_the_metrics(run, direct):
     nps = table(run, "nps")
-    whole = cx.nps(direct, score="recommend", weights="weight", dropna=True)
-    groups = cx.nps(direct, score="recommend", by="store_type", weights="weight", dropna=True)
+    whole = cx.nps(direct, score="recommend", weights="weight", missing="listwise")
+    groups = cx.nps(
+        direct, score="recommend", by="store_type", weights="weight", missing="listwise"
+    )
     assert nps["store_type"].tolist() == ["(all)", "City centre", "Shopping mall"]
     expected = pd.concat([whole, groups], ignore_index=True)
     for col in ["nps", "ci_low", "ci_high", "n"]:
@@ -207,14 +209,14 @@ def test_nps_and_csat_equal_the_metrics(run, direct):
     csat = table(run, "csat").query("score == 'satisfaction_4'")
     direct_csat = cx.csat(
         direct, score="satisfaction_4", scale=(1, 7), top=2, by="store_type",
-        weights="weight", dropna=True,
+        weights="weight", missing="listwise",
     )  # fmt: skip
     np.testing.assert_allclose(csat["csat"].iloc[1:], direct_csat["csat"], rtol=1e-10)
     assert csat["n_dropped"].iloc[0] == 43  # the declared missing code 99
     test = table(run, "csat_test").query("score == 'satisfaction_1'")
     direct_test = cx.csat_test(
         direct, score="satisfaction_1", by="store_type", scale=(1, 7), top=2,
-        weights="weight", dropna=True, levels=["City centre", "Shopping mall"],
+        weights="weight", missing="listwise", levels=["City centre", "Shopping mall"],
     )  # fmt: skip
     np.testing.assert_allclose(test["estimate"], direct_test["estimate"], rtol=1e-10)
 
@@ -224,13 +226,15 @@ def test_alpha_of_every_scale_equals_cronbach_alpha(run, direct):
     assert alpha["scale"].tolist() == SCALES
     for scale, row in zip(SCALES, alpha.itertuples(), strict=True):
         items = [f"{scale}_{i}" for i in range(1, 5)]
-        expected = cx.cronbach_alpha(direct, items=items, weights="weight", dropna=True)
+        expected = cx.cronbach_alpha(direct, items=items, weights="weight", missing="listwise")
         assert row.alpha == pytest.approx(expected["alpha"].iloc[0], rel=1e-12)
         assert row.ci_low == pytest.approx(expected["ci_low"].iloc[0], rel=1e-12)
 
 
 def test_key_driver_ranking_equals_dominance_with_the_same_seed(run, direct):
-    kw = dict(y="satisfaction", x=DRIVERS, n_boot=1000, seed=3, dropna=True, weights="weight")
+    kw = dict(
+        y="satisfaction", x=DRIVERS, n_boot=1000, seed=3, missing="listwise", weights="weight"
+    )
     expected = cx.dominance_analysis(direct, **kw).table
     got = table(run, "dominance")
     cols = ["estimate", "share", "rank", "ci_low", "ci_high"]
@@ -238,13 +242,13 @@ def test_key_driver_ranking_equals_dominance_with_the_same_seed(run, direct):
     rw = cx.relative_weights(direct, **kw).table
     np.testing.assert_allclose(table(run, "relative_weights")["estimate"], rw["estimate"])
     ipa = cx.importance_performance(
-        direct, y="satisfaction", x=DRIVERS, dropna=True, weights="weight"
+        direct, y="satisfaction", x=DRIVERS, missing="listwise", weights="weight"
     )
     assert (
         table(run, "importance_performance")["quadrant"].tolist() == ipa.table["quadrant"].tolist()
     )
     pr = cx.penalty_reward(  # weighted, as every other section (defect 3 of issue 19)
-        direct, y="satisfaction", x=DRIVERS, low=3, high=5, dropna=True, weights="weight"
+        direct, y="satisfaction", x=DRIVERS, low=3, high=5, missing="listwise", weights="weight"
     )
     np.testing.assert_allclose(table(run, "penalty_reward")["penalty"], pr.table["penalty"])
 

@@ -584,9 +584,9 @@ def test_retention_and_spend_rejects_non_binary_and_missing():
         lambda d: cv.profit_concentration(d),
     ],
 )
-def test_missing_profit_message_does_not_suggest_a_dropna_argument(call):
-    # these functions have no dropna argument: the advice must be one the user can follow
+def test_missing_profit_message_does_not_suggest_a_missing_argument(call):
+    # these functions have no missing= argument: the advice must be one the user can follow
     customers = pd.DataFrame({"profit": [10.0, np.nan, 5.0]})
     with pytest.raises(ValueError, match=r"'profit' has 1 missing") as err:
         call(customers)
-    assert "dropna" not in str(err.value)
+    assert "missing=" not in str(err.value) and "dropna" not in str(err.value)

@@ -21,15 +21,11 @@ the columns that apply (``std_error``, ``statistic``, ``p_value``, ``ci_low``,
 Examples
 --------
 >>> import cxresearch as cx
->>> model = '''
-... COMP =~ comp_1 + comp_2 + comp_3
-... LIKE =~ like_1 + like_2 + like_3
-... CUSL =~ cusl_1 + cusl_2 + cusl_3
-... CUSL ~ COMP + LIKE
-... '''
->>> data = cx.load_dataset("corp_rep_data")
->>> pls_fit = cx.pls(data, model, missing="mean")
->>> sem_fit = cx.sem(data, model, missing="listwise")
+>>> model = "IMAG =~ IMAG1 + IMAG2 + IMAG3; SAT =~ CUSA1 + CUSA2 + CUSA3; SAT ~ IMAG"
+>>> data = cx.load_dataset("mobi")
+>>> pls_fit, sem_fit = cx.pls(data, model), cx.sem(data, model)
+>>> pls_fit.table["term"].tolist() == sem_fit.table.query("op == '~'")["term"].tolist()
+True
 >>> list(pls_fit.table.columns[:4]) == list(sem_fit.table.columns[:4]) == [
 ...     "term",
 ...     "lhs",

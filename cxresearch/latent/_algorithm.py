@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from ..errors import ConvergenceError
 from . import _measures
 from .syntax import ModelSpec
 
@@ -213,8 +214,8 @@ def cov_stack(x: np.ndarray, idx: np.ndarray, scaled: bool) -> tuple[np.ndarray,
     return np.concatenate(out), np.concatenate(variances)
 
 
-def not_converged(max_iter: int, change: float, tol: float, what: str = "PLS") -> ValueError:
-    return ValueError(
+def not_converged(max_iter: int, change: float, tol: float, what: str = "PLS") -> ConvergenceError:
+    return ConvergenceError(
         f"{what} did not converge: after max_iter={max_iter} iterations the outer weights "
         f"still changed by {change:.3g} in the last one (tol={tol:g}). Raise max_iter, "
         f"loosen tol, or check the model (e.g. a composite with nearly collinear items)."

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import _validate as v
 from .._result import Result
+from ..errors import ConvergenceError
 from . import _measures, syntax
 
 __all__ = ["SEMResult", "cfa", "sem"]
@@ -145,8 +146,7 @@ def _complete_rows(
         raise ValueError(
             f"{where}: {n_bad} row(s) have missing values (NaN) in the model's columns "
             f"{v.format_values(cols)}, at rows {v.format_values(data.index[incomplete])}. "
-            f"Pass missing='listwise' to drop them (the count is reported as n_dropped), "
-            f"or fill them in first."
+            f"{v.missing_advice(MISSING)}"
         )
     return data.loc[~incomplete, columns], n_bad
 
@@ -172,7 +172,7 @@ def _prepare(
 ) -> tuple[Any, pd.DataFrame, int, float]:
     v.check_dataframe(data)
     spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
-    v.check_one_of(missing, MISSING, "missing")
+    v.check_missing(missing, MISSING)
     v.check_one_of(estimator, ESTIMATORS, "estimator")
     ci = v.check_level(ci)
     syntax.check_model_data(spec, data, family="cbsem")
@@ -223,7 +223,7 @@ def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str) -> Any:
         )
     result = model.fit(frame, obj=estimator, options=dict(SOLVER_OPTIONS))
     if not result.success:
-        raise RuntimeError(
+        raise ConvergenceError(
             f"{where}: the optimiser did not converge ({result.n_it} iterations, objective "
             f"{result.fun:.6g}). The model may be empirically unidentified or badly "
             f"misspecified: check that each factor has enough items that correlate."
@@ -522,7 +522,7 @@ _RAISES = """
         ``missing="raise"``; an infinite value, a constant or duplicated column, fewer
         rows than variables, a singular covariance matrix; more free parameters than
         variances and covariances (not identified).
-    RuntimeError
+    cxresearch.ConvergenceError
         The optimiser did not converge.
 """
 
@@ -547,22 +547,7 @@ def cfa(
         ``.table`` (estimates), ``.fit`` (fit indices), ``.reliability`` (alpha, rho_c,
         AVE, omega per factor), ``n``, ``n_dropped``. Every pair of factors covaries.
 
-    Raises
-    ------
-    {raises}
-
-    Warns
-    -----
-    RuntimeWarning
-        An improper solution (a variance at or below 0, or a standardized loading above 1).
-
-    Notes
-    -----
-    {notes}
-
-    References
-    ----------
-    {references}
+    {sections}
 
     Examples
     --------
@@ -606,22 +591,7 @@ def sem(
         ``.table`` (loadings ``=~``, paths ``~``, (co)variances ``~~``), ``.fit``,
         ``.reliability``, ``n``, ``n_dropped``. Exogenous factors covary freely.
 
-    Raises
-    ------
-    {raises}
-
-    Warns
-    -----
-    RuntimeWarning
-        An improper solution (a variance at or below 0, or a standardized loading above 1).
-
-    Notes
-    -----
-    {notes}
-
-    References
-    ----------
-    {references}
+    {sections}
 
     Examples
     --------
@@ -651,18 +621,35 @@ def sem(
     return _run(data, model, missing, estimator, ci, "sem")
 
 
+_SECTIONS = """Raises
+    ------
+    {raises}
+
+    Warns
+    -----
+    RuntimeWarning
+        An improper solution (a variance at or below 0, or a standardized loading above 1).
+
+    Notes
+    -----
+    {notes}
+
+    References
+    ----------
+    {references}"""
+
+
 def _fill_docstrings() -> None:
+    """The sections cfa and sem share, written once."""
     parts = {"notes": _NOTES.strip(), "references": _REFERENCES.strip()}
-    cfa.__doc__ = cfa.__doc__.format(
-        parameters=_PARAMETERS.format(paths="").strip(),
-        raises=_RAISES.format(cfa_paths="; a structural path (use sem)").strip(),
-        **parts,
-    )
-    sem.__doc__ = sem.__doc__.format(
-        parameters=_PARAMETERS.format(paths=", ``SAT ~ IMAG + EXPE`` for the paths").strip(),
-        raises=_RAISES.format(cfa_paths="").strip(),
-        **parts,
-    )
+    for fn, paths, cfa_paths in [
+        (cfa, "", "; a structural path (use sem)"),
+        (sem, ", ``SAT ~ IMAG + EXPE`` for the paths", ""),
+    ]:
+        sections = _SECTIONS.format(raises=_RAISES.format(cfa_paths=cfa_paths).strip(), **parts)
+        fn.__doc__ = fn.__doc__.format(
+            parameters=_PARAMETERS.format(paths=paths).strip(), sections=sections
+        )
 
 
 _fill_docstrings()

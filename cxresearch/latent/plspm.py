@@ -62,9 +62,9 @@ def _prepare(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[pd.Data
         v.check_finite(x, items, "model")
     n_dropped = n_imputed = 0
     if nan.any() and missing == "raise":
-        v.check_no_missing(x, items, "model")
+        v.check_no_missing(x, items, "model", allowed=MISSING)
     elif nan.any() and missing == "listwise":
-        x, n_dropped = v.drop_missing(x, items, dropna=True, argument="model")
+        x, n_dropped = v.drop_missing(x, items, missing=missing, argument="model", allowed=MISSING)
         arr = x.to_numpy()
     elif nan.any():
         n_imputed = int(nan.sum())
@@ -140,7 +140,7 @@ class PLSResult(Result):
         Always True (a fit that does not converge raises).
     scheme, missing : str
         As passed.
-    scaled : bool
+    standardized : bool
         As passed.
     model : str
         The model in lavaan syntax.
@@ -156,7 +156,7 @@ class PLSResult(Result):
     iterations: int
     converged: bool
     scheme: str
-    scaled: bool
+    standardized: bool
     missing: str
     model: str = dataclasses.field(repr=False)
     max_iter: int = dataclasses.field(repr=False, default=300)
@@ -165,6 +165,25 @@ class PLSResult(Result):
     fit_state: _FitState = dataclasses.field(repr=False, default=None, metadata={"export": False})
 
     _title = "PLS path model (PLS-SEM)"
+
+    @property
+    def fit(self) -> pd.Series:
+        """The fit statistics by name, a Series as every model's ``fit``.
+
+        ``n``, ``n_dropped``, ``n_imputed``, ``iterations`` and ``r_squared: NAME``
+        (and ``adj_r_squared: NAME``) for each endogenous construct. PLS has no
+        likelihood, so no chi-square or information criteria.
+        """
+        out = {
+            "n": self.n,
+            "n_dropped": self.n_dropped,
+            "n_imputed": self.n_imputed,
+            "iterations": self.iterations,
+        }
+        for _, row in self.r_squared.iterrows():
+            out[f"r_squared: {row['construct']}"] = row["r_squared"]
+            out[f"adj_r_squared: {row['construct']}"] = row["adj_r_squared"]
+        return pd.Series(out, name="fit", dtype=float)
 
     def _summary_facts(self) -> list[tuple[str, Any]]:
         facts: list[tuple[str, Any]] = [("n", self.n), ("rows dropped", self.n_dropped)]
@@ -239,7 +258,7 @@ class PLSResult(Result):
         self,
         n_boot: int = 5000,
         *,
-        seed: Any = None,
+        seed: int | np.random.Generator | np.random.SeedSequence | None = None,
         ci: float = 0.95,
         method: str = "percentile",
     ) -> PLSBootstrap:
@@ -269,6 +288,8 @@ class PLSResult(Result):
         ValueError
             If more than half the resamples drawn lose an item's variation or do not
             converge, or a BCa interval is undefined.
+        cxresearch.ConvergenceError
+            A jackknife fit (``method="bca"``) does not converge.
 
         Notes
         -----
@@ -398,9 +419,9 @@ class PLSMGAResult(Result):
 # --------------------------------------------------------------------------- tables
 
 
-def _fit_core(x: pd.DataFrame, st: pls_.Structure, scheme, scaled, max_iter, tol):
+def _fit_core(x: pd.DataFrame, st: pls_.Structure, scheme, standardized, max_iter, tol):
     idx = np.arange(len(x))[None, :]
-    s, _ = pls_.cov_stack(x.to_numpy(dtype=float), idx, scaled)
+    s, _ = pls_.cov_stack(x.to_numpy(dtype=float), idx, standardized)
     w, iterations, change, converged = pls_.iterate(s, st, scheme, max_iter, tol)
     if not converged[0]:
         raise pls_.not_converged(max_iter, float(change[0]), tol)
@@ -499,16 +520,16 @@ def _vif_table(st: pls_.Structure, c: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({**_pair_terms(st, pairs), "vif": vifs})
 
 
-def _scores(x: pd.DataFrame, w: np.ndarray, st: pls_.Structure, scaled: bool) -> pd.DataFrame:
+def _scores(x: pd.DataFrame, w: np.ndarray, st: pls_.Structure, standardized: bool) -> pd.DataFrame:
     arr = x.to_numpy(dtype=float)
     arr = np.where(np.isnan(arr), np.nanmean(arr, axis=0), arr) if np.isnan(arr).any() else arr
     xc = arr - arr.mean(axis=0)
-    if scaled:
+    if standardized:
         xc = xc / arr.std(axis=0, ddof=1)
     return pd.DataFrame(xc @ w, index=x.index, columns=list(st.constructs))
 
 
-def _tables(x, st, s, w, scaled) -> dict[str, pd.DataFrame]:
+def _tables(x, st, s, w, standardized) -> dict[str, pd.DataFrame]:
     est = pls_.estimates(s, w, st)
     measured = term_columns(_measurement_rows(st))
     loadings = pd.DataFrame({**measured, "loading": est["loadings"][0]})
@@ -532,17 +553,17 @@ def _tables(x, st, s, w, scaled) -> dict[str, pd.DataFrame]:
         "loadings": loadings,
         "weights": weights,
         "r_squared": r_squared,
-        "scores": _scores(x, w[0], st, scaled),
+        "scores": _scores(x, w[0], st, standardized),
     }
 
 
 # ------------------------------------------------------------------------- public API
 
 
-def _check_settings(scheme, scaled, missing, max_iter, tol) -> None:
+def _check_settings(scheme, standardized, missing, max_iter, tol) -> None:
     v.check_one_of(scheme, SCHEMES, "scheme")
-    v.check_bool(scaled, "scaled")
-    v.check_one_of(missing, MISSING, "missing")
+    v.check_bool(standardized, "standardized")
+    v.check_missing(missing, MISSING)
     v.check_positive_int(max_iter, "max_iter")
     v.check_number(tol, "tol", low=0, open_low=True)
 
@@ -552,7 +573,7 @@ def pls(
     model: str,
     *,
     scheme: str = "path",
-    scaled: bool = True,
+    standardized: bool = True,
     missing: str = "raise",
     max_iter: int = 300,
     tol: float = 1e-7,
@@ -570,7 +591,7 @@ def pls(
         ``TARGET ~ SOURCE1 + SOURCE2`` (paths; no cycles), ``#`` comments.
     scheme : {"path", "centroid", "factorial"}, default "path"
         Inner weighting scheme (see Notes).
-    scaled : bool, default True
+    standardized : bool, default True
         Standardize the items (the usual choice, and seminr's). ``False`` only
         centres them: the weights are then in the items' own units; loadings are
         still correlations.
@@ -595,8 +616,9 @@ def pls(
     ValueError
         A bad model (see :func:`cxresearch.latent.syntax.check_model_data`: unknown item,
         item in two blocks, cycle, ...), a missing value with ``missing="raise"``, a
-        constant item, too few rows, or no convergence within ``max_iter`` (the
-        message says the last change).
+        constant item, too few rows.
+    cxresearch.ConvergenceError
+        No convergence within ``max_iter`` (the message says the last change).
 
     Notes
     -----
@@ -665,13 +687,13 @@ def pls(
          CUSL             3      0.562          0.558
     """
     v.check_dataframe(data)
-    _check_settings(scheme, scaled, missing, max_iter, tol)
+    _check_settings(scheme, standardized, missing, max_iter, tol)
     spec = parse_model(model)
     check_model_data(spec, data, family="pls")
     x, n_dropped, n_imputed = _prepare(data, spec, missing)
     st = pls_.Structure.from_spec(spec)
-    s, w, iterations = _fit_core(x, st, scheme, scaled, max_iter, tol)
-    tables = _tables(x, st, s, w, scaled)
+    s, w, iterations = _fit_core(x, st, scheme, standardized, max_iter, tol)
+    tables = _tables(x, st, s, w, standardized)
     return PLSResult(
         **tables,
         n=len(x),
@@ -680,7 +702,7 @@ def pls(
         iterations=iterations,
         converged=True,
         scheme=scheme,
-        scaled=scaled,
+        standardized=standardized,
         missing=missing,
         model=spec.to_lavaan(),
         max_iter=max_iter,
@@ -697,9 +719,9 @@ def pls_mga(
     by: Hashable,
     levels: Sequence[Any] | None = None,
     n_perm: int = 1000,
-    seed: Any = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     scheme: str = "path",
-    scaled: bool = True,
+    standardized: bool = True,
     missing: str = "raise",
     max_iter: int = 300,
     tol: float = 1e-7,
@@ -721,9 +743,11 @@ def pls_mga(
         Permutations of the group labels.
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         For the permutations.
-    scheme, scaled, missing, max_iter, tol
+    scheme, standardized, missing, max_iter, tol
         As in :func:`pls`. With ``missing="mean"`` the means of the pooled rows of
-        the two groups replace missing values, once, before any permutation.
+        the two groups replace missing values, once, before any permutation. With
+        ``missing="listwise"`` rows without a ``by`` label are left out too (``n_1``
+        and ``n_2`` count the rows used).
 
     Returns
     -------
@@ -732,8 +756,10 @@ def pls_mga(
     Raises
     ------
     ValueError
-        ``by`` missing in a row, not two levels, a group too small, or a
-        permuted fit that does not converge; and as :func:`pls`.
+        ``by`` missing in a row (unless ``missing="listwise"``), not two levels, a
+        group too small; and as :func:`pls`.
+    cxresearch.ConvergenceError
+        A group's (or a permuted group's) fit does not converge.
 
     Notes
     -----
@@ -774,7 +800,7 @@ def pls_mga(
     CUSL ~ CUSA       0.599       0.440       0.159    0.100
     """
     v.check_dataframe(data)
-    _check_settings(scheme, scaled, missing, max_iter, tol)
+    _check_settings(scheme, standardized, missing, max_iter, tol)
     v.check_columns(data, by, "by")
     spec = parse_model(model)
     check_model_data(spec, data, family="pls")
@@ -785,7 +811,7 @@ def pls_mga(
         levels=levels,
         n_perm=v.check_positive_int(n_perm, "n_perm"),
         rng=v.make_rng(seed),
-        settings=(scheme, scaled, missing, max_iter, float(tol)),
+        settings=(scheme, standardized, missing, max_iter, float(tol)),
     )
 
 
@@ -831,7 +857,7 @@ def _resample_indices(n: int, rngs: list) -> np.ndarray:
 
 def _refit(x, idx, st, fit: PLSResult, where, full_var):
     """Statistics of the resamples ``idx``, and which of them are degenerate."""
-    s, var = pls_.cov_stack(x, idx, fit.scaled)
+    s, var = pls_.cov_stack(x, idx, fit.standardized)
     lost = (var <= _bootstrap.VARIANCE_TOL * full_var).any(axis=1)
     out = np.full((idx.shape[0], where["n"]), np.nan)
     good = np.flatnonzero(~lost)
@@ -847,7 +873,12 @@ def _draw_statistics(fit: PLSResult, st, where: dict, n_boot: int, seed: Any):
     x = fit.items.to_numpy(dtype=float)
     n = x.shape[0]
     full_var = np.nanvar(x, axis=0, ddof=1)
-    rngs = [v.make_rng(child) for child in v.seed_sequence(seed).spawn(n_boot)]
+    root = v.seed_sequence(seed)  # children by key, as root.spawn() would, but without
+    # advancing a caller's SeedSequence: the same SeedSequence gives the same resamples
+    keys = (
+        np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, b)) for b in range(n_boot)
+    )
+    rngs = [v.make_rng(child) for child in keys]
 
     def draw(slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # resample b always comes from its own stream rngs[b], redraws included
@@ -872,7 +903,7 @@ def _jackknife(fit: PLSResult, st, where) -> np.ndarray:
     for start in range(0, n, chunk):
         rows = np.arange(start, min(n, start + chunk))
         idx = np.stack([np.delete(np.arange(n), i) for i in rows])
-        s, _ = pls_.cov_stack(x, idx, fit.scaled)
+        s, _ = pls_.cov_stack(x, idx, fit.standardized)
         w, _, change, conv = pls_.iterate(s, st, fit.scheme, fit.max_iter, fit.tol)
         if not conv.all():
             raise pls_.not_converged(fit.max_iter, float(change.max()), fit.tol, "A jackknife fit")
@@ -934,7 +965,7 @@ def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
 # ------------------------------------------------------------------------- multi-group
 
 
-def _group_covariances(x: np.ndarray, members: np.ndarray, scaled: bool) -> np.ndarray:
+def _group_covariances(x: np.ndarray, members: np.ndarray, standardized: bool) -> np.ndarray:
     """Covariance (correlation) matrices of the rows flagged in each row of ``members``."""
     x = x - x.mean(axis=0)
     iu, ju = np.triu_indices(x.shape[1])
@@ -946,19 +977,21 @@ def _group_covariances(x: np.ndarray, members: np.ndarray, scaled: bool) -> np.n
     cov = np.empty((m.shape[0], x.shape[1], x.shape[1]))
     cov[:, iu, ju] = tri
     cov[:, ju, iu] = tri
-    if scaled:
+    if standardized:
         sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
         cov = cov / (sd[:, :, None] * sd[:, None, :])
     return cov
 
 
-def _mga_levels(data: pd.DataFrame, by: Hashable, levels) -> tuple:
+def _mga_levels(data: pd.DataFrame, by: Hashable, levels, missing: str) -> tuple:
     g = data[by]
-    if g.isna().any():
+    if g.isna().any() and missing != "listwise":
         raise ValueError(
-            f"by: column {by!r} is missing in {int(g.isna().sum())} row(s); drop or "
-            f"label them first."
+            f"by: column {by!r} is missing in {int(g.isna().sum())} row(s). Pass "
+            f"missing='listwise' to leave those rows out (with the rows missing an item), "
+            f"or label them first."
         )
+    g = g.dropna()
     if levels is None:
         found = sorted(g.unique().tolist())
         if len(found) != 2:
@@ -980,8 +1013,8 @@ def _mga_levels(data: pd.DataFrame, by: Hashable, levels) -> tuple:
 
 
 def _run_mga(data, spec: ModelSpec, *, by, levels, n_perm, rng, settings) -> PLSMGAResult:
-    scheme, scaled, missing, max_iter, tol = settings
-    levels = _mga_levels(data, by, levels)
+    scheme, standardized, missing, max_iter, tol = settings
+    levels = _mga_levels(data, by, levels, missing)
     sub = data[data[by].isin(levels)]
     x, _, n_imputed = _prepare(sub, spec, missing)
     x = x.fillna(x.mean()) if n_imputed else x
@@ -998,7 +1031,7 @@ def _run_mga(data, spec: ModelSpec, *, by, levels, n_perm, rng, settings) -> PLS
     arr = x.to_numpy(dtype=float)
     paths = []
     for m in (members, ~members):
-        s = _group_covariances(arr, m, scaled)
+        s = _group_covariances(arr, m, standardized)
         if (np.diagonal(s, axis1=1, axis2=2) <= 0).any() or not np.isfinite(s).all():
             raise ValueError("by: an item is constant within a (permuted) group.")
         w, _, change, conv = pls_.iterate(s, st, scheme, max_iter, tol)

@@ -8,8 +8,8 @@
   (:mod:`cxresearch.journey`);
 * :mod:`~cxresearch.plots.value` -- customer pyramid, profit concentration, product life
   cycle (:mod:`cxresearch.value`);
-* :mod:`~cxresearch.plots.diagrams` -- the retail CX model as boxes and arrows
-  (:mod:`cxresearch.simulate`).
+* :mod:`~cxresearch.plots.diagrams` -- the retail CX model and the flow of a brand's
+  message to customers, as boxes and arrows (:mod:`cxresearch.simulate`).
 
 Every figure is also ``cx.plots.<name>`` and ``cx.<name>``. Each draws on ``ax`` (a new
 figure when ``ax=None``) and returns the Axes; no titles (the caption is the notebook's
@@ -19,13 +19,14 @@ job) and no ``plt.show()``. matplotlib and seaborn are imported inside the funct
 
 from __future__ import annotations
 
-from .diagrams import plot_retail_model
+from .diagrams import plot_communication_flow, plot_retail_model
 from .journey import plot_consideration, plot_journey_map
 from .metrics import plot_item_correlations, plot_likert, plot_nps
 from .models import plot_importance_performance, plot_interaction, plot_johnson_neyman
 from .value import plot_life_cycle, plot_profit_concentration, plot_pyramid
 
 __all__ = [
+    "plot_communication_flow",
     "plot_consideration",
     "plot_importance_performance",
     "plot_interaction",

@@ -37,7 +37,7 @@ def plot_nps(
     by: Hashable | Sequence[Hashable] | None = None,
     weights: Hashable | None = None,
     ci: float = 0.95,
-    dropna: bool = False,
+    missing: str = "raise",
     ax: Any = None,
 ) -> Any:
     """Stacked bars of detractors, passives and promoters per group, with the NPS.
@@ -46,7 +46,7 @@ def plot_nps(
     ----------
     data : pandas.DataFrame
         One row per respondent.
-    score, by, weights, ci, dropna
+    score, by, weights, ci, missing
         As in :func:`cxresearch.nps` (Wald interval).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
@@ -84,7 +84,7 @@ def plot_nps(
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['A', 'B']
     """
-    res = nps(data, score=score, by=by, weights=weights, ci=ci, dropna=dropna)
+    res = nps(data, score=score, by=by, weights=weights, ci=ci, missing=missing)
     by_cols = v.as_column_list(by, "by")
     labels = _group_labels(res, by_cols)
     ax = _axes(ax, (7.5, 0.6 * len(res) + 1.4))
@@ -119,7 +119,7 @@ def plot_likert(
     scale: tuple[int, int] = (1, 5),
     labels: Sequence[str] | Mapping[int, str] | None = None,
     weights: Hashable | None = None,
-    dropna: bool = False,
+    missing: str = "raise",
     ax: Any = None,
 ) -> Any:
     """Diverging stacked bars of Likert answers, one bar per item.
@@ -134,7 +134,7 @@ def plot_likert(
         Lowest and highest answer (low = disagree).
     labels : list of str or dict, optional
         Wording of each answer for the legend; default the answer codes.
-    weights, dropna
+    weights, missing
         As in :func:`cxresearch.likert_table`.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
@@ -170,7 +170,7 @@ def plot_likert(
     import seaborn as sns
 
     tab = likert_table(
-        data, items=items, scale=scale, labels=labels, weights=weights, dropna=dropna
+        data, items=items, scale=scale, labels=labels, weights=weights, missing=missing
     )
     low, high = scale
     answers = list(range(low, high + 1))
@@ -234,7 +234,7 @@ def plot_item_correlations(
     items: Sequence[Hashable] | None = None,
     constructs: Mapping[Hashable, Sequence[Hashable]] | None = None,
     annot: bool = True,
-    dropna: bool = False,
+    missing: str = "raise",
     ax: Any = None,
 ) -> Any:
     """Heat map of the correlations between items, grouped by construct.
@@ -251,8 +251,9 @@ def plot_item_correlations(
         the squares on the diagonal.
     annot : bool, default True
         Write the correlations (2 decimals) in the cells.
-    dropna : bool, default False
-        Missing answers raise unless ``dropna=True`` (listwise deletion).
+    missing : {"raise", "listwise"}, default "raise"
+        Missing answers raise ``ValueError`` unless ``missing="listwise"`` (the
+        incomplete rows are dropped).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
 
@@ -311,7 +312,7 @@ def plot_item_correlations(
     if len(cols) < 2:
         raise ValueError(f"items: at least two items are needed, got {len(cols)}.")
     v.check_numeric(data, cols, "items")
-    clean, _ = v.drop_missing(data, cols, dropna=dropna, argument="items")
+    clean, _ = v.drop_missing(data, cols, missing=missing, argument="items")
     corr = clean[cols].astype(float).corr()
     ax = _axes(ax, (0.55 * len(cols) + 2, 0.5 * len(cols) + 1.5))
     with warnings.catch_warnings():
