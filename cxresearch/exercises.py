@@ -8,7 +8,9 @@ whether it is right::
     cx.exercises.check("01.1", 1998)
 
 The reply says right or wrong and, when wrong, gives a first hint: a nudge towards
-the idea, never the method or the answer. A stronger hint (the method) comes one level
+the idea, never the method or the answer. When the answer is one students often reach
+by a known slip (the estimate where the truth was asked, a log-odds coefficient where a
+probability was), the key's ``"mistakes"`` say what that answer shows instead. A stronger hint (the method) comes one level
 up, from ``cx.exercises.hint("01.1", level=2)``; no hint prints the solution. The answer key lives in ``cxresearch/_exercises/NN.json`` (one file per
 notebook) and worked solutions, written as code, in the repository's ``solutions/``
 folder, where an instructor finds them. The key is plain text: it keeps honest students
@@ -83,6 +85,20 @@ def _check_spec(exercise_id: str, spec: dict[str, Any], file_name: str) -> None:
         raise RuntimeError(
             f"{where} has scale {spec.get('scale')!r}; allowed scales are {', '.join(_SCALES)}"
         )
+    for mistake in spec.get("mistakes", []):
+        if not (
+            isinstance(mistake, dict)
+            and set(mistake) <= {"answer", "atol", "says"}
+            and {"answer", "says"} <= set(mistake)
+            and isinstance(mistake["says"], str)
+            and mistake["says"].strip()
+        ):
+            raise RuntimeError(
+                f"{where}: each of 'mistakes' needs 'answer' (a wrong answer students give), "
+                f"'says' (what that answer shows) and optionally 'atol'; got {mistake!r}"
+            )
+        if _judge({**spec, "answer": spec["answer"]}, mistake["answer"])[0]:
+            raise RuntimeError(f"{where}: the mistake {mistake['answer']!r} is accepted as right")
 
 
 @functools.cache
@@ -209,6 +225,19 @@ def _judge(spec: dict[str, Any], answer: Any) -> tuple[bool, str | None]:
     return set(given) == {_normalise(e) for e in expected}, None
 
 
+def _known_mistake(spec: dict[str, Any], answer: Any) -> str | None:
+    """What a wrong answer shows, when the key knows it (``"mistakes"``): else None."""
+    for mistake in spec.get("mistakes", []):
+        probe = {
+            **spec,
+            "answer": mistake["answer"],
+            "atol": mistake.get("atol", spec.get("atol", 0.0)),
+        }
+        if _judge(probe, answer)[0]:
+            return mistake["says"]
+    return None
+
+
 def check(exercise_id: str, answer: Any) -> CheckResult:
     """Say whether an answer to an exercise is right, with a hint when it is not.
 
@@ -248,6 +277,9 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
         return CheckResult(exercise_id, True, f"{exercise_id}: correct. Well done!")
     if reason:
         return CheckResult(exercise_id, False, f"{exercise_id}: not quite: {reason}.")
+    known = _known_mistake(spec, answer)
+    if known is not None:
+        return CheckResult(exercise_id, False, f"{exercise_id}: not quite. {known}")
     message = (
         f"{exercise_id}: not quite. Hint: {spec['hints'][0]} (A stronger hint: "
         f'cx.exercises.hint("{exercise_id}", level=2).)'

@@ -235,31 +235,62 @@ def _true_slopes(p: Any, data: Any, determinant: str) -> Any:
 
 
 def _slopes_by_level(data: Any, determinant: str, column: str, true: Any) -> Any:
-    """Per level of ``column`` (thirds of a numeric one): the OLS slope of CX on the
-    determinant, holding the other determinants, the lagged CX and the customer effect,
-    and the mean true slope of the visits in that level."""
+    """Per level of ``column`` (thirds of a numeric one): the estimated average slope of CX
+    on the determinant and the mean true slope of the visits in that level.
+
+    The estimate comes from the whole model (:data:`CX_FORMULA`, every moderator of every
+    determinant, standard errors clustered by customer), as the derivative of the fitted
+    CX with respect to the determinant averaged over the visits of the level, with its
+    delta-method interval. A short regression within each level, which leaves out the
+    other determinants' moderators and the expectation terms, gave estimates below the
+    truth for price and service and intervals that missed it (issue 24).
+    """
     import numpy as np
     import pandas as pd
+
+    from . import _design
+    from .simulate import CX_FORMULA
+
+    # a short panel misses some seasons: unused categories would give all-zero columns
+    data = data.assign(
+        **{
+            c: data[c].cat.remove_unused_categories()
+            for c in data.columns
+            if isinstance(data[c].dtype, pd.CategoricalDtype)
+        }
+    )
+    import warnings
+
     import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 
-    from .simulate import DETERMINANTS
-
+    with warnings.catch_warnings():
+        # a small simulated chain can confound two store-level dummies (economy following
+        # region); the slope of a determinant is still estimable, so the pseudo-inverse
+        # fit is used as it is (cx.fit_drivers would rightly refuse such a design)
+        warnings.simplefilter("ignore", SingularMatrixWarning)
+        fit = smf.ols(CX_FORMULA, data).fit(
+            cov_type="cluster", cov_kwds={"groups": data["customer_id"].to_numpy()}
+        )
+    model = fit.model
+    b, cov = fit.params.to_numpy(), fit.cov_params().to_numpy()
+    shifted = data.assign(**{determinant: data[determinant] + 1.0})
+    # CX_FORMULA is linear in each determinant: one unit more is the exact derivative
+    step = _design.design_rows(model, shifted, data) - _design.design_rows(model, data.copy(), data)
     group = data[column]
     if not isinstance(group.dtype, pd.CategoricalDtype):
         group = pd.qcut(group, 3, labels=["low third", "middle third", "high third"])
-    rhs = " + ".join(["cx_lag", "customer_effect", *DETERMINANTS])
     rows = []
     for level, part in data.groupby(group, observed=True):
-        if len(part) < 3 * len(DETERMINANTS):
-            continue
-        fit = smf.ols(f"cx ~ {rhs}", part).fit()
-        low, high = fit.conf_int().loc[determinant]
+        gradient = step[data.index.get_indexer(part.index)].mean(axis=0)
+        estimate = float(gradient @ b)
+        half = 1.959963984540054 * float(np.sqrt(gradient @ cov @ gradient))
         rows.append(
             {
                 "level": str(level),
-                "estimate": fit.params[determinant],
-                "ci_low": low,
-                "ci_high": high,
+                "estimate": estimate,
+                "ci_low": estimate - half,
+                "ci_high": estimate + half,
                 "true": float(np.mean(true[part.index.to_numpy()])),
                 "n": len(part),
             }
@@ -282,10 +313,11 @@ def situation_figure(
     Simulates a panel with :func:`cxresearch.simulate_panel` in which the moderation of
     ``moderator`` (see :data:`SITUATION_PATHS`) has the given ``strength``, then draws,
     for each level of the moderator (thirds of a numeric one), the estimated slope of
-    experience on the determinant with its 95% interval (a regression within the level
-    that holds the other determinants, last quarter's experience and the customer effect
-    fixed), next to the true slope averaged over the visits of that level (crosses:
-    every moderator of the determinant included, e.g. the shopping goal for crowding).
+    experience on the determinant with its 95% interval (from the whole retail model,
+    :data:`cxresearch.CX_FORMULA`, with standard errors clustered by customer: the slope
+    averaged over the visits of the level), next to the true slope averaged over the same
+    visits (crosses: every moderator of the determinant included, e.g. the shopping goal
+    for crowding).
 
     Parameters
     ----------

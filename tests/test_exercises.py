@@ -211,3 +211,35 @@ def test_list_exercises_filters_by_notebook():
     assert set(table["notebook"]) == {"00-start-here"}
     with pytest.raises(ValueError, match="no exercises for notebook"):
         exercises.list_exercises("42-nothing")
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer", "says"),
+    [
+        ("04.1", 0.267, "share of R²"),  # the share column, not the weight
+        ("04.2", 0.5227, "logit coefficient"),  # log-odds, not probability
+        ("04.2", 0.0754, "with the satisfaction x competition interaction"),
+        ("05.1", 0.354, "estimate from a fitted model"),  # the estimate, not the truth
+        ("05.1", 0.1, "reference category"),
+    ],
+)
+def test_a_known_mistake_gets_a_hint_about_that_mistake(exercise_id, answer, says):
+    result = exercises.check(exercise_id, answer)
+    assert not result and says in result.message
+    assert exercises.hint(exercise_id) not in result.message  # not the generic nudge
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "wrong"),
+    [("04.1", 0.032), ("05.1", 0.354), ("05.1", 0.3535), ("04.2", 0.0783 + 0.0015)],
+)
+def test_answers_from_the_wrong_analysis_are_not_accepted(exercise_id, wrong):
+    # 04.1 accepted 0.032 and 05.1 the estimate 0.354 where the truth 0.35 was asked
+    assert not exercises.check(exercise_id, wrong)
+
+
+def test_a_mistake_the_key_accepts_as_right_is_refused(monkeypatch):
+    spec = {"kind": "number", "answer": 1.0, "atol": 0.1, "hints": ["a", "b"],
+            "mistakes": [{"answer": 1.05, "says": "inside the tolerance"}]}  # fmt: skip
+    with pytest.raises(RuntimeError, match="the mistake 1.05 is accepted as right"):
+        exercises._check_spec("99.1", spec, "99.json")
