@@ -261,3 +261,40 @@ def test_every_cx_call_on_the_front_pages_exists():
                 assert hasattr(obj, part), f"{page.name}: {chain} does not exist"
                 obj = getattr(obj, part)
             assert callable(obj), f"{page.name}: {chain} is not callable"
+
+
+def _sleepy_notebook(path: Path, seconds: float) -> Path:
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})\nprint('done')")]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_notebook_over_budget_warns_and_the_build_goes_on(tmp_path, monkeypatch, capsys):
+    # make run (tools/book.py) and make notebooks (tools/course.py) once stopped at 60 s:
+    # a student's slow laptop would never get the course built
+    import course
+
+    import book
+
+    slow = _sleepy_notebook(tmp_path / "99-slow.ipynb", 1.5)
+    monkeypatch.setattr(book, "BUDGET", 0.5)
+    executed, timings = book.execute_all([slow], tmp_path / "cache")
+    out = capsys.readouterr().out
+    assert "warning: 99-slow.ipynb took" in out and "over the 0 s budget" in out
+    assert timings["99-slow"] > 0.5
+    assert executed["99-slow"].cells[0].outputs[0]["text"] == "done\n"  # built all the same
+    assert "without encryption" not in out  # the kernel runs over IPC, quietly
+
+    monkeypatch.setattr(course, "BUDGET", 0.5)
+    monkeypatch.setattr(course, "TIMES", tmp_path / "times.json")
+    assert course.execute([slow]) == 0
+    out = capsys.readouterr().out
+    assert "warning: 99-slow.ipynb took" in out and "1 notebook(s) over the 0 s budget" in out
+    assert nbformat.read(slow, as_version=4).cells[0].outputs[0]["text"] == "done\n"

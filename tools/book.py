@@ -8,7 +8,8 @@ What a build does, in order:
 1. **Execute** every notebook in ``notebooks/`` in a fresh kernel, into
    ``build/_executed/``. A notebook whose code, package and data are unchanged since the
    last build is not run again (the cache key is a hash of all three). A cell that
-   raises, or a notebook over its time budget (:data:`BUDGET`), fails the build.
+   raises fails the build; a notebook over its time budget (:data:`BUDGET`) only warns
+   (a slow or busy machine is not a slow notebook).
    ``--stored`` skips this step and takes the outputs committed in the notebooks, which
    nbval has already checked against a fresh execution.
 2. **Stage** a Jupyter Book source folder in ``build/_book``: the pages of ``book/``,
@@ -97,9 +98,9 @@ def execute_all(paths: list[Path], cache: Path) -> tuple[dict[str, nbformat.Note
         elapsed = time.perf_counter() - start
         timings[path.stem] = elapsed
         print(f"executed {path.name} in {elapsed:.1f} s")
-        if elapsed > BUDGET:
-            failures.append(f"{path.name} took {elapsed:.0f} s (budget {BUDGET:.0f} s)")
-            continue
+        warning = course.over_budget(path.name, elapsed, BUDGET)
+        if warning:
+            print(warning)  # a slow machine is not a slow notebook: warn and build
         nbformat.write(nb, stored)
         stamp.write_text(f"{key} {elapsed:.2f}\n")
         executed[path.stem] = nb

@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,21 +29,54 @@ TIMEOUT = 300  # seconds per cell
 BUDGET = 60.0  # seconds a whole notebook may take (issue #2: instructors need fast notebooks)
 
 
+def _ipc_kernel_manager(path: Path) -> type:
+    """A kernel-manager class whose kernels listen on IPC sockets at ``path``-1, -2, ..."""
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", ip=str(path), **kwargs)
+
+    return IPCKernelManager
+
+
 def run_notebook(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
-    """Execute ``nb`` top to bottom in a fresh kernel, in ``workdir`` (outputs stored in it)."""
-    client = NotebookClient(
-        nb,
-        timeout=TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(workdir)}},
-        record_timing=False,
-    )
-    client.execute()
+    """Execute ``nb`` top to bottom in a fresh kernel, in ``workdir`` (outputs stored in it).
+
+    The kernel talks to this process over local IPC sockets in a private temporary folder,
+    not TCP: nothing listens on a network port, and the kernel has no reason to print its
+    "running over TCP without encryption" warning before every notebook.
+    """
+    with tempfile.TemporaryDirectory(prefix="cx-kernel-") as sockets:
+        client = NotebookClient(
+            nb,
+            timeout=TIMEOUT,
+            kernel_name="python3",
+            kernel_manager_class=_ipc_kernel_manager(Path(sockets) / "kernel"),
+            resources={"metadata": {"path": str(workdir)}},
+            record_timing=False,
+        )
+        client.execute()  # nbclient owns the kernel: it shuts it down and closes its sockets
     return nb
 
 
+def over_budget(name: str, elapsed: float, budget: float = BUDGET) -> str | None:
+    """The warning for a notebook slower than ``budget`` seconds, or None.
+
+    The budget is a developer's check that notebooks stay quick to teach with; on a slow
+    or busy machine a notebook may take longer without anything being wrong, so the two
+    commands warn and go on (``benchmarks/bench_notebooks.py`` checks the budget on a
+    calibrated machine).
+    """
+    if elapsed <= budget:
+        return None
+    return (
+        f"warning: {name} took {elapsed:.0f} s, over the {budget:.0f} s budget per notebook "
+        f"(a slow or busy machine; the course is built all the same)"
+    )
+
+
 def execute(paths: list[Path]) -> int:
-    """Re-execute notebooks in place; return 1 if any took longer than the budget."""
+    """Re-execute notebooks in place; warn about any that took longer than the budget."""
     slow = []
     times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
     for path in paths:
@@ -50,14 +85,16 @@ def execute(paths: list[Path]) -> int:
         run_notebook(nb, path.parent)
         nbformat.write(nb, path)
         elapsed = time.perf_counter() - start
-        print(f"executed {path.relative_to(ROOT)} in {elapsed:.1f} s")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+        print(f"executed {shown} in {elapsed:.1f} s")
         times[path.stem] = round(elapsed)
-        if elapsed > BUDGET:
-            slow.append(f"{path.name} ({elapsed:.0f} s)")
+        warning = over_budget(path.name, elapsed, BUDGET)
+        if warning:
+            slow.append(warning)
+            print(warning)
     TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n")
     if slow:
-        print(f"over the {BUDGET:.0f} s budget per notebook: {', '.join(slow)}")
-        return 1
+        print(f"{len(slow)} notebook(s) over the {BUDGET:.0f} s budget (see above)")
     return 0
 
 
