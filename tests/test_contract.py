@@ -375,3 +375,73 @@ def test_missing_raise_names_the_argument_and_listwise_counts(owner):
     listed = ", ".join(repr(a) for a in allowed)
     with pytest.raises(ValueError, match=rf"^missing must be one of \[{listed}\], got 'drop'"):
         call("drop")
+
+
+# Every parameter name of a public function or of a public method of a public class. A
+# new name is added here on purpose, after checking that the idea has no name yet; the
+# synonyms below are the names an idea must not get (one name per idea).
+PARAMETER_NAMES = {
+    "a", "absolute", "acquisition_gain", "acquisition_rate", "advertising_rate", "annot",
+    "answer", "argv", "as_numeric", "asymmetry", "at", "ax", "axes", "b", "backend",
+    "batch_size", "buy", "by", "by_customer", "carryover", "channel", "channel_mix",
+    "channels", "ci", "cluster", "codebook", "cohorts", "columns", "constructs",
+    "covariates", "crowding_x_hedonic", "csat", "customer", "customers", "cut", "cuts",
+    "cycle", "data", "design_effect", "development_cost", "development_periods", "digits",
+    "discount", "drivers", "drop_prob", "effect", "entry_prob", "estimate", "estimator",
+    "eval_env", "exercise_id", "factor_correlation", "family", "feeling", "fixed_cost",
+    "focal", "formula", "grid", "groups", "high", "horizon", "importance", "initial_size",
+    "interaction", "interval", "investment", "items", "items_per_construct", "label",
+    "labels", "launch_cost", "levels", "link", "loading_range", "loadings", "loop_back",
+    "low", "m", "margin", "margin_of_error", "margin_rate", "market_size", "max_iter",
+    "max_steps", "method", "min_items", "missing", "model", "moderator", "n_boot",
+    "n_brands", "n_customers", "n_cycles", "n_imputations", "n_jobs", "n_paths",
+    "n_periods", "n_perm", "n_points", "n_research_steps", "n_respondents", "n_sims",
+    "n_stores", "name", "neutral", "new_customers", "normalize", "notebook", "nps",
+    "offline", "online", "order", "out", "outcome", "p", "p_detractors", "p_digits",
+    "p_promoters", "p_value", "parameter", "params", "path", "peak", "peak_weight",
+    "period", "prevention", "price", "profit", "progress", "purchase", "pyramid", "q",
+    "reach", "reach_rate", "recovery", "research", "resource", "result", "retention",
+    "retention_change", "retention_gain", "retention_rate", "returned", "robust", "rule",
+    "sales", "scale", "scale_points", "scales", "scheduler", "scheme", "score", "scores",
+    "seed", "size", "skew", "spend", "spend_change", "stage", "stages", "standardized",
+    "start", "states", "step", "stickiness", "strength", "study", "table", "targets", "term",
+    "tier", "tiers", "timing", "tol", "top", "touchpoint", "transition", "truth",
+    "unit_cost", "weights", "x", "y", "steps", "bypass", "bypass_label", "raw", "reverse",
+}  # fmt: skip
+SYNONYMS = {  # banned name -> the house name of the idea
+    "alpha": "ci", "level": "ci", "conf_level": "ci", "confidence": "ci",
+    "random_state": "seed", "rng": "seed", "weight": "weights", "group": "by or groups",
+    "dropna": "missing", "impute": "missing", "na_action": "missing",
+    "scaled": "standardized", "standardize": "standardized",
+    "margin_of_error_pts": "margin_of_error", "n_bootstrap": "n_boot", "iterations": "max_iter",
+}  # fmt: skip
+# The same word for another idea, where the synonym rule would misread it.
+HOMONYMS = {("exercises.hint", "level"): "the hint's step (1 a nudge, 2 the method)"}
+
+
+def test_one_name_per_idea_in_public_signatures_and_methods():
+    """Every parameter name is on the whitelist; no idea goes by a banned synonym."""
+    unknown, banned = [], []
+    for owner, fn in _public_callables():
+        params = inspect.signature(fn).parameters
+        for p in params:
+            if p in {"self", "cls", "kwargs"}:
+                continue
+            if (owner, p) in HOMONYMS:
+                continue
+            if p in SYNONYMS:
+                banned.append(f"{owner}({p}): write {SYNONYMS[p]}")
+            elif p not in PARAMETER_NAMES:
+                unknown.append(f"{owner}({p})")
+        if "ci" in params and params["ci"].default not in (0.95, inspect.Parameter.empty):
+            banned.append(f"{owner}(ci={params['ci'].default})")
+    assert banned == []
+    assert unknown == [], "new parameter names: add them to PARAMETER_NAMES on purpose"
+    assert not set(SYNONYMS) & PARAMETER_NAMES
+
+
+def test_dir_lists_public_names_only():
+    names = dir(cx)
+    assert set(names) == set(cx.__all__)
+    for private in ("Any", "annotations", "importlib"):
+        assert private not in names
