@@ -73,6 +73,13 @@ class ReverseKeyedWarning(UserWarning):
     negative. Such an item is usually worded the other way; reverse it with
     :func:`cxresearch.reverse_code` (or drop it) before reading the reliability.
 
+    Attributes
+    ----------
+    items : tuple
+        The items the message advises to reverse: those loading against the rest of
+        their scale on its first principal component (for a program that acts on the
+        warning, e.g. ``cxresearch report``, instead of reading its text).
+
     Examples
     --------
     >>> import warnings
@@ -88,12 +95,16 @@ class ReverseKeyedWarning(UserWarning):
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
     ...     alpha = cx.cronbach_alpha(answers)["alpha"].item()
-    >>> round(alpha, 2), caught[0].category.__name__
-    (-2.35, 'ReverseKeyedWarning')
+    >>> round(alpha, 2), caught[0].category.__name__, caught[0].message.items
+    (-2.35, 'ReverseKeyedWarning', ('q3',))
     >>> fixed = cx.reverse_code(answers, columns="q3", scale=(1, 5))
     >>> round(cx.cronbach_alpha(fixed)["alpha"].item(), 2)
     0.9
     """
+
+    def __init__(self, message: str = "", items: Sequence[Hashable] = ()) -> None:
+        super().__init__(message)
+        self.items = tuple(items)
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -271,7 +282,8 @@ def _warn_reverse_keyed(
             suggest += _against_the_rest(x, items) or [item for item, _ in bad]
     if not parts:
         return
-    warnings.warn(
+    suggest = list(dict.fromkeys(suggest))
+    message = (
         f"item(s) correlating negatively with the sum of the other items of their scale "
         f"(corrected item-total correlation r < 0): {'; '.join(parts)}. An item worded the "
         f"other way (reverse-keyed) makes alpha and rho_c meaningless. The items "
@@ -279,10 +291,9 @@ def _warn_reverse_keyed(
         f"if they are worded the other way, reverse them with cx.reverse_code(data, "
         f"columns={suggest!r}, scale=(low, high)) and run this again; otherwise drop the "
         f"items that do not belong. cx.item_statistics shows each item's correlation "
-        f"with the rest.",
-        ReverseKeyedWarning,
-        stacklevel=3,
+        f"with the rest."
     )
+    warnings.warn(ReverseKeyedWarning(message, items=suggest), stacklevel=3)
 
 
 # --------------------------------------------------------------------------- alpha

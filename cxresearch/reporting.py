@@ -9,6 +9,26 @@ reliability of each multi-item scale, the driver model (robust or clustered stan
 errors, VIFs), the key-driver ranking with bootstrap intervals, the
 importance-performance map and the penalty-reward (Kano) analysis.
 
+A survey file is untrusted input, so every string that comes from it (the file's name,
+column and scale names, variable and value labels, group levels) is data on the page,
+never markup: the notebook shows text only through :func:`_say` and :func:`_show`,
+which escape it (``<script>``, ``onerror=``, ``{{ }}`` and ``${}`` appear as the
+characters they are and do nothing); figures draw labels as plain text (no mathtext);
+``report.json`` is strict JSON holding them as strings. The page and ``report.json``
+name the file, never the folder it is in.
+
+Before any model, two sanity gates:
+
+* **keying** -- a multi-item scale with a negative Cronbach's alpha, or an item whose
+  corrected item-total correlation is negative (the
+  :class:`cxresearch.ReverseKeyedWarning` of :func:`cxresearch.cronbach_alpha`), stops
+  the report with a message naming the items to reverse; name the reverse-keyed items
+  with ``--reverse ITEMS`` (``reverse=``) and they are reversed on their scale's range
+  (:func:`cxresearch.reverse_code`) before scoring;
+* **CSAT** -- the top-2-box share is shown unasked only for a labelled rating scale
+  (whole numbers on 3 to 11 points with labelled ends); any other column only when
+  named with ``--csat`` (``csat=``), so a 40-85 score does not become a "CSAT".
+
 Everything is written into the ``out`` folder, never next to or over the input file:
 
 * ``report.html`` -- the page;
@@ -43,11 +63,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import html
+import json
 import math
+import numbers
 import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,7 +81,8 @@ import pandas as pd
 
 from . import _validate as v
 from ._result import Result
-from .survey import Survey, as_codes, read_survey, scale_score
+from .reliability import ReverseKeyedWarning, cronbach_alpha
+from .survey import Survey, as_codes, read_survey, reverse_code, scale_score
 
 __all__ = ["Report", "ReportData", "main", "prepare_report", "report"]
 
@@ -75,6 +100,8 @@ _NO_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _NPS_NAME = re.compile(r"recommend|^nps$|^ltr$|_nps$|^nps_", re.IGNORECASE)
+#: Fewest and most points of a rating scale whose CSAT (top-2-box) is shown unasked.
+_RATING_POINTS = (3, 11)
 
 
 # ------------------------------------------------------------------------ result objects
@@ -107,6 +134,8 @@ class ReportData(Result):
         The rating columns whose CSAT (top-2-box) the report shows.
     scales : dict
         Scale name -> its item columns (given, or found as ``name_1 ... name_k``).
+    reverse : tuple of str
+        The reverse-keyed items, reversed on their scale's range before scoring.
     ranges : dict
         Column -> ``(low, high)`` of its answer scale, for the scored columns.
     min_items : dict
@@ -123,6 +152,7 @@ class ReportData(Result):
     nps: str | None = None
     csat: tuple = ()
     scales: dict = dataclasses.field(default_factory=dict)
+    reverse: tuple = ()
     ranges: dict = dataclasses.field(default_factory=dict, repr=False)
     min_items: dict = dataclasses.field(default_factory=dict, repr=False)
 
@@ -202,10 +232,7 @@ def _find_scales(data: pd.DataFrame, skip: set) -> dict[str, tuple]:
 
 def _answer_range(survey: Survey, data: pd.DataFrame, col: Hashable) -> tuple[float, float]:
     """``(low, high)`` of a column's answers: its value labels, else the values seen."""
-    labels = survey.value_labels
-    labels = labels[(labels["column"] == col) & ~labels["missing"].astype(bool)]
-    labels = labels[~labels["label"].astype(str).str.contains(_NO_ANSWER)]
-    codes = pd.to_numeric(labels["value"], errors="coerce").dropna()
+    codes = _labelled_codes(survey, col)
     seen = data[col].dropna()
     low = [codes.min()] if len(codes) else []
     high = [codes.max()] if len(codes) else []
@@ -278,6 +305,106 @@ def _integer_column(data: pd.DataFrame, col: Hashable) -> bool:
     return bool(pd.api.types.is_numeric_dtype(values) and (values % 1 == 0).all())
 
 
+def _labelled_codes(survey: Survey, col: Hashable) -> pd.Series:
+    """The numeric codes of a column's value labels that are answers (no missing codes,
+    no "No answer")."""
+    labels = survey.value_labels
+    labels = labels[(labels["column"] == col) & ~labels["missing"].astype(bool)]
+    labels = labels[~labels["label"].astype(str).str.contains(_NO_ANSWER)]
+    return pd.to_numeric(labels["value"], errors="coerce").dropna()
+
+
+def _rating_scale(survey: Survey, data: pd.DataFrame, col: Hashable) -> bool:
+    """Whether a column is a labelled rating scale: whole-number answers on 3 to 11
+    points whose two ends carry value labels (a 1-5 or 0-10 question, not a 40-85
+    score)."""
+    if col not in data.columns or not _integer_column(data, col):
+        return False
+    codes = _labelled_codes(survey, col)
+    if len(codes) < 2 or not (codes % 1 == 0).all():
+        return False
+    low, high = _answer_range(survey, data, col)
+    fewest, most = _RATING_POINTS
+    return bool(codes.min() == low and codes.max() == high and fewest <= high - low + 1 <= most)
+
+
+def _reverse_items(
+    survey: Survey, data: pd.DataFrame, scales: dict[str, tuple], reverse: Any
+) -> tuple[pd.DataFrame, tuple]:
+    """Reverse the ``reverse`` items (``low + high - x``) on their scale's range."""
+    items = v.check_columns(data, reverse, "reverse")
+    owner = {item: name for name, its in scales.items() for item in its}
+    stray = [item for item in items if item not in owner]
+    if stray:
+        listed = "; ".join(f"{k}: {', '.join(map(str, i))}" for k, i in scales.items())
+        raise ValueError(
+            f"reverse: {v.format_values(stray)} is not an item of a multi-item scale, so "
+            f"there is no scale to reverse it on. Scales: {listed or 'none'}."
+        )
+    v.check_numeric(data, items, "reverse")
+    for item in items:
+        spans = [_answer_range(survey, data, i) for i in scales[owner[item]]]
+        low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+        if not (float(low).is_integer() and float(high).is_integer()) or low >= high:
+            raise ValueError(
+                f"reverse: cannot reverse {item!r}: the answers of its scale "
+                f"{owner[item]!r} span {low:g} to {high:g}, not a rating scale of whole "
+                f"numbers."
+            )
+        data = reverse_code(data, columns=[item], scale=(int(low), int(high)))
+    return data, tuple(items)
+
+
+def _keying_problems(
+    data: pd.DataFrame, scales: dict[str, tuple], weights: Hashable | None
+) -> list[tuple[str, float, tuple]]:
+    """``(scale, alpha, items to reverse)`` for each scale with a negative alpha or an
+    item whose corrected item-total correlation is negative (the items named by the
+    :class:`cxresearch.ReverseKeyedWarning` of :func:`cxresearch.cronbach_alpha`)."""
+    problems = []
+    for name, items in scales.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReverseKeyedWarning)
+            try:
+                row = cronbach_alpha(data, items=list(items), weights=weights, missing="listwise")
+            except ValueError as e:
+                raise ValueError(f"scales[{name!r}]: {e}") from None
+        alpha = float(row["alpha"].iloc[0])
+        named = [w.message.items for w in caught if issubclass(w.category, ReverseKeyedWarning)]
+        for w in caught:  # any other warning still reaches the caller
+            if not issubclass(w.category, ReverseKeyedWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if named or alpha < 0:
+            problems.append((name, alpha, tuple(named[0]) if named else ()))
+    return problems
+
+
+def _check_keying(
+    data: pd.DataFrame, scales: dict[str, tuple], weights: Hashable | None, reverse: tuple
+) -> None:
+    """Stop (``ValueError``) before a mis-keyed scale is scored: name what to reverse."""
+    problems = _keying_problems(data, scales, weights)
+    if not problems:
+        return
+    parts, named = [], []
+    for name, alpha, items in problems:
+        which = f"reverse {v.format_values(items, 10)}" if items else "no single item stands out"
+        parts.append(f"{name!r} (alpha = {alpha:.2f}; {which})")
+        named += items
+    # an item already reversed and named again was reversed by mistake: undo it
+    fixed = [i for i in reverse if i not in named] + [i for i in named if i not in reverse]
+    option = ",".join(map(str, fixed))
+    raise ValueError(
+        f"scales: {'; '.join(parts)}: items correlate negatively with the rest of their "
+        f"scale, so its alpha and score would mix answers that point opposite ways. If "
+        f"these items are worded the other way (reverse-keyed), say so with --reverse "
+        f"{option} (reverse={fixed!r} in Python)"
+        + (f"; reversed so far: {v.format_values(reverse, 10)}" if reverse else "")
+        + "; otherwise leave them out of the scale with --scales (scales= in Python). "
+        "cx.item_statistics shows each item's correlation with the rest."
+    )
+
+
 def _check_roles(data: pd.DataFrame, outcome: Any, drivers: Any, roles: dict) -> tuple:
     """The column checks of :func:`prepare_report` (names, numbers, weights)."""
     scales = roles.pop("scales")
@@ -328,7 +455,9 @@ def _variables(prep: dict[str, Any], data: pd.DataFrame, ranges: dict) -> pd.Dat
             source = str(col)
             if items is not None and col not in prep["columns"]:
                 shown = ", ".join(items) if len(items) <= 3 else f"{items[0]} ... {items[-1]}"
-                source = f"mean of {shown} (at least {prep['min_items'][col]})"
+                flipped = [str(i) for i in items if i in prep["reverse"]]
+                turned = f"; reversed: {', '.join(flipped)}" if flipped else ""
+                source = f"mean of {shown} (at least {prep['min_items'][col]}{turned})"
             low, high = ranges.get(col, (math.nan, math.nan))
             rows.append(
                 {
@@ -354,6 +483,7 @@ def prepare_report(
     scales: Any = None,
     nps: Hashable | None = None,
     csat: Hashable | Sequence[Hashable] | None = None,
+    reverse: Hashable | Sequence[Hashable] | None = None,
 ) -> ReportData:
     """Read a survey file and check and prepare everything a report needs.
 
@@ -383,8 +513,15 @@ def prepare_report(
         The 0-10 likelihood-to-recommend column. By default a 0-10 column whose name
         or question text mentions "recommend" (or is ``nps``/``ltr``); none, no NPS.
     csat : str or list of str, optional
-        Rating columns whose CSAT (top-2-box) is shown. By default the outcome when it
-        is a column of whole numbers, else the items of the outcome's scale.
+        Rating columns whose CSAT (top-2-box) is shown. By default the outcome, or the
+        items of the outcome's scale, when it is a labelled rating scale: whole-number
+        answers on 3 to 11 points whose two ends carry value labels (a 1-5 or 0-10
+        question). Any other outcome (an unlabelled number, a 40-85 score) gets a CSAT
+        only when named here.
+    reverse : str or list of str, optional
+        Reverse-keyed items (worded the other way, e.g. "The staff were rude"): each is
+        reversed (``low + high - x``, :func:`cxresearch.reverse_code`) on the range of
+        its scale's answers before any score or alpha is computed.
 
     Returns
     -------
@@ -400,8 +537,10 @@ def prepare_report(
     ValueError
         If the file cannot be read (unknown ending, no such file, broken contents),
         a name is neither a column nor a scale, the outcome or a driver is missing for
-        every respondent, weights are negative or infinite, or the NPS column leaves
-        0-10.
+        every respondent, weights are negative or infinite, the NPS column leaves
+        0-10, a ``reverse`` item belongs to no scale, or a scale is mis-keyed: its
+        alpha is negative or an item correlates negatively with the rest of its scale
+        (the message names the items to pass as ``reverse``).
 
     Notes
     -----
@@ -410,6 +549,13 @@ def prepare_report(
     Labelled answers become their codes (:meth:`cxresearch.Survey.as_codes`); ``by``
     and ``cluster`` keep their labels. The file is only read.
 
+    Before any score is used, each scale passes a keying check: Cronbach's alpha
+    (weighted, complete rows) must not be negative and no item may warn with
+    :class:`cxresearch.ReverseKeyedWarning` (a negative corrected item-total
+    correlation). Otherwise the report stops and names the items that load against
+    the rest of the scale, instead of publishing an alpha of -0.3 and feeding a score
+    of mixed directions to the driver model.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -417,10 +563,26 @@ def prepare_report(
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> cx.load_dataset("cx_survey").to_csv(folder / "survey.csv", index=False)
     >>> prep = cx.prepare_report(folder / "survey.csv", outcome="loyalty", drivers="price")
-    >>> sorted(prep.scales), prep.csat[:2]
-    (['assortment', 'atmosphere', 'loyalty', 'price', 'satisfaction', 'service'], ('loyalty_1', 'loyalty_2'))
+    >>> sorted(prep.scales), prep.csat
+    (['assortment', 'atmosphere', 'loyalty', 'price', 'satisfaction', 'service'], ())
     >>> prep.ranges["price"]
     (1.0, 7.0)
+
+    A CSV has no value labels, so no CSAT unless asked for. An item worded the other
+    way stops the report until it is named in ``reverse``:
+
+    >>> data = cx.load_dataset("cx_survey")
+    >>> data["price_2"] = 8 - data["price_2"]
+    >>> data.to_csv(folder / "miskeyed.csv", index=False)
+    >>> cx.prepare_report(folder / "miskeyed.csv", outcome="loyalty", drivers="price")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: scales: 'price' (alpha = -0.21; reverse ['price_2']): items correlate ...
+    >>> prep = cx.prepare_report(
+    ...     folder / "miskeyed.csv", outcome="loyalty", drivers="price", reverse="price_2"
+    ... )
+    >>> prep.reverse, prep.table.loc[1, "source"]
+    (('price_2',), 'mean of price_1 ... price_4 (at least 2; reversed: price_2)')
     """
     survey = path if isinstance(path, Survey) else read_survey(path)
     roles = {"weights": weights, "by": by, "cluster": cluster, "nps": nps}
@@ -428,11 +590,14 @@ def prepare_report(
     data = _codes(survey, keep)
     skip = {c for c in (weights, by, cluster, nps) if c is not None}
     found = _find_scales(data, skip) if scales is None else _parse_scales(scales)
+    data, reverse = _reverse_items(survey, data, found, reverse)
     data, ranges, min_items = _score_scales(data, found, survey)
     outcome, drivers = _check_roles(data, outcome, drivers, {**roles, "scales": found})
+    _check_keying(data, found, weights, reverse)
     nps = nps if nps is not None else _find_nps(survey, data)
     if csat is None:
         csat = [outcome] if _integer_column(data, outcome) else list(found.get(outcome, ()))
+        csat = [c for c in csat if _rating_scale(survey, data, c)]
     csat = v.check_columns(data, csat, "csat")
     v.check_numeric(data, csat, "csat")
     for col in [outcome, *drivers, *csat, *([nps] if nps is not None else [])]:
@@ -445,6 +610,7 @@ def prepare_report(
         "nps": nps,
         "csat": tuple(csat),
         "scales": found,
+        "reverse": reverse,
         "min_items": min_items,
         "columns": set(survey.data.columns),
     }
@@ -460,9 +626,184 @@ def prepare_report(
         nps=nps,
         csat=tuple(csat),
         scales=found,
+        reverse=reverse,
         ranges=ranges,
         min_items=min_items,
     )
+
+
+# ---------------------------------------------------- the page: text from the data, escaped
+
+#: matplotlib settings of the report's figures: text from the data (a label holding
+#: ``$...$``) is drawn as it is, never parsed as mathtext.
+_FIGURE_STYLE = {"figure.dpi": 100, "savefig.bbox": "tight", "text.parse_math": False}
+
+
+def _escape(value: Any) -> str:
+    """Text from the data as literal HTML text (``& < > " '`` as character references).
+
+    Examples
+    --------
+    >>> _escape("<img src=x onerror=alert(2)> & {{7*7}} ${7*7}")
+    '&lt;img src=x onerror=alert(2)&gt; &amp; {{7*7}} ${7*7}'
+    """
+    return html.escape(str(value), quote=True)
+
+
+def _inline(value: Any) -> Any:
+    """A value for :func:`_fill`: numbers as they are (for format specs such as ``:,``),
+    a list or tuple as its escaped items joined by commas, anything else escaped."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(_escape(x) for x in value)
+    return _escape(value)
+
+
+def _fill(template: str, /, **values: Any) -> str:
+    """HTML from a trusted ``template`` and values that may come from the data.
+
+    ``template`` is the report's own HTML with :meth:`str.format` fields; every value
+    is escaped before it is put in (a list becomes its escaped items joined by commas;
+    numbers keep their format spec), so a label such as ``<script>`` or ``{{7*7}}``
+    shows as those characters and does nothing.
+
+    Examples
+    --------
+    >>> _fill("<b>{name}</b> on {n:,} respondents", name="<script>alert(1)</script>", n=1000)
+    '<b>&lt;script&gt;alert(1)&lt;/script&gt;</b> on 1,000 respondents'
+    >>> _fill("drivers {d}", d=["a&b", "${7*7}"])
+    'drivers a&amp;b, ${7*7}'
+    """
+    return template.format(**{key: _inline(value) for key, value in values.items()})
+
+
+def _say(template: str, /, **values: Any) -> None:
+    """Display :func:`_fill` ``(template, **values)`` as HTML (in the notebook)."""
+    from IPython.display import HTML, display
+
+    display(HTML(_fill(template, **values)))
+
+
+def _cell(value: Any) -> Any:
+    """A cell of a text column: numbers as they are (formatted later), missing as
+    NaN, anything else as escaped text."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return value
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan
+    return _escape(value)
+
+
+def _table_html(table: pd.DataFrame, precision: int = 3) -> str:
+    """A table as HTML: every header and text cell escaped, numbers to ``precision``
+    decimals, text left-aligned, no index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> page = _table_html(pd.DataFrame({"<b>": ["<i>x</i>"], "n": [1.23456]}))
+    >>> "&lt;b&gt;" in page and "&lt;i&gt;x&lt;/i&gt;" in page and "1.235" in page
+    True
+    >>> "<i>" in page or "<b>" in page
+    False
+    """
+    shown = table.reset_index(drop=True)
+    text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
+    for col in text:
+        shown[col] = shown[col].astype(object).map(_cell)
+    shown.columns = [_escape(c) for c in shown.columns]
+    style = shown.style.hide(axis="index").format(precision=precision, na_rep="")
+    if text:
+        left = [_escape(c) for c in text]
+        style = style.set_properties(subset=left, **{"text-align": "left"})
+    return style.to_html()
+
+
+def _show(
+    tables: dict,
+    name: str,
+    table: pd.DataFrame,
+    note: str | None = None,
+    /,
+    *,
+    rows: Any = None,
+    **values: Any,
+) -> None:
+    """Keep ``table`` in ``tables`` (for ``report.json``) and display it, escaped.
+
+    ``note`` is a trusted template shown above the table (see :func:`_fill`, with
+    ``values``); ``rows`` a function of the table choosing the rows shown.
+    """
+    from IPython.display import HTML, display
+
+    table = table.reset_index(drop=True)
+    tables[name] = table
+    if note:
+        display(HTML(_fill(note, **values)))
+    display(HTML(_table_html(table if rows is None else table[rows(table)])))
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """A table as JSON-ready rows: NaN and infinities as ``None``, NumPy scalars as
+    Python numbers, keys as strings."""
+    rows = []
+    for row in table.astype(object).to_dict("records"):
+        out = {}
+        for key, value in row.items():
+            value = value.item() if isinstance(value, np.generic) else value
+            if value is None or value is pd.NA or value is pd.NaT:
+                value = None
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = None
+            out[str(key)] = value
+        rows.append(out)
+    return rows
+
+
+def _json_text(parameters: dict, tables: Mapping[str, pd.DataFrame]) -> str:
+    """``report.json``: ``{"parameters": ..., "tables": {name: [row, ...]}}``, strict
+    JSON (no NaN), every string from the data kept as a JSON string.
+
+    Examples
+    --------
+    >>> import json
+    >>> import pandas as pd
+    >>> text = _json_text({"path": "s.sav"}, {"t": pd.DataFrame({"<x>": ['"}{{7*7}}']})})
+    >>> json.loads(text)["tables"]["t"]
+    [{'<x>': '"}{{7*7}}'}]
+    """
+    return json.dumps(
+        {"parameters": parameters, "tables": {k: _records(t) for k, t in tables.items()}},
+        indent=1,
+        default=str,
+        allow_nan=False,
+    )
+
+
+def _run_parameters(
+    prep: ReportData, path: Any, *, ci: float, n_boot: int, seed: int | None
+) -> dict[str, Any]:
+    """The parameters the page and ``report.json`` show: the file's name, never the
+    folder it is in."""
+    from . import __version__
+
+    return {
+        "path": Path(path).name if isinstance(path, str | os.PathLike) else "(a Survey)",
+        "outcome": prep.outcome,
+        "drivers": list(prep.drivers),
+        "weights": prep.weights,
+        "by": prep.by,
+        "cluster": prep.cluster,
+        "nps": prep.nps,
+        "csat": list(prep.csat),
+        "scales": {k: list(items) for k, items in prep.scales.items()},
+        "reverse": list(prep.reverse),
+        "ci": ci,
+        "n_boot": n_boot,
+        "seed": seed,
+        "cxresearch": __version__,
+    }
 
 
 # ------------------------------------------------------------------------------ the run
@@ -527,6 +868,7 @@ def report(
     scales: Any = None,
     nps: Hashable | None = None,
     csat: Hashable | Sequence[Hashable] | None = None,
+    reverse: Hashable | Sequence[Hashable] | None = None,
     out: str | os.PathLike = "cxreport",
     ci: float = 0.95,
     n_boot: int = 1000,
@@ -540,9 +882,11 @@ def report(
     path : str or path-like
         The survey file (``.sav``, ``.zsav``, ``.por``, ``.dta``, Qualtrics ``.csv`` /
         ``.tsv``, or a CSV with a ``datapackage.json``). It is only read.
-    outcome, drivers, weights, by, cluster, scales, nps, csat
+    outcome, drivers, weights, by, cluster, scales, nps, csat, reverse
         What to analyse; see :func:`prepare_report`. A name may be a column or a
-        multi-item scale (then its mean score).
+        multi-item scale (then its mean score). ``reverse`` names the reverse-keyed
+        items; a scale with a negative alpha or an item correlating negatively with
+        the rest of its scale stops the report until its items are named there.
     out : str or path-like, default "cxreport"
         The folder to write into (made if needed): ``report.html``, ``report.json``
         (every table, machine-readable) and ``report.ipynb`` (the executed notebook).
@@ -567,7 +911,8 @@ def report(
     Raises
     ------
     TypeError, ValueError
-        Bad input, found before the notebook starts (see :func:`prepare_report`).
+        Bad input, found before the notebook starts (see :func:`prepare_report`),
+        including a mis-keyed scale (the message names the items to reverse).
     ModuleNotFoundError
         Without papermill or nbconvert (``pip install "cxresearch[report]"``).
     RuntimeError
@@ -608,7 +953,7 @@ def report(
     source = Path(path).resolve() if isinstance(path, str | os.PathLike) else path
     prep = prepare_report(
         source, outcome=outcome, drivers=drivers, weights=weights, by=by,
-        cluster=cluster, scales=scales, nps=nps, csat=csat,
+        cluster=cluster, scales=scales, nps=nps, csat=csat, reverse=reverse,
     )  # fmt: skip
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
@@ -625,6 +970,7 @@ def report(
         "scales": {k: list(items) for k, items in prep.scales.items()},
         "nps": prep.nps,
         "csat": list(prep.csat),
+        "reverse": list(prep.reverse),
         "ci": ci,
         "n_boot": n_boot,
         "seed": seed,
@@ -632,8 +978,6 @@ def report(
     }
     _execute(parameters, notebook, out, progress)
     _html(notebook, html)
-    import json
-
     tables = json.loads(json_path.read_text(encoding="utf-8"))["tables"]
     index = pd.DataFrame(
         [
@@ -668,7 +1012,11 @@ def _parser() -> argparse.ArgumentParser:
         "report",
         help="a CX driver report on a survey file, as one HTML page",
         description="Run the CX driver report on a survey file (SPSS, Stata, Qualtrics, "
-        "CSV) and write report.html, report.json and report.ipynb into --out.",
+        "CSV) and write report.html, report.json and report.ipynb into --out. Text from the "
+        "file is escaped on the page and only the file's name is shown. A scale with a "
+        "negative alpha or an item correlating negatively with the rest of its scale stops "
+        "the report until its reverse-keyed items are named with --reverse; CSAT is shown "
+        "only for a labelled rating scale unless asked for with --csat.",
     )
     cmd.add_argument("path", help="the survey file (.sav, .zsav, .por, .dta, .csv, .tsv)")
     cmd.add_argument("--outcome", required=True, help="outcome column or scale name")
@@ -681,7 +1029,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--cluster", help="cluster column (clustered standard errors)")
     cmd.add_argument("--scales", help="'name=item,item;name=item,...' (default: name_1..name_k)")
     cmd.add_argument("--nps", help="0-10 likelihood-to-recommend column")
-    cmd.add_argument("--csat", help="rating column(s) for CSAT, comma-separated")
+    cmd.add_argument(
+        "--csat", help="rating column(s) for CSAT (top-2-box), comma-separated (default: "
+        "the outcome or its items, only when a labelled rating scale of 3 to 11 points)"
+    )  # fmt: skip
+    cmd.add_argument(
+        "--reverse", metavar="ITEMS", help="reverse-keyed items, comma-separated: reversed "
+        "on their scale's range before scoring (a scale with a negative alpha or an item "
+        "correlating negatively with the rest stops the report and names the items)"
+    )  # fmt: skip
     cmd.add_argument("--out", default="cxreport", help="output folder (default: cxreport)")
     cmd.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
     cmd.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (1000)")
@@ -720,6 +1076,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             scales=args.scales,
             nps=args.nps,
             csat=_split(args.csat),
+            reverse=_split(args.reverse),
             out=args.out,
             ci=args.ci,
             n_boot=args.n_boot,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -20,21 +19,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from _browser import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NO_CHROMIUM = (
-    "no system Chromium: install Debian's `chromium` package (`.ci/run` does it in CI: "
-    "`apt-get install chromium fonts-dejavu-core`) to run the browser tests"
-)
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

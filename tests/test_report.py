@@ -30,6 +30,7 @@ pyreadstat = pytest.importorskip("pyreadstat")
 DRIVERS = ["service", "atmosphere", "assortment", "price"]
 SCALES = ["service", "atmosphere", "assortment", "price", "satisfaction", "loyalty"]
 MISSING = ["service_2", "price_3", "satisfaction_4"]  # 99 = "No answer", declared missing
+REVERSED = "atmosphere_3"  # worded the other way in the file: the report needs --reverse
 LIKERT = dict(
     enumerate(
         [
@@ -47,9 +48,11 @@ LIKERT = dict(
 
 
 def write_survey(path: Path) -> None:
-    """cx_survey as an SPSS file: labelled 1-7 items with user-missing 99, an NPS
-    question, stores (clusters), store type (groups) and survey weights."""
+    """cx_survey as an SPSS file: labelled 1-7 items with user-missing 99, one item
+    worded the other way (reverse-keyed), an NPS question, stores (clusters), store
+    type (groups) and survey weights."""
     data = cx.load_dataset("cx_survey")
+    data[REVERSED] = 8 - data[REVERSED]  # "The store feels gloomy": agreement is bad
     rng = np.random.default_rng(11)
     n = len(data)
     data["store"] = rng.integers(1, 31, n)
@@ -95,6 +98,7 @@ def run(survey_file, tmp_path_factory):
     command = [sys.executable, "-m", "cxresearch", "report", str(survey_file)]
     command += ["--outcome", "satisfaction", "--drivers", *DRIVERS, "--weights", "weight"]
     command += ["--by", "store_type", "--cluster", "store", "--out", str(out), "--seed", "3"]
+    command += ["--reverse", REVERSED]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     seconds = time.perf_counter() - start
@@ -110,10 +114,11 @@ def run(survey_file, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def direct(survey_file) -> pd.DataFrame:
-    """The same data prepared by hand: codes, then mean scores of at least 2 of 4 items."""
+    """The same data prepared by hand: codes, the reverse-keyed item reversed, then mean
+    scores of at least 2 of 4 items."""
     survey = cx.read_survey(survey_file)
     items = [c for c in survey.data.columns if re.fullmatch(r"[a-z]+_\d", c)]
-    data = survey.as_codes(items)
+    data = cx.reverse_code(survey.as_codes(items), columns=REVERSED, scale=(1, 7))
     for scale in SCALES:
         cols = [f"{scale}_{i}" for i in range(1, 5)]
         data[scale] = cx.scale_score(data, items=cols, min_items=2).score
@@ -221,7 +226,7 @@ def test_nps_and_csat_equal_the_metrics(run, direct):
     np.testing.assert_allclose(test["estimate"], direct_test["estimate"], rtol=1e-10)
 
 
-def test_alpha_of_every_scale_equals_cronbach_alpha(run, direct):
+def test_alpha_of_every_scale_equals_cronbach_alpha_on_the_reversed_items(run, direct):
     alpha = table(run, "alpha")
     assert alpha["scale"].tolist() == SCALES
     for scale, row in zip(SCALES, alpha.itertuples(), strict=True):
@@ -229,6 +234,24 @@ def test_alpha_of_every_scale_equals_cronbach_alpha(run, direct):
         expected = cx.cronbach_alpha(direct, items=items, weights="weight", missing="listwise")
         assert row.alpha == pytest.approx(expected["alpha"].iloc[0], rel=1e-12)
         assert row.ci_low == pytest.approx(expected["ci_low"].iloc[0], rel=1e-12)
+    assert alpha.set_index("scale").loc["atmosphere", "alpha"] > 0.7
+    assert run["tables"]["parameters"]["reverse"] == [REVERSED]
+
+
+def test_a_mis_keyed_scale_stops_the_report_naming_the_item(survey_file, tmp_path, capsys):
+    # on the file as it is (atmosphere_3 worded the other way) and no --reverse
+    out = tmp_path / "out"
+    args = ["--outcome", "satisfaction", "--drivers", *DRIVERS, "--out", str(out)]
+    code = reporting.main(["report", str(survey_file), *args])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1
+    assert "'atmosphere' (alpha = " in err[0]
+    assert f"reverse ['{REVERSED}']" in err[0] and f"--reverse {REVERSED} " in err[0]
+    assert not out.exists()  # stopped before anything was written or scored
+    # reversing the wrong item: the message says to undo it and to reverse the right one
+    wrong = rf"'service' \(alpha = .*--reverse {REVERSED} .*reversed so far: \['service_2'\]"
+    with pytest.raises(ValueError, match=wrong):
+        cx.prepare_report(survey_file, outcome="satisfaction", drivers=DRIVERS, reverse="service_2")
 
 
 def test_key_driver_ranking_equals_dominance_with_the_same_seed(run, direct):
@@ -356,7 +379,9 @@ def test_scales_from_an_option_or_from_item_names(bad_files, survey_file):
         "sq": ("service_1", "service_3"),
         "satisfaction": ("satisfaction_1", "satisfaction_2"),
     }
-    found = cx.prepare_report(survey_file, outcome="loyalty", drivers=["price", "service_1"])
+    found = cx.prepare_report(
+        survey_file, outcome="loyalty", drivers=["price", "service_1"], reverse=REVERSED
+    )
     assert sorted(found.scales) == sorted(SCALES)
     assert found.nps == "recommend"  # found by its question text
     assert found.ranges["price"] == (1.0, 7.0)  # the 99 'No answer' label is no scale point
@@ -368,3 +393,49 @@ def test_scales_from_an_option_or_from_item_names(bad_files, survey_file):
 def test_outcome_among_the_drivers_is_refused(survey_file):
     with pytest.raises(ValueError, match="differ from the outcome 'price'"):
         cx.prepare_report(survey_file, outcome="price", drivers=["service", "price"])
+
+
+def test_reverse_names_items_of_a_scale(survey_file):
+    kw = dict(outcome="satisfaction", drivers=DRIVERS)
+    with pytest.raises(ValueError, match=r"reverse: \['store'\] is not an item of a multi-item"):
+        cx.prepare_report(survey_file, reverse=[REVERSED, "store"], **kw)
+    with pytest.raises(ValueError, match=r"reverse: column \['nope'\] not found"):
+        cx.prepare_report(survey_file, reverse="nope", **kw)
+    with pytest.raises(ValueError, match="reverse lists a column more than once"):
+        cx.prepare_report(survey_file, reverse=[REVERSED, REVERSED], **kw)
+    prep = cx.prepare_report(survey_file, reverse=REVERSED, **kw)
+    assert prep.reverse == (REVERSED,)
+    assert prep.table.set_index("name").loc["atmosphere", "source"] == (
+        f"mean of atmosphere_1 ... atmosphere_4 (at least 2; reversed: {REVERSED})"
+    )
+
+
+def test_csat_only_for_a_labelled_rating_scale_or_when_asked(tmp_path):
+    # a 40-85 percent-favourable score became "CSAT 3.3% (top two points, 84 or 85)"
+    rng = np.random.default_rng(7)
+    n = 200
+    rating = rng.integers(1, 6, n)
+    data = pd.DataFrame(
+        {
+            "favourable": np.clip(40 + 9 * rating + rng.integers(-4, 5, n), 40, 85),
+            "rating": rating,
+            "middle_only": rating,
+            "x": rating + rng.normal(0, 1, n),
+        }
+    )
+    path = tmp_path / "scores.sav"
+    pyreadstat.write_sav(
+        data,
+        str(path),
+        variable_value_labels={
+            "rating": {1: "Very dissatisfied", 5: "Very satisfied"},
+            "middle_only": {3: "Neutral"},
+        },
+    )
+    assert cx.prepare_report(path, outcome="favourable", drivers="x").csat == ()
+    assert cx.prepare_report(path, outcome="middle_only", drivers="x").csat == ()
+    assert cx.prepare_report(path, outcome="rating", drivers="x").csat == ("rating",)
+    asked = cx.prepare_report(path, outcome="favourable", drivers="x", csat="favourable")
+    assert asked.csat == ("favourable",)
+    data.to_csv(tmp_path / "scores.csv", index=False)  # no value labels at all
+    assert cx.prepare_report(tmp_path / "scores.csv", outcome="rating", drivers="x").csat == ()
