@@ -140,6 +140,13 @@ class ReportData(Result):
         Column -> ``(low, high)`` of its answer scale, for the scored columns.
     min_items : dict
         Scale name -> fewest answered items its score rests on.
+    categorical : dict
+        Categorical driver -> ``(reference, levels)``: a text column or a labelled
+        nominal one (kept as its labels), dummy-coded against ``reference``, its most
+        frequent level (the first in order on a tie).
+    family : str
+        The driver model: ``"logit"`` for a 0/1 outcome (both values present), else
+        ``"ols"``.
     """
 
     data: pd.DataFrame
@@ -155,6 +162,8 @@ class ReportData(Result):
     reverse: tuple = ()
     ranges: dict = dataclasses.field(default_factory=dict, repr=False)
     min_items: dict = dataclasses.field(default_factory=dict, repr=False)
+    categorical: dict = dataclasses.field(default_factory=dict)
+    family: str = "ols"
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -427,7 +436,7 @@ def _check_roles(data: pd.DataFrame, outcome: Any, drivers: Any, roles: dict) ->
             f"{v.format_values(drivers, 12)}."
         )
     v.check_numeric(data, [outcome], "outcome")
-    v.check_numeric(data, drivers, "drivers")
+    v.check_numeric(data, [d for d in drivers if d not in roles["categorical"]], "drivers")
     v.check_has_values(data, [outcome], "outcome")
     v.check_has_values(data, drivers, "drivers")
     if roles["weights"] is not None:
@@ -441,6 +450,43 @@ def _check_roles(data: pd.DataFrame, outcome: Any, drivers: Any, roles: dict) ->
         v.check_numeric(data, [roles["nps"]], "nps")
         v.check_range(data[roles["nps"]].dropna(), roles["nps"], "nps", 0, 10)
     return outcome, tuple(drivers)
+
+
+def _nominal(survey: Survey, drivers: Any) -> set:
+    """The requested drivers that are categorical columns: text, or declared (or
+    read as) nominal in the codebook."""
+    book = survey.codebook.set_index("column")["measure"]
+    names = v.as_column_list(drivers, "drivers") if drivers is not None else []
+    data = survey.data
+    return {
+        d
+        for d in names
+        if d in data.columns
+        and (book.get(d) == "nominal" or not pd.api.types.is_numeric_dtype(data[d]))
+    }
+
+
+def _categorical(data: pd.DataFrame, drivers: Sequence[Hashable], nominal: set) -> dict:
+    """``{driver: (reference, levels)}`` for the categorical drivers: the levels in
+    order (a Categorical's order, else sorted), the reference the most frequent."""
+    out = {}
+    for d in drivers:
+        if d not in nominal and pd.api.types.is_numeric_dtype(data[d]):
+            continue
+        values = data[d].dropna()
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            levels = [x for x in values.cat.categories if (values == x).any()]
+        else:
+            levels = sorted(pd.unique(values), key=str)
+        if len(levels) < 2:
+            raise ValueError(
+                f"drivers: the categorical driver {d!r} has {len(levels)} level(s) "
+                f"({v.format_values(levels)}); it needs at least two to compare."
+            )
+        counts = values.astype(object).value_counts()
+        reference = max(levels, key=lambda x: (counts.get(x, 0), -levels.index(x)))
+        out[d] = (reference, tuple(levels))
+    return out
 
 
 def _variables(prep: dict[str, Any], data: pd.DataFrame, ranges: dict) -> pd.DataFrame:
@@ -458,6 +504,9 @@ def _variables(prep: dict[str, Any], data: pd.DataFrame, ranges: dict) -> pd.Dat
                 flipped = [str(i) for i in items if i in prep["reverse"]]
                 turned = f"; reversed: {', '.join(flipped)}" if flipped else ""
                 source = f"mean of {shown} (at least {prep['min_items'][col]}{turned})"
+            if col in prep["categorical"]:
+                reference, levels = prep["categorical"][col]
+                source = f"{col}: categorical, {len(levels)} levels, reference {reference}"
             low, high = ranges.get(col, (math.nan, math.nan))
             rows.append(
                 {
@@ -586,13 +635,19 @@ def prepare_report(
     """
     survey = path if isinstance(path, Survey) else read_survey(path)
     roles = {"weights": weights, "by": by, "cluster": cluster, "nps": nps}
-    keep = {c for c in (by, cluster) if c is not None}
+    nominal = _nominal(survey, drivers)
+    keep = {c for c in (by, cluster) if c is not None} | nominal
     data = _codes(survey, keep)
     skip = {c for c in (weights, by, cluster, nps) if c is not None}
     found = _find_scales(data, skip) if scales is None else _parse_scales(scales)
     data, reverse = _reverse_items(survey, data, found, reverse)
     data, ranges, min_items = _score_scales(data, found, survey)
-    outcome, drivers = _check_roles(data, outcome, drivers, {**roles, "scales": found})
+    categorical = _categorical(data, [d for d in nominal if d not in found], nominal)
+    outcome, drivers = _check_roles(
+        data, outcome, drivers, {**roles, "scales": found, "categorical": categorical}
+    )
+    categorical = {d: categorical[d] for d in drivers if d in categorical}
+    categorical |= _categorical(data, [d for d in drivers if d not in categorical], set())
     _check_keying(data, found, weights, reverse)
     nps = nps if nps is not None else _find_nps(survey, data)
     if csat is None:
@@ -601,7 +656,7 @@ def prepare_report(
     csat = v.check_columns(data, csat, "csat")
     v.check_numeric(data, csat, "csat")
     for col in [outcome, *drivers, *csat, *([nps] if nps is not None else [])]:
-        if col not in ranges:
+        if col not in ranges and col not in categorical:
             ranges[col] = _answer_range(survey, data, col)
     prep = {
         "outcome": outcome,
@@ -613,6 +668,7 @@ def prepare_report(
         "reverse": reverse,
         "min_items": min_items,
         "columns": set(survey.data.columns),
+        "categorical": categorical,
     }
     return ReportData(
         table=_variables(prep, data, ranges),
@@ -629,7 +685,57 @@ def prepare_report(
         reverse=reverse,
         ranges=ranges,
         min_items=min_items,
+        categorical=categorical,
+        family=_family(data[outcome]),
     )
+
+
+def _family(values: pd.Series) -> str:
+    """``"logit"`` for a 0/1 outcome (both seen), else ``"ols"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _family(pd.Series([0, 1, None, 1])), _family(pd.Series([1, 2, 3]))
+    ('logit', 'ols')
+    """
+    seen = set(pd.Series(values).dropna().unique().tolist())
+    return "logit" if seen == {0, 1} else "ols"
+
+
+def _formula(prep: ReportData) -> str:
+    """The driver model's formula: numeric drivers as they are, each categorical one
+    dummy-coded against its reference level (``C(x, Treatment(reference=...))``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame(
+    ...     {"y": [1.0, 2, 3, 4], "x": [1.0, 2, 2, 3], "my region": ["N", "S", "S", "E"]}
+    ... )
+    >>> prep = ReportData(
+    ...     table=pd.DataFrame(),
+    ...     data=data,
+    ...     survey=None,
+    ...     outcome="y",
+    ...     drivers=("x", "my region"),
+    ...     categorical={"my region": ("S", ("E", "N", "S"))},
+    ... )
+    >>> _formula(prep)
+    "y ~ x + C(Q('my region'), Treatment(reference='S'))"
+    """
+    terms = []
+    for d in prep.drivers:
+        name = _quote(d)
+        if d in prep.categorical:
+            name = f"C({name}, Treatment(reference={prep.categorical[d][0]!r}))"
+        terms.append(name)
+    return f"{_quote(prep.outcome)} ~ " + " + ".join(terms)
+
+
+def _quote(name: Hashable) -> str:
+    """A column name as a formula term: as it is, or ``Q('...')``."""
+    return str(name) if str(name).isidentifier() else f"Q({str(name)!r})"
 
 
 # ---------------------------------------------------- the page: text from the data, escaped
@@ -637,6 +743,51 @@ def prepare_report(
 #: matplotlib settings of the report's figures: text from the data (a label holding
 #: ``$...$``) is drawn as it is, never parsed as mathtext.
 _FIGURE_STYLE = {"figure.dpi": 100, "savefig.bbox": "tight", "text.parse_math": False}
+
+
+def _dominance_figure(table: pd.DataFrame, r_squared: float, ci: float) -> Any:
+    """The key-driver chart: each driver's contribution to R² (general dominance, the
+    ``estimate`` column, which adds up to R²) as a bar with its bootstrap interval, and
+    its share of R² (the ``share`` column, adding up to 100%) written at the bar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"term": ["a", "b"], "estimate": [0.1, 0.3], "share": [0.25, 0.75]})
+    >>> fig = _dominance_figure(table, 0.4, 0.95)
+    >>> ax = fig.axes[0]
+    >>> [float(round(p.get_width(), 2)) for p in ax.patches], [t.get_text() for t in ax.texts]
+    ([0.1, 0.3], ['25%', '75%'])
+    >>> ax.get_xlabel()
+    'Contribution to R² = 0.400 (general dominance)'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    ranked = table.sort_values("estimate")
+    names = ranked["term"].astype(str)
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(ranked) + 1))
+    ax.barh(names, ranked["estimate"], color="#4c72b0")
+    label = f"Contribution to R² = {r_squared:.3f} (general dominance)"
+    if {"ci_low", "ci_high"} <= set(ranked.columns):
+        ax.errorbar(
+            ranked["estimate"],
+            names,
+            fmt="none",
+            color="black",
+            xerr=[ranked["estimate"] - ranked["ci_low"], ranked["ci_high"] - ranked["estimate"]],
+            capsize=3,
+        )
+        label += f", with {ci:.0%} bootstrap interval"
+    for y, (estimate, share) in enumerate(zip(ranked["estimate"], ranked["share"], strict=True)):
+        ax.annotate(
+            f"{share:.0%}", (estimate, y), xytext=(4, 6), textcoords="offset points", fontsize=9
+        )
+    ax.set_xlabel(label)
+    ax.set_title("Each driver's share of R² at its bar", fontsize=10, loc="left")
+    ax.set_xlim(left=0)
+    return fig
 
 
 def _escape(value: Any) -> str:
@@ -828,6 +979,29 @@ def _html(notebook: Path, target: Path) -> None:
     target.write_text(body, encoding="utf-8")
 
 
+def _shareable(notebook: Path, parameters: dict) -> None:
+    """Rewrite the executed notebook so it holds no local path: papermill stores the
+    parameters it ran with (the absolute path of the input file, of ``report.json``)
+    in the injected-parameters cell and in the notebook's metadata; both get
+    ``parameters`` instead (the file's name), and papermill's own input and output
+    paths become file names."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            source = translate_parameters("python3", "python", parameters, "Parameters")
+            cell.source = source.rstrip("\n")
+    meta = nb.metadata.get("papermill", {})
+    if meta:
+        meta["parameters"] = dict(parameters)
+        for key in ("input_path", "output_path"):
+            if meta.get(key):
+                meta[key] = Path(str(meta[key])).name
+    nbformat.write(nb, notebook)
+
+
 def _execute(parameters: dict, notebook: Path, out: Path, progress: bool) -> None:
     """Run the template with papermill; a failing cell becomes one RuntimeError."""
     try:
@@ -855,6 +1029,10 @@ def _execute(parameters: dict, notebook: Path, out: Path, progress: bool) -> Non
             f"the report stopped in cell {e.exec_count}: {e.ename}: {e.evalue} "
             f"(the partly run notebook is {notebook})."
         ) from None
+    finally:
+        if notebook.exists():  # the file's name only, also in a partly run notebook
+            _shareable(notebook, {**parameters, "path": Path(parameters["path"]).name,
+                                  "json_path": Path(parameters["json_path"]).name})  # fmt: skip
 
 
 def report(

@@ -146,6 +146,18 @@ def test_writes_only_into_out_and_never_touches_the_input(run, survey_file):
     assert [p.name for p in survey_file.parent.iterdir()] == ["survey.sav"]
 
 
+def test_the_notebook_names_the_file_never_its_folder(run, survey_file):
+    # papermill stored the absolute path of the input in the parameters cell and metadata
+    text = (run["out"] / "report.ipynb").read_text(encoding="utf-8")
+    for folder in (survey_file.parent, run["out"]):
+        assert str(folder) not in text
+    nb = json.loads(text)
+    params = nb["metadata"]["papermill"]["parameters"]
+    assert params["path"] == "survey.sav" and params["json_path"] == "report.json"
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and 'path = "survey.sav"' in "".join(injected[0]["source"])
+
+
 def test_page_is_self_contained_with_code_hidden(run):
     page = (run["out"] / "report.html").read_text(encoding="utf-8")
     tags = re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", page, re.IGNORECASE)
@@ -439,3 +451,114 @@ def test_csat_only_for_a_labelled_rating_scale_or_when_asked(tmp_path):
     assert asked.csat == ("favourable",)
     data.to_csv(tmp_path / "scores.csv", index=False)  # no value labels at all
     assert cx.prepare_report(tmp_path / "scores.csv", outcome="rating", drivers="x").csat == ()
+
+
+# ------------------------------------ the key-driver chart, few clusters, categorical drivers
+
+
+def test_key_driver_chart_shows_contributions_as_such_and_shares_at_the_bars():
+    # the chart labelled "Share of R²" plotted the raw contributions (adding up to R²)
+    table = pd.DataFrame(
+        {"term": ["a", "b"], "estimate": [0.1, 0.3], "share": [0.25, 0.75],
+         "ci_low": [0.05, 0.2], "ci_high": [0.15, 0.4]}
+    )  # fmt: skip
+    fig = reporting._dominance_figure(table, 0.4, 0.95)
+    ax = fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == pytest.approx([0.1, 0.3])
+    assert [t.get_text() for t in ax.texts] == ["25%", "75%"]
+    assert ax.get_xlabel().startswith("Contribution to R² = 0.400")
+    assert "Share of R²" not in ax.get_xlabel()
+    fig.clf()
+
+
+REGIONS = {1: "North", 2: "South", 3: "East", 4: "West"}
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory) -> Path:
+    """8 stores (too few clusters), a labelled nominal region and a text shelf column."""
+    data = cx.load_dataset("cx_survey")
+    rng = np.random.default_rng(5)
+    n = len(data)
+    data["store"] = rng.integers(1, 9, n)
+    data["region"] = rng.choice([1, 2, 3, 4], n, p=[0.2, 0.4, 0.25, 0.15])
+    data["shelf"] = rng.choice(["top", "middle", "bottom"], n, p=[0.3, 0.2, 0.5])
+    sat = [f"satisfaction_{i}" for i in range(1, 5)]
+    shift = data["region"].map({1: 0, 2: 1, 3: -1, 4: 0}).to_numpy()
+    data[sat] = np.clip(data[sat].to_numpy() + shift[:, None], 1, 7)
+    path = tmp_path_factory.mktemp("small") / "stores.sav"
+    pyreadstat.write_sav(
+        data, str(path), variable_value_labels={"region": REGIONS},
+        variable_measure={"region": "nominal"},
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_run(small_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("small_run") / "report"
+    result = cx.report(
+        small_file, outcome="satisfaction", drivers=["service", "price", "region", "shelf"],
+        cluster="store", out=out, n_boot=50, progress=False,
+    )  # fmt: skip
+    return {
+        "page": Path(result.html).read_text(encoding="utf-8"),
+        "tables": json.loads(Path(result.json).read_text()),
+    }
+
+
+def test_few_clusters_warn_on_the_page(small_run):
+    page = small_run["page"]
+    body = re.sub(r"<style.*?</style>", "", page, flags=re.DOTALL)
+    assert "Traceback" not in body and "jupyter.stderr" not in body
+    note = re.search(r'<p class="cx-note"[^>]*><b>Note:</b>([^<]*)</p>', page)
+    assert note is not None and "8 clusters" in note.group(1)
+    stats = table(small_run, "fit_stats").set_index("statistic")["value"]
+    assert stats["n_clusters"] == 8
+
+
+def test_categorical_drivers_by_level_against_the_most_frequent(small_run, small_file):
+    survey = cx.read_survey(small_file)
+    data = survey.data.copy()
+    for scale in ["service", "price", "satisfaction"]:
+        cols = [f"{scale}_{i}" for i in range(1, 5)]
+        data[scale] = cx.scale_score(data, items=cols, min_items=2).score
+    with pytest.warns(UserWarning, match="only 8 clusters"):
+        fit = cx.fit_drivers(
+            data,
+            "satisfaction ~ service + price + C(region, Treatment(reference='South'))"
+            " + C(shelf, Treatment(reference='bottom'))",
+            cluster="store", missing="listwise",
+        )  # fmt: skip
+    got = table(small_run, "drivers")
+    assert got["term"].tolist() == fit.table["term"].tolist()
+    levels = got["term"].str.contains(r"\[T\.")
+    assert levels.sum() == 5  # North, East, West; middle, top
+    cols = ["estimate", "std_error", "p_value", "ci_low", "ci_high"]
+    np.testing.assert_allclose(got[cols], fit.table[cols], rtol=1e-9, atol=1e-12)
+    page = small_run["page"]
+    assert "reference level <b>South</b>" in page and "reference level <b>bottom</b>" in page
+    assert "Left out of the sections below" in page
+    assert table(small_run, "dominance")["term"].tolist() == ["service", "price"]
+
+
+def test_a_binary_outcome_gets_a_logit_with_average_marginal_effects(tmp_path):
+    data = cx.load_dataset("cx_survey")
+    sat = data[[f"satisfaction_{i}" for i in range(1, 5)]].mean(axis=1)
+    data["bought"] = (sat >= sat.median()).astype(int)
+    data.to_csv(tmp_path / "bought.csv", index=False)
+    result = cx.report(
+        tmp_path / "bought.csv", outcome="bought", drivers=["service", "price"],
+        out=tmp_path / "report", n_boot=20, progress=False,
+    )  # fmt: skip
+    tables = json.loads(Path(result.json).read_text())["tables"]
+    for scale in ["service", "price"]:
+        cols = [f"{scale}_{i}" for i in range(1, 5)]
+        data[scale] = cx.scale_score(data, items=cols, min_items=2).score
+    fit = cx.fit_drivers(data, "bought ~ service + price", family="logit", missing="listwise")
+    got = pd.DataFrame(tables["marginal_effects"])
+    assert got["term"].tolist() == fit.marginal_effects["term"].tolist()
+    cols = ["estimate", "std_error", "p_value", "ci_low", "ci_high"]
+    np.testing.assert_allclose(got[cols], fit.marginal_effects[cols], rtol=1e-9, atol=1e-12)
+    page = Path(result.html).read_text(encoding="utf-8")
+    assert "logistic regression (logit)" in page and "Average marginal effects" in page
