@@ -547,18 +547,26 @@ def _text(path: Path) -> str:
     else:
         encoding = "utf-8"
     try:
-        return data.decode(encoding)
+        decoded = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise ValueError(_unreadable(path, f"as {encoding} text ({e.reason})")) from None
+    # universal newlines: old Mac exports end lines with a lone CR, Windows ones with CRLF
+    return io.StringIO(decoded, newline=None).read()
 
 
 def _header_rows(text: str, sep: str, n: int = 3) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    rows = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) == n:
-            break
+    # an open-text answer may be longer than the csv module's 128 KiB field limit: raise
+    # it for this read only (the limit is process-wide) and put it back
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        rows = []
+        for row in csv.reader(io.StringIO(text), delimiter=sep):
+            rows.append(row)
+            if len(rows) == n:
+                break
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 

@@ -12,6 +12,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cxresearch as cx
 from cxresearch import survey
@@ -734,3 +736,38 @@ def test_bundled_survey_round_trips_through_sav_and_qualtrics(pyreadstat, tmp_pa
     assert qualtrics.format == "qualtrics"
     pd.testing.assert_frame_equal(qualtrics.data[data.columns], data)
     assert qualtrics.codebook["role"].tolist()[0] == "metadata"
+
+
+# ------------------------------------------------- line endings and long answers (issue 26)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    rows=st.lists(st.tuples(st.integers(1, 7), st.integers(1, 7)), min_size=1, max_size=8),
+    long_answer=st.integers(0, 300_000),
+    qualtrics=st.booleans(),
+)
+def test_any_line_ending_and_long_open_answers_read_the_same(
+    tmp_path_factory, ending, rows, long_answer, qualtrics
+):
+    # CR-only files (old Mac exports) and an open answer over the csv module's 128 KiB
+    # field limit ended in a raw _csv.Error
+    comment = "x" * long_answer
+    lines = ["q1,q2,comment"]
+    if qualtrics:
+        lines += [
+            "Q one,Q two,Comment",
+            '{"ImportId":"QID1"},{"ImportId":"QID2"},{"ImportId":"QID3"}',
+        ]
+    lines += [f'{a},{b},"{comment}"' for a, b in rows]
+    folder = tmp_path_factory.mktemp("endings")
+    path = folder / "survey.csv"
+    path.write_bytes(ending.join(lines).encode() + ending.encode())
+    plain = folder / "plain.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    got, expected = cx.read_survey(path), cx.read_survey(plain)
+    pd.testing.assert_frame_equal(got.data, expected.data)
+    assert got.data["q1"].tolist() == [a for a, _ in rows]
+    if long_answer:
+        assert (got.data["comment"].str.len() == long_answer).all()
