@@ -537,15 +537,43 @@ def _unreadable(path: Path, why: str) -> str:
     return f"path: cannot read {str(path)!r} {why}. Allowed formats: {allowed}."
 
 
+def _encoding(data: bytes, path: Path) -> str:
+    """The text encoding of a survey file: from its byte-order mark, else from where the
+    NUL bytes of its first 4 KiB fall (UTF-16 and UTF-32 written without a mark), else
+    UTF-8. A file with NUL bytes in no such pattern is not text."""
+    for mark, name in [
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+    ]:
+        if data.startswith(mark):
+            return name
+    head = data[:4096]
+    if b"\x00" not in head:
+        return "utf-8"
+    size = len(head) - len(head) % 4
+    # a UTF-32 character below U+10000 has two zero bytes at its high end
+    if size and all(head[i + 2 : i + 4] == b"\x00\x00" for i in range(0, size, 4)):
+        return "utf-32-le"
+    if size and all(head[i : i + 2] == b"\x00\x00" for i in range(0, size, 4)):
+        return "utf-32-be"
+    # UTF-16: the separators, digits and line ends of a table are ASCII, whose high byte
+    # is zero; it sits second (little-endian) or first (big-endian) in each pair
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 2 * even and odd >= 0.2 * len(head) / 2:
+        return "utf-16-le"
+    if even > 2 * odd and even >= 0.2 * len(head) / 2:
+        return "utf-16-be"
+    raise ValueError(_unreadable(path, "as text: it holds NUL bytes (a binary file?)"))
+
+
 def _text(path: Path) -> str:
-    """The whole file as text (UTF-8, UTF-8 with BOM, or UTF-16 as Qualtrics writes TSV)."""
+    """The whole file as text: UTF-8 (with or without a BOM), UTF-16 as Qualtrics writes
+    TSV, or UTF-32 (see :func:`_encoding`), with universal newlines."""
     data = path.read_bytes()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"
-    elif data[:3] == b"\xef\xbb\xbf":
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
+    encoding = _encoding(data, path)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError as e:
@@ -725,6 +753,10 @@ def _read_text(path: Path, codebook: Any) -> Survey:
     descriptor = _descriptor(codebook, path)
     if descriptor is not None:
         return _read_datapackage(path, _resource_for(descriptor, path))
+    names = header[0] if header else []
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # pandas would rename them "q1.1", silently
+        raise ValueError(_unreadable(path, f"as CSV: the column name(s) {repeated} appear twice"))
     try:
         raw = pd.read_csv(io.StringIO(text), sep=sep)
     except (pd.errors.ParserError, ValueError) as e:

@@ -771,3 +771,51 @@ def test_any_line_ending_and_long_open_answers_read_the_same(
     assert got.data["q1"].tolist() == [a for a, _ in rows]
     if long_answer:
         assert (got.data["comment"].str.len() == long_answer).all()
+
+
+_NAMES = st.text(alphabet="abcxyzآبپتسیرضабвгдежз_", min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    encoding=st.sampled_from(
+        [
+            "utf-8",
+            "utf-8-sig",
+            "utf-16",
+            "utf-16-le",
+            "utf-16-be",
+            "utf-32",
+            "utf-32-le",
+            "utf-32-be",
+        ]
+    ),  # fmt: skip
+    names=st.lists(_NAMES, min_size=1, max_size=4, unique=True),
+    values=st.lists(st.integers(0, 10), min_size=1, max_size=6),
+)
+def test_any_unicode_encoding_reads_the_same_with_or_without_a_mark(
+    tmp_path_factory, encoding, names, values
+):
+    # UTF-16 without a BOM and UTF-32 were decoded as UTF-8: 'a\x00' as a column name
+    text = (
+        ",".join(names)
+        + "\n"
+        + "".join(",".join(str(v + k) for k in range(len(names))) + "\n" for v in values)
+    )
+    folder = tmp_path_factory.mktemp("enc")
+    path = folder / "survey.csv"
+    path.write_bytes(text.encode(encoding))
+    got = cx.read_survey(path)
+    assert got.data.columns.tolist() == names
+    assert got.data.iloc[:, 0].tolist() == values
+
+
+def test_repeated_column_names_are_refused_not_renamed(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("q1,q2,q1\n1,2,3\n")
+    with pytest.raises(ValueError, match=r"the column name\(s\) \['q1'\] appear twice"):
+        cx.read_survey(path)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"q1,q2\n\x00\x01\x02\x03\xff\n")
+    with pytest.raises(ValueError, match="NUL bytes"):
+        cx.read_survey(binary)
