@@ -496,7 +496,9 @@ def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray |
             # fit_drivers checks convergence itself and raises cx.ConvergenceError with
             # the usual cause (perfect separation): statsmodels' warning would only
             # repeat it, less clearly
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.filterwarnings(
+                "ignore", "Maximum Likelihood optimization failed to converge", ConvergenceWarning
+            )
             return model.fit(disp=0, **kw)
     if family == "ordinal":
         return model.fit(method="bfgs", disp=False, **kw)

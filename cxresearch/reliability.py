@@ -44,10 +44,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _measures
 from . import _validate as v
 from ._numeric import pow2_rescale, pow2_rescale_columns, pow2_restore
 from .errors import ConvergenceError
-from .latent import _measures
 
 __all__ = [
     "ReverseKeyedWarning",

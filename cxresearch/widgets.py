@@ -268,7 +268,9 @@ def _slopes_by_level(data: Any, determinant: str, column: str, true: Any) -> Any
         # a small simulated chain can confound two store-level dummies (economy following
         # region); the slope of a determinant is still estimable, so the pseudo-inverse
         # fit is used as it is (cx.fit_drivers would rightly refuse such a design)
-        warnings.simplefilter("ignore", SingularMatrixWarning)
+        warnings.filterwarnings(
+            "ignore", "The design matrix is rank-deficient", SingularMatrixWarning
+        )
         fit = smf.ols(CX_FORMULA, data).fit(
             cov_type="cluster", cov_kwds={"groups": data["customer_id"].to_numpy()}
         )

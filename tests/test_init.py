@@ -131,15 +131,11 @@ def test_no_module_imports_another_modules_private_names():
                 last = node.module.split(".")[-1]
                 if last.startswith("_"):
                     continue  # a private module of shared internals
-                package = path.parent
-                for _ in range(node.level - 1):
-                    package = package.parent
-                package = package.joinpath(*node.module.split("."))
                 bad += [
                     f"{path.name}: {node.module}.{a.name}"
                     for a in node.names
-                    if a.name.startswith("_") and not (package / f"{a.name}.py").exists()
-                ]  # importing a private *module* (latent._measures) is allowed
+                    if a.name.startswith("_")
+                ]
     assert bad == []
 
 

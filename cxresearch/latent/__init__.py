@@ -10,7 +10,7 @@ Both families read the same lavaan-style model syntax and report the same measur
   :func:`sem`) on semopy.
 
 Private parts: ``_algorithm`` (the PLS iterations on stacks of covariance matrices) and
-``_measures`` (alpha, rho_A, rho_c, AVE and HTMT: the one home of each formula, used
+``cxresearch._measures`` (alpha, rho_A, rho_c, AVE and HTMT: the one home of each formula, used
 here and by :mod:`cxresearch.reliability`).
 
 Every estimate table has the same layout, lavaan's: ``term`` (``"SAT ~ IMAG"``,

@@ -12,8 +12,8 @@ import dataclasses
 
 import numpy as np
 
+from .. import _measures
 from ..errors import ConvergenceError
-from . import _measures
 from .syntax import ModelSpec
 
 __all__ = [

@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _measures
 from .. import _validate as v
 from .._result import Result
 from ..errors import ConvergenceError
-from . import _measures, syntax
+from . import syntax
 
 __all__ = ["SEMResult", "cfa", "sem"]
 

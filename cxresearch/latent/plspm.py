@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _bootstrap
+from .. import _bootstrap, _measures
 from .. import _validate as v
 from .._result import Result
+from ..reliability import fornell_larcker, htmt
 from . import _algorithm as pls_
-from . import _measures
 from .syntax import ModelSpec, check_model_data, parse_model, term_columns
 
 __all__ = ["PLSBootstrap", "PLSMGAResult", "PLSResult", "pls", "pls_mga"]
@@ -216,7 +216,6 @@ class PLSResult(Result):
     @functools.cached_property
     def htmt(self) -> pd.DataFrame:
         """HTMT of every construct pair (from :func:`cxresearch.htmt`)."""
-        from ..reliability import htmt  # imported here: reliability imports this package
 
         blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
         return htmt(self.items.fillna(self.items.mean()), constructs=blocks)
@@ -224,7 +223,6 @@ class PLSResult(Result):
     @functools.cached_property
     def fornell_larcker(self) -> pd.DataFrame:
         """Fornell-Larcker criterion (from :func:`cxresearch.fornell_larcker`)."""
-        from ..reliability import fornell_larcker
 
         blocks = {c.name: list(c.items) for c in self.fit_state.spec.constructs}
         filled = self.items.fillna(self.items.mean())

@@ -1,4 +1,5 @@
-"""The one home of each reliability and validity formula (private).
+"""The one home of each reliability and validity formula (private, shared by the latent
+subpackage and :mod:`cxresearch.reliability`).
 
 PLS (:mod:`cxresearch.latent.plspm`), CFA/SEM (:mod:`cxresearch.latent.cbsem`) and the
 data-level functions of :mod:`cxresearch.reliability` report the same measures; each is
