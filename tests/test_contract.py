@@ -88,7 +88,7 @@ def _report(seed: Any, tmp_path, monkeypatch) -> Any:
         handed.append(parameters["seed"])
         raise Stop
 
-    monkeypatch.setattr(reporting, "_execute", execute)
+    monkeypatch.setattr(reporting._run, "_execute", execute)
     path = tmp_path / "survey.csv"
     if not path.exists():
         cx.load_dataset("cx_survey").to_csv(path, index=False)
@@ -407,6 +407,8 @@ PARAMETER_NAMES = {
     "start", "states", "step", "stickiness", "strength", "study", "table", "targets", "term",
     "tier", "tiers", "timing", "tol", "top", "touchpoint", "transition", "truth",
     "unit_cost", "weights", "x", "y", "steps", "bypass", "bypass_label", "raw", "reverse",
+    "checkpoint", "errors",
+    "lang", "pdf",  # the report's language and its PDF (issue 20)
 }  # fmt: skip
 SYNONYMS = {  # banned name -> the house name of the idea
     "alpha": "ci", "level": "ci", "conf_level": "ci", "confidence": "ci",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,10 @@ import pytest
 
 import cxresearch as cx
 from cxresearch import reporting
+from cxresearch.reporting import _figures, _run  # noqa: F401  (submodules used as reporting._run)
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _browser import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM
 
 pytest.importorskip("papermill")
 pyreadstat = pytest.importorskip("pyreadstat")
@@ -164,7 +169,7 @@ def test_page_is_self_contained_with_code_hidden(run):
     fetched = [t for t in tags if re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", t)]
     assert fetched == []
     assert not re.search(r"@import|url\(\s*['\"]?(?:https?:)?//", page)
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) >= 3
+    assert len(re.findall(r'<img[^>]+src="data:image/svg\+xml;base64,', page)) >= 6
     assert "cx.fit_drivers(" not in page and "prepare_report(" not in page  # inputs hidden
     body = re.sub(r"<style.*?</style>", "", page, flags=re.DOTALL)
     assert "Traceback" not in body and "jupyter.stderr" not in body  # no error, no warning
@@ -369,14 +374,16 @@ def test_a_failing_cell_is_one_message(bad_files, tmp_path, monkeypatch, capsys)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}  # fmt: skip
     nbformat.write(nb, failing)
-    monkeypatch.setattr(reporting, "TEMPLATE", failing)
+    monkeypatch.setattr(reporting._run, "TEMPLATE", failing)
     out = tmp_path / "out"
     args = ["--outcome", "y", "--drivers", "x", "--out", str(out), "--no-progress"]
     code = reporting.main(["report", str(bad_files["folder"] / "plain.csv"), *args])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert len(err) == 1 and "ValueError: no rows left" in err[0]
-    assert (out / "report.ipynb").exists()  # the partly run notebook, inside out
+    failed = out / "report.failed.ipynb"  # the partly run notebook, inside out
+    assert str(failed) in err[0] and failed.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["report.failed.ipynb"]  # no temp, no lock
 
 
 # ------------------------------------------------------------------------- preparation
@@ -462,7 +469,7 @@ def test_key_driver_chart_shows_contributions_as_such_and_shares_at_the_bars():
         {"term": ["a", "b"], "estimate": [0.1, 0.3], "share": [0.25, 0.75],
          "ci_low": [0.05, 0.2], "ci_high": [0.15, 0.4]}
     )  # fmt: skip
-    fig = reporting._dominance_figure(table, 0.4, 0.95)
+    fig = reporting._figures.dominance_figure(table, 0.4, 0.95)
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == pytest.approx([0.1, 0.3])
     assert [t.get_text() for t in ax.texts] == ["25%", "75%"]
@@ -511,7 +518,7 @@ def test_few_clusters_warn_on_the_page(small_run):
     page = small_run["page"]
     body = re.sub(r"<style.*?</style>", "", page, flags=re.DOTALL)
     assert "Traceback" not in body and "jupyter.stderr" not in body
-    note = re.search(r'<p class="cx-note"[^>]*><b>Note:</b>([^<]*)</p>', page)
+    note = re.search(r'<p class="cx-note"[^>]*><b>Note:</b> <bdi>([^<]*)</bdi></p>', page)
     assert note is not None and "8 clusters" in note.group(1)
     stats = table(small_run, "fit_stats").set_index("statistic")["value"]
     assert stats["n_clusters"] == 8
@@ -537,7 +544,8 @@ def test_categorical_drivers_by_level_against_the_most_frequent(small_run, small
     cols = ["estimate", "std_error", "p_value", "ci_low", "ci_high"]
     np.testing.assert_allclose(got[cols], fit.table[cols], rtol=1e-9, atol=1e-12)
     page = small_run["page"]
-    assert "reference level <b>South</b>" in page and "reference level <b>bottom</b>" in page
+    assert "reference level <b><bdi>South</bdi></b>" in page
+    assert "reference level <b><bdi>bottom</bdi></b>" in page
     assert "Left out of the sections below" in page
     assert table(small_run, "dominance")["term"].tolist() == ["service", "price"]
 
@@ -562,3 +570,76 @@ def test_a_binary_outcome_gets_a_logit_with_average_marginal_effects(tmp_path):
     np.testing.assert_allclose(got[cols], fit.marginal_effects[cols], rtol=1e-9, atol=1e-12)
     page = Path(result.html).read_text(encoding="utf-8")
     assert "logistic regression (logit)" in page and "Average marginal effects" in page
+
+
+# ------------------------------------------- the page as a person sees it: phone, Persian, PDF
+
+
+@pytest.fixture(scope="module")
+def persian(survey_file, tmp_path_factory):
+    """The report in Persian (and as a PDF when Chromium is installed), run with an empty
+    home folder: the kernel must keep its caches out of it."""
+    out = tmp_path_factory.mktemp("fa") / "report"
+    home = tmp_path_factory.mktemp("home")
+    command = [sys.executable, "-m", "cxresearch", "report", str(survey_file), "--outcome",
+               "satisfaction", "--drivers", *DRIVERS, "--by", "store_type", "--reverse",
+               REVERSED, "--out", str(out), "--lang", "fa", "--n-boot", "50", "--no-progress"]  # fmt: skip
+    if CHROMIUM:
+        command.append("--pdf")
+    env = {**os.environ, "HOME": str(home)}
+    for name in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "XDG_CACHE_HOME"):
+        env.pop(name, None)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {"out": out, "home": home}
+
+
+def test_nothing_is_written_into_home(persian):
+    assert [p.relative_to(persian["home"]) for p in persian["home"].rglob("*")] == []
+
+
+def test_the_persian_page_is_right_to_left(persian):
+    page = (persian["out"] / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="fa">' in page and 'dir="rtl"' in page
+    assert "گزارش محرک‌های تجربهٔ مشتری" in page and "در یک نگاه" in page
+
+
+def test_the_pdf_is_printed_offline(persian):
+    if not CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
+    pdf = (persian["out"] / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_fits_the_screen(run, persian, browser, width):
+    fonts = subprocess.run(["fc-list", ":lang=fa"], capture_output=True, text=True)
+    assert fonts.stdout.strip(), "no font with Persian glyphs (Debian's fonts-dejavu-core)"
+    for page_file, direction in ((run["out"], "ltr"), (persian["out"], "rtl")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto((page_file / "report.html").as_uri(), wait_until="load")
+        seen = page.evaluate(
+            """() => ({
+                scroll: document.documentElement.scrollWidth,
+                direction: getComputedStyle(document.body).direction,
+                summary: document.querySelector('#cx-summary').getBoundingClientRect().width,
+                images: [...document.images].every(i => i.complete && i.naturalWidth > 0
+                    && i.getBoundingClientRect().width <= window.innerWidth),
+            })"""
+        )
+        context.close()
+        assert seen["scroll"] <= width  # wide tables scroll in their own box
+        assert seen["direction"] == direction
+        assert 0.5 * width < seen["summary"] <= width and seen["images"]

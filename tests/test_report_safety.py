@@ -29,7 +29,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import cxresearch as cx
-from cxresearch import reporting
+from cxresearch.reporting import _html as helpers
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -96,6 +96,18 @@ class _Texts(HTMLParser):
             self._open.append(data)
 
 
+class _Images(HTMLParser):
+    """The attributes of every <img> of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.attributes = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.attributes.append(dict(attrs))
+
+
 def _parsed(page: str) -> _Texts:
     parser = _Texts()
     parser.feed(page)
@@ -109,7 +121,7 @@ def _parsed(page: str) -> _Texts:
 @given(text=hostile_text)
 @settings(max_examples=300, deadline=None)
 def test_escaped_text_is_the_same_text_with_no_markup_left(text):
-    escaped = reporting._escape(text)
+    escaped = helpers._escape(text)
     assert html.unescape(escaped) == text
     assert not set("<>\"'") & set(escaped)
     # every & starts a character reference, so nothing in the input can form one
@@ -119,12 +131,13 @@ def test_escaped_text_is_the_same_text_with_no_markup_left(text):
 @given(text=hostile_text)
 @settings(max_examples=200, deadline=None)
 def test_a_sentence_shows_the_value_literally(text):
-    page = reporting._fill("<p>Outcome <b>{name}</b> on {n:,} respondents</p>", name=text, n=1200)
+    page = helpers._fill("<p>Outcome <b>{name}</b> on {n:,} respondents</p>", name=text, n=1200)
     parsed = _parsed(page)
-    assert parsed.tags == ["p", "b"]  # the template's markup, nothing from the value
+    # the template's markup and the <bdi> that isolates the value's direction, nothing else
+    assert parsed.tags == ["p", "b", "bdi"]
     assert parsed.cells == [f"Outcome {text} on 1,200 respondents"]
-    listed = _parsed(reporting._fill("<p>{items}</p>", items=[text, "b"]))
-    assert listed.tags == ["p"] and listed.cells == [f"{text}, b"]
+    listed = _parsed(helpers._fill("<p>{items}</p>", items=[text, "b"]))
+    assert listed.tags == ["p", "bdi", "bdi"] and listed.cells == [f"{text}, b"]
 
 
 @given(text=hostile_text)
@@ -132,8 +145,8 @@ def test_a_sentence_shows_the_value_literally(text):
 def test_a_table_shows_headers_and_cells_literally(text):
     assume(text not in ("n", "level"))
     table = pd.DataFrame({text: [text, None], "level": pd.Categorical([text, "b"]), "n": [1.5, 2]})
-    parsed = _parsed(reporting._table_html(table))
-    assert set(parsed.tags) <= {"style", "table", "thead", "tbody", "tr", "th", "td"}
+    parsed = _parsed(helpers._table_html(table))
+    assert set(parsed.tags) <= {"div", "style", "table", "thead", "tbody", "tr", "th", "td"}
     assert parsed.cells == [text, "level", "n", text, text, "1.500", "", "b", "2.000"]
 
 
@@ -142,7 +155,7 @@ def test_a_table_shows_headers_and_cells_literally(text):
 def test_the_json_copy_keeps_strings_as_data(text):
     assume(text != "x")
     tables = {"t": pd.DataFrame({text: [text, np.nan], "x": [np.inf, 1.0]})}
-    loaded = json.loads(reporting._json_text({"path": text}, tables))  # strict JSON
+    loaded = json.loads(helpers._json_text({"path": text}, tables))  # strict JSON
     assert loaded["parameters"] == {"path": text}
     assert loaded["tables"]["t"] == [{text: text, "x": None}, {text: None, "x": 1.0}]
 
@@ -154,7 +167,7 @@ def test_figure_text_from_the_data_is_drawn_as_text_not_math():
     import matplotlib.pyplot as plt
 
     label = "$\\frac{1}{$ ${7*7}"  # broken mathtext: an error when parsed as math
-    with plt.rc_context(reporting._FIGURE_STYLE):
+    with plt.rc_context(helpers._FIGURE_STYLE):
         fig, ax = plt.subplots()
         ax.barh([label, "<b>x</b>"], [1, 2])
         ax.set_title(label)
@@ -241,9 +254,14 @@ def test_hostile_text_is_escaped_in_the_page_and_kept_in_the_json(hostile):
         assert html.escape(text) in body
     # the only script elements are the template's own (none carries data)
     assert "alert(" not in " ".join(re.findall(r"<script\b.*?</script>", page, re.DOTALL))
-    assert not re.search(r"<img\b[^>]*onerror", page, re.IGNORECASE)
+    # every image is the report's own figure: a data: URI and alt text (a label holding
+    # "onerror=" is text inside the quoted alt, not an attribute)
+    images = _Images()
+    images.feed(page)
+    assert images.attributes and all(set(a) == {"src", "alt"} for a in images.attributes)
+    assert all(a["src"].startswith("data:image/svg+xml;base64,") for a in images.attributes)
     assert "Traceback" not in body and "jupyter.stderr" not in body
-    assert f"CX driver report: {html.escape(hostile['file'])}</h1>" in body
+    assert f"CX driver report: <bdi>{html.escape(hostile['file'])}</bdi></h1>" in body
     # the CSV's outcome is an unlabelled 1-7 column: no CSAT unless asked (--csat)
     assert ("No CSAT: the outcome" in body) == (hostile["kind"] == "names")
     copy = json.loads((hostile["out"] / "report.json").read_text(encoding="utf-8"))
@@ -299,9 +317,9 @@ def test_hostile_report_opens_with_no_dialog_error_or_request(hostile, browser):
     page.goto(page_file.as_uri(), wait_until="load")
     page.wait_for_timeout(500)
     text = page.inner_text("body")
-    images = page.evaluate("[...document.images].map(i => i.src.slice(0, 22))")  # embedded
+    images = page.evaluate("[...document.images].map(i => i.src.slice(0, 26))")  # embedded
     context.close()
     assert seen == {"dialogs": [], "errors": [], "requests": []}
     for hostile_text in [*HOSTILE, hostile["file"]]:
         assert hostile_text in text  # shown as the characters it is made of
-    assert images and all(src == "data:image/png;base64," for src in images)
+    assert images and all(src == "data:image/svg+xml;base64," for src in images)
