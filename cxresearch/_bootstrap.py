@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +57,9 @@ __all__ = [
     "resampled_cross_products",
 ]
 
-CHUNK_CELLS = 4_000_000  # resamples x rows held in memory at once
+# resamples x rows held in memory at once: each chunk reads the n x r(r+1)/2 products once,
+# so larger chunks read them less often (16M: 0.4 GB of indices and counts at a time)
+CHUNK_CELLS = 16_000_000
 VARIANCE_TOL = 1e-8  # resampled variance / full-sample variance at or below: variation lost
 EIGENVALUE_TOL = 1e-10  # smallest eigenvalue of the predictors' correlation matrix
 MAX_DEGENERATE_SHARE = 0.5  # more degenerate than valid resamples: refuse
@@ -116,11 +119,17 @@ def degenerate(
     return bad, lost
 
 
-def _grams(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _products(z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """The upper-triangle cross products of each row, :math:`w_i z_{ij} z_{ik}` (n x r(r+1)/2)."""
+    iu, ju = np.triu_indices(z.shape[1])
+    products = z[:, iu] * z[:, ju]
+    return products if weights is None else products * weights[:, None]
+
+
+def _grams(products: np.ndarray, counts: np.ndarray, r: int) -> np.ndarray:
     """:math:`Z' \\operatorname{diag}(f) Z` for each row ``f`` of ``counts`` (one product)."""
-    r = z.shape[1]
     iu, ju = np.triu_indices(r)
-    tri = counts.astype(float) @ (z[:, iu] * z[:, ju])
+    tri = counts.astype(float) @ products
     gram = np.empty((counts.shape[0], r, r))
     gram[:, iu, ju] = tri
     gram[:, ju, iu] = tri
@@ -134,9 +143,11 @@ def _draw(
 
     Each resample draws ``n`` row indices with replacement (``rng.integers``); its
     row counts ``f`` give ``Z' diag(f) Z`` (``Z' diag(f w) Z`` with survey weights:
-    a resampled row carries its weight).
+    a resampled row carries its weight). The rows' cross products are formed once and
+    shared by every chunk.
     """
-    n = z.shape[0]
+    n, r = z.shape
+    products = _products(z, weights)
     chunk = max(1, min(size, CHUNK_CELLS // n))
     offsets = np.arange(chunk)[:, None] * n
     out = []
@@ -145,7 +156,8 @@ def _draw(
         idx = rng.integers(0, n, size=(m, n))
         idx += offsets[:m]
         counts = np.bincount(idx.ravel(), minlength=m * n).reshape(m, n)
-        out.append(_grams(z, counts if weights is None else counts * weights[None, :]))
+        del idx
+        out.append(_grams(products, counts, r))
     return np.concatenate(out, axis=0)
 
 
@@ -193,6 +205,10 @@ def resampled_cross_products(
         If more than ``MAX_DEGENERATE_SHARE`` of all the resamples drawn were
         degenerate: a rare category or near-constant column cannot be bootstrapped.
     """
+    key = _cache_key(z, n_boot, rng, predictors, weights)
+    if _LAST.get("key") == key:  # the same resamples again (e.g. relative weights after
+        rng.bit_generator.state = _LAST["state"]  # dominance): the stream moves on alike
+        return _LAST["grams"].copy(), _LAST["n_redrawn"]
     if weights is None:
         full_var = z[:, 1:].var(axis=0)
     else:
@@ -206,9 +222,36 @@ def resampled_cross_products(
         lost_count[:] += lost.sum(axis=0)
         return grams, bad
 
-    return redraw_degenerate(
+    grams, n_redrawn = redraw_degenerate(
         draw, n_boot, lambda n_bad, n_drawn: _refuse(z, names, lost_count, n_bad, n_drawn)
     )
+    _LAST.clear()
+    _LAST.update(key=key, state=rng.bit_generator.state, grams=grams.copy(), n_redrawn=n_redrawn)
+    return grams, n_redrawn
+
+
+#: The last call of :func:`resampled_cross_products`: its inputs (hashed), the stream's
+#: state after it, and its result. A second call with the same data, weights, count and
+#: stream state (dominance analysis and relative weights on the same drivers and seed, as
+#: the report runs them) returns the same resamples without drawing them again -- the
+#: result and the stream afterwards are exactly those of drawing them.
+_LAST: dict[str, Any] = {}
+
+
+def _cache_key(
+    z: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+    predictors: Sequence[int],
+    weights: np.ndarray | None,
+) -> tuple:
+    import hashlib
+
+    digest = hashlib.blake2b(np.ascontiguousarray(z).view(np.uint8), digest_size=16)
+    if weights is not None:
+        digest.update(np.ascontiguousarray(weights, dtype=float).view(np.uint8))
+    state = repr(rng.bit_generator.state)
+    return (digest.hexdigest(), z.shape, n_boot, tuple(predictors), weights is None, state)
 
 
 def redraw_degenerate(

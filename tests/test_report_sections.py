@@ -209,8 +209,11 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(tmp_p
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     (out / ".cxreport.lock").write_text(dead)  # left by a run that was killed
+    (out / ".cxreport-abc123").mkdir()  # with its work folder
+    (out / ".cxreport-abc123" / "report.ipynb").write_text("{}")
     with _run._locked(out):
         assert (out / ".cxreport.lock").read_text() == str(os.getpid())
+        assert not (out / ".cxreport-abc123").exists()
 
 
 def test_the_kernel_keeps_its_caches_out_of_home(tmp_path):

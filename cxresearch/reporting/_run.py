@@ -352,6 +352,7 @@ def report(
             # check the file a second time (a private file of this run's folder)
             "prepared": str(_keep_prepared(prep, work)),
         }
+        del prep  # the kernel has its own copy: not two in memory while it runs
         try:
             with _kernel_home(work):
                 _execute(parameters, work / "report.ipynb", work, progress)
@@ -431,7 +432,7 @@ def _out_folder(out: Any, pdf: bool) -> Path:
 def _locked(out: Path) -> Iterator[None]:
     """Hold ``out/.cxreport.lock`` (made with ``O_EXCL``, holding this process's id)
     while the report is written; a lock left by a process that no longer runs is
-    taken over."""
+    taken over, and the work folders a killed run left behind are removed."""
     lock = out / _LOCK
     for _ in range(2):
         try:
@@ -448,6 +449,9 @@ def _locked(out: Path) -> Iterator[None]:
             continue
         with os.fdopen(fd, "w") as handle:
             handle.write(str(os.getpid()))
+        for left in out.glob(".cxreport-*"):  # work folders of a killed run: ours now
+            if left.is_dir() and not left.is_symlink():
+                shutil.rmtree(left, ignore_errors=True)
         break
     else:
         raise FileExistsError(f"out: cannot lock {out.name!r}; choose another --out folder.")
