@@ -298,3 +298,37 @@ def test_a_notebook_over_budget_warns_and_the_build_goes_on(tmp_path, monkeypatc
     out = capsys.readouterr().out
     assert "warning: 99-slow.ipynb took" in out and "1 notebook(s) over the 0 s budget" in out
     assert nbformat.read(slow, as_version=4).cells[0].outputs[0]["text"] == "done\n"
+
+
+# ------------------------------------------------------------------ launch buttons
+
+
+@pytest.mark.parametrize(
+    "remote, url",
+    [
+        ("https://github.com/owner/cx-course.git", "https://github.com/owner/cx-course"),
+        ("git@github.com:owner/cx.course", "https://github.com/owner/cx.course"),
+        ("ssh://git@github.com/owner/repo/", "https://github.com/owner/repo"),
+        ("https://gitlab.com/owner/repo.git", None),
+        ("/srv/git/cxresearch.git", None),
+        ("", None),
+    ],
+)
+def test_launch_buttons_follow_the_git_remote(remote, url):
+    assert bp.github_url(remote) == url
+    config = yaml.safe_load((bp.BOOK / "_config.yml").read_text(encoding="utf-8"))
+    staged = bp.launch_config(config, url)
+    if url:
+        assert staged["repository"]["url"] == url and staged["launch_buttons"]["colab_url"]
+        assert staged["html"]["use_repository_button"] is True
+    else:  # no button to a placeholder address
+        assert "launch_buttons" not in staged and "repository" not in staged
+        assert staged["html"]["use_repository_button"] is False
+    assert config == yaml.safe_load((bp.BOOK / "_config.yml").read_text(encoding="utf-8"))
+
+
+def test_this_checkout_stages_the_buttons_its_remote_allows(tmp_path):
+    url = bp.repository_url()
+    done = subprocess.run(["git", "-C", str(bp.ROOT), "remote", "get-url", "origin"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert url == (bp.github_url(done.stdout) if done.returncode == 0 else None)

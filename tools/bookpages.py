@@ -27,9 +27,11 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -334,6 +336,53 @@ def toc(notebooks: dict[str, nbformat.NotebookNode]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ----------------------------------------------------------------- launch buttons
+
+
+def github_url(remote: str) -> str | None:
+    """The https address of a GitHub remote (https or ssh form), else None.
+
+    >>> github_url("git@github.com:owner/cx-course.git")
+    'https://github.com/owner/cx-course'
+    >>> github_url("https://gitlab.com/owner/repo") is None
+    True
+    """
+    m = re.fullmatch(
+        r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+        r"([\w.-]+)/([\w.-]+?)(?:\.git)?/?",
+        remote.strip(),
+    )
+    return f"https://github.com/{m[1]}/{m[2]}" if m else None
+
+
+def repository_url(root: Path = ROOT) -> str | None:
+    """The GitHub address of git's ``origin`` remote, or None (no remote, not GitHub)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "remote", "get-url", "origin"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return github_url(done.stdout) if done.returncode == 0 else None
+
+
+def launch_config(config: dict, url: str | None) -> dict:
+    """The book's configuration with its launch buttons pointing at ``url`` (Binder,
+    Colab and the repository button), or without them when there is no repository to
+    launch from -- never a button to a placeholder address."""
+    config = copy.deepcopy(config)
+    html = config.setdefault("html", {})
+    if url:
+        config.setdefault("repository", {})["url"] = url
+        html["use_repository_button"] = True
+        return config
+    config.pop("launch_buttons", None)
+    config.pop("repository", None)
+    html["use_repository_button"] = False
+    return config
+
+
 def stage(
     notebooks: dict[str, nbformat.NotebookNode],
     dest: Path,
@@ -347,6 +396,9 @@ def stage(
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(BOOK, dest, ignore=shutil.ignore_patterns("_templates", "*.json"))
     (dest / "notebooks").mkdir()
+    config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
+    config = launch_config(config, repository_url())
+    (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     glossary, bib = load_glossary(), load_bib()
     titles, missing_alt = {}, []
     for stem, original in sorted(notebooks.items()):
