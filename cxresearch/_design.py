@@ -45,6 +45,7 @@ __all__ = [
     "expand_dot",
     "formula_name",
     "formula_variables",
+    "split_formula",
     "wrapped_in_c",
 ]
 
@@ -52,6 +53,8 @@ __all__ = [
 _PATSY_WORDS = {"C", "Q", "I", "center", "standardize", "scale", "Treatment", "Sum", "Poly"}
 _PATSY_WORDS |= {"Diff", "Helmert", "bs", "cr", "cc", "te", "np", "numpy", "math"}
 _PYTHON_WORDS = set(dir(builtins))
+# Column names statsmodels gives terms of its own: a column of that name collides with them.
+_RESERVED_COLUMNS = {"Intercept": "intercept (constant term)"}
 
 _STRING = re.compile(r"""(['"])(?:\\.|(?!\1).)*\1""")
 _QUOTED = re.compile(r"""\bQ\(\s*(['"])(.*?)\1\s*\)""")
@@ -76,11 +79,47 @@ def caller_namespace(depth: int) -> dict[str, Any]:
         del frame
 
 
-def _check_formula(formula: Any) -> None:
+def _tildes(formula: str) -> list[int]:
+    """Positions of the ``~`` outside quotes (``Q("a~b")`` holds a name, not an operator)."""
+    out, quote = [], ""
+    for i, ch in enumerate(formula):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "~":
+            out.append(i)
+    return out
+
+
+def split_formula(formula: Any) -> tuple[str, str]:
+    """``(left, right)`` of ``formula`` at its one ``~`` outside quotes.
+
+    ``TypeError`` for a non-string, ``ValueError`` unless exactly one ``~`` stands outside
+    quoted names.
+
+    Examples
+    --------
+    >>> split_formula('y ~ Q("a~b") + c')
+    ('y ', ' Q("a~b") + c')
+    >>> split_formula("y ~ a ~ b")
+    Traceback (most recent call last):
+    ...
+    ValueError: formula must have exactly one '~' (outcome ~ drivers) outside quoted names, got 'y ~ a ~ b'.
+    """
     if not isinstance(formula, str):
         raise TypeError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}.")
-    if formula.count("~") != 1:
-        raise ValueError(f"formula must have exactly one '~' (outcome ~ drivers), got {formula!r}.")
+    tildes = _tildes(formula)
+    if len(tildes) != 1:
+        raise ValueError(
+            f"formula must have exactly one '~' (outcome ~ drivers) outside quoted names, "
+            f"got {formula!r}."
+        )
+    return formula[: tildes[0]], formula[tildes[0] + 1 :]
+
+
+def _check_formula(formula: Any) -> None:
+    split_formula(formula)
 
 
 def _bare(name: str) -> bool:
@@ -168,6 +207,27 @@ def _check_formula_names(side: str, data: pd.DataFrame) -> None:
         )
 
 
+_NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)(?![\w.])")
+
+
+def _check_number_names(side: str, data: pd.DataFrame) -> None:
+    """Raise if a number in ``side`` is the text of a column named by a number (``2``):
+    the formula reads it as the number (``0`` even drops the intercept), not the column."""
+    numbers = {str(c): c for c in data.columns if not isinstance(c, str)}
+    if not numbers:
+        return
+    for match in _NUMBER.finditer(side):
+        text = next((t for t in (match.group(1), match.group(1).lstrip("-")) if t in numbers), None)
+        if text is not None:
+            col = numbers[text]
+            raise ValueError(
+                f"formula: {text} is read as a number, not as the column {col!r} "
+                f"({type(col).__name__}): column names that are not text cannot stand in a "
+                f"formula. Rename them, e.g. data.columns = data.columns.astype(str), and "
+                f'write Q("{col}").'
+            )
+
+
 def formula_variables(
     formula: Any, data: pd.DataFrame, namespace: Mapping[str, Any] | None = None
 ) -> tuple[list[str], list[str]]:
@@ -196,19 +256,30 @@ def formula_variables(
     namespace = namespace or {}
     out: list[list[str]] = []
     unknown: list[str] = []
-    for side in formula.split("~"):
+    called: list[str] = []  # the functions the formula calls: Q, C, np.log's np, ...
+    for side in split_formula(formula):
         found: list[tuple[int, str]] = []  # (position, column): names in formula order
         for pattern in (_QUOTED, _BACKTICK):
             for match in pattern.finditer(side):
-                found.append((match.start(), match.group(match.lastindex)))
+                if pattern is _QUOTED:
+                    called.append("Q")
+                name = match.group(match.lastindex)
+                if name in data.columns:
+                    found.append((match.start(), name))
+                else:
+                    unknown.append(name)
             side = pattern.sub(_blank, side)
         side = _STRING.sub(_blank, side)
         _check_formula_names(side, data)
+        _check_number_names(side, data)
         for match in _IDENT.finditer(side):
             word = match.group(1)
             rest = side[match.end() :].lstrip()
-            if rest.startswith("(") or (rest.startswith("=") and not rest.startswith("==")):
-                continue  # a function call or a keyword argument
+            if rest.startswith("("):
+                called.append(word)
+                continue  # a function call
+            if rest.startswith("=") and not rest.startswith("=="):
+                continue  # a keyword argument
             if rest.startswith(".") and word not in data.columns:
                 continue  # a module (np.log); a column may call a method (x.astype(int))
             if word in data.columns:
@@ -225,11 +296,41 @@ def formula_variables(
         raise ValueError(
             f"formula: column {v.format_values(dict.fromkeys(unknown))} not found in data "
             f"(nor a variable of the calling code). Available columns: "
-            f"{v.format_values(data.columns, 12)}."
+            f"{v.format_values(data.columns, 12)}.{v.column_type_hint(data, unknown)}"
+        )
+    shadowing = [c for c in dict.fromkeys(called) if c in data.columns]
+    if shadowing:
+        raise ValueError(
+            f"formula: column {shadowing[0]!r} has the name of the function "
+            f"{shadowing[0]}(...) that the formula calls, and a column hides a function of "
+            f"that name. Rename the column, e.g. "
+            f"data.rename(columns={{{shadowing[0]!r}: 'new_name'}})."
+        )
+    both = [c for c in out[0] if c in out[1]]
+    if both:
+        raise ValueError(
+            f"formula: the outcome column {both[0]!r} also stands on the right of '~'; a "
+            f"column cannot explain itself. Remove it from the drivers, got {formula!r}."
+        )
+    reserved = [c for c in (*out[0], *out[1]) if c in _RESERVED_COLUMNS]
+    if reserved:
+        raise ValueError(
+            f"formula: column {reserved[0]!r} has the name the model gives its "
+            f"{_RESERVED_COLUMNS[reserved[0]]}, so the two would be confused. Rename the "
+            f"column, e.g. data.rename(columns={{{reserved[0]!r}: 'new_name'}})."
         )
     if not out[0]:
-        raise ValueError(f"formula: the left of '~' must name the outcome column, got {formula!r}.")
-    return out[0], [c for c in out[1] if c not in out[0]]
+        texts = [c for c in data.columns if not isinstance(c, str)]
+        hint = (
+            f" Column names that are not text ({v.format_values(texts)}) cannot stand in a "
+            f"formula; rename them, e.g. data.columns = data.columns.astype(str)."
+            if texts
+            else ""
+        )
+        raise ValueError(
+            f"formula: the left of '~' must name the outcome column, got {formula!r}.{hint}"
+        )
+    return out[0], out[1]
 
 
 def _split_terms(side: str) -> list[tuple[str, str]]:
@@ -283,9 +384,9 @@ def expand_dot(
     >>> expand_dot("y ~ . - price", d, exclude=["w"])
     'y ~ staff + Q("overall score")'
     """
-    if not isinstance(formula, str) or formula.count("~") != 1:
+    if not isinstance(formula, str) or len(_tildes(formula)) != 1:
         return formula  # formula_variables says what is wrong
-    lhs, rhs = formula.split("~")
+    lhs, rhs = split_formula(formula)
     if not _DOT.search(_STRING.sub(" 0 ", rhs)):
         return formula
     terms = _split_terms(rhs)

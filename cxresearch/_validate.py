@@ -44,16 +44,21 @@ __all__ = [
     "check_one_of",
     "check_positive_int",
     "check_range",
+    "check_resample_count",
     "check_scale",
     "check_study_row",
+    "check_weight_spread",
     "check_weights",
+    "column_type_hint",
     "drop_missing",
     "format_values",
     "likert_as_codes",
     "make_rng",
     "missing_advice",
+    "numpy_dtypes",
     "seed_as_int",
     "seed_sequence",
+    "unique_index",
 ]
 
 
@@ -90,18 +95,70 @@ def as_column_list(columns: Hashable | Sequence[Hashable] | None, argument: str)
 def check_columns(
     data: pd.DataFrame, columns: Hashable | Sequence[Hashable] | None, argument: str
 ) -> list[Hashable]:
-    """Raise ``ValueError`` unless every column in ``columns`` is in ``data``.
+    """Raise ``ValueError`` unless every column in ``columns`` is in ``data``, once.
 
-    Returns the columns as a list.
+    Returns the columns as a list. A name that is not a column but whose text is that
+    of one (``"1"`` for the column ``1``) gets a hint about the type; a name that
+    ``data`` holds more than once (``pandas.concat`` of overlapping frames) is refused,
+    since ``data[name]`` would then be a DataFrame, not a column.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({1: [0.5]}), ["1"], "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x: column ['1'] not found in data. Available columns: [1]. Column names are compared with their type: data has the column 1 (int), not the text '1'; rename them, e.g. data.columns = data.columns.astype(str).
+    >>> check_columns(pd.DataFrame([[1, 2]], columns=["w", "w"]), "w", "weights")
+    Traceback (most recent call last):
+    ...
+    ValueError: weights: column 'w' appears 2 times in data; a column name must be unique. Rename or drop the repeated columns, e.g. data.loc[:, ~data.columns.duplicated()].
     """
     cols = as_column_list(columns, argument)
-    missing = [c for c in cols if c not in data.columns]
+    missing = [c for c in cols if not _has_column(data, c)]
     if missing:
         raise ValueError(
             f"{argument}: column {format_values(missing)} not found in data. "
             f"Available columns: {format_values(data.columns, 12)}."
+            f"{column_type_hint(data, missing)}"
         )
+    if not data.columns.is_unique:
+        for c in cols:
+            count = int((data.columns == c).sum()) if _plain(c) else 1
+            if count > 1:
+                raise ValueError(
+                    f"{argument}: column {c!r} appears {count} times in data; a column name "
+                    f"must be unique. Rename or drop the repeated columns, e.g. "
+                    f"data.loc[:, ~data.columns.duplicated()]."
+                )
     return cols
+
+
+def column_type_hint(data: pd.DataFrame, names: Iterable[Any]) -> str:
+    """A sentence for a "not found" error when a name is the text of a column that is
+    not text (``"1"`` for the column ``1``); ``""`` otherwise."""
+    as_text = {str(c): c for c in data.columns if not isinstance(c, str)}
+    for name in names:
+        if str(name) in as_text:
+            col = as_text[str(name)]
+            return (
+                f" Column names are compared with their type: data has the column {col!r} "
+                f"({type(col).__name__}), not the text {name!r}; rename them, e.g. "
+                f"data.columns = data.columns.astype(str)."
+            )
+    return ""
+
+
+def _plain(name: Any) -> bool:
+    """Whether ``name`` compares as one label (not a tuple, array or other container)."""
+    return isinstance(name, str | bytes | numbers.Number | np.generic) or name is None
+
+
+def _has_column(data: pd.DataFrame, name: Any) -> bool:
+    """``name in data.columns``, False for a name that cannot be a column label (a list)."""
+    try:
+        return name in data.columns
+    except TypeError:  # an unhashable name
+        return False
 
 
 def check_numeric(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
@@ -113,6 +170,63 @@ def check_numeric(data: pd.DataFrame, columns: Sequence[Hashable], argument: str
                 f"{argument}: column {col!r} must be numeric, got dtype {dtype}. "
                 f"Convert it first, e.g. with pandas.to_numeric(...)."
             )
+
+
+def unique_index(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` itself when its row labels are unique, else a copy numbered 0, 1, ...
+
+    For functions that match rows by label after dropping some (weights to items,
+    dropped rows to groups) and return no row labels: with repeated labels (``[7, 7,
+    ...]``, several NaN) ``.loc`` would pick every row of a label. Row numbers in their
+    messages are then positions.
+
+    Examples
+    --------
+    >>> unique_index(pd.DataFrame({"q": [1, 2]}, index=[7, 7])).index.tolist()
+    [0, 1]
+    """
+    if data.index.is_unique:
+        return data
+    return data.set_axis(pd.RangeIndex(len(data)), axis=0)
+
+
+def numpy_dtypes(data: pd.DataFrame, columns: Sequence[Hashable]) -> pd.DataFrame:
+    """``data`` with its nullable columns among ``columns`` in plain NumPy dtypes.
+
+    pandas' nullable dtypes (``boolean``, ``Int64``, ``Float64``, ``string``) hold
+    ``pd.NA`` and are not NumPy dtypes, which patsy, statsmodels and NumPy reject or
+    misread. ``boolean`` becomes ``bool`` (``float`` 0/1 with NaN where missing),
+    ``Int*``/``Float*`` become ``float64`` (missing -> NaN), ``string`` becomes ``object``
+    text (missing -> NaN). Categoricals and NumPy columns are left as they are. ``data``
+    is not modified: a copy is returned when anything changes.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"b": pd.array([True, None], dtype="boolean"), "i": [1, 2]})
+    >>> numpy_dtypes(d, ["b", "i"]).dtypes.astype(str).tolist()
+    ['float64', 'int64']
+    """
+    changed: dict[Hashable, Any] = {}
+    for col in columns:
+        s = data[col]
+        dtype = s.dtype
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or isinstance(
+            dtype, pd.CategoricalDtype | pd.DatetimeTZDtype | pd.PeriodDtype | pd.IntervalDtype
+        ):
+            continue
+        if pd.api.types.is_bool_dtype(dtype):
+            has_na = bool(s.isna().any())
+            changed[col] = s.to_numpy(dtype=float, na_value=np.nan) if has_na else s.to_numpy(bool)
+        elif pd.api.types.is_numeric_dtype(dtype):
+            changed[col] = s.to_numpy(dtype=float, na_value=np.nan)
+        elif pd.api.types.is_string_dtype(dtype):
+            changed[col] = s.to_numpy(dtype=object, na_value=np.nan)
+    if not changed:
+        return data
+    out = data.copy()
+    for col, values in changed.items():
+        out[col] = values
+    return out
 
 
 #: The values of ``missing=`` across the package, and the advice each gives when a
@@ -310,6 +424,45 @@ def check_positive_int(value: Any, argument: str, minimum: int = 1) -> int:
     return int(value)
 
 
+#: The most resamples (bootstrap draws, permutations, imputations) a function accepts:
+#: a million resamples pins a 95% percentile bound to about 0.0005 of a standard error,
+#: far below what any survey can support, and more only costs time and memory.
+MAX_RESAMPLES = 1_000_000
+
+
+def check_resample_count(
+    value: Any, argument: str, *, minimum: int = 1, maximum: int = MAX_RESAMPLES
+) -> int:
+    """A count of resamples, permutations or imputations: a whole number in
+    ``[minimum, maximum]`` (at most :data:`MAX_RESAMPLES` by default); return it.
+
+    ``TypeError`` for anything but an integer (``True``, ``1e4`` and ``"1000"`` are
+    refused), ``ValueError`` naming the limits for a count outside them, before any
+    resample is drawn (``n_boot=10**9`` would otherwise run for hours or exhaust memory).
+
+    Examples
+    --------
+    >>> check_resample_count(2000, "n_boot", minimum=100)
+    2000
+    >>> check_resample_count(10**9, "n_boot")
+    Traceback (most recent call last):
+    ...
+    ValueError: n_boot must be at most 1000000 (MAX_RESAMPLES, 10**6), got 1000000000; more resamples only cost time and memory (1000 to 10000 are usual).
+    >>> check_resample_count(1e4, "n_perm")
+    Traceback (most recent call last):
+    ...
+    TypeError: n_perm must be an integer, got 10000.0.
+    """
+    count = check_positive_int(value, argument, minimum=minimum)
+    if count > maximum:
+        limit = "MAX_RESAMPLES, 10**6" if maximum == MAX_RESAMPLES else "the limit here"
+        raise ValueError(
+            f"{argument} must be at most {maximum} ({limit}), got {count}; more resamples "
+            f"only cost time and memory (1000 to 10000 are usual)."
+        )
+    return count
+
+
 def check_one_of(value: Any, allowed: Sequence[Any], argument: str) -> Any:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
@@ -330,6 +483,38 @@ def check_weights(data: pd.DataFrame, weights: Hashable, argument: str = "weight
         raise ValueError(
             f"{argument}: column {weights!r} must hold finite, non-negative weights, "
             f"found {format_values(np.unique(bad))}."
+        )
+
+
+#: Positive survey weights whose largest is more than this many times the smallest leave
+#: a weighted regression to the few heaviest rows and, beyond ~1e28, make its weighted
+#: design numerically rank-deficient; real weights stay within a factor of 1e3 or so.
+WEIGHT_RATIO_LIMIT = 1e12
+
+
+def check_weight_spread(w: np.ndarray, weights: Hashable, argument: str = "weights") -> None:
+    """Raise ``ValueError`` if the positive weights span more than
+    :data:`WEIGHT_RATIO_LIMIT` (largest / smallest).
+
+    Examples
+    --------
+    >>> check_weight_spread(np.array([0.0, 1.0, 3.0]), "w")
+    >>> check_weight_spread(np.array([1.0, 1e30]), "w")
+    Traceback (most recent call last):
+    ...
+    ValueError: weights: column 'w' has positive weights from 1 to 1e+30 (a ratio of 1e+30, above 1e+12): the fit would rest on the heaviest rows alone and lose its precision. Check the weights (trim or rescale the extreme ones).
+    """
+    pos = np.asarray(w, dtype=float)
+    pos = pos[pos > 0]
+    if pos.size == 0:
+        return
+    low, high = float(pos.min()), float(pos.max())
+    if high > WEIGHT_RATIO_LIMIT * low:
+        raise ValueError(
+            f"{argument}: column {weights!r} has positive weights from {low:.3g} to "
+            f"{high:.3g} (a ratio of {high / low:.0e}, above {WEIGHT_RATIO_LIMIT:.0e}): the fit "
+            f"would rest on the heaviest rows alone and lose its precision. Check the weights "
+            f"(trim or rescale the extreme ones)."
         )
 
 

@@ -202,6 +202,8 @@ def _prepare(
     extra = [] if weights is None else [weights]
     clean, n_dropped = v.drop_missing(data, [*drivers, y, *extra], missing=missing, argument="data")
     values = clean[[*drivers, y]].to_numpy(dtype=float)
+    if weights is not None:
+        v.check_weight_spread(clean[weights].to_numpy(dtype=float), weights)
     # survey weights matter only relative to each other: a power of two keeps sums finite
     w = None if weights is None else pow2_rescale(clean[weights].to_numpy(dtype=float))[0]
     if w is not None and not (w > 0).sum() >= len(drivers) + 2:
@@ -372,7 +374,8 @@ def dominance_analysis(
     x : list of str, optional
         The drivers (2 to 24). Default: every other numeric column.
     n_boot : int, default 0
-        Bootstrap resamples for standard errors and percentile intervals (0: none).
+        Bootstrap resamples for standard errors and percentile intervals (0: none; at
+        most 10**6).
         A resample in which a driver or the outcome does not vary (a rare 0/1 driver
         can go missing from a resample) or the drivers are collinear is drawn again
         and counted in ``n_redrawn``; if most resamples are degenerate, or there are
@@ -443,7 +446,7 @@ def dominance_analysis(
         data, y, x, missing, max_p=MAX_DRIVERS, weights=weights
     )
     ci = v.check_level(ci)
-    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=0)
     p = len(drivers)
     r2 = all_subsets_r2(_checked_corr(values, w))
     gd = _general(r2, p)
@@ -664,7 +667,7 @@ def relative_weights(
     """
     values, drivers, n_dropped, w = _prepare(data, y, x, missing, max_p=None, weights=weights)
     ci = v.check_level(ci)
-    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=0)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=0)
     corr = _checked_corr(values, w)
     rw = _relative_weights(corr)
     r2 = float(corr[:-1, -1] @ np.linalg.solve(corr[:-1, :-1], corr[:-1, -1]))
@@ -1021,7 +1024,12 @@ def penalty_reward(
         extra = [weights]
     clean, n_dropped = v.drop_missing(data, [y, *drivers, *extra], missing=missing, argument="data")
     v.check_finite(clean, [y, *drivers], "data")
+    v.check_magnitude(clean[y].to_numpy(dtype=float), y, "y")  # the regression is in y's units
+    v.check_not_constant(clean, [y], "y")
     w = None if weights is None else clean[weights].to_numpy(dtype=float)
+    if w is not None:
+        v.check_weight_spread(w, weights)
+        w = pow2_rescale(w)[0]
     design, counts = _prca_design(clean, drivers, lows, highs, w)
     outcome = clean[y].to_numpy(dtype=float)
     model = sm.OLS(outcome, design) if w is None else sm.WLS(outcome, design, weights=w)

@@ -469,7 +469,7 @@ def mediation_analysis(
     covariates : str or list of str, optional
         Numeric covariates entered in every regression.
     n_boot : int, default 5000
-        Bootstrap resamples for the indirect effects (at least 100).
+        Bootstrap resamples for the indirect effects (100 to 10**6).
     ci : float, default 0.95
         Confidence level.
     method : {"percentile", "bc", "bca"}, default "percentile"
@@ -574,7 +574,7 @@ def mediation_analysis(
     """
     data = v.check_dataframe(data)
     mediators, covs = _check_roles(data, x, m, y, covariates)
-    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=100)
     ci = v.check_level(ci)
     v.check_one_of(method, METHODS, "method")
     rng = v.make_rng(seed)
@@ -589,8 +589,16 @@ def mediation_analysis(
         complete, n_missing_w = v.drop_missing(data, [weights], missing=missing, argument="weights")
         values, n_dropped = _clean_values(complete, columns, k, q, missing, numeric)
         keep = complete[columns].notna().all(axis=1)
-        w, _ = pow2_rescale(complete.loc[keep, weights].to_numpy(dtype=float))
+        w = complete.loc[keep, weights].to_numpy(dtype=float)
+        v.check_weight_spread(w, weights)
+        w, _ = pow2_rescale(w)
         n_dropped += n_missing_w
+        if (w > 0).sum() < k + q + 4:  # the y regression's coefficients, plus two
+            raise ValueError(
+                f"weights: only {int((w > 0).sum())} of the {len(w)} complete row(s) have a "
+                f"positive weight; regressions with {k + q + 2} coefficients need at least "
+                f"{k + q + 4} (rows of weight 0 do not count)."
+            )
     else:
         values, n_dropped = _clean_values(data, columns, k, q, missing, numeric)
     # fit in units where every column is below 1 in size (exact), report in the data's

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from ._numeric import pow2_rescale
+from ._numeric import pow2_rescale, pow2_restore
 
 __all__ = [
     "ces",
@@ -83,7 +83,7 @@ def _prepare(
     missing: str,
 ) -> tuple[pd.DataFrame, list[Hashable], list[Hashable], int]:
     """Check the input; return (complete rows, score columns, by columns, n_dropped)."""
-    data = v.check_dataframe(data)
+    data = v.unique_index(v.check_dataframe(data))  # rows are matched to groups by label
     if isinstance(score, list | tuple):
         raise TypeError(f"{score_argument} must name one column, got {score!r}.")
     scores = v.check_columns(data, score, score_argument)
@@ -116,7 +116,10 @@ def _prepare(
 def _groups(
     data: pd.DataFrame, clean: pd.DataFrame, by_cols: list[Hashable]
 ) -> list[tuple[tuple, pd.DataFrame, int]]:
-    """(group key, rows, rows dropped from that group) for each group; raises on empty groups."""
+    """(group key, rows, rows dropped from that group) for each group; raises on empty groups.
+
+    ``clean`` holds the complete rows of ``data`` under :func:`v.unique_index` labels."""
+    data = v.unique_index(data)
     if not by_cols:
         return [((), clean, len(data) - len(clean))]
     for col in by_cols:
@@ -265,7 +268,7 @@ def nps(
         percentile interval from ``n_boot`` resamples of respondents within each
         group; ``std_error`` is then the standard deviation of the replicates.
     n_boot : int, default 2000
-        Bootstrap resamples (``method="bootstrap"`` only).
+        Bootstrap resamples (``method="bootstrap"`` only; 100 to 10**6).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness for the bootstrap. Ignored by the Wald method.
     missing : {"raise", "listwise"}, default "raise"
@@ -321,7 +324,7 @@ def nps(
     ci = v.check_level(ci)
     v.check_one_of(method, ("wald", "bootstrap"), "method")
     if method == "bootstrap":
-        n_boot = v.check_positive_int(n_boot, "n_boot", minimum=100)
+        n_boot = v.check_resample_count(n_boot, "n_boot", minimum=100)
     rng = v.make_rng(seed)  # checked even for "wald", so a bad seed never passes silently
     clean, _, by_cols, _ = _prepare(
         data,
@@ -1083,7 +1086,7 @@ def likert_table(
       q2       3  3 75.0
     """
     low, high = v.check_scale(scale)
-    data = v.check_dataframe(data)
+    data = v.unique_index(v.check_dataframe(data))  # rows are matched to groups by label
     item_list = v.check_columns(data, items, "items")
     if not item_list:
         raise ValueError("items must name at least one column.")
@@ -1384,11 +1387,16 @@ def mean_test(
         v.check_weights(subset, weights, "weights")
     needed = [score, *([weights] if weights is not None else [])]
     clean, n_dropped = v.drop_missing(subset, needed, missing=missing, argument="score")
+    v.check_finite(clean, [score], "score")
+    # the test on score / 2**e (one power of two for both groups: exact), in data units
+    # at the end: se**4 of scores of 1e80 (or 1e-80) would overflow (underflow) otherwise
+    _, e = pow2_rescale(clean[score].to_numpy(dtype=float))
     parts = []
     for level in levels:
         rows = clean.loc[clean[by] == level]
-        x = rows[score].to_numpy(dtype=float)
+        x = np.ldexp(rows[score].to_numpy(dtype=float), -e)
         w = np.ones(len(x)) if weights is None else rows[weights].to_numpy(dtype=float)
+        w = pow2_rescale(w)[0]  # weights count only relative to each other
         if len(x) < 2:
             raise ValueError(
                 f"by: group {level!r} of column {by!r} has {len(x)} answer(s); mean_test "
@@ -1406,6 +1414,9 @@ def mean_test(
     t = (m2 - m1) / se
     crit = float(stats.t.ppf(0.5 + v.check_level(ci) / 2, df))
     dropped = n_dropped + n_missing_by if missing == "listwise" else None
+    scaled = [m1, m2, m2 - m1, se, m2 - m1 - crit * se, m2 - m1 + crit * se]
+    what = f"score: a mean of column {score!r}"
+    m1, m2, diff, se, low, high = (float(x) for x in pow2_restore(scaled, e, what))
     return _comparison_row(
         levels,
         n1,
@@ -1413,11 +1424,11 @@ def mean_test(
         dropped,
         mean_1=m1,
         mean_2=m2,
-        estimate=m2 - m1,
+        estimate=diff,
         std_error=se,
         statistic=t,
         df=df,
         p_value=float(2 * stats.t.sf(abs(t), df)),
-        ci_low=m2 - m1 - crit * se,
-        ci_high=m2 - m1 + crit * se,
+        ci_low=low,
+        ci_high=high,
     )

@@ -36,6 +36,7 @@ fitted table up with the simulator's ``truth()``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
@@ -405,9 +406,41 @@ def _build_model(
     env: Mapping[str, Any],
     weights: np.ndarray | None = None,
 ) -> Any:
+    with _formula_errors(formula):
+        return _statsmodels_model(family, formula, data, groups, link, dict(env), weights)
+
+
+@contextlib.contextmanager
+def _formula_errors(formula: str):
+    """Turn patsy's errors on a formula it cannot read into a ``ValueError`` naming it.
+
+    patsy raises ``PatsyError``, Python's ``SyntaxError``, or (on a stray ``<`` or
+    ``>``) an ``AssertionError`` of its tokenizer.
+    """
+    from patsy import PatsyError
+
+    try:
+        yield
+    except (PatsyError, SyntaxError, AssertionError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(
+            f"formula: {formula!r} cannot be read: {reason}. Check its operators and "
+            f'brackets; write a column whose name holds other characters as Q("name") '
+            f"(cx.fit_drivers's docstring lists the rules)."
+        ) from None
+
+
+def _statsmodels_model(
+    family: str,
+    formula: str,
+    data: pd.DataFrame,
+    groups: Hashable | None,
+    link: str,
+    env: dict[str, Any],
+    weights: np.ndarray | None,
+) -> Any:
     import statsmodels.formula.api as smf
 
-    env = dict(env)
     if weights is not None:
         if family == "ols":
             return smf.wls(formula, data, weights=weights, eval_env=env)
@@ -513,6 +546,11 @@ def _check_design(model: Any, family: str, n: int) -> tuple[pd.DataFrame, float]
     """Enough rows, full rank; then the VIF table and condition number (one pass)."""
     exog = np.asarray(model.exog, dtype=float)
     k = exog.shape[1]
+    if k == 0:
+        raise ValueError(
+            "formula: the model has no coefficient (no driver and no intercept, e.g. "
+            "'y ~ 0'); name at least one driver, or keep the intercept."
+        )
     # ordinal: the thresholds are parameters too; mixed: the group variance.
     extra = {"ols": 1, "logit": 0, "probit": 0, "ordinal": 0, "mixed": 2}[family]
     if family == "ordinal":
@@ -825,6 +863,7 @@ def _check_weights(
             f"got family={family!r}."
         )
     v.check_weights(data, weights, "weights")
+    v.check_magnitude(data[weights].to_numpy(dtype=float, na_value=np.nan), weights, "weights")
     if family in _BINARY:
         if asked is None:
             raise ValueError(
@@ -906,8 +945,10 @@ def fit_drivers(
         errors are then robust ("auto" is HC3 for OLS and HC0 for logit/probit, or
         clustered with ``cluster``), because model-based standard errors treat sampling
         weights as precision weights and are wrong for a survey (Lumley 2010, ch. 5).
-        Average marginal effects are weighted averages over the rows. Not available for
-        the ordinal and mixed families.
+        Average marginal effects are weighted averages over the rows. Rows of weight 0
+        are left out of the fit (``n`` counts the rows of positive weight); positive
+        weights more than 1e12 apart are refused. Not available for the ordinal and
+        mixed families.
     link : {"logit", "probit"}, default "logit"
         The ordinal model's link (``family="ordinal"`` only): proportional-odds logit
         or ordered probit.
@@ -937,7 +978,7 @@ def fit_drivers(
         Columns with missing values must be numeric; the ``cluster`` column must be
         complete.
     n_imputations : int, default 20
-        Completed data sets with ``missing="mice"`` (at least 2).
+        Completed data sets with ``missing="mice"`` (2 to 10**6; checked always).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness of the imputations (``missing="mice"`` only; checked always).
     eval_env : int or dict, default 0
@@ -959,7 +1000,11 @@ def fit_drivers(
         infinite or missing value, too few rows for the number of parameters, a
         rank-deficient design (drivers that are exact linear combinations of others,
         judged on centred and scaled columns, so units and shifts do not matter), a
-        single cluster, or an outcome the family cannot model.
+        single cluster, or an outcome the family cannot model; a formula patsy cannot
+        read, a column named ``Intercept`` or like a function the formula calls
+        (``Q``, ``C``), a column name that is a number, an outcome that is also a
+        driver; survey weights with fewer than two positive, or positive weights more
+        than 1e12 apart; ``n_imputations`` outside 2 to 10**6.
 
     Warns
     -----
@@ -1061,6 +1106,7 @@ def fit_drivers(
     data = v.check_dataframe(data)
     missing = v.check_missing(missing, MISSING)
     rng = v.make_rng(seed)  # checked even without "mice", so a bad seed never passes silently
+    n_imputations = v.check_resample_count(n_imputations, "n_imputations", minimum=2)
     asked = robust
     robust, clusters = _check_options(data, family, robust, link, groups, cluster, standardized)
     robust = _check_weights(data, weights, family, asked, robust)
@@ -1071,6 +1117,7 @@ def fit_drivers(
     outcome, drivers = _design.formula_variables(formula, data, env)
     extra = [c for c in [groups, *clusters, weights] if c is not None and c not in drivers]
     needed = list(dict.fromkeys([*outcome, *drivers, *extra]))
+    v.check_columns(data, needed, "formula")  # each once: pandas.concat can repeat a name
     if missing == "mice":
         return _fit_mice(data, formula, family, outcome, drivers, n_imputations, rng,
                          {"robust": robust, "clusters": clusters, "weights": weights, "ci": ci,
@@ -1078,6 +1125,7 @@ def fit_drivers(
     clean, n_dropped = v.drop_missing(
         data, needed, missing=missing, argument="formula", allowed=MISSING
     )
+    clean = v.numpy_dtypes(clean, needed)  # boolean, Int64, string: patsy reads NumPy only
     if len(clean) == 0:
         raise ValueError(
             f"no complete rows left after dropping {n_dropped} row(s) with missing values."
@@ -1091,8 +1139,8 @@ def fit_drivers(
         bools = [c for c in outcome if pd.api.types.is_bool_dtype(clean[c].dtype)]
         if bools:
             clean = clean.assign(**{c: clean[c].astype(int) for c in bools})
+    clean, w = (clean, None) if weights is None else _positive_weight_rows(clean, weights)
     codes = _cluster_codes(clean, clusters) if clusters else None
-    w = None if weights is None else clean[weights].to_numpy(dtype=float)
 
     model = _build_model(family, formula, clean, groups, link, env, w)
     n = int(model.endog.shape[0])
@@ -1156,7 +1204,6 @@ def _fit_mice(
     import statsmodels.api as sm
     from statsmodels.imputation.mice import MICE, MICEData
 
-    n_imputations = v.check_positive_int(n_imputations, "n_imputations", minimum=2)
     if family not in ("ols", *_BINARY) or opts["weights"] is not None:
         raise ValueError(
             f"missing='mice' works with family 'ols', 'logit' or 'probit', without weights; "
@@ -1166,6 +1213,7 @@ def _fit_mice(
     columns = list(dict.fromkeys([*outcome, *drivers]))
     v.check_no_missing(data, opts["groups"], "cluster")
     frame = data[columns + [c for c in opts["groups"] if c not in columns]].copy()
+    frame = v.numpy_dtypes(frame, columns)  # nullable columns: pd.NA -> NaN
     frame = frame.assign(**{c: frame[c].astype(float) for c in columns if frame[c].dtype == bool})
     incomplete = frame[columns].isna().any(axis=1)
     bad = [c for c in columns if frame[c].isna().any() and not _is_number(frame[c])]
@@ -1185,7 +1233,8 @@ def _fit_mice(
     elif robust is not None:
         fit_kwds["cov_type"] = robust
     imp = MICEData(frame, k_pmm=20, rng=rng)
-    mice = MICE(formula, model_class, imp, fit_kwds=fit_kwds)
+    with _formula_errors(formula):
+        mice = MICE(formula, model_class, imp, fit_kwds=fit_kwds)
     pooled = mice.fit(n_burnin=10, n_imputations=n_imputations)
     first = mice.results_list[0].model
     collinearity, cond = _collinearity(first)
@@ -1211,6 +1260,29 @@ def _fit_mice(
         collinearity=collinearity,
         cluster=tuple(opts["clusters"]),
     )
+
+
+def _positive_weight_rows(
+    clean: pd.DataFrame, weights: Hashable
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The fitted rows of positive survey weight, and their weights.
+
+    A row of weight 0 adds nothing to the estimates, but it would make a weighted
+    least-squares log-likelihood -inf (``log 0``): such rows are left out, and ``n``
+    counts the rows of positive weight.
+    """
+    w = clean[weights].to_numpy(dtype=float)
+    v.check_weight_spread(w, weights)
+    positive = w > 0
+    if positive.sum() < 2:
+        raise ValueError(
+            f"weights: column {weights!r} has {int(positive.sum())} positive weight(s) among "
+            f"the {len(w)} fitted rows; a weighted fit needs rows of positive weight (rows "
+            f"of weight 0 do not count)."
+        )
+    if positive.all():
+        return clean, w
+    return clean[positive], w[positive]
 
 
 def _is_number(s: pd.Series) -> bool:

@@ -385,7 +385,7 @@ def cronbach_alpha(
     v.check_bool(standardized, "standardized")
     w, n_missing_w = None, 0
     if weights is not None:
-        data = v.check_dataframe(data)
+        data = v.unique_index(v.check_dataframe(data))  # weights are matched to rows by label
         v.check_weights(data, weights, "weights")
         if items is not None and weights in list(items):
             raise ValueError(f"weights: {weights!r} is also one of the items.")
@@ -984,6 +984,7 @@ def fornell_larcker(
     construct_1 construct_2  correlation  sqrt_ave_1  sqrt_ave_2  criterion_met
               A           B        0.778        0.92       0.897           True
     """
+    data = v.unique_index(v.check_dataframe(data))  # scores are matched to rows by label
     x, exponents, spec, n_dropped = _construct_frame(data, constructs, missing=missing)
     if len(spec) < 2:
         raise ValueError(

@@ -72,6 +72,8 @@ def _our_rows(result: SEMResult, raw: pd.DataFrame) -> pd.DataFrame:
             keys.append(loading.index[0])
         else:
             same = t[(t["op"] == row["op"]) & (t["lhs"] == row["lval"]) & (t["rhs"] == row["rval"])]
+            if row["op"] == "~~" and not len(same):  # a covariance, written the other way
+                same = t[(t["op"] == "~~") & (t["lhs"] == row["rval"]) & (t["rhs"] == row["lval"])]
             assert len(same) == 1, row.to_dict()
             keys.append(same.index[0])
     assert sorted(keys) == list(range(len(t)))  # every row matched once

@@ -18,16 +18,22 @@ from .syntax import ModelSpec
 
 __all__ = [
     "CHUNK_CELLS",
+    "SINGULAR_TOL",
     "Structure",
     "cov_stack",
     "estimates",
     "htmt_stack",
     "iterate",
     "not_converged",
+    "singular",
     "unit_variance",
 ]
 
 CHUNK_CELLS = 4_000_000  # resamples x rows x items held in memory at once
+#: A system the algorithm solves (a composite's items, a construct's predecessors) is
+#: singular when the smallest eigenvalue of its correlation matrix is at or below this
+#: (exactly collinear items or scores: the weights or paths are not determined).
+SINGULAR_TOL = 1e-10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,9 +89,37 @@ def unit_variance(s: np.ndarray, w: np.ndarray) -> np.ndarray:
     return w / np.sqrt(var)[:, None, :]
 
 
+def singular(a: np.ndarray) -> np.ndarray:
+    """Which matrices of the stack ``a`` (B x k x k, symmetric) are singular.
+
+    Judged on the correlation matrix (``a`` scaled by its diagonal), so the units do not
+    matter: smallest eigenvalue at or below :data:`SINGULAR_TOL`, or a variance that is
+    not positive, or a value that is not finite.
+    """
+    d = np.diagonal(a, axis1=1, axis2=2)
+    finite = np.isfinite(a).all(axis=(1, 2)) & (d > 0).all(axis=1)
+    out = ~finite
+    if a.shape[1] > 1 and finite.any():
+        sd = np.sqrt(d[finite])
+        corr = a[finite] / (sd[:, :, None] * sd[:, None, :])
+        out[np.flatnonzero(finite)] = np.linalg.eigvalsh(corr)[:, 0] <= SINGULAR_TOL
+    return out
+
+
 def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Batched ``solve(a, b)`` for a stack of square systems and right-hand vectors."""
-    return np.linalg.solve(a, b[..., None])[..., 0]
+    """Batched ``solve(a, b)`` for a stack of square systems and right-hand vectors.
+
+    A singular system (:func:`singular`) gets NaN: its solution is not determined, and
+    the NaN marks the fit (the resample) as failed instead of giving arbitrary numbers.
+    """
+    bad = singular(a)
+    if not bad.any():
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    out = np.full(b.shape, np.nan)
+    ok = ~bad
+    if ok.any():
+        out[ok] = np.linalg.solve(a[ok], b[ok][..., None])[..., 0]
+    return out
 
 
 def _inner_weights(c: np.ndarray, st: Structure, scheme: str) -> np.ndarray:
@@ -131,7 +165,9 @@ def iterate(s: np.ndarray, st: Structure, scheme: str, max_iter: int, tol: float
 
     Each matrix stops on its own, when the summed absolute change of its weights
     drops below ``tol`` (so a stack gives the same weights as one matrix at a time).
-    Returns the weights (B, p, K), the iterations, the last change and convergence.
+    Returns the weights (B, p, K), the iterations, the last change and convergence. A
+    matrix whose weights stop being finite (a singular composite block or set of
+    predecessors, see :func:`singular`) stops there, unconverged, with change NaN.
     """
     n_stack = s.shape[0]
     w = np.broadcast_to(st.mask.astype(float), (n_stack, *st.mask.shape)).copy()
@@ -139,10 +175,11 @@ def iterate(s: np.ndarray, st: Structure, scheme: str, max_iter: int, tol: float
     iterations = np.zeros(n_stack, dtype=int)
     active = np.arange(n_stack)
     for it in range(1, max_iter + 1):
-        new = _update(s[active], w[active], st, scheme)
+        with np.errstate(invalid="ignore"):  # a singular system: NaN weights, stopped below
+            new = _update(s[active], w[active], st, scheme)
         step = np.abs(new - w[active]).sum(axis=(1, 2))
         w[active], change[active], iterations[active] = new, step, it
-        active = active[~(step < tol)]
+        active = active[~(step < tol) & np.isfinite(step)]  # NaN: failed, not iterated on
         if not active.size:
             break
     return w, iterations, change, change < tol

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 from typing import Any
 
@@ -125,6 +126,24 @@ class SEMResult(Result):
 # --------------------------------------------------------------------------- input
 
 
+def _is_column(data: pd.DataFrame, name: str) -> bool:
+    return name in data.columns and isinstance(data[name], pd.Series)
+
+
+def _check_covariances(spec: Any, data: pd.DataFrame) -> None:
+    """A covariance joins variables of the model: a factor, an item, or an observed
+    variable named in a path (semopy cannot place any other)."""
+    known = {*spec.construct_names, *spec.items, *(n for p in spec.paths for n in p)}
+    for a, b in spec.covariances:
+        for name in (a, b):
+            if name not in known:
+                raise ValueError(
+                    f"model: the covariance {a} ~~ {b} names {name!r}, which is in no block "
+                    f"('=~') or path ('~') of the model; a covariance joins variables of the "
+                    f"model. Add {name!r} to a block or a path, or drop the covariance."
+                )
+
+
 def _observed_columns(spec: Any, data: pd.DataFrame) -> list[str]:
     """Items, then observed columns named in paths or covariances, each once."""
     names = set(spec.construct_names)
@@ -173,10 +192,13 @@ def _prepare(
 ) -> tuple[Any, pd.DataFrame, int, float]:
     v.check_dataframe(data)
     spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
+    # answers read with value labels (ordered Categoricals) count as their codes
+    data = v.likert_as_codes(data, [c for c in spec.items if _is_column(data, c)], "model")
     v.check_missing(missing, MISSING)
     v.check_one_of(estimator, ESTIMATORS, "estimator")
     ci = v.check_level(ci)
     syntax.check_model_data(spec, data, family="cbsem")
+    _check_covariances(spec, data)
     if where == "cfa" and spec.paths:
         a, b = spec.paths[0]
         raise ValueError(
@@ -184,12 +206,15 @@ def _prepare(
             f"covariances only. Use sem(...) for a model with paths."
         )
     columns = _observed_columns(spec, data)
+    v.check_columns(data, columns, "model")  # each once: pandas.concat can repeat a name
     v.check_numeric(data, columns, "model")
     v.check_finite(data, columns, "model")
     frame, n_dropped = _complete_rows(data, columns, missing, where)
     # nullable columns (Int64, Float64) hold pd.NA, not NaN, and numpy cannot compute a
     # covariance of them: cast the complete rows to float before any statistic
     frame = frame.astype(float)
+    for col in columns:  # 1e200: the covariances overflow (reported as such, not as a fit)
+        v.check_magnitude(frame[col].to_numpy(), col, "model")
     v.check_not_constant(frame, columns, "model")
     v.check_distinct_columns(frame, columns, "model")
     _check_covariance(frame, where)
@@ -206,14 +231,58 @@ def _semopy_syntax(spec: Any) -> str:
     return "\n".join(lines)
 
 
+def _aliases(spec: Any, columns: Any) -> dict[str, str]:
+    """A plain name (``v000``, ``v001``, ...) for every construct and observed column.
+
+    semopy reads names as ``\\w[\\w.]*``: ``q-1``, ``imag/2`` or ``a,b`` are read as
+    other names or as syntax and fail inside it. The model is therefore fitted under
+    these aliases and every table is given back the caller's names. The aliases sort as
+    the names do (semopy orders variables, and the two sides of a covariance, by name),
+    so the fit and its tables are those of the names themselves.
+    """
+    names = sorted(dict.fromkeys([*spec.construct_names, *columns]))
+    width = len(str(len(names)))
+    return {name: f"v{i:0{width}d}" for i, name in enumerate(names)}
+
+
+def _renamed(spec: Any, alias: dict[str, str]) -> Any:
+    """``spec`` with every name replaced by its alias."""
+    constructs = tuple(
+        syntax.Construct(alias[c.name], tuple(alias[i] for i in c.items), c.mode)
+        for c in spec.constructs
+    )
+    return syntax.ModelSpec(
+        constructs,
+        tuple((alias[a], alias[b]) for a, b in spec.paths),
+        tuple((alias[a], alias[b]) for a, b in spec.covariances),
+    )
+
+
 # --------------------------------------------------------------------------- fitting
 
+#: The model is not identified when the smallest singular value of the Jacobian of the
+#: model-implied covariances (columns scaled to length 1) is at or below this share of
+#: the largest: some change of the parameters leaves every implied covariance as it is,
+#: so the data cannot tell those parameters apart (Rothenberg 1971). Identified models
+#: give shares above 1e-3; non-identified ones rounding noise (about 1e-16).
+IDENTIFICATION_TOL = 1e-8
 
-def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str) -> Any:
+
+def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str, names=None) -> Any:
+    """Fit under aliases (``spec`` and ``frame`` renamed); ``names``: alias -> name."""
     import semopy
 
-    model = semopy.Model(_semopy_syntax(spec))
-    model.load(data=frame)
+    try:
+        model = semopy.Model(_semopy_syntax(spec))
+        model.load(data=frame)
+    except (KeyError, ValueError, IndexError, SyntaxError, np.linalg.LinAlgError) as exc:
+        text = re.sub(
+            r"\bv\d+\b", lambda m: repr((names or {}).get(m.group(0), m.group(0))), str(exc)
+        )
+        raise ValueError(
+            f"{where}: semopy cannot set up this model ({type(exc).__name__}: {text}); "
+            f"check the statements that name those variables."
+        ) from None
     n_free = len(model.param_vals)
     p = len(model.vars["observed"])
     if p * (p + 1) // 2 - n_free < 0:
@@ -222,14 +291,106 @@ def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str) -> Any:
             f"{p * (p + 1) // 2} variances and covariances of {p} observed variables. "
             f"Give each factor at least 3 items (or 2, if it correlates with another factor)."
         )
-    result = model.fit(frame, obj=estimator, options=dict(SOLVER_OPTIONS))
+    with np.errstate(all="ignore"):  # a failed fit is judged below, by its result
+        result = model.fit(frame, obj=estimator, options=dict(SOLVER_OPTIONS))
+    _check_identified(model, where, names or {})
     if not result.success:
+        if not np.isfinite(result.fun) or not np.isfinite(model.param_vals).all():
+            var = frame.var().to_numpy()
+            raise ValueError(
+                f"{where}: the optimiser met values that are not finite (objective "
+                f"{result.fun:.6g}); the observed variables' variances span "
+                f"{var.min():.1e} to {var.max():.1e}. Express the columns in units of "
+                f"similar size (divide the large ones by a power of ten) and fit again."
+            )
         raise ConvergenceError(
             f"{where}: the optimiser did not converge ({result.n_it} iterations, objective "
             f"{result.fun:.6g}). The model may be empirically unidentified or badly "
             f"misspecified: check that each factor has enough items that correlate."
         )
     return model
+
+
+def _parameter_terms(model: Any, names: dict[str, str]) -> list[str]:
+    """lavaan's ``lhs op rhs`` of each free parameter of a semopy model, in its order."""
+    kinds = [
+        (model.mx_beta, model.names_beta, "~"),
+        (model.mx_lambda, model.names_lambda, "=~"),
+        (model.mx_psi, model.names_psi, "~~"),
+        (model.mx_theta, model.names_theta, "~~"),
+    ]
+    out = []
+    for key, param in model.parameters.items():
+        if not param.active:
+            continue
+        term = key
+        for mx, labels, op in kinds:
+            loc = param.locations[0]
+            if loc.matrix is mx:
+                a, b = (
+                    names.get(n, n) for n in (labels[0][loc.indices[0]], labels[1][loc.indices[1]])
+                )
+                term = f"{b} =~ {a}" if op == "=~" else f"{a} {op} {b}"
+                break
+        out.append(term)
+    return out
+
+
+def _check_identified(model: Any, where: str, names: dict[str, str]) -> None:
+    """Raise ``ValueError`` if the model is not (locally) identified at the estimate.
+
+    The Jacobian of the distinct model-implied covariances in the free parameters must
+    have full column rank (Rothenberg 1971); otherwise some parameters can change
+    together without changing the fit, and their estimates and standard errors
+    (semopy's come from a pseudo-inverse) are arbitrary. The message names them.
+    """
+    with np.errstate(all="ignore"):
+        try:
+            sigma, (m, c) = model.calc_sigma()
+            grads = model.calc_sigma_grad(m, c)
+        except np.linalg.LinAlgError:  # (I - B) singular: the paths form a degenerate loop
+            grads = None
+    if grads is not None and not grads:
+        return None  # no free parameter: nothing to identify
+    if grads is None:
+        return _refuse_unidentified(
+            where,
+            [],
+            "its paths (or factors measured by each other) form a loop whose "
+            "total effects (I - B)^-1 do not exist",
+        )
+    iu = np.triu_indices(sigma.shape[0])
+    jac = np.column_stack([np.asarray(g, dtype=float)[iu] for g in grads])
+    if not np.isfinite(jac).all():
+        return None  # non-finite values: reported by the fit
+    norms = np.linalg.norm(jac, axis=0)
+    terms = _parameter_terms(model, names)
+    if (norms == 0).any():
+        return _refuse_unidentified(
+            where, [t for t, n in zip(terms, norms, strict=True) if n == 0], ""
+        )
+    _, sv, vt = np.linalg.svd(jac / norms, full_matrices=False)
+    if sv[-1] <= IDENTIFICATION_TOL * sv[0]:
+        null = np.abs(vt[-1])
+        involved = [t for t, x in zip(terms, null, strict=True) if x > 1e-3 * null.max()]
+        return _refuse_unidentified(where, involved, "")
+    return None
+
+
+def _refuse_unidentified(where: str, terms: list[str], why: str) -> None:
+    what = (
+        f"the parameters {v.format_values(terms, 8)} can change together without changing "
+        f"the implied covariances, so the data cannot determine them (their estimates and "
+        f"standard errors would be arbitrary)"
+        if terms
+        else why
+    )
+    raise ValueError(
+        f"{where}: the model is not identified: {what}. Typical causes: a reciprocal path "
+        f"(A ~ B with B ~ A) or feedback loop without instruments, a factor with too few "
+        f"items, or more free (co)variances than the items can carry. Remove paths or fix "
+        f"parameters."
+    )
 
 
 def _tidy_row(spec_items: dict[str, str], row: pd.Series) -> tuple[str, str, str]:
@@ -239,12 +400,15 @@ def _tidy_row(spec_items: dict[str, str], row: pd.Series) -> tuple[str, str, str
     return row["lval"], row["op"], row["rval"]
 
 
-def _estimates(model: Any, spec: Any, ci: float) -> pd.DataFrame:
+def _estimates(model: Any, spec: Any, ci: float, names: dict[str, str]) -> pd.DataFrame:
+    """The tidy table of a model fitted under aliases, in the caller's ``names``."""
     from scipy import stats
 
     raw = model.inspect(std_est=True)
     owner = {item: c.name for c in spec.constructs for item in c.items}
-    lhs, op, rhs = zip(*(_tidy_row(owner, row) for _, row in raw.iterrows()), strict=True)
+    rows = (_tidy_row(owner, row) for _, row in raw.iterrows())
+    rank = {a: i for i, a in enumerate(dict.fromkeys([*spec.construct_names, *spec.items]))}
+    lhs, op, rhs = zip(*(_ordered(r, rank, spec, names) for r in rows), strict=True)
     se = pd.to_numeric(raw["Std. Err"].replace("-", np.nan)).to_numpy(dtype=float)
     est = raw["Estimate"].to_numpy(dtype=float)
     z = est / se
@@ -268,6 +432,16 @@ def _estimates(model: Any, spec: Any, ci: float) -> pd.DataFrame:
     table["std_estimate"] = _residual_correlations(table)
     order = table["op"].map(_OP_ORDER).to_numpy()
     return table.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _ordered(row: tuple, rank: dict, spec: Any, names: dict) -> tuple[str, str, str]:
+    """A row in the caller's names; a covariance the model does not write (semopy adds
+    those of factors and outputs, in an order that depends on string hashing) is written
+    with its two variables in model order, so the table is the same in every process."""
+    a, op, b = row
+    if op == "~~" and a != b and (a, b) not in spec.covariances and rank.get(a, 0) > rank.get(b, 0):
+        a, b = b, a
+    return names.get(a, a), op, names.get(b, b)
 
 
 def _residual_correlations(table: pd.DataFrame) -> np.ndarray:
@@ -384,16 +558,17 @@ def _fit_indices(model: Any, n: int) -> pd.Series:
 # --------------------------------------------------------------------------- reliability
 
 
-def _latent_variances(model: Any) -> dict[str, float]:
+def _latent_variances(model: Any, names: dict[str, str]) -> dict[str, float]:
     """Model-implied variance of every latent variable (exogenous or endogenous)."""
     _, (_, c) = model.calc_sigma()
     cov = c @ model.mx_psi @ c.T
-    names = model.names_beta[0]
-    return {name: float(cov[i, i]) for i, name in enumerate(names)}
+    return {names.get(a, a): float(cov[i, i]) for i, a in enumerate(model.names_beta[0])}
 
 
-def _reliability(model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    phi = _latent_variances(model)
+def _reliability(
+    model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame, names: dict[str, str]
+) -> pd.DataFrame:
+    phi = _latent_variances(model, names)
     factors = set(spec.construct_names)
     est = table.set_index("term")
     rows = []
@@ -434,13 +609,16 @@ def _reliability(model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame
 
 def _run(data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: str) -> SEMResult:
     spec, frame, n_dropped, ci = _prepare(data, model, missing, estimator, ci, where)
-    fitted = _fit(spec, frame, estimator, where)
-    table = _estimates(fitted, spec, ci)
+    alias = _aliases(spec, frame.columns)
+    names = {a: n for n, a in alias.items()}
+    aliased = _renamed(spec, alias)
+    fitted = _fit(aliased, frame.rename(columns=alias), estimator, where, names)
+    table = _estimates(fitted, aliased, ci, names)
     _warn_improper(table, where)
     return SEMResult(
         table=table,
         fit=_fit_indices(fitted, len(frame)),
-        reliability=_reliability(fitted, spec, frame, table),
+        reliability=_reliability(fitted, spec, frame, table, names),
         n=len(frame),
         n_dropped=n_dropped,
         estimator=estimator,
@@ -521,8 +699,11 @@ _RAISES = """
         Bad syntax; an unknown item, a construct without items, an item in two blocks, a
         composite (``<~``: use ``cx.pls``){cfa_paths}; a missing value with
         ``missing="raise"``; an infinite value, a constant or duplicated column, fewer
-        rows than variables, a singular covariance matrix; more free parameters than
-        variances and covariances (not identified).
+        rows than variables, a singular covariance matrix, a column with values beyond
+        1e100 in magnitude; a self-loop (``SAT ~ SAT``); a model that is not identified:
+        more free parameters than variances and covariances, or parameters the implied
+        covariances cannot tell apart (a reciprocal path without instruments; named);
+        a covariance with a variable outside the model.
     cxresearch.ConvergenceError
         The optimiser did not converge.
 """

@@ -79,6 +79,8 @@ def _prepare(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[pd.Data
         )
     if (np.nanmax(arr, axis=0) == np.nanmin(arr, axis=0)).any():
         v.check_not_constant(x, items, "model")
+    for j, item in enumerate(items):  # 1e200: products overflow (reported as such)
+        v.check_magnitude(arr[:, j], item, "model")
     return x, n_dropped, n_imputed
 
 
@@ -265,7 +267,7 @@ class PLSResult(Result):
         Parameters
         ----------
         n_boot : int, default 5000
-            Resamples.
+            Resamples (2 to 10**6).
         seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
             Resample ``b`` draws its rows from the ``b``-th child of
             ``SeedSequence(seed)``, so the result does not depend on how the
@@ -420,10 +422,60 @@ class PLSMGAResult(Result):
 def _fit_core(x: pd.DataFrame, st: pls_.Structure, scheme, standardized, max_iter, tol):
     idx = np.arange(len(x))[None, :]
     s, _ = pls_.cov_stack(x.to_numpy(dtype=float), idx, standardized)
+    _check_singular(s[0], st, "model")
     w, iterations, change, converged = pls_.iterate(s, st, scheme, max_iter, tol)
     if not converged[0]:
+        _check_singular(s[0], st, "model", w[0])
+        if not np.isfinite(change[0]):
+            raise ValueError(
+                f"model: the PLS iterations produced values that are not finite after "
+                f"{int(iterations[0])} update(s) (not a failure to converge): check the items "
+                f"for extreme values, or items on very different scales."
+            )
         raise pls_.not_converged(max_iter, float(change[0]), tol)
     return s, w, int(iterations[0])
+
+
+def _null_members(names: Sequence[str], a: np.ndarray) -> list[str]:
+    """The names with a visible share in the null vector of the (near-)singular ``a``."""
+    sd = np.sqrt(np.clip(np.diag(a), 1e-300, None))
+    _, vectors = np.linalg.eigh(a / np.outer(sd, sd))
+    null = np.abs(vectors[:, 0])
+    return [n for n, c in zip(names, null, strict=True) if c > 1e-6 * null.max()]
+
+
+def _check_singular(s: np.ndarray, st: pls_.Structure, where: str, w=None) -> None:
+    """Raise ``ValueError`` naming exactly collinear items of a composite (mode B), or
+    constructs whose scores are perfectly correlated among the predictors of another.
+
+    ``s`` is one item correlation (covariance) matrix; the scores are judged at the
+    weights ``w`` (default: the starting weights, sums of the standardized items).
+    """
+    for k in st.mode_b:
+        b = st.block(k)
+        block = s[np.ix_(b, b)]
+        if pls_.singular(block[None])[0]:
+            names = _null_members([st.items[i] for i in b], block)
+            raise ValueError(
+                f"{where}: the items {v.format_values(names, 10)} of composite "
+                f"{st.constructs[k]!r} ('<~') are exactly collinear (one is a linear "
+                f"combination of the others), so its weights are not determined. Drop one "
+                f"of them, or measure the construct reflectively ('=~')."
+            )
+    if w is None or not np.isfinite(w).all():
+        w = st.mask.astype(float)
+    w = pls_.unit_variance(s[None], w[None])[0]
+    c = w.T @ s @ w
+    for t, preds in zip(st.endogenous, st.predecessors, strict=True):
+        sub = c[np.ix_(preds, preds)]
+        if len(preds) > 1 and pls_.singular(sub[None])[0]:
+            names = _null_members([st.constructs[i] for i in preds], sub)
+            raise ValueError(
+                f"{where}: the scores of constructs {v.format_values(names, 10)}, which all "
+                f"predict {st.constructs[t]!r}, are perfectly correlated (their items carry "
+                f"the same information), so the paths into {st.constructs[t]!r} are not "
+                f"determined. Merge the constructs or drop one of them from the paths."
+            )
 
 
 def _measurement_rows(st: pls_.Structure) -> list[tuple[str, str, str]]:
@@ -558,6 +610,17 @@ def _tables(x, st, s, w, standardized) -> dict[str, pd.DataFrame]:
 # ------------------------------------------------------------------------- public API
 
 
+def _checked_model(data: Any, model: Any, settings: tuple) -> tuple[ModelSpec, pd.DataFrame]:
+    """The parsed model and the data (ordered Categoricals as their codes), both checked."""
+    v.check_dataframe(data)
+    _check_settings(*settings)
+    spec = parse_model(model)
+    present = [c for c in spec.items if c in data.columns and isinstance(data[c], pd.Series)]
+    data = v.likert_as_codes(data, present, "model")  # answers read with value labels
+    check_model_data(spec, data, family="pls")
+    return spec, data
+
+
 def _check_settings(scheme, standardized, missing, max_iter, tol) -> None:
     v.check_one_of(scheme, SCHEMES, "scheme")
     v.check_bool(standardized, "standardized")
@@ -613,8 +676,10 @@ def pls(
         ``data`` not a DataFrame, a non-numeric item, a setting of the wrong type.
     ValueError
         A bad model (see :func:`cxresearch.latent.syntax.check_model_data`: unknown item,
-        item in two blocks, cycle, ...), a missing value with ``missing="raise"``, a
-        constant item, too few rows.
+        item in two blocks, cycle, self-loop, ...), a missing value with
+        ``missing="raise"``, a constant item, too few rows, an item with values beyond
+        1e100 in magnitude, exactly collinear items of a composite (``<~``; named), or
+        predictors of a construct whose scores are perfectly correlated (named).
     cxresearch.ConvergenceError
         No convergence within ``max_iter`` (the message says the last change).
 
@@ -684,10 +749,7 @@ def pls(
          CUSA             2      0.295          0.290
          CUSL             3      0.562          0.558
     """
-    v.check_dataframe(data)
-    _check_settings(scheme, standardized, missing, max_iter, tol)
-    spec = parse_model(model)
-    check_model_data(spec, data, family="pls")
+    spec, data = _checked_model(data, model, (scheme, standardized, missing, max_iter, tol))
     x, n_dropped, n_imputed = _prepare(data, spec, missing)
     st = pls_.Structure.from_spec(spec)
     s, w, iterations = _fit_core(x, st, scheme, standardized, max_iter, tol)
@@ -738,7 +800,7 @@ def pls_mga(
         The two groups to compare (group 1, group 2); default the two values of
         ``by`` (which must then have exactly two), in sorted order.
     n_perm : int, default 1000
-        Permutations of the group labels.
+        Permutations of the group labels (at most 10**6).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         For the permutations.
     scheme, standardized, missing, max_iter, tol
@@ -755,7 +817,9 @@ def pls_mga(
     ------
     ValueError
         ``by`` missing in a row (unless ``missing="listwise"``), not two levels, a
-        group too small; and as :func:`pls`.
+        group too small, an item that does not vary within a group (or a permuted
+        group; judged relative to its pooled variance, so rounding noise does not
+        count as variation), ``n_perm`` above 10**6; and as :func:`pls`.
     cxresearch.ConvergenceError
         A group's (or a permuted group's) fit does not converge.
 
@@ -797,17 +861,14 @@ def pls_mga(
     CUSL ~ LIKE       0.206       0.419      -0.213    0.100
     CUSL ~ CUSA       0.599       0.440       0.159    0.100
     """
-    v.check_dataframe(data)
-    _check_settings(scheme, standardized, missing, max_iter, tol)
+    spec, data = _checked_model(data, model, (scheme, standardized, missing, max_iter, tol))
     v.check_columns(data, by, "by")
-    spec = parse_model(model)
-    check_model_data(spec, data, family="pls")
     return _run_mga(
         data,
         spec,
         by=by,
         levels=levels,
-        n_perm=v.check_positive_int(n_perm, "n_perm"),
+        n_perm=v.check_resample_count(n_perm, "n_perm"),
         rng=v.make_rng(seed),
         settings=(scheme, standardized, missing, max_iter, float(tol)),
     )
@@ -860,9 +921,9 @@ def _refit(x, idx, st, fit: PLSResult, where, full_var):
     out = np.full((idx.shape[0], where["n"]), np.nan)
     good = np.flatnonzero(~lost)
     w, _, _, conv = pls_.iterate(s[good], st, fit.scheme, fit.max_iter, fit.tol)
-    out[good[conv]] = _statistics(s[good[conv]], w[conv], st, where)
-    bad = lost.copy()
-    bad[good[~conv]] = True
+    with np.errstate(invalid="ignore"):  # a singular resample: NaN, redrawn below
+        out[good[conv]] = _statistics(s[good[conv]], w[conv], st, where)
+    bad = lost | ~np.isfinite(out).all(axis=1)  # unconverged or singular: redrawn
     return out, bad
 
 
@@ -904,6 +965,8 @@ def _jackknife(fit: PLSResult, st, where) -> np.ndarray:
         s, _ = pls_.cov_stack(x, idx, fit.standardized)
         w, _, change, conv = pls_.iterate(s, st, fit.scheme, fit.max_iter, fit.tol)
         if not conv.all():
+            i = int(np.flatnonzero(~conv)[0])
+            _check_singular(s[i], st, f"method='bca': leaving out row {rows[i]} (jackknife)")
             raise pls_.not_converged(fit.max_iter, float(change.max()), fit.tol, "A jackknife fit")
         out.append(_statistics(s, w, st, where))
     return np.concatenate(out)
@@ -922,7 +985,7 @@ def _intervals(boot, est, ci: float, method: str, jack, constant) -> tuple[np.nd
 
 
 def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
-    n_boot = v.check_positive_int(n_boot, "n_boot", minimum=2)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=2)
     ci = v.check_level(ci)
     v.check_one_of(method, BOOT_METHODS, "method")
     state = fit.fit_state  # the model as parsed and fitted once: nothing is refitted here
@@ -963,8 +1026,11 @@ def _run_bootstrap(fit: PLSResult, *, n_boot, seed, ci, method) -> PLSBootstrap:
 # ------------------------------------------------------------------------- multi-group
 
 
-def _group_covariances(x: np.ndarray, members: np.ndarray, standardized: bool) -> np.ndarray:
-    """Covariance (correlation) matrices of the rows flagged in each row of ``members``."""
+def _group_covariances(
+    x: np.ndarray, members: np.ndarray, standardized: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Covariance (correlation) matrices of the rows flagged in each row of ``members``,
+    and the items' variances in those rows (before scaling: to spot a lost variation)."""
     x = x - x.mean(axis=0)
     iu, ju = np.triu_indices(x.shape[1])
     m = members.astype(float)
@@ -975,10 +1041,11 @@ def _group_covariances(x: np.ndarray, members: np.ndarray, standardized: bool) -
     cov = np.empty((m.shape[0], x.shape[1], x.shape[1]))
     cov[:, iu, ju] = tri
     cov[:, ju, iu] = tri
+    var = np.diagonal(cov, axis1=1, axis2=2).copy()
     if standardized:
-        sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+        sd = np.sqrt(np.where(var > 0, var, 1.0))
         cov = cov / (sd[:, :, None] * sd[:, None, :])
-    return cov
+    return cov, var
 
 
 def _mga_levels(data: pd.DataFrame, by: Hashable, levels, missing: str) -> tuple:
@@ -991,7 +1058,11 @@ def _mga_levels(data: pd.DataFrame, by: Hashable, levels, missing: str) -> tuple
         )
     g = g.dropna()
     if levels is None:
-        found = sorted(g.unique().tolist())
+        found = g.unique().tolist()
+        try:
+            found = sorted(found)
+        except TypeError:  # labels of mixed types ("a", 1): in order of their text
+            found = sorted(found, key=repr)
         if len(found) != 2:
             raise ValueError(
                 f"by: column {by!r} has {len(found)} values {v.format_values(found)}; "
@@ -1013,7 +1084,7 @@ def _mga_levels(data: pd.DataFrame, by: Hashable, levels, missing: str) -> tuple
 def _run_mga(data, spec: ModelSpec, *, by, levels, n_perm, rng, settings) -> PLSMGAResult:
     scheme, standardized, missing, max_iter, tol = settings
     levels = _mga_levels(data, by, levels, missing)
-    sub = data[data[by].isin(levels)]
+    sub = v.unique_index(data[data[by].isin(levels)])  # groups are matched to rows by label
     x, _, n_imputed = _prepare(sub, spec, missing)
     x = x.fillna(x.mean()) if n_imputed else x
     first = (sub.loc[x.index, by] == levels[0]).to_numpy()
@@ -1025,27 +1096,75 @@ def _run_mga(data, spec: ModelSpec, *, by, levels, n_perm, rng, settings) -> PLS
             f"by: {n_1} and {n_2} usable rows in groups {levels[0]!r} and {levels[1]!r}; "
             f"each needs at least {need}."
         )
-    members = np.vstack([first, rng.permuted(np.tile(first, (n_perm, 1)), axis=1)])
     arr = x.to_numpy(dtype=float)
-    paths = []
-    for m in (members, ~members):
-        s = _group_covariances(arr, m, standardized)
-        if (np.diagonal(s, axis1=1, axis2=2) <= 0).any() or not np.isfinite(s).all():
-            raise ValueError("by: an item is constant within a (permuted) group.")
-        w, _, change, conv = pls_.iterate(s, st, scheme, max_iter, tol)
-        if not conv.all():
-            raise pls_.not_converged(max_iter, float(change.max()), tol, "A group's PLS fit")
-        beta = pls_.estimates(s, w, st)["beta"]
-        paths.append(np.column_stack([beta[:, a, b] for a, b in st.paths]))
-    diff = paths[0] - paths[1]
-    extreme = np.abs(diff[1:]) >= np.abs(diff[0]) - 1e-12
+    mga = _MGA(arr, st, by, levels, settings)
+    observed = mga.paths(first[None, :], permuted=False)
+    chunk = max(1, pls_.CHUNK_CELLS // (2 * arr.shape[0] * max(arr.shape[1], 1)))
+    diffs = [
+        mga.paths(rng.permuted(np.tile(first, (min(chunk, n_perm - start), 1)), axis=1), True)
+        for start in range(0, n_perm, chunk)
+    ]
+    diff = observed[0] - observed[1]
+    extreme = np.abs(np.vstack([d[0] - d[1] for d in diffs])) >= np.abs(diff[0]) - 1e-12
     table = pd.DataFrame(
         {
             **_pair_terms(st, st.paths),
-            "estimate_1": paths[0][0],
-            "estimate_2": paths[1][0],
+            "estimate_1": observed[0][0],
+            "estimate_2": observed[1][0],
             "difference": diff[0],
             "p_value": (1 + extreme.sum(axis=0)) / (1 + n_perm),
         }
     )
     return PLSMGAResult(table=table, by=by, levels=levels, n_1=n_1, n_2=n_2, n_perm=n_perm)
+
+
+@dataclasses.dataclass(frozen=True)
+class _MGA:
+    """The items, model and settings of a multi-group test: paths of group splits."""
+
+    x: np.ndarray
+    st: pls_.Structure
+    by: Hashable
+    levels: tuple
+    settings: tuple
+
+    def paths(self, members: np.ndarray, permuted: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The paths in the two groups of each split (rows of ``members``: group 1)."""
+        scheme, standardized, _, max_iter, tol = self.settings
+        full_var = self.x.var(axis=0, ddof=1)
+        out = []
+        for g, m in enumerate((members, ~members)):
+            s, var = _group_covariances(self.x, m, standardized)
+            lost = var <= _bootstrap.VARIANCE_TOL * full_var
+            if lost.any():
+                self._refuse_constant(lost, m, g, permuted)
+            w, _, change, conv = pls_.iterate(s, self.st, scheme, max_iter, tol)
+            if not conv.all():
+                i = int(np.flatnonzero(~conv)[0])
+                _check_singular(s[i], self.st, self._where(g, permuted), w[i])
+                raise pls_.not_converged(max_iter, float(change[i]), tol, "A group's PLS fit")
+            beta = pls_.estimates(s, w, self.st)["beta"]
+            out.append(np.column_stack([beta[:, a, b] for a, b in self.st.paths]))
+        return out[0], out[1]
+
+    def _where(self, g: int, permuted: bool) -> str:
+        group = f"group {self.levels[g]!r}"
+        return f"by: in a permuted {group}" if permuted else f"by: in {group}"
+
+    def _refuse_constant(self, lost: np.ndarray, members, g: int, permuted: bool) -> None:
+        split, j = (int(i) for i in np.argwhere(lost)[0])
+        item = self.st.items[j]
+        values = np.unique(self.x[members[split], j])
+        if not permuted:
+            raise ValueError(
+                f"by: item {item!r} does not vary within group {self.levels[g]!r} (its "
+                f"answers there: {v.format_values(values)}), so the group's PLS model "
+                f"cannot be estimated. Drop the item from the model, or compare groups in "
+                f"which it varies."
+            )
+        raise ValueError(
+            f"by: item {item!r} lost its variation in {int(lost[:, j].sum())} permuted "
+            f"group(s) of this chunk of the permutation test (it differs from its most "
+            f"common value in too few rows), so those permutations cannot be estimated. "
+            f"Drop the item from the model, or merge its rare answers with others."
+        )

@@ -244,8 +244,9 @@ def parse_model(model: str) -> ModelSpec:
         If ``model`` is not a string.
     ValueError
         Naming the line: no operator, an empty side, a modifier (``0.5*x``), a construct
-        given with both ``=~`` and ``<~``, an item written twice in one block, a path or
-        covariance written twice, a construct with no items, or no construct at all.
+        given with both ``=~`` and ``<~``, an item written twice in one block, a construct
+        listed as its own item, a self-loop (``SAT ~ SAT``), a path or covariance written
+        twice, a construct with no items, or no construct at all.
 
     Examples
     --------
@@ -275,12 +276,23 @@ def parse_model(model: str) -> ModelSpec:
             if mode != MODES[op]:
                 raise ValueError(f"{where}: construct {name!r} is given with both '=~' and '<~'.")
             for item in rhs:
+                if item == name:
+                    raise ValueError(
+                        f"{where}: construct {name!r} lists itself as an item; a construct "
+                        f"is measured by other variables (items, or lower-order factors)."
+                    )
                 if item in items:
                     raise ValueError(f"{where}: item {item!r} is listed twice for {name!r}.")
                 items.append(item)
         elif op == "~":
             for to in lhs:
                 for frm in rhs:
+                    if frm == to:
+                        raise ValueError(
+                            f"{where}: '{to} ~ {frm}' is a self-loop: a variable cannot "
+                            f"predict itself, and its coefficient is not identified. Remove "
+                            f"it (a variance is written '{to} ~~ {to}')."
+                        )
                     _add_unique(paths, (frm, to), f"the path {frm} -> {to}", where)
         else:
             for a in lhs:
@@ -438,6 +450,26 @@ def check_model_data(spec: ModelSpec, data: pd.DataFrame, *, family: str) -> Non
             f"give the construct a different name (e.g. in capitals)."
         )
     items = list(spec.items)
+    _check_unwritable(data, [i for i in items if i not in data.columns])
     v.check_columns(data, items, "model")
     v.check_numeric(data, items, "model")
     _check_structure(spec, data, family)
+
+
+#: Characters a name in the model syntax cannot hold: spaces and the syntax's own signs.
+_SYNTAX_CHARS = re.compile(r"[\s~=<>*+;#]")
+
+
+def _check_unwritable(data: pd.DataFrame, absent: list[str]) -> None:
+    """When items are not found, name the columns no model string can name, if any."""
+    if not absent:
+        return
+    bad = [c for c in data.columns if isinstance(c, str) and _SYNTAX_CHARS.search(c)]
+    if bad:
+        fix = {c: re.sub(r"_+", "_", _SYNTAX_CHARS.sub("_", c)).strip("_") or "item" for c in bad}
+        raise ValueError(
+            f"model: column {v.format_values(absent)} not found in data; data has column(s) "
+            f"{v.format_values(bad)} whose names hold spaces or signs of the model syntax "
+            f"(~ = < > * + ; #), which no model string can name. Rename them, e.g. "
+            f"data.rename(columns={dict(list(fix.items())[:3])!r}), and write the new names."
+        )

@@ -319,7 +319,7 @@ def report(
     """
     start = time.perf_counter()
     ci = v.check_level(ci)
-    n_boot = v.check_integer(n_boot, "n_boot", low=0, high=MAX_BOOT)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=0, maximum=MAX_BOOT)
     seed = v.seed_as_int(seed)  # checked here, before the notebook runs; a number for it
     lang = check_lang(lang)
     browser = _chromium() if pdf else None

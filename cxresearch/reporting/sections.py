@@ -307,7 +307,7 @@ def analyse(
     if not isinstance(prep, ReportData):
         raise TypeError(f"prep must be what cx.prepare_report returns, got {type(prep).__name__}.")
     ci = v.check_level(ci)
-    n_boot = v.check_integer(n_boot, "n_boot", low=0)
+    n_boot = v.check_resample_count(n_boot, "n_boot", minimum=0)
     numeric = [d for d in prep.drivers if d not in prep.categorical]
     used = _used(prep)
     return Findings(
