@@ -65,8 +65,8 @@ class Report(Result):
     html: str
     json: str
     notebook: str
-    pdf: str | None
     seconds: float
+    pdf: str | None = None
 
 
 # --------------------------------------------------------------------------- preparation
