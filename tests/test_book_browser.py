@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from _browser import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM
+from _browser import CHROMIUM, NO_CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,17 +132,6 @@ def test_nothing_is_loaded_from_a_cdn(site):
 
 
 # ----------------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, url: str, *, width: int = 1280):

@@ -27,7 +27,7 @@ from cxresearch import reporting
 from cxresearch.reporting import _figures, _run  # noqa: F401  (submodules used as reporting._run)
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM
+from _browser import CHROMIUM, NO_CHROMIUM
 
 pytest.importorskip("papermill")
 pyreadstat = pytest.importorskip("pyreadstat")
@@ -609,17 +609,6 @@ def test_the_pdf_is_printed_offline(persian):
         pytest.skip(NO_CHROMIUM)
     pdf = (persian["out"] / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _browser import CHROMIUM, LAUNCH_ARGS
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -280,17 +279,6 @@ def test_only_the_file_name_is_shown_never_its_folder(hostile):
 
 
 # ------------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.skip("no system Chromium (Debian's `chromium` package) for the browser test")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_hostile_report_opens_with_no_dialog_error_or_request(hostile, browser):

@@ -437,6 +437,24 @@ def _nps_figure(f: Findings, lang: str) -> str:
     return _figure_html(fig, plain("alt_nps", lang, ci=f.ci, by=by, values=values))
 
 
+def _drivers_figure(f: Findings, lang: str) -> str:
+    """The key-driver chart with its alt text (the first page and section 6 share it)."""
+    d = f.dominance
+    top = d.table.sort_values("estimate", ascending=False).iloc[0]
+    alt = plain("alt_drivers", lang, name=_label(f, top["term"]), share=top["share"],
+                r2=d.r_squared)  # fmt: skip
+    figure = _figures.dominance_figure(d.table, d.r_squared, f.ci, f.prep.labels, lang)
+    return _figure_html(figure, alt)
+
+
+def _ipa_figure(f: Findings, lang: str) -> str:
+    """The importance-performance map with its alt text (first page and section 7)."""
+    table = f.ipa.table
+    names = [_label(f, t) for t in table.loc[table["quadrant"] == "concentrate here", "term"]]
+    alt = plain("alt_ipa", lang, k=len(table), names=names or [plain("none", lang)])
+    return _figure_html(_figures.ipa_figure(f.ipa, f.prep.labels, lang), alt)
+
+
 def _top_drivers(f: Findings, lang: str, rows: list) -> list:
     prep = f.prep
     if f.dominance is None:
@@ -463,11 +481,7 @@ def _top_drivers(f: Findings, lang: str, rows: list) -> list:
         # the first's interval reaching below the next estimate: the order is not settled
         if (shown["ci_low"].to_numpy()[:-1] < table["estimate"].to_numpy()[1 : len(shown)]).any():
             items.append(text("overlap", lang))
-    top = table.iloc[0]
-    alt = plain("alt_drivers", lang, name=_label(f, top["term"]), share=top["share"], r2=r2)
-    figure = _figure_html(
-        _figures.dominance_figure(f.dominance.table, r2, f.ci, prep.labels, lang), alt
-    )
+    figure = _drivers_figure(f, lang)
     caveat = items.pop() if len(items) > len(shown) else ""
     listing = "".join(f"<li>{item}</li>" for item in items)
     after = f"<p>{caveat}</p>" if caveat else ""
@@ -493,10 +507,7 @@ def _fix_first(f: Findings, lang: str, rows: list) -> list:
     for _, r in fix.iterrows():
         rows.append({"statement": "fix_first", "subject": r["term"], "estimate": r["performance"],
                      "ci_low": None, "ci_high": None, "p_value": None})  # fmt: skip
-    names = [_label(f, t) for t in fix["term"]] or [text("none", lang)]
-    alt = plain("alt_ipa", lang, k=len(table), names=names)
-    figure = _figure_html(_figures.ipa_figure(f.ipa, f.prep.labels, lang), alt)
-    return [f"<p>{sentence}</p>", figure]
+    return [f"<p>{sentence}</p>", _ipa_figure(f, lang)]
 
 
 def summary(findings: Findings, lang: str = "en") -> Section:
@@ -668,11 +679,7 @@ def ranking_section(findings: Findings, lang: str = "en") -> Section:
             seed="—" if f.seed is None else f.seed)  # fmt: skip
     out.table("dominance", d.table, "dominance_table")
     out.table("relative_weights", f.relative_weights.table, "weights_table")
-    top = d.table.sort_values("estimate", ascending=False).iloc[0]
-    alt = plain("alt_drivers", out.lang, name=_label(f, top["term"]), share=top["share"],
-                r2=d.r_squared)  # fmt: skip
-    figure = _figures.dominance_figure(d.table, d.r_squared, f.ci, f.prep.labels, out.lang)
-    out.html.append(_figure_html(figure, alt))
+    out.html.append(_drivers_figure(f, out.lang))
     return out.section("ranking")
 
 
@@ -684,10 +691,7 @@ def ipa_section(findings: Findings, lang: str = "en") -> Section:
         out.say("ipa_two")
         return out.section("ipa")
     out.table("importance_performance", f.ipa.table)
-    table = f.ipa.table
-    names = [_label(f, t) for t in table.loc[table["quadrant"] == "concentrate here", "term"]]
-    alt = plain("alt_ipa", out.lang, k=len(table), names=names or [plain("none", out.lang)])
-    out.html.append(_figure_html(_figures.ipa_figure(f.ipa, f.prep.labels, out.lang), alt))
+    out.html.append(_ipa_figure(f, out.lang))
     return out.section("ipa")
 
 
