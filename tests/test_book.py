@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -332,3 +333,18 @@ def test_this_checkout_stages_the_buttons_its_remote_allows(tmp_path):
     done = subprocess.run(["git", "-C", str(bp.ROOT), "remote", "get-url", "origin"],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert url == (bp.github_url(done.stdout) if done.returncode == 0 else None)
+
+
+def test_the_guide_counts_exercises_and_prompts_from_their_sources():
+    # the guide said 0 or 1 exercises per notebook; the answer files hold 63
+    notebooks = {p.stem: nbformat.read(p, as_version=4) for p in NOTEBOOKS}
+    table = bp.times_table(notebooks, {})
+    keys = [json.loads(p.read_text()) for p in sorted(bp.EXERCISES.glob("*.json"))]
+    total = sum(len(k) for k in keys)
+    assert total >= 60 and f"| **{total}** |" in table
+    assert bp.exercise_count("04-drivers-to-loyalty") == len(keys[4])
+    prompts = sum(
+        "".join(c["source"]).count("**Check it yourself.**")
+        for nb in notebooks.values() for c in nb.cells if c.cell_type == "markdown"
+    )  # fmt: skip
+    assert prompts > 50 and table.endswith(f"| **{prompts}** |")

@@ -437,19 +437,38 @@ def reading_minutes(nb: nbformat.NotebookNode) -> int:
     return int(round(words / 150 + code * 1.5, -1)) or 10  # prose at 150 wpm, a code cell 1.5 min
 
 
+EXERCISES = ROOT / "cxresearch" / "_exercises"
+# the prompts themselves, not the start page's "a short check it yourself step"
+CHECK_PROMPT = re.compile(r"\*\*Check it yourself\.\*\*")
+
+
+def exercise_count(stem: str) -> int:
+    """The self-check exercises of a notebook: the entries of its answer file (the
+    source ``cx.exercises.check`` grades from), not a guess from headings."""
+    path = EXERCISES / f"{stem[:2]}.json"
+    return len(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else 0
+
+
+def check_prompts(nb: nbformat.NotebookNode) -> int:
+    """The "Check it yourself" prompts in a notebook's markdown."""
+    return sum(len(CHECK_PROMPT.findall(c.source)) for c in nb.cells if c.cell_type == "markdown")
+
+
 def times_table(notebooks: dict[str, nbformat.NotebookNode], times: dict[str, float]) -> str:
     rows = [
-        "| notebook | runs in (measured) | study time (estimate) | exercises |",
-        "|---|---|---|---|",
+        "| notebook | runs in (measured) | study time (estimate) | exercises | "
+        "check-it-yourself prompts |",
+        "|---|---|---|---|---|",
     ]
     for stem, nb in sorted(notebooks.items()):
         run = f"{times[stem]:.0f} s" if stem in times else "not measured"
-        n_ex = sum(
-            1
-            for c in nb.cells
-            if c.cell_type == "markdown" and re.match(r"#+\s*Exercise", c.source.strip())
+        rows.append(
+            f"| {title_of(nb)} | {run} | {reading_minutes(nb)} min | {exercise_count(stem)} "
+            f"| {check_prompts(nb)} |"
         )
-        rows.append(f"| {title_of(nb)} | {run} | {reading_minutes(nb)} min | {n_ex} |")
+    total_ex = sum(exercise_count(stem) for stem in notebooks)
+    total_checks = sum(check_prompts(nb) for nb in notebooks.values())
+    rows.append(f"| **all** | | | **{total_ex}** | **{total_checks}** |")
     return "\n".join(rows)
 
 
