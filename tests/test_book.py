@@ -348,3 +348,17 @@ def test_the_guide_counts_exercises_and_prompts_from_their_sources():
         for nb in notebooks.values() for c in nb.cells if c.cell_type == "markdown"
     )  # fmt: skip
     assert prompts > 50 and table.endswith(f"| **{prompts}** |")
+
+
+def test_each_weeks_readings_are_cited_by_its_notebooks():
+    bib = bp.load_bib()
+    table = bp.readings_table(bib)
+    assert table.count("\n") == len(bp.READINGS) + 1
+    for week, (*stems, keys) in bp.READINGS.items():
+        cited = set()
+        for stem in stems:
+            nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+            cited |= set(nb.metadata.get("cxresearch", {}).get("references", []))
+        assert set(keys) <= cited, (week, set(keys) - cited)
+        for key in keys:
+            assert bp.reference_text(bib[key]).split(" (")[0] in table

@@ -426,6 +426,7 @@ def stage(
         text = text.replace("{{figures}}", figures_table(notebooks))
         text = text.replace("{{widgets}}", widgets_list(notebooks))
         text = text.replace("{{slides}}", slides_list(notebooks))
+        text = text.replace("{{readings}}", readings_table(bib))
         (dest / page).write_text(text, encoding="utf-8")
     # Not in _static: Jupyter Book adds every .js file there to every page.
     shutil.copytree(vendor.target("mathjax") / "es5", dest / "_vendor" / "mathjax")
@@ -452,6 +453,43 @@ def exercise_count(stem: str) -> int:
 def check_prompts(nb: nbformat.NotebookNode) -> int:
     """The "Check it yourself" prompts in a notebook's markdown."""
     return sum(len(CHECK_PROMPT.findall(c.source)) for c in nb.cells if c.cell_type == "markdown")
+
+
+#: Two readings a week for the ten-week schedule of the instructor guide: the primary
+#: sources the week's notebooks build on (each cited in one of them; tests check it).
+READINGS = {
+    1: ("00-start-here", "01-what-is-cx", ("lemon2016", "pine1998")),
+    2: ("02-measuring-cx", ("reichheld2003", "keiningham2007")),
+    3: ("03-retail-cx-model", ("verhoef2009", "baker2002")),
+    4: ("04-drivers-to-loyalty", ("budescu1993", "cameron2015")),
+    5: ("05-moderators", ("aiken1991", "hayes2013")),
+    6: ("06-dynamics-and-recovery", ("smith1998", "zhao2010")),
+    7: ("07-customer-journeys", ("lemon2016", "kahneman1993")),
+    8: ("08-customer-value", ("gupta2004", "rust2004")),
+    9: ("09-measurement-models", ("hair2017", "henseler2015")),
+    10: ("10-managing-cx", "11-your-own-survey", ("heskett1994", "little2019")),
+}
+
+
+def reference_text(entry: dict[str, str]) -> str:
+    """A short reference: authors (et al. beyond three), year, title, where it appeared."""
+    names = surnames(entry)
+    who = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+    where = entry.get("journal") or entry.get("booktitle") or entry.get("publisher", "")
+    title = entry.get("title", "").replace("{", "").replace("}", "")
+    return f"{who} ({entry.get('year', 'n.d.')}). *{title}*" + (f". {where}." if where else ".")
+
+
+def readings_table(bib: dict[str, dict[str, str]]) -> str:
+    """The weekly readings of the schedule, as a table built from references.bib."""
+    rows = ["| week | notebooks | read |", "|---|---|---|"]
+    for week, (*stems, keys) in READINGS.items():
+        missing = [k for k in keys if k not in bib]
+        if missing:
+            raise SystemExit(f"instructor readings: not in book/references.bib: {missing}")
+        read = "<br>".join(reference_text(bib[k]) for k in keys)
+        rows.append(f"| {week} | {', '.join(s[:2] for s in stems)} | {read} |")
+    return "\n".join(rows)
 
 
 def times_table(notebooks: dict[str, nbformat.NotebookNode], times: dict[str, float]) -> str:
