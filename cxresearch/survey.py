@@ -16,9 +16,15 @@ Formats
 ``.sav``, ``.zsav`` (SPSS), ``.por`` (SPSS portable) and ``.dta`` (Stata) are read by
 pyreadstat (Apache-2.0), an optional dependency imported only when such a file is read.
 ``.csv`` / ``.tsv`` files are a Qualtrics export (three header rows: column id, question
-text, ``{"ImportId": ...}``) when their third row says so; otherwise a CSV described by
-a Frictionless ``datapackage.json`` (passed as ``codebook=`` or found beside the file),
-checked with :func:`cxresearch.datasets.validate_frame`; otherwise a plain CSV.
+text, ``{"ImportId": ...}``; or two of them) when their header rows say so; otherwise a
+CSV described by a Frictionless ``datapackage.json`` (passed as ``codebook=`` or found
+beside the file), checked with :func:`cxresearch.datasets.validate_frame`; otherwise a
+plain CSV.
+
+Files are untrusted input: every file that cannot be read as what it claims to be
+(empty, cut short, binary under a text ending, rows longer than the header, a broken
+``datapackage.json``, not a regular file) is a ``ValueError`` that names the file and
+says what is wrong; the file itself is only ever read.
 
 Examples
 --------
@@ -36,13 +42,21 @@ Examples
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import dataclasses
+import errno
 import io
+import itertools
 import json
 import os
 import re
-from collections.abc import Hashable, Mapping, Sequence
+import stat
+import struct
+import warnings
+from collections import Counter
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +166,8 @@ class Survey(Result):
         ordered scale are ordered ``Categorical`` columns of their labels (categories in
         code order); other labelled answers unordered ``Categorical`` columns; numbers
         whose values are not all labelled stay numbers (their labels are in the
-        codebook). Whole numbers without missing values are ``int64``.
+        codebook). Whole numbers without missing values are ``int64``; whole numbers
+        beyond the 64-bit range are exact Python ints in an ``object`` column.
     value_labels : pandas.DataFrame
         Every value label, one row each: ``column``, ``value`` (the code), ``label``,
         ``missing`` (True for a declared missing code).
@@ -322,8 +337,13 @@ def _kind(series: pd.Series) -> str:
         return "boolean"
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return "datetime"
+    if pd.api.types.is_object_dtype(dtype):  # whole numbers beyond int64, kept exact
+        present = series.dropna()
+        ints = (isinstance(x, int) and not isinstance(x, bool) for x in present)
+        return "integer" if len(present) and all(ints) else "string"
     if pd.api.types.is_numeric_dtype(dtype):
-        present = series.dropna().to_numpy(dtype=float)
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        present = values[~np.isnan(values)]
         whole = present.size and np.all(np.isfinite(present) & (present == np.round(present)))
         return "integer" if whole else "number"
     return "string"
@@ -398,7 +418,7 @@ def _row(
         "values": values,
         "missing_codes": missing_codes,
         "direction": direction,
-        "n_missing": int(series.isna().sum()),
+        "n_missing": int(pd.isna(series.to_numpy()).sum()),
         "n_user_missing": int(n_user_missing),
         "role": role,
         "source_id": source_id,
@@ -507,6 +527,81 @@ def _from_readstat(raw: pd.DataFrame, meta: Any, fmt: str, path: Path) -> Survey
     return _finish(data, rows, labels, format=fmt, path=str(path))
 
 
+def _dta_labels_complete(fh: Any, size: int) -> str:
+    """Why an old-format (113-115) Stata file looks cut off, or "" when it is whole.
+
+    Its value labels are the last part of the file, with no end marker: a file cut
+    there still reads, without its labels. Walk the header, variable descriptors,
+    expansion fields and data to where the labels start, then each label table to the
+    end of the file (Stata's dta 113-115 format, documented in ``help dta_115``).
+    """
+
+    def read(at: int, n: int) -> bytes:
+        fh.seek(at)
+        chunk = fh.read(n)
+        if len(chunk) < n:
+            raise EOFError
+        return chunk
+
+    try:
+        head = read(0, 109)
+        order = "<" if head[1] == 2 else ">"
+        nvar, nobs = struct.unpack_from(order + "Hi", head, 4)
+        widths = {251: 1, 252: 2, 253: 4, 254: 4, 255: 8}  # byte, int, long, float, double
+        row = sum(widths.get(t, t) for t in read(109, nvar))  # 1-244: a string that long
+        at = 109 + nvar * (1 + 33 + 2 + (49 if head[0] >= 114 else 12) + 33 + 81) + 2
+        while True:  # expansion fields: type (1 byte), length, contents; (0, 0) ends them
+            kind, length = struct.unpack(order + "Bi", read(at, 5))
+            if length < 0 or nobs < 0:
+                return "its header is damaged"
+            at += 5 + length
+            if kind == 0 and length == 0:
+                break
+        at += nobs * row
+        while at < size:  # value-label tables: length, name (33), padding (3), table
+            (length,) = struct.unpack(order + "i", read(at, 4))
+            n, text = struct.unpack(order + "ii", read(at + 40, 8))
+            if length != 8 + 8 * n + text or length < 0:
+                return "a value-label table is damaged"
+            at += 40 + length
+    except EOFError:
+        return "it ends inside its header, data or value labels"
+    return "" if at == size else "its value labels are cut off at the end"
+
+
+def _incomplete(path: Path, fmt: str, raw: pd.DataFrame, meta: Any) -> str:
+    """Why a file pyreadstat read looks truncated, or "" when it looks whole."""
+    expected = getattr(meta, "number_rows", None)
+    if isinstance(expected, int) and expected >= 0 and expected != len(raw):
+        return f"it holds {len(raw)} rows where its header declares {expected}"
+    if fmt in ("sav", "zsav"):
+        return ""  # ReadStat itself refuses a cut-off SPSS file (tested at every offset)
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - 64))
+        tail = fh.read().rstrip(b"\r\n ")
+        fh.seek(0)
+        first = fh.read(11)
+        if fmt == "por":  # the data end with the mark "Z", padded with more to a full line
+            return "" if tail.endswith(b"Z") else "it lacks its end mark 'Z'"
+        if first == b"<stata_dta>":  # dta 117 and later (Stata 13+): tagged sections
+            return "" if tail.endswith(b"</stata_dta>") else "it lacks its end tag"
+        if first[:1] not in (b"\x71", b"\x72", b"\x73"):  # dta 113-115 (Stata 8-12)
+            return ""
+        why = _dta_labels_complete(fh, size)
+    # cut exactly between two label tables, the file ends where a shorter one would:
+    # then columns name label sets that are not in it
+    named = getattr(meta, "variable_to_label", None) or {}
+    lost = sorted({s for s in named.values() if s not in (meta.value_labels or {})})
+    if not why and lost:
+        why = (
+            f"the value-label set(s) {v.format_values(lost)} its columns name are missing "
+            f"from its end; if they were never defined in Stata, detach them there "
+            f"(label values <column>) and save again"
+        )
+    return why
+
+
 def _read_readstat(path: Path, fmt: str) -> Survey:
     try:
         import pyreadstat
@@ -522,19 +617,95 @@ def _read_readstat(path: Path, fmt: str) -> Survey:
         "por": (pyreadstat.read_por, {}),
     }
     reader, options = readers[fmt]
+    kind = FORMATS["." + fmt]
     try:
         raw, meta = reader(str(path), **options)
-    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, UnicodeError) as e:
-        raise ValueError(_unreadable(path, f"as a {FORMATS['.' + fmt]} file ({e})")) from None
+    # whatever the reader raises on this file (ReadstatError, a UnicodeDecodeError of a
+    # damaged label, an IndexError, a MemoryError for an absurd declared size) means the
+    # same: the file is not a whole, valid file of its format
+    except Exception as e:
+        raise ValueError(
+            _unreadable(
+                path,
+                f"as a {kind} file (pyreadstat: {type(e).__name__}: {e}): it looks "
+                f"truncated or corrupt{_sniff(path, text=fmt != 'por')}. Copy or export it "
+                f"again",
+            )
+        ) from None
+    why = _incomplete(path, fmt, raw, meta)
+    if why:
+        raise ValueError(
+            _unreadable(
+                path,
+                f"as a {kind} file ({why}): it looks truncated, and reading it would "
+                f"lose answers or value labels. Copy or export it again",
+            )
+        )
+    if raw.shape[1] == 0 or len(raw) == 0:
+        raise ValueError(
+            _unreadable(
+                path,
+                f"as a survey: the {kind} file holds no answers "
+                f"({len(raw)} rows, {raw.shape[1]} columns)",
+            )
+        )
     return _from_readstat(raw, meta, fmt, path)
 
 
 # ----------------------------------------------------------------------------- text files
 
+# What a file is, by its first bytes: named when a file does not read as its ending says
+_MAGIC = [
+    (b"$FL2", "an SPSS .sav file"),
+    (b"$FL3", "an SPSS .zsav file"),
+    (b"<stata_dta>", "a Stata .dta file"),
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+
 
 def _unreadable(path: Path, why: str) -> str:
     allowed = ", ".join(f"{k} ({kind})" for k, kind in FORMATS.items())
     return f"path: cannot read {str(path)!r} {why}. Allowed formats: {allowed}."
+
+
+def _sniff(path: Path, text: bool = True) -> str:
+    """``"; it looks like a zip archive ..."`` from the file's first bytes, or ``""``
+    (``text``: also say when they are plain text)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return ""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return f"; it looks like {what}"
+    if text and head and all(32 <= b < 127 or b in b"\t\r\n" for b in head):
+        return "; it looks like text (a CSV file? then name it .csv)"
+    return ""
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is not a readable, non-empty regular file, saying what it is."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        why = "a symbolic link to a missing file" if path.is_symlink() else "no such file"
+        raise ValueError(_unreadable(path, f"({why})")) from None
+    except OSError as e:  # ELOOP: a symbolic-link loop; a name too long; no permission
+        why = "a symbolic-link loop" if e.errno == errno.ELOOP else e.strerror or str(e)
+        raise ValueError(_unreadable(path, f"({why})")) from None
+    except ValueError:  # os.stat: "embedded null byte"
+        raise ValueError(_unreadable(path, "(the path holds a NUL character)")) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(_unreadable(path, "(it is a folder, not a file)"))
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(_unreadable(path, "(not a regular file: a device, pipe or socket)"))
+    if info.st_size == 0:
+        raise ValueError(_unreadable(path, "as a survey: the file is empty (0 bytes)"))
 
 
 def _encoding(data: bytes, path: Path) -> str:
@@ -566,49 +737,288 @@ def _encoding(data: bytes, path: Path) -> str:
         return "utf-16-le"
     if even > 2 * odd and even >= 0.2 * len(head) / 2:
         return "utf-16-be"
-    raise ValueError(_unreadable(path, "as text: it holds NUL bytes (a binary file?)"))
+    raise ValueError(
+        _unreadable(path, f"as text: it holds NUL bytes (a binary file?){_sniff(path)}")
+    )
 
 
-def _text(path: Path) -> str:
-    """The whole file as text: UTF-8 (with or without a BOM), UTF-16 as Qualtrics writes
-    TSV, or UTF-32 (see :func:`_encoding`), with universal newlines."""
-    data = path.read_bytes()
+def _text(path: Path) -> tuple[str, str]:
+    """The whole file as text, and its encoding: UTF-8 (with or without a BOM), UTF-16
+    as Qualtrics writes TSV, or UTF-32 (see :func:`_encoding`), with universal newlines."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ValueError(_unreadable(path, f"({e.strerror or e})")) from None
     encoding = _encoding(data, path)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError as e:
-        raise ValueError(_unreadable(path, f"as {encoding} text ({e.reason})")) from None
+        why = f"as {encoding} text ({e.reason} at byte {e.start}){_sniff(path)}"
+        raise ValueError(_unreadable(path, why)) from None
+    if "\x00" in decoded:  # past the first 4 KiB, or a NUL character in UTF-16 text
+        raise ValueError(_unreadable(path, "as text: it holds NUL characters (a damaged file?)"))
     # universal newlines: old Mac exports end lines with a lone CR, Windows ones with CRLF
-    return io.StringIO(decoded, newline=None).read()
+    return io.StringIO(decoded, newline=None).read(), encoding
 
 
-def _header_rows(text: str, sep: str, n: int = 3) -> list[list[str]]:
+@contextlib.contextmanager
+def _field_limit(size: int) -> Iterator[None]:
     # an open-text answer may be longer than the csv module's 128 KiB field limit: raise
     # it for this read only (the limit is process-wide) and put it back
     limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
+    csv.field_size_limit(max(limit, size + 1))
     try:
-        rows = []
-        for row in csv.reader(io.StringIO(text), delimiter=sep):
-            rows.append(row)
-            if len(rows) == n:
-                break
+        yield
     finally:
         csv.field_size_limit(limit)
-    return rows
 
 
-def _is_qualtrics(rows: list[list[str]]) -> bool:
-    if len(rows) < 3 or not rows[2]:
+def _blank(row: list[str]) -> bool:
+    """A line pandas skips: empty, or only spaces."""
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+def _json_object(cell: str) -> bool:
+    try:
+        return isinstance(json.loads(cell), dict)
+    except (ValueError, RecursionError):
         return False
-    flagged = sum(cell.strip().startswith('{"ImportId"') for cell in rows[2])
-    return flagged >= max(1, len(rows[2]) // 2)
+
+
+def _import_row(row: list[str]) -> bool:
+    """Qualtrics' third header row: ``{"ImportId":"QID1"}`` in (most of) its cells."""
+    flagged = sum(c.lstrip().startswith("{") and '"ImportId"' in c for c in row)
+    return flagged >= max(1, len(row) // 3)
+
+
+def _question_row(names: list[str], row: list[str]) -> bool:
+    """Qualtrics' second header row: its response-metadata columns (StartDate, ...)
+    carry their question texts (Start Date, ...)."""
+    meta = [n for n in names if n in QUALTRICS_METADATA]
+    cells = {c.strip() for c in row}
+    found = sum(QUALTRICS_METADATA[n] in cells for n in meta)
+    return len(meta) >= 2 and found >= max(2, (len(meta) + 1) // 2)
+
+
+def _qualtrics_shape(rows: list[list[str]]) -> list[str]:
+    """What the header rows after the first are: ``["questions", "ids"]`` (Qualtrics'
+    three rows), ``["ids"]`` or ``["questions"]`` (two rows), or ``[]`` (no Qualtrics)."""
+    if len(rows) >= 2 and _import_row(rows[1]):
+        return ["ids"]
+    if len(rows) >= 3 and _import_row(rows[2]):
+        return ["questions", "ids"]
+    if len(rows) >= 2 and _question_row(rows[0], rows[1]):
+        return ["questions"]
+    return []
+
+
+def _rejoin(row: list[str], sep: str) -> list[str]:
+    """Cells of an ImportId row split at separators inside their JSON, joined again."""
+    out: list[str] = []
+    part: str | None = None
+    for cell in row:
+        part = cell if part is None else part + sep + cell
+        if not part.lstrip().startswith("{") or _json_object(part):
+            out.append(part)
+            part = None
+    return out if part is None else [*out, part]
+
+
+@dataclasses.dataclass
+class _Layout:
+    """Where a text file's header ends and what it says."""
+
+    names: list[str]
+    rows: dict[str, list[str]]  # Qualtrics' "questions" and "ids" rows, when present
+    skip: int  # records before the first data row (header rows and blank lines)
+
+
+def _header_width(path: Path, names: list[str], rows: dict[str, list[str]], sep: str) -> None:
+    """Every Qualtrics header row has one cell per column id, or the file is refused."""
+    for number, (kind, row) in enumerate(rows.items(), start=2):
+        if kind == "ids" and len(row) != len(names):
+            rows[kind] = _rejoin(row, sep)  # '{"ImportId":"QID1","choiceId":"1"}' unquoted
+        if len(rows[kind]) != len(names):
+            what = "question texts" if kind == "questions" else "ImportIds"
+            raise ValueError(
+                _unreadable(
+                    path,
+                    f"as a Qualtrics export: header row {number} ({what}) has {len(row)} "
+                    f"fields where row 1 has {len(names)} column ids, so its cells cannot be "
+                    f"matched to the columns (a value with an unquoted {sep!r} or a missing "
+                    f"cell shifts every later one). Export the file again, or quote that "
+                    f"value",
+                )
+            )
+
+
+def _data_width(path: Path, row: list[str], width: int, line: int, sep: str) -> int:
+    """A data row's length; one longer than the header is refused unless the extra
+    fields are empty (a separator at the end of each line)."""
+    if len(row) > width and any(c.strip() for c in row[width:]):
+        extra = [c for c in row[width:] if c.strip()]
+        raise ValueError(
+            _unreadable(
+                path,
+                f"as CSV: line {line} has {len(row)} fields where the header has {width} "
+                f"(extra values {v.format_values(extra)}); a value with an unquoted {sep!r} "
+                f"shifts every later column. Quote that value or remove the extra fields",
+            )
+        )
+    return len(row)
+
+
+def _layout(text: str, sep: str, path: Path, qualtrics: bool) -> _Layout:
+    """The header: one row, or Qualtrics' two or three, each checked against the first
+    row's column count; and no Qualtrics header row among the first rows of answers."""
+    with _field_limit(len(text)):
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+        try:
+            head: list[tuple[list[str], int]] = []  # non-blank rows, records read so far
+            for count, row in enumerate(reader, start=1):
+                if not _blank(row):
+                    head.append((row, count))
+                    if len(head) == 3:
+                        break
+            if not head:
+                raise ValueError(_unreadable(path, "as a survey: the file is empty"))
+            kinds = _qualtrics_shape([r for r, _ in head]) if qualtrics else []
+            names = head[0][0]
+            rows = {kind: head[i][0] for i, kind in enumerate(kinds, start=1)}
+            _header_width(path, names, rows, sep)
+            answers = [r for r, _ in head[1 + len(kinds) :]]
+            for row in itertools.islice(reader, 10):
+                answers.append(row)
+            if qualtrics and any(_import_row(row) for row in answers):
+                raise ValueError(
+                    _unreadable(
+                        path,
+                        "as a Qualtrics export: a row of ImportIds sits among the answers, "
+                        "so a header row is broken (a line break in an unquoted question "
+                        "text?). Export the file again",
+                    )
+                )
+        except csv.Error as e:
+            raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
+    return _Layout(names=names, rows=rows, skip=head[len(kinds)][1])
+
+
+def _widest(text: str, sep: str, layout: _Layout, path: Path) -> int:
+    """The most fields in a data row, when some row is longer than the header: refused
+    (naming the line) unless the extra fields are all empty."""
+    width = len(layout.names)
+    with _field_limit(len(text)):
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+        try:
+            for count, row in enumerate(reader, start=1):
+                if count > layout.skip:
+                    width = max(
+                        width, _data_width(path, row, len(layout.names), reader.line_num, sep)
+                    )
+        except csv.Error as e:
+            raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
+    return width
+
+
+def _refuse_repeats(path: Path, names: list[str], qualtrics: bool) -> None:
+    counts = Counter(names)  # not names.count(n) per name: a file may have 100,000 columns
+    repeated = v.format_values(sorted(n for n, k in counts.items() if k > 1))
+    if repeated != "[]":  # pandas would rename them "q1.1", silently
+        why = (
+            f"as a Qualtrics export: repeated column ids {repeated}"
+            if qualtrics
+            else f"as CSV: the column name(s) {repeated} appear twice or more"
+        )
+        raise ValueError(_unreadable(path, f"{why}; rename them so each column has one name"))
+
+
+def _pandas_rows(text: str, sep: str, names: list[str], skip: int, options: dict) -> Any:
+    with warnings.catch_warnings():
+        # "Length of header or names does not match": a row longer than the names,
+        # whose extra values pandas would drop
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            names=names,
+            skiprows=skip,
+            index_col=False,  # never the first column as the index of a longer row
+            **options,
+        )
+
+
+def _read_rows(text: str, sep: str, layout: _Layout, path: Path, **options: Any) -> pd.DataFrame:
+    """The data rows under the header, one column per name (never shifted). A row
+    longer than the header is refused unless its extra fields are empty."""
+    extra: list[str] = []
+    try:
+        try:
+            raw = _pandas_rows(text, sep, layout.names, layout.skip, options)
+        except (pd.errors.ParserError, pd.errors.ParserWarning):
+            # find the row with the precise csv module (refused if it holds values),
+            # else read again with a name for each empty extra field
+            width = _widest(text, sep, layout, path)
+            if width == len(layout.names):
+                raise
+            extra = [f"\x00extra{i}" for i in range(width - len(layout.names))]
+            raw = _pandas_rows(text, sep, [*layout.names, *extra], layout.skip, options)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError) as e:
+        raise ValueError(_unreadable(path, f"as CSV ({str(e).strip()})")) from None
+    if len(raw) == 0:
+        raise ValueError(
+            _unreadable(path, "as a survey: it has a header but no answers (no data rows)")
+        )
+    return raw.drop(columns=extra)
+
+
+def _big_integers(series: pd.Series) -> pd.Series | None:
+    """Whole numbers some of which lie beyond int64 -> exact Python ints (object
+    column, None where missing); None when the column is anything else."""
+    if series.dtype != np.uint64 and not pd.api.types.is_object_dtype(series.dtype):
+        if not pd.api.types.is_string_dtype(series.dtype):
+            return None
+        if not series.str.len().max() >= 19:  # 2**63 has 19 digits (NaN: all missing)
+            return None
+    values: list[int | None] = []
+    for x in series:
+        if isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_):
+            values.append(int(x))
+        elif isinstance(x, str) and _INTEGER.fullmatch(x):
+            values.append(int(x))
+        elif (
+            x is None
+            or (isinstance(x, str) and not x.strip())
+            or (isinstance(x, float) and np.isnan(x))
+        ):
+            values.append(None)
+        else:
+            return None
+    if all(x is None or -(2**63) <= x < 2**63 for x in values):
+        return None
+    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+
+
+def _warn_big(path: Path, columns: Mapping[Hashable, pd.Series]) -> None:
+    """One warning naming the columns of whole numbers beyond int64 (kept exact)."""
+    big = [c for c, s in columns.items() if s.dtype == object and _kind(s) == "integer"]
+    if big:
+        example = next(x for x in columns[big[0]] if x is not None and not pd.isna(x))
+        warnings.warn(
+            f"read_survey: {path.name}: column(s) {v.format_values(big)} hold whole numbers "
+            f"beyond the 64-bit range (e.g. {example}); they are kept exact as Python ints "
+            f"(dtype object, type 'integer' in the codebook), as such numbers are usually "
+            f"identifiers. For arithmetic use data[column].astype(float), which keeps "
+            f"about 16 significant digits.",
+            UserWarning,
+            stacklevel=5,  # the call of read_survey
+        )
 
 
 def _import_id(cell: str) -> str:
     try:
         return str(json.loads(cell).get("ImportId", ""))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
 
 
@@ -622,86 +1032,91 @@ def _qualtrics_column(name: str, raw: pd.Series) -> pd.Series:
             return raw
     if name == "Finished" and present.isin(["1", "0", "True", "False", "true", "false"]).all():
         return raw.isin(["1", "True", "true"]).astype("boolean").mask(raw.isna())
+    big = _big_integers(raw)
+    if big is not None:
+        return big
     numbers = pd.to_numeric(raw, errors="coerce")
     if len(present) and numbers[raw.notna()].notna().all():
         return numbers.astype("float64")
     return raw
 
 
-def _read_qualtrics(path: Path, text: str, sep: str, header: list[list[str]]) -> Survey:
-    names, questions, ids = header[0], header[1], header[2]
-    if len(set(names)) != len(names):
-        dups = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(_unreadable(path, f"as a Qualtrics export: repeated column ids {dups}"))
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            names=names,
-            skiprows=3,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-        )
-    except (pd.errors.ParserError, ValueError) as e:
-        raise ValueError(_unreadable(path, f"as a Qualtrics export ({e})")) from None
+def _read_qualtrics(path: Path, text: str, sep: str, layout: _Layout) -> Survey:
+    names = layout.names
+    questions, ids = layout.rows.get("questions", []), layout.rows.get("ids", [])
+    _refuse_repeats(path, names, qualtrics=True)
+    raw = _read_rows(text, sep, layout, path, dtype=str, keep_default_na=False, na_values=[""])
     out, rows = {}, []
-    for i, name in enumerate(names):
+    for i, (name, column) in enumerate(raw.items()):
         meta = name in QUALTRICS_METADATA or name.startswith("Recipient")
-        out[name] = _tidy_numbers(_qualtrics_column(name, raw[name]))
-        question = questions[i] if i < len(questions) else ""
+        out[name] = _tidy_numbers(_qualtrics_column(name, column))
+        question = questions[i] if questions else ""
         rows.append(
             _row(
                 name,
                 out[name],
                 label="" if _PLACEHOLDER.match(question) else question,
                 role="metadata" if meta else "answer",
-                source_id=_import_id(ids[i]) if i < len(ids) else "",
+                source_id=_import_id(ids[i]) if ids else "",
             )
         )
     data = pd.DataFrame(out, index=raw.index)
+    _warn_big(path, out)
     return _finish(data, rows, [], format="qualtrics", path=str(path))
 
 
-def _descriptor(codebook: Any, path: Path) -> dict[str, Any] | None:
-    """The datapackage descriptor: ``codebook`` (path or dict) or datapackage.json beside."""
+def _descriptor(codebook: Any, path: Path) -> tuple[dict[str, Any] | None, str]:
+    """The datapackage descriptor and where it came from: ``codebook`` (a path, read and
+    checked by :func:`cxresearch.datasets.codebook`, or a dict) or datapackage.json
+    beside the file."""
+    from .datasets import codebook as read_package
+
     if codebook is None:
         beside = path.parent / "datapackage.json"
-        if not beside.is_file():
-            return None
+        if not os.path.lexists(beside):  # a folder or a link loop of that name is refused
+            return None, ""
         codebook = beside
     if isinstance(codebook, Mapping):
-        return dict(codebook)
+        return dict(codebook), "the dict given"
     if not isinstance(codebook, str | os.PathLike):
         raise TypeError(
             f"codebook must be a path to a datapackage.json or its contents as a dict, "
             f"got {type(codebook).__name__}."
         )
     try:
-        with open(codebook, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError) as e:
-        raise ValueError(f"codebook: cannot read {str(codebook)!r} as JSON ({e}).") from None
+        return read_package(codebook), repr(str(codebook))
+    except ValueError as e:
+        raise ValueError(f"codebook: {e}") from None
 
 
-def _resource_for(descriptor: dict[str, Any], path: Path) -> dict[str, Any]:
-    if "schema" in descriptor:  # a single resource
+def _resource_for(descriptor: dict[str, Any], path: Path, source: str) -> dict[str, Any]:
+    if "schema" in descriptor and "resources" not in descriptor:  # a single resource
         return descriptor
     resources = descriptor.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, Mapping) for r in resources):
+        raise ValueError(
+            f"codebook: {source}: resources must be a list of resources (objects with a "
+            f"'path' and a 'schema'), got {type(resources).__name__}."
+        )
+
+    def names(r: Mapping) -> list[str]:
+        paths = r.get("path", [])
+        return [Path(str(p)).name for p in (paths if isinstance(paths, list) else [paths])]
+
     for r in resources:
-        if Path(str(r.get("path", ""))).name == path.name and "schema" in r:
-            return r
-    names = [r.get("path") for r in resources]
+        if path.name in names(r) and "schema" in r:
+            return dict(r)
     raise ValueError(
-        f"codebook: no resource with path {path.name!r} and a schema in the data package; "
-        f"it describes {v.format_values(names)}."
+        f"codebook: {source}: no resource with path {path.name!r} and a schema in the data "
+        f"package; it describes {v.format_values([r.get('path') for r in resources])}. Add "
+        f"one for this file."
     )
 
 
 def _datapackage_rows(resource: dict[str, Any], data: pd.DataFrame, user: dict) -> list[dict]:
     rows = []
-    missing = [m for m in resource.get("missingValues", [""]) if m != ""]
+    markers = resource.get("missingValues", resource["schema"].get("missingValues", [""]))
+    missing = [m for m in markers if m != ""]
     for field in resource["schema"]["fields"]:
         name = field["name"]
         enum = field.get("constraints", {}).get("enum")
@@ -722,48 +1137,76 @@ def _datapackage_rows(resource: dict[str, Any], data: pd.DataFrame, user: dict) 
     return rows
 
 
-def _read_datapackage(path: Path, resource: dict[str, Any]) -> Survey:
+def _read_datapackage(path: Path, resource: dict[str, Any], encoding: str, sep: str) -> Survey:
     from .datasets import read_resource, validate_frame
 
+    try:  # the descriptor on its own first: a malformed one is the codebook's fault
+        validate_frame(pd.DataFrame(), resource)
+    except ValueError as e:
+        raise ValueError(f"codebook: {e}") from None
+    # the file's own encoding and separator unless the codebook declares them
+    declared = resource.get("encoding", encoding)
+    if encoding == "utf-8-sig" and codecs.lookup(declared).name == "utf-8":
+        declared = encoding  # a byte-order mark before UTF-8 text (as Excel writes)
+    dialect = {"delimiter": sep, **resource.get("dialect", {})}
+    resource = {**resource, "encoding": declared, "dialect": dialect}
     try:
         raw = read_resource(resource, path=path)
-    except (pd.errors.ParserError, UnicodeError, ValueError) as e:
-        raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
+        markers = resource.get("missingValues", resource["schema"].get("missingValues", [""]))
+        markers = [m for m in markers if m != ""]
+        text = read_resource({**resource, "missingValues": []}, path=path) if markers else None
+    except ValueError as e:
+        raise ValueError(f"path: {e}") from None
     data, problems = validate_frame(raw, resource)
     if problems:
         details = "\n  - ".join(problems)
         raise ValueError(f"path: {str(path)!r} does not match its codebook:\n  - {details}")
-    markers = [m for m in resource.get("missingValues", [""]) if m != ""]
+    if len(data) == 0:
+        raise ValueError(_unreadable(path, "as a survey: it has a header but no answers"))
     user: dict[str, int] = {}
-    if markers:
-        text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if text is not None:
         user = {c: int(text[c].isin(markers).sum()) for c in text.columns}
     rows = _datapackage_rows(resource, data, user)
+    _warn_big(path, dict(data.items()))
     return _finish(data, rows, [], format="datapackage", path=str(path))
+
+
+def _read_plain(path: Path, text: str, sep: str, layout: _Layout) -> Survey:
+    names = [n if n else f"Unnamed: {i}" for i, n in enumerate(layout.names)]
+    if len(names) == 1 and sep == "," and (";" in names[0] or "\t" in names[0]):
+        fix = (
+            "separated by ';' (as Excel writes in some languages). Save it comma-separated"
+            if ";" in names[0]
+            else "separated by tabs. Name it .tsv"
+        )
+        raise ValueError(
+            _unreadable(path, f"as CSV: its header is one field {names[0][:60]!r}, {fix}")
+        )
+    _refuse_repeats(path, names, qualtrics=False)
+    raw = _read_rows(text, sep, dataclasses.replace(layout, names=names), path)
+    columns = {}
+    for c, series in raw.items():  # not raw[c]: slow on a frame of 100,000 columns
+        big = _big_integers(series)
+        columns[c] = _tidy_numbers(series if big is None else big)
+    data = pd.DataFrame(columns, index=raw.index)
+    rows = [_row(c, series) for c, series in columns.items()]
+    _warn_big(path, columns)
+    return _finish(data, rows, [], format="csv", path=str(path))
 
 
 def _read_text(path: Path, codebook: Any) -> Survey:
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    text = _text(path)
+    text, encoding = _text(path)
     if not text.strip():
         raise ValueError(_unreadable(path, "as a survey: the file is empty"))
-    header = _header_rows(text, sep)
-    if codebook is None and _is_qualtrics(header):
-        return _read_qualtrics(path, text, sep, header)
-    descriptor = _descriptor(codebook, path)
+    layout = _layout(text, sep, path, qualtrics=codebook is None)
+    if layout.rows:
+        return _read_qualtrics(path, text, sep, layout)
+    descriptor, source = _descriptor(codebook, path)
     if descriptor is not None:
-        return _read_datapackage(path, _resource_for(descriptor, path))
-    names = header[0] if header else []
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:  # pandas would rename them "q1.1", silently
-        raise ValueError(_unreadable(path, f"as CSV: the column name(s) {repeated} appear twice"))
-    try:
-        raw = pd.read_csv(io.StringIO(text), sep=sep)
-    except (pd.errors.ParserError, ValueError) as e:
-        raise ValueError(_unreadable(path, f"as CSV ({e})")) from None
-    data = pd.DataFrame({c: _tidy_numbers(raw[c]) for c in raw.columns}, index=raw.index)
-    rows = [_row(c, data[c]) for c in data.columns]
-    return _finish(data, rows, [], format="csv", path=str(path))
+        resource = _resource_for(descriptor, path, source)
+        return _read_datapackage(path, resource, encoding, sep)
+    return _read_plain(path, text, sep, layout)
 
 
 # -------------------------------------------------------------------------------- reading
@@ -795,12 +1238,29 @@ def read_survey(path: str | os.PathLike, *, codebook: Any = None) -> Survey:
     TypeError
         If ``path`` is not a path, or ``codebook`` not a path or dict.
     ValueError
-        If the file does not exist or cannot be read as its format, if its ending is
-        not one of :data:`FORMATS` (the message lists them), if a CSV breaks its
-        datapackage schema (every problem is listed), or if ``codebook`` is given for
-        an SPSS or Stata file.
+        If its ending is not one of :data:`FORMATS` (the message lists them); if the
+        path is no readable regular file (missing, a folder, a symbolic-link loop, a
+        pipe) or the file is empty; if it cannot be read as its format (not text in
+        a known encoding, NUL bytes, an SPSS or Stata file that looks truncated or
+        corrupt); if it has a header but no answers; if a row has more fields than the
+        header, or a Qualtrics header row another number of fields than the first (a
+        value with an unquoted separator would shift every later column); if column
+        names repeat; if ``codebook`` (or the ``datapackage.json`` beside the file) is
+        malformed (the message names the file and the key) or the CSV breaks its schema
+        (every problem is listed); or if ``codebook`` is given for an SPSS or Stata
+        file.
     ModuleNotFoundError
         If an SPSS or Stata file is read without pyreadstat installed.
+
+    Warns
+    -----
+    UserWarning
+        If a column of whole numbers has values beyond the 64-bit integer range
+        (below :math:`-2^{63}` or from :math:`2^{63}` on). They are kept exact, as
+        Python ints in an ``object`` column whose codebook type is ``integer``: such
+        long numbers are nearly always identifiers (panel or order numbers), which a
+        float would round so that different respondents share one id. For arithmetic,
+        ``data[column].astype(float)`` keeps about 16 significant digits.
 
     Notes
     -----
@@ -819,6 +1279,24 @@ def read_survey(path: str | os.PathLike, *, codebook: Any = None) -> Survey:
     the dates of the response metadata become datetimes and ``Finished`` a boolean.
     Qualtrics' optional -99 for "seen but unanswered" is kept as a value: set it to
     NaN yourself if your export used it.
+
+    A Qualtrics export is recognised from its header rows: column ids, then question
+    texts, then ``{"ImportId": ...}`` cells (three rows), or two of them (ids and
+    ImportIds; ids and question texts, recognised by the response-metadata columns'
+    texts such as "Start Date"). Every header row must have one cell per column; an
+    ImportId cell split at a comma inside its JSON is joined again. A CSV row with
+    more fields than the header is refused unless the extra fields are empty (a
+    separator at the end of each line); a shorter row's missing cells are missing
+    values.
+
+    The file is checked for truncation: rows read against the row count in its
+    header; a Stata 13+ file's end tag; a Stata 8-12 file's value-label tables,
+    walked to the end of the file (a file cut between two tables still reads but
+    names label sets it lacks, which is refused too); an SPSS portable file's end mark.
+    pyreadstat refuses a cut SPSS ``.sav`` or ``.zsav`` file itself. ReadStat, the C
+    library under pyreadstat, can crash the Python process on some deliberately
+    crafted (not merely cut or damaged) SPSS files; open SPSS files from untrusted
+    sources in a separate process.
 
     Examples
     --------
@@ -849,8 +1327,7 @@ def read_survey(path: str | os.PathLike, *, codebook: Any = None) -> Survey:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(_unreadable(path, f"(unknown file ending {suffix or '(none)'!r})"))
-    if not path.is_file():
-        raise ValueError(_unreadable(path, "(no such file)"))
+    _check_file(path)
     if suffix in (".csv", ".tsv"):
         return _read_text(path, codebook)
     if codebook is not None:
