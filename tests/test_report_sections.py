@@ -230,3 +230,24 @@ def test_n_boot_has_an_upper_limit(survey_file, tmp_path):
         cx.report(survey_file, outcome="satisfaction", drivers=DRIVERS, out=tmp_path / "o",
                   n_boot=10**9, progress=False)  # fmt: skip
     assert not (tmp_path / "o").exists()
+
+
+def test_a_crashing_file_reader_is_one_clear_error(survey_file, tmp_path, monkeypatch):
+    # ReadStat, under pyreadstat, can kill the whole process on a damaged SPSS file: the
+    # report reads the file in a child process, so a crash there is a message here
+    monkeypatch.setattr(_run, "_CHILD", "import os; os.abort()")
+    with pytest.raises(ValueError, match=r"reading 'survey.sav' crashed the file reader "
+                       r"\(signal 6\); the file looks damaged"):  # fmt: skip
+        cx.report(survey_file, outcome="satisfaction", drivers=DRIVERS, out=tmp_path / "o",
+                  progress=False)  # fmt: skip
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_input_found_in_the_child_is_the_same_error(survey_file, tmp_path):
+    with pytest.raises(ValueError, match=r"outcome: \['nope'\] is neither a column nor a scale"):
+        cx.report(survey_file, outcome="nope", drivers=DRIVERS, out=tmp_path / "o",
+                  progress=False)  # fmt: skip
+    with pytest.raises(TypeError, match="scales must be a dict"):
+        cx.report(survey_file, outcome="satisfaction", drivers=DRIVERS, scales=3,
+                  out=tmp_path / "o", progress=False)  # fmt: skip
+    assert not (tmp_path / "o").exists()

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Hashable, Iterator, Sequence
@@ -324,21 +325,35 @@ def report(
     lang = check_lang(lang)
     browser = _chromium() if pdf else None
     source = Path(path).resolve() if isinstance(path, str | os.PathLike) else path
-    prep = prepare_report(
-        source, outcome=outcome, drivers=drivers, weights=weights, by=by,
-        cluster=cluster, scales=scales, nps=nps, csat=csat, reverse=reverse,
-    )  # fmt: skip
-    out = _out_folder(out, pdf)
+    roles = dict(outcome=outcome, drivers=drivers, weights=weights, by=by, cluster=cluster,
+                 scales=scales, nps=nps, csat=csat, reverse=reverse)  # fmt: skip
+    staging = Path(tempfile.mkdtemp(prefix="cxreport-"))  # private (0700) until out exists
+    try:
+        prep, kept = _prepare_isolated(source, roles, staging)
+        out = _out_folder(out, pdf)
+        return _write(prep, kept, source, out, roles, pdf=pdf, browser=browser, ci=ci,
+                      n_boot=n_boot, seed=seed, lang=lang, progress=progress, start=start)  # fmt: skip
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(
+    prep: Any, kept: Path, source: Any, out: Path, roles: dict, *, pdf: bool, browser: str | None,
+    ci: float, n_boot: int, seed: int | None, lang: str, progress: bool, start: float,
+) -> Report:  # fmt: skip
+    """Run the notebook on the prepared data and move the finished files into ``out``."""
     names = OUTPUTS + (("report.pdf",) if pdf else ())
     with _locked(out), tempfile.TemporaryDirectory(dir=out, prefix=".cxreport-") as tmp:
         work = Path(tmp)
+        prepared = work / kept.name  # the data as prepared and checked: not read twice
+        os.replace(kept, prepared)
         parameters = {
             "path": str(source),
             "outcome": prep.outcome,
             "drivers": list(prep.drivers),
-            "weights": weights,
-            "by": by,
-            "cluster": cluster,
+            "weights": roles["weights"],
+            "by": roles["by"],
+            "cluster": roles["cluster"],
             "scales": {k: list(items) for k, items in prep.scales.items()},
             "nps": prep.nps,
             "csat": list(prep.csat),
@@ -348,11 +363,8 @@ def report(
             "seed": seed,
             "lang": lang,
             "json_path": str(work / "report.json"),
-            # the data as prepared and checked here, so the kernel does not read and
-            # check the file a second time (a private file of this run's folder)
-            "prepared": str(_keep_prepared(prep, work)),
+            "prepared": str(prepared),
         }
-        del prep  # the kernel has its own copy: not two in memory while it runs
         try:
             with _kernel_home(work):
                 _execute(parameters, work / "report.ipynb", work, progress)
@@ -384,6 +396,82 @@ def report(
         pdf=str(out / "report.pdf") if pdf else None,
         seconds=time.perf_counter() - start,
     )
+
+
+#: What the child process runs (a test replaces it to simulate a crashing reader).
+_CHILD = "from cxresearch.reporting._run import _prepare_child; _prepare_child()"
+_ERRORS = {"TypeError": TypeError, "ValueError": ValueError, "OSError": OSError}
+
+
+def _prepare_isolated(source: Any, roles: dict, folder: Path) -> tuple[Any, Path]:
+    """:func:`prepare_report` in a child process, which pickles the prepared data into
+    ``folder`` for the notebook's kernel and returns the names the run needs.
+
+    A survey file is untrusted, and the C library that reads SPSS and Stata files
+    (ReadStat, under pyreadstat) can crash the whole process on a deliberately damaged
+    file; in a child that crash becomes one clear error, and this process keeps no copy
+    of the data while the kernel runs. A Survey object (already read) is prepared here.
+    """
+    if not isinstance(source, str | os.PathLike):
+        prep = prepare_report(source, **roles)
+        return _Roles.of(prep), _keep_prepared(prep, folder)
+    import pickle
+
+    request = pickle.dumps({"path": source, "roles": roles, "folder": folder})
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD], input=request, stdout=subprocess.PIPE, check=False
+    )  # fmt: skip  (warnings reach the user's stderr)
+    name = Path(source).name
+    if done.returncode < 0:
+        raise ValueError(
+            f"path: reading {name!r} crashed the file reader (signal {-done.returncode}); "
+            f"the file looks damaged. Export it again from the survey software, or save it "
+            f"as CSV with a codebook."
+        )
+    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    answer = json.loads(lines[-1]) if lines else {}
+    if "error" in answer:
+        raise _ERRORS.get(answer["error"], RuntimeError)(answer["message"])
+    if done.returncode != 0 or "roles" not in answer:
+        raise RuntimeError(f"preparing the report on {name!r} failed (exit {done.returncode}).")
+    return _Roles(**answer["roles"]), folder / "prepared.pickle"
+
+
+def _prepare_child() -> None:
+    """The child's side of :func:`_prepare_isolated`: one JSON line on stdout."""
+    import pickle
+
+    request = pickle.loads(sys.stdin.buffer.read())  # from the parent process
+    try:
+        prep = prepare_report(request["path"], **request["roles"])
+    except (TypeError, ValueError, OSError) as e:
+        print(json.dumps({"error": type(e).__name__, "message": str(e)}))
+        return
+    _keep_prepared(prep, Path(request["folder"]))
+    print(json.dumps({"roles": dataclasses.asdict(_Roles.of(prep))}, default=list))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Roles:
+    """The names a run needs from the prepared data (not the data itself)."""
+
+    outcome: Any
+    drivers: list
+    scales: dict
+    nps: Any
+    csat: list
+    reverse: list
+
+    @classmethod
+    def of(cls, prep: ReportData) -> _Roles:
+        return cls(
+            outcome=prep.outcome,
+            drivers=list(prep.drivers),
+            scales={k: list(items) for k, items in prep.scales.items()},
+            nps=prep.nps,
+            csat=list(prep.csat),
+            reverse=list(prep.reverse),
+        )
 
 
 def _keep_prepared(prep: ReportData, work: Path) -> Path:
