@@ -15,6 +15,11 @@ get:
   keys in its ``cxresearch.references`` metadata, rendered from ``book/references.bib``
   with DOIs; in-text citations written as "Author (Year)" or "Author et al. (Year)"
   link to their entries.
+
+The hidden check cells (code cells tagged ``remove-cell``, which assert what the prose
+says about the outputs; see ``tests/test_claims.py``) stay in the book's copies, where
+Jupyter Book removes them from the page; the slide decks drop them, and the instructor
+guide's study-time estimate does not count them.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ BOOK = ROOT / "book"
 GLOSSARY = ROOT / "datasets" / "glossary.csv"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TIMES = BOOK / "notebook_times.json"
+HIDDEN_TAG = "remove-cell"  # Jupyter Book leaves such a cell out of the page
 
 
 # --------------------------------------------------------------------------- helpers
@@ -53,6 +59,11 @@ def title_of(nb: nbformat.NotebookNode) -> str:
 
 def meta(cell_or_nb) -> dict:
     return dict(cell_or_nb.metadata.get("cxresearch", {}))
+
+
+def is_hidden(cell: nbformat.NotebookNode) -> bool:
+    """A cell the book does not show: a hidden check cell (tagged ``remove-cell``)."""
+    return HIDDEN_TAG in cell.metadata.get("tags", [])
 
 
 def has_image(cell: nbformat.NotebookNode) -> bool:
@@ -434,7 +445,7 @@ def stage(
 
 def reading_minutes(nb: nbformat.NotebookNode) -> int:
     words = sum(len(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
-    code = sum(1 for c in nb.cells if c.cell_type == "code")
+    code = sum(1 for c in nb.cells if c.cell_type == "code" and not is_hidden(c))
     return int(round(words / 150 + code * 1.5, -1)) or 10  # prose at 150 wpm, a code cell 1.5 min
 
 
@@ -573,10 +584,11 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     A code cell shows its output only (unless tagged ``slide-code``); a markdown cell its
     heading and first paragraph (unless tagged ``slide-full``): a slide is a prompt for
-    the talk, the page has the full text.
+    the talk, the page has the full text. Hidden check cells are dropped.
     """
     deck = copy.deepcopy(nb)
     deck.metadata.pop("widgets", None)
+    deck.cells = [cell for cell in deck.cells if not is_hidden(cell)]
     for cell in deck.cells:
         tags = set(cell.metadata.get("tags", []))
         kind = next((t for t in SLIDE_TAGS if t in tags), "skip")
