@@ -89,6 +89,8 @@ _LAZY: dict[str, str] = {
     "cfa": "latent",
     "sem": "latent",
     "SEMResult": "latent",
+    "invariance": "latent",
+    "InvarianceResult": "latent",
     # mediation
     "mediation_analysis": "mediation",
     # latent (PLS path models; the model syntax both families share)

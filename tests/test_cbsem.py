@@ -394,6 +394,120 @@ def test_nullable_integer_columns_with_missing_values(fn):
     assert res.fit["chi2"] == pytest.approx(semopy.stats.calc_chi2(direct)[0], abs=1e-8)
 
 
+# --------------------------------------------------------------------------- FIML
+
+HS_CFA = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+HS_ITEMS = [f"x{i}" for i in range(1, 10)]
+
+
+@pytest.fixture(scope="module")
+def holzinger() -> pd.DataFrame:
+    from semopy.examples import holzinger39
+
+    return holzinger39.get_data()
+
+
+def _holes(data: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    """The stated rule: each item value deleted independently with probability ``share``
+    (uniform draws of numpy's default_rng(seed), row by row, items x1..x9 in order)."""
+    out = data.copy()
+    drop = np.random.default_rng(seed).random((len(out), len(HS_ITEMS))) < share
+    out[HS_ITEMS] = out[HS_ITEMS].mask(drop)
+    return out
+
+
+def _implied(table: pd.DataFrame, items: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The CFA's implied means and covariances rebuilt from its table by hand."""
+    est = table.set_index("term")["estimate"]
+    factors = list(dict.fromkeys(table.loc[table["op"] == "=~", "lhs"]))
+    lam = np.zeros((len(items), len(factors)))
+    for _, row in table[table["op"] == "=~"].iterrows():
+        lam[items.index(row["rhs"]), factors.index(row["lhs"])] = row["estimate"]
+    phi = np.zeros((len(factors),) * 2)
+    theta = np.zeros((len(items),) * 2)
+    for _, row in table[table["op"] == "~~"].iterrows():
+        a, b = row["lhs"], row["rhs"]
+        mx, idx = (phi, factors) if a in factors else (theta, items)
+        mx[idx.index(a), idx.index(b)] = mx[idx.index(b), idx.index(a)] = row["estimate"]
+    mu = np.array([est[f"{i} ~1"] for i in items])
+    return mu, lam @ phi @ lam.T + theta
+
+
+def _hand_loglik(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> float:
+    """The FIML log-likelihood by hand: over the missing-data patterns, the normal
+    log-density (scipy) of each row's observed part."""
+    seen = np.isfinite(x)
+    total = 0.0
+    for pattern in np.unique(seen, axis=0):
+        rows = x[(seen == pattern).all(axis=1)][:, pattern]
+        dist = stats.multivariate_normal(mu[pattern], sigma[np.ix_(pattern, pattern)])
+        total += float(np.sum(dist.logpdf(rows)))
+    return total
+
+
+def test_fiml_on_complete_data_is_ml(holzinger):
+    ml = cfa(holzinger, HS_CFA)
+    fiml = cfa(holzinger, HS_CFA, missing="fiml")
+    assert (fiml.n, fiml.n_dropped, fiml.n_patterns) == (301, 0, 1)
+    both = ml.table.merge(fiml.table, on="term")
+    assert len(both) == len(ml.table)  # and nine intercepts more in fiml's
+    np.testing.assert_allclose(both["estimate_x"], both["estimate_y"], atol=1e-5)
+    assert fiml.fit["chi2"] == pytest.approx(ml.fit["chi2"], abs=1e-6)
+    assert fiml.fit["log_likelihood"] == pytest.approx(ml.fit["log_likelihood"], abs=1e-6)
+    for key in ("df", "cfi", "tli", "rmsea", "srmr", "baseline_chi2"):
+        assert fiml.fit[key] == pytest.approx(ml.fit[key], abs=1e-6)
+    intercepts = fiml.table[fiml.table["op"] == "~1"].set_index("lhs")["estimate"]
+    np.testing.assert_allclose(intercepts[HS_ITEMS], holzinger[HS_ITEMS].mean(), atol=1e-6)
+    assert fiml.fit["n_parameters"] == ml.fit["n_parameters"] + 9
+
+
+@pytest.fixture(scope="module")
+def holed(holzinger) -> tuple[pd.DataFrame, SEMResult]:
+    """HS with 10% of the item values deleted (seed 23) and two rows emptied, its FIML fit."""
+    data = _holes(holzinger, 0.1, seed=23)
+    data.loc[data.index[:2], HS_ITEMS] = np.nan
+    return data, cfa(data, HS_CFA, missing="fiml")
+
+
+def test_fiml_with_holes_uses_every_value(holzinger, holed):
+    holed, fiml = holed
+    listwise = cfa(holed, HS_CFA, missing="listwise")
+    full = cfa(holzinger, HS_CFA)
+    assert (fiml.n, fiml.n_dropped) == (299, 2) and listwise.n < 200
+    patterns = holed[HS_ITEMS].dropna(how="all").notna().drop_duplicates()
+    assert fiml.n_patterns == len(patterns) > 20
+    # the log-likelihood at the solution, by hand: each row's observed part
+    mu, sigma = _implied(fiml.table, HS_ITEMS)
+    hand = _hand_loglik(holed[HS_ITEMS].dropna(how="all").to_numpy(dtype=float), mu, sigma)
+    assert fiml.fit["log_likelihood"] == pytest.approx(hand, abs=1e-6)
+    # closer to the complete-data loadings than listwise deletion
+    load = "op == '=~'"
+    est = {
+        name: res.table.query(load).set_index("term")["estimate"]
+        for name, res in (("fiml", fiml), ("listwise", listwise), ("full", full))
+    }
+    err_fiml = (est["fiml"] - est["full"]).abs()
+    err_listwise = (est["listwise"] - est["full"]).abs()
+    assert err_fiml.max() < 0.15 and err_fiml.sum() < err_listwise.sum()
+    assert (est["fiml"] - est["listwise"]).abs().max() > 0.01
+
+
+def test_fiml_is_the_likelihood_maximum(holed):
+    # any small move of the estimates lowers the hand-coded log-likelihood
+    holed, res = holed
+    x = holed[HS_ITEMS].dropna(how="all").to_numpy(dtype=float)
+    mu, sigma = _implied(res.table, HS_ITEMS)
+    top = _hand_loglik(x, mu, sigma)
+    for j in (0, 4):
+        for step in (-1e-3, 1e-3):
+            moved = mu.copy()
+            moved[j] += step
+            assert _hand_loglik(x, moved, sigma) < top
+            bigger = sigma.copy()
+            bigger[j, j] += 10 * step
+            assert _hand_loglik(x, mu, bigger) < top
+
+
 def test_missing_values_outside_the_model_are_ignored(mobi):
     data = mobi.copy()
     data.loc[0, "PERQ1"] = np.nan  # not in SMALL_SEM
@@ -465,9 +579,9 @@ def test_non_numeric_item(mobi):
         (
             {"missing": "drop"},
             ValueError,
-            r"missing must be one of \['raise', 'listwise'\], got 'drop'",
+            r"missing must be one of \['raise', 'listwise', 'fiml'\], got 'drop'",
         ),
-        ({"estimator": "ULS"}, ValueError, r"estimator must be one of \['MLW'\], got 'ULS'"),
+        ({"estimator": "ULS"}, ValueError, r"estimator must be one of \['MLW', 'MLR'\], got 'ULS'"),
         ({"ci": 95}, ValueError, r"ci must lie strictly between 0 and 1"),
     ],
 )
@@ -527,3 +641,269 @@ def test_heywood_case_warns():
         match=r"improper solution \(Heywood case\): variance\(s\) of \['a'\] at or below zero",
     ):
         cfa(x, "F =~ a + b + c")
+
+
+# --------------------------------------------------------------------------- MLR
+
+
+@pytest.fixture(scope="module")
+def hs_mlr(holzinger) -> SEMResult:
+    return cfa(holzinger, HS_CFA, estimator="MLR")
+
+
+def test_mlr_keeps_the_ml_estimates_and_chi2(holzinger, hs_mlr):
+    ml = cfa(holzinger, HS_CFA)
+    np.testing.assert_allclose(hs_mlr.table["estimate"], ml.table["estimate"], atol=1e-12)
+    assert hs_mlr.fit["chi2"] == ml.fit["chi2"]
+    assert hs_mlr.estimator == "MLR"
+    c = hs_mlr.fit["scaling_factor"]
+    assert hs_mlr.fit["chi2_scaled"] == pytest.approx(ml.fit["chi2"] / c, rel=1e-12)
+    assert hs_mlr.fit["p_value_scaled"] == pytest.approx(
+        stats.chi2.sf(hs_mlr.fit["chi2_scaled"], 24), rel=1e-12
+    )
+    assert "scaling_factor" not in ml.fit.index
+
+
+def test_mlr_standard_errors_are_the_numerical_sandwich(holzinger, hs_mlr):
+    """Huber-White by brute force: casewise scores and the observed information from
+    finite differences of scipy's normal log-density at semopy's implied covariances."""
+    model = semopy.Model(HS_CFA)
+    model.fit(holzinger[HS_ITEMS], obj="MLW", options=dict(SOLVER_OPTIONS))
+    x = holzinger[model.vars["observed"]].to_numpy(dtype=float)
+    est = np.concatenate([model.param_vals, x.mean(axis=0)])
+    k = len(model.param_vals)
+
+    def casewise(par):
+        model.update_matrices(par[:k])
+        return stats.multivariate_normal(par[k:], model.calc_sigma()[0]).logpdf(x)
+
+    def scores(par, h=1e-6):
+        out = np.empty((len(x), len(par)))
+        for j in range(len(par)):
+            step = np.zeros(len(par))
+            step[j] = h
+            out[:, j] = (casewise(par + step) - casewise(par - step)) / (2 * h)
+        return out
+
+    def total(par):
+        return float(casewise(par).sum())
+
+    h, eye = 1e-4, np.eye(len(est)) * 1e-4
+    info = np.empty((len(est), len(est)))  # second differences of the log-likelihood
+    for i in range(len(est)):
+        for j in range(i, len(est)):
+            a, b = eye[i], eye[j]
+            second = total(est + a + b) - total(est + a - b) - total(est - a + b)
+            info[i, j] = info[j, i] = -(second + total(est - a - b)) / (4 * h * h)
+    a_inv = np.linalg.inv((info + info.T) / 2)
+    s = scores(est)
+    sandwich = np.sqrt(np.diag(a_inv @ s.T @ s @ a_inv))[:k]
+    free = hs_mlr.table[hs_mlr.table["free"]]
+    semopy_order = model.inspect()
+    semopy_order = semopy_order[semopy_order["Std. Err"] != "-"]
+    # semopy's rows of the free parameters are in its parameter order, as ours after mapping
+    ours = []
+    for _, row in semopy_order.iterrows():
+        a, op, b = row["lval"], row["op"], row["rval"]
+        term = f"{b} =~ {a}" if op == "~" else f"{a} ~~ {b}"
+        hit = free[(free["term"] == term) | (free["term"] == f"{b} ~~ {a}")]
+        ours.append(float(hit["std_error"].iloc[0]))
+    np.testing.assert_allclose(ours, sandwich, atol=1e-5)
+
+
+def _one_factor(n: int, heavy: bool, seed: int) -> pd.DataFrame:
+    """A one-factor model (loadings 0.8, error sd 0.6): normal, or multivariate t with
+    5 df (the normal rows times a common sqrt(3 / chi2_5) each, unit variances kept)."""
+    rng = np.random.default_rng(seed)
+    f = rng.standard_normal(n)
+    x = 0.8 * f[:, None] + 0.6 * rng.standard_normal((n, 5))
+    if heavy:
+        x *= np.sqrt(3 / rng.chisquare(5, n))[:, None]
+    return pd.DataFrame(x, columns=[f"q{j}" for j in range(1, 6)])
+
+
+ONE_FACTOR = "F =~ q1 + q2 + q3 + q4 + q5"
+
+
+def test_mlr_equals_ml_on_normal_data_and_not_on_heavy_tails():
+    normal = _one_factor(2000, heavy=False, seed=11)
+    heavy = _one_factor(2000, heavy=True, seed=11)
+    ratios = {}
+    for name, data in (("normal", normal), ("heavy", heavy)):
+        ml, mlr = cfa(data, ONE_FACTOR), cfa(data, ONE_FACTOR, estimator="MLR")
+        ok = ml.table["free"]
+        ratios[name] = (mlr.table["std_error"][ok] / ml.table["std_error"][ok]).to_numpy()
+        ratios[name + "_c"] = mlr.fit["scaling_factor"]
+    # normal: every ratio within Monte Carlo noise of 1 (n = 2000), the scaling near 1
+    assert np.abs(ratios["normal"] - 1).max() < 0.1 and abs(ratios["normal_c"] - 1) < 0.15
+    # multivariate t(5) (relative kurtosis 3): every standard error and the chi-square's
+    # scaling inflated (asymptotically by sqrt(3) and 3 for an elliptical distribution)
+    assert ratios["heavy"].min() > 1.2 and ratios["heavy_c"] > 1.5
+
+
+def test_mlr_with_fiml_on_complete_data_is_mlr(holzinger, hs_mlr):
+    both = cfa(holzinger, HS_CFA, estimator="MLR", missing="fiml")
+    merged = hs_mlr.table.merge(both.table, on="term")
+    np.testing.assert_allclose(merged["std_error_x"], merged["std_error_y"], atol=1e-5)
+    for key in ("chi2", "scaling_factor", "chi2_scaled"):
+        assert both.fit[key] == pytest.approx(hs_mlr.fit[key], abs=1e-5)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PROPERTY = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_PROPERTY
+@given(
+    cells=st.sets(
+        st.tuples(st.integers(0, 300), st.sampled_from(HS_ITEMS)), min_size=1, max_size=20
+    ),
+    estimator=st.sampled_from(["MLW", "MLR"]),
+)
+def test_missing_values_raise_names_missing_and_fiml(holzinger, cells, estimator):
+    data = holzinger.copy()
+    for row, col in cells:
+        data.loc[data.index[row], col] = np.nan
+    rows = len({row for row, _ in cells})
+    with pytest.raises(
+        ValueError, match=rf"^cfa: {rows} row\(s\) have missing values.*missing='fiml'"
+    ):
+        cfa(data, HS_CFA, estimator=estimator)
+
+
+@_PROPERTY
+@given(estimator=st.text(max_size=8).filter(lambda s: s not in ("MLW", "MLR")))
+def test_unknown_estimator_is_named(holzinger, estimator):
+    with pytest.raises(ValueError, match=r"^estimator must be one of \['MLW', 'MLR'\], got "):
+        cfa(holzinger, HS_CFA, estimator=estimator)
+
+
+_SCRIPTS = st.sampled_from(
+    [
+        "абвгдежзийклмнопрстуфхцчшщыэюя",  # Cyrillic
+        "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی",  # Persian
+    ]
+)
+
+
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_fiml_and_mlr_keep_persian_and_cyrillic_names(data):
+    letters = data.draw(_SCRIPTS)
+    word = st.text(alphabet=letters, min_size=1, max_size=6)
+    names = data.draw(st.lists(word, min_size=6, max_size=6, unique=True))
+    frame = _one_factor(200, heavy=False, seed=3)
+    frame.columns = names[1:]
+    frame.iloc[::7, 0] = np.nan
+    model = f"{names[0]} =~ " + " + ".join(names[1:])
+    res = cfa(frame, model, missing="fiml", estimator="MLR")
+    assert res.table.loc[res.table["op"] == "=~", "rhs"].tolist() == names[1:]
+    assert set(res.table.loc[res.table["op"] == "~1", "lhs"]) == set(names[1:])
+    assert res.n_patterns == 2 and np.isfinite(res.table["estimate"]).all()
+
+
+def test_fiml_column_without_any_value(holzinger):
+    data = holzinger.assign(x3=np.nan)
+    with pytest.raises(ValueError, match=r"^model: column 'x3' is missing for all 301 rows"):
+        cfa(data, HS_CFA, missing="fiml")
+
+
+def test_fiml_constant_item(holzinger):
+    data = holzinger.assign(x3=np.where(holzinger.index % 2 == 0, 4.0, np.nan))
+    with pytest.raises(ValueError, match=r"^model: column\(s\) \['x3'\] have the same answer"):
+        cfa(data, HS_CFA, missing="fiml")
+
+
+# --------------------------------------------------------------------------- by (configural)
+
+
+def test_cfa_by_group_is_lavaans_configural_fit(holzinger):
+    ref = json.loads((REFERENCE / "lavaan_hs_multigroup.json").read_text())["configural"]
+    res = cfa(holzinger, HS_CFA, by="school")
+    assert res.by == "school" and res.n == 301
+    assert res.fit["chi2"] == pytest.approx(ref["chi2"], abs=5e-4)
+    assert res.fit["df"] == ref["df"]
+    assert list(res.table.columns[:5]) == ["term", "lhs", "op", "rhs", "group"]
+    assert res.table["group"].unique().tolist() == ["Pasteur", "Grant-White"]
+    alone = cfa(holzinger[holzinger["school"] == "Pasteur"], HS_CFA)
+    mine = res.table[res.table["group"] == "Pasteur"].reset_index(drop=True)
+    np.testing.assert_allclose(mine["estimate"], alone.table["estimate"], atol=1e-12)
+    ladder = cx.invariance(holzinger, HS_CFA, by="school", steps=("configural",)).table
+    for key in ("chi2", "cfi", "rmsea"):
+        assert res.fit[key] == pytest.approx(ladder[key].iloc[0], abs=1e-5)
+
+
+def test_cfa_by_group_bad_input(holzinger):
+    with pytest.raises(ValueError, match=r"^by: column"):
+        cfa(holzinger, HS_CFA, by="schol")
+    tiny = holzinger[holzinger["school"] == "Pasteur"].head(8).assign(school="tiny")
+    with pytest.raises(ValueError, match=r"^by: in group 'tiny' of 'school': cfa: 8 complete"):
+        cfa(pd.concat([holzinger, tiny]), HS_CFA, by="school")
+    flat = holzinger.copy()
+    flat.loc[flat["school"] == "Pasteur", "x2"] = 3.0
+    with pytest.raises(ValueError, match=r"^by: in group 'Pasteur' of 'school': model: column"):
+        cfa(flat, HS_CFA, by="school")
+    gap = holzinger.copy()
+    gap.loc[gap.index[4], "school"] = np.nan
+    with pytest.raises(
+        ValueError, match=r"^cfa: 1 row\(s\) have a missing value.*missing='listwise'"
+    ):
+        cfa(gap, HS_CFA, by="school")
+    assert cfa(gap, HS_CFA, by="school", missing="listwise").n_dropped == 1
+    with pytest.raises(ValueError, match=r"^by: column 'school' has 1 group"):
+        cfa(holzinger.assign(school="one"), HS_CFA, by="school")
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    labels=st.lists(
+        st.text(alphabet="абвгдежзийклابپتثجچحخ", min_size=1, max_size=5),
+        min_size=2,
+        max_size=2,
+        unique=True,
+    )
+)
+def test_cfa_by_group_keeps_persian_and_cyrillic_labels(labels):
+    data = _one_factor(240, heavy=False, seed=8)
+    data["region"] = np.repeat(labels, 120)
+    res = cfa(data, ONE_FACTOR, by="region", estimator="MLR")
+    assert res.table["group"].unique().tolist() == labels
+    assert res.reliability["group"].unique().tolist() == labels
+
+
+def test_casewise_scores_with_holes_are_numerical_derivatives(holzinger):
+    """The rows' scores under missing data (used by MLR with FIML) against central
+    differences of scipy's normal log-density of each row's observed part."""
+    from cxresearch.latent.cbsem import _casewise_scores, _patterns, _semopy_sigma
+
+    model = semopy.Model(HS_CFA)
+    model.fit(holzinger[HS_ITEMS], obj="MLW", options=dict(SOLVER_OPTIONS))
+    holed = _holes(holzinger, 0.15, seed=4)
+    x = holed[model.vars["observed"]].to_numpy(dtype=float)
+    est = np.concatenate([model.param_vals, np.nanmean(x, axis=0) + 0.1])
+    k, patterns = len(model.param_vals), _patterns(x)
+    scores = _casewise_scores(_semopy_sigma(model), k, patterns, est)
+
+    def rows_loglik(par):
+        model.update_matrices(par[:k])
+        sigma = model.calc_sigma()[0]
+        return np.concatenate(
+            [
+                stats.multivariate_normal(par[k:][c], sigma[np.ix_(c, c)]).logpdf(r).reshape(-1)
+                for c, r in patterns
+            ]
+        )
+
+    numeric = np.empty_like(scores)
+    for j in range(len(est)):
+        step = np.zeros(len(est))
+        step[j] = 1e-6
+        numeric[:, j] = (rows_loglik(est + step) - rows_loglik(est - step)) / 2e-6
+    np.testing.assert_allclose(scores, numeric, atol=2e-5, rtol=1e-5)

@@ -311,6 +311,9 @@ MISSING_CALLS: dict[str, Callable[[Any], Any]] = {
     "pls_mga": lambda m: cx.pls_mga(_corp(), PLS_MODEL, by="servicetype", n_perm=10, missing=m),
     "cfa": lambda m: cx.cfa(_corp(), _CFA, missing=m),
     "sem": lambda m: cx.sem(_corp(), _CFA + "\nCUSL ~ LIKE", missing=m),
+    "invariance": lambda m: cx.invariance(
+        _corp(), _CFA, by="servicetype", steps=("configural",), missing=m
+    ),
     "plot_nps": lambda m: cx.plot_nps(_answers(), by="store", missing=m),
     "plot_likert": lambda m: cx.plot_likert(_answers(), items=["rating"], missing=m),
     "plot_item_correlations": lambda m: cx.plot_item_correlations(
@@ -318,7 +321,13 @@ MISSING_CALLS: dict[str, Callable[[Any], Any]] = {
     ),
 }
 #: The values beyond "raise" and "listwise", where a method has them.
-MORE_MISSING = {"pls": ("mean",), "pls_mga": ("mean",), "fit_drivers": ("mice",)}
+MORE_MISSING = {
+    "pls": ("mean",),
+    "pls_mga": ("mean",),
+    "fit_drivers": ("mice",),
+    "cfa": ("fiml",),
+    "sem": ("fiml",),
+}
 
 WITH_MISSING = {
     owner: fn for owner, fn in _public_callables() if "missing" in inspect.signature(fn).parameters
@@ -409,6 +418,7 @@ PARAMETER_NAMES = {
     "unit_cost", "weights", "x", "y", "steps", "bypass", "bypass_label", "raw", "reverse",
     "checkpoint", "errors",
     "lang", "pdf",  # the report's language and its PDF (issue 20)
+    "free",  # cx.invariance (issue 23): parameters left free across groups (partial invariance)
 }  # fmt: skip
 SYNONYMS = {  # banned name -> the house name of the idea
     "alpha": "ci", "level": "ci", "conf_level": "ci", "confidence": "ci",

@@ -29,6 +29,13 @@ SAT  =~ CUSA1 + CUSA2 + CUSA3
 """
 
 
+def _invariance():
+    from semopy.examples import holzinger39
+
+    model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6"
+    return cx.invariance(holzinger39.get_data(), model, by="school", steps=("configural", "metric"))
+
+
 def _drivers(hostile: bool = False):
     panel = cx.simulate_panel(200, 2, seed=1)
     if hostile:
@@ -88,6 +95,7 @@ FACTORIES = {
         missing="mean",
     ),  # fmt: skip
     "SEMResult": lambda tmp: cx.cfa(cx.load_dataset("mobi"), CFA_MODEL),
+    "InvarianceResult": lambda tmp: _invariance(),
     "SimulationStudyResult": lambda tmp: cx.simulation_study(
         lambda rng, n: {"estimate": rng.normal(size=n).mean()},
         {"n": [10, 20]},

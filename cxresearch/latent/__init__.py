@@ -7,7 +7,9 @@ Both families read the same lavaan-style model syntax and report the same measur
 - :mod:`cxresearch.latent.plspm` -- PLS path models (:func:`pls`), their bootstrap and
   multi-group permutation tests (:func:`pls_mga`), in NumPy;
 - :mod:`cxresearch.latent.cbsem` -- covariance-based CFA and SEM (:func:`cfa`,
-  :func:`sem`) on semopy.
+  :func:`sem`) on semopy;
+- :mod:`cxresearch.latent.multigroup` -- measurement invariance across groups
+  (:func:`invariance`: the configural, metric, scalar, strict ladder).
 
 Private parts: ``_algorithm`` (the PLS iterations on stacks of covariance matrices) and
 ``cxresearch._measures`` (alpha, rho_A, rho_c, AVE and HTMT: the one home of each formula, used
@@ -38,16 +40,19 @@ True
 from __future__ import annotations
 
 from .cbsem import SEMResult, cfa, sem
+from .multigroup import InvarianceResult, invariance
 from .plspm import PLSBootstrap, PLSMGAResult, PLSResult, pls, pls_mga
 from .syntax import ModelSpec, parse_model
 
 __all__ = [
+    "InvarianceResult",
     "ModelSpec",
     "PLSBootstrap",
     "PLSMGAResult",
     "PLSResult",
     "SEMResult",
     "cfa",
+    "invariance",
     "parse_model",
     "pls",
     "pls_mga",

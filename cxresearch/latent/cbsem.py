@@ -36,14 +36,16 @@ from . import syntax
 __all__ = ["SEMResult", "cfa", "sem"]
 
 #: Estimators accepted by :func:`cfa` and :func:`sem`: ``"MLW"`` is semopy's maximum
-#: likelihood (Wishart) objective, the same fit function as lavaan's ``"ML"``.
-ESTIMATORS = ("MLW",)
-MISSING = ("raise", "listwise")
+#: likelihood (Wishart) objective, the same fit function as lavaan's ``"ML"``; ``"MLR"``
+#: the same estimates with Huber-White standard errors and the Yuan-Bentler scaled
+#: chi-square (lavaan's and Mplus's ``"MLR"``).
+ESTIMATORS = ("MLW", "MLR")
+MISSING = ("raise", "listwise", "fiml")
 #: Passed to semopy's SLSQP. Its default ``ftol`` (1e-6) stops the ECSI CFA on ``mobi``
 #: 3.5e-4 above the minimum chi-square (standardized loadings off by up to 4e-4 from
 #: lavaan's); at 1e-12 chi-square agrees with lavaan's (seminr-py) to 1e-10.
 SOLVER_OPTIONS = {"ftol": 1e-12, "maxiter": 10_000}
-_OP_ORDER = {"=~": 0, "~": 1, "~~": 2}
+_OP_ORDER = {"=~": 0, "~": 1, "~~": 2, "~1": 3}
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -55,7 +57,9 @@ class SEMResult(Result):
     table : pandas.DataFrame
         One row per parameter: ``term`` (``"IMAG =~ IMAG1"``), ``lhs, op, rhs`` in
         lavaan's convention (``=~`` loading of ``rhs`` on factor ``lhs``, ``~``
-        regression of ``lhs`` on ``rhs``, ``~~`` (co)variance), ``free`` (False for
+        regression of ``lhs`` on ``rhs``, ``~~`` (co)variance; ``~1`` the intercept of
+        ``lhs``, with ``missing="fiml"`` only, whose ``std_estimate`` is the intercept
+        over the implied standard deviation), ``free`` (False for
         parameters fixed by the identification, e.g. the first loading of each factor
         at 1), ``estimate`` (unstandardized), ``std_error``, ``statistic`` (z),
         ``p_value``, ``ci_low``, ``ci_high`` (Wald, at level ``ci``; NaN for fixed
@@ -66,7 +70,9 @@ class SEMResult(Result):
     fit : pandas.Series
         The fit statistics by name (the type every model's ``fit`` has): ``n,
         n_parameters, chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high``
-        (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2, baseline_df``.
+        (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2, baseline_df``; with
+        ``estimator="MLR"`` also ``scaling_factor`` (Yuan-Bentler), ``chi2_scaled``
+        (``chi2 / scaling_factor``) and ``p_value_scaled``.
     reliability : pandas.DataFrame
         One row per first-order factor: ``construct, mode`` (always ``"A"``),
         ``n_items, alpha, rho_c, ave`` (the columns and formulas of the PLS table, whose
@@ -76,11 +82,18 @@ class SEMResult(Result):
     n_dropped : int
         Rows dropped for missing values (``missing="listwise"``; 0 otherwise).
     estimator : str
-        The semopy objective (``"MLW"``).
+        ``"MLW"`` or ``"MLR"`` (the same estimates, robust standard errors).
     ci : float
         Confidence level of ``ci_low``/``ci_high``.
     model : str
         The model in lavaan syntax, as fitted.
+    n_patterns : int
+        Missing-data patterns among the rows used (1 for complete data; with
+        ``missing="fiml"`` the distinct sets of answered model columns; summed over
+        the groups with ``by``).
+    by : str or None
+        The group column of a multi-group (configural) CFA, else None; then ``table``
+        and ``reliability`` have a ``group`` column.
     """
 
     fit: pd.Series
@@ -90,10 +103,13 @@ class SEMResult(Result):
     estimator: str
     ci: float
     model: str = dataclasses.field(repr=False)
+    n_patterns: int = 1
+    by: str | None = None
 
     def _summary_title(self) -> str:
         kind = "structural equation model" if (self.table["op"] == "~").any() else "CFA"
-        return f"Covariance-based {kind} (semopy, {self.estimator})"
+        how = f"{self.estimator}, FIML" if self.table["op"].eq("~1").any() else self.estimator
+        return f"Covariance-based {kind} (semopy, {how})"
 
     def _summary_facts(self) -> list[tuple[str, Any]]:
         from ..tables import format_p
@@ -102,7 +118,19 @@ class SEMResult(Result):
         return [
             ("n", self.n),
             ("rows dropped", self.n_dropped),
+            ("missing-data patterns", self.n_patterns),
             ("chi-square", f"{f['chi2']:.3f} on {int(f['df'])} df, p {format_p(f['p_value'])}"),
+            *(
+                [
+                    (
+                        "scaled chi-square (Yuan-Bentler)",
+                        f"{f['chi2_scaled']:.3f}, scaling factor {f['scaling_factor']:.3f}, "
+                        f"p {format_p(f['p_value_scaled'])}",
+                    )
+                ]
+                if "chi2_scaled" in f.index
+                else []
+            ),
             ("CFI", float(f["cfi"])),
             ("TLI", float(f["tli"])),
             (
@@ -155,6 +183,13 @@ def _observed_columns(spec: Any, data: pd.DataFrame) -> list[str]:
     return list(out)
 
 
+_MISSING_ADVICE = (
+    "Pass missing='listwise' to drop them (the count is reported as n_dropped), "
+    "missing='fiml' to use every observed value (full-information maximum likelihood), "
+    "or fill them in first."
+)
+
+
 def _complete_rows(
     data: pd.DataFrame, columns: list[str], missing: str, where: str
 ) -> tuple[pd.DataFrame, int]:
@@ -166,8 +201,11 @@ def _complete_rows(
         raise ValueError(
             f"{where}: {n_bad} row(s) have missing values (NaN) in the model's columns "
             f"{v.format_values(cols)}, at rows {v.format_values(data.index[incomplete])}. "
-            f"{v.missing_advice(MISSING)}"
+            f"{_MISSING_ADVICE}"
         )
+    if missing == "fiml":  # keep every row with at least one answer
+        empty = data[columns].isna().all(axis=1)
+        return data.loc[~empty, columns], int(empty.sum())
     return data.loc[~incomplete, columns], n_bad
 
 
@@ -215,9 +253,16 @@ def _prepare(
     frame = frame.astype(float)
     for col in columns:  # 1e200: the covariances overflow (reported as such, not as a fit)
         v.check_magnitude(frame[col].to_numpy(), col, "model")
+    if missing == "fiml":
+        v.check_has_values(frame, columns, "model")
     v.check_not_constant(frame, columns, "model")
-    v.check_distinct_columns(frame, columns, "model")
-    _check_covariance(frame, where)
+    if missing == "fiml":
+        complete = frame.dropna()
+        if len(complete) > len(columns):
+            v.check_distinct_columns(complete, columns, "model")
+    else:
+        v.check_distinct_columns(frame, columns, "model")
+        _check_covariance(frame, where)
     return spec, frame, n_dropped, ci
 
 
@@ -268,13 +313,17 @@ def _renamed(spec: Any, alias: dict[str, str]) -> Any:
 IDENTIFICATION_TOL = 1e-8
 
 
-def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str, names=None) -> Any:
-    """Fit under aliases (``spec`` and ``frame`` renamed); ``names``: alias -> name."""
+def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str, names=None, cov=None) -> Any:
+    """Fit under aliases (``spec`` and ``frame`` renamed); ``names``: alias -> name.
+
+    ``cov``: a (divide-by-n) covariance DataFrame to fit instead of the one of ``frame``
+    (which then only gives the starting values): the EM covariance for FIML's start.
+    """
     import semopy
 
     try:
         model = semopy.Model(_semopy_syntax(spec))
-        model.load(data=frame)
+        model.load(data=frame, cov=cov, n_samples=len(frame))
     except (KeyError, ValueError, IndexError, SyntaxError, np.linalg.LinAlgError) as exc:
         text = re.sub(
             r"\bv\d+\b", lambda m: repr((names or {}).get(m.group(0), m.group(0))), str(exc)
@@ -292,7 +341,7 @@ def _fit(spec: Any, frame: pd.DataFrame, estimator: str, where: str, names=None)
             f"Give each factor at least 3 items (or 2, if it correlates with another factor)."
         )
     with np.errstate(all="ignore"):  # a failed fit is judged below, by its result
-        result = model.fit(frame, obj=estimator, options=dict(SOLVER_OPTIONS))
+        result = model.fit(obj="MLW", options=dict(SOLVER_OPTIONS))
     _check_identified(model, where, names or {})
     if not result.success:
         if not np.isfinite(result.fun) or not np.isfinite(model.param_vals).all():
@@ -400,11 +449,40 @@ def _tidy_row(spec_items: dict[str, str], row: pd.Series) -> tuple[str, str, str
     return row["lval"], row["op"], row["rval"]
 
 
-def _estimates(model: Any, spec: Any, ci: float, names: dict[str, str]) -> pd.DataFrame:
-    """The tidy table of a model fitted under aliases, in the caller's ``names``."""
+def _active_index(model: Any) -> dict[tuple[str, str, str], int]:
+    """semopy's (lval, op, rval) of each free parameter's places -> its index."""
+    kinds = [
+        (getattr(model, "mx_beta", None), getattr(model, "names_beta", None), "~"),
+        (model.mx_lambda, model.names_lambda, "~"),
+        (model.mx_psi, model.names_psi, "~~"),
+        (model.mx_theta, model.names_theta, "~~"),
+    ]
+    out: dict[tuple[str, str, str], int] = {}
+    active = [p for p in model.parameters.values() if p.active]
+    for i, param in enumerate(active):
+        for loc in param.locations:
+            for mx, labels, op in kinds:
+                if mx is not None and loc.matrix is mx:
+                    a, b = labels[0][loc.indices[0]], labels[1][loc.indices[1]]
+                    out[(a, op, b)] = i
+                    if op == "~~":
+                        out[(b, op, a)] = i
+    return out
+
+
+def _estimates(model: Any, spec: Any, ci: float, names: dict[str, str], se=None) -> pd.DataFrame:
+    """The tidy table of a model fitted under aliases, in the caller's ``names``.
+
+    ``se``: standard errors of semopy's free parameters (in its order) to report
+    instead of semopy's expected-information ones (FIML, MLR).
+    """
     from scipy import stats
 
     raw = model.inspect(std_est=True)
+    if se is not None:
+        index = _active_index(model)
+        keys = zip(raw["lval"], raw["op"], raw["rval"], strict=True)
+        raw["Std. Err"] = [se[index[k]] if k in index else "-" for k in keys]
     owner = {item: c.name for c in spec.constructs for item in c.items}
     rows = (_tidy_row(owner, row) for _, row in raw.iterrows())
     rank = {a: i for i, a in enumerate(dict.fromkeys([*spec.construct_names, *spec.items]))}
@@ -514,15 +592,33 @@ def rmsea_interval(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[f
 
 
 def _fit_indices(model: Any, n: int) -> pd.Series:
-    from scipy import stats
-
     s = np.asarray(model.mx_cov, dtype=float)  # the ML (divide-by-n) covariance
     sigma = np.asarray(model.calc_sigma()[0], dtype=float)
     p = s.shape[0]
-    k = len(model.param_vals)
-    df = p * (p + 1) // 2 - k
     chi2 = n * float(model.last_result.fun)
     base_chi2 = n * float(np.sum(np.log(np.diag(s))) - np.linalg.slogdet(s)[1])
+    logdet = np.linalg.slogdet(sigma)[1]
+    loglik = -n / 2 * (p * math.log(2 * math.pi) + logdet + np.trace(np.linalg.solve(sigma, s)))
+    k = len(model.param_vals)
+    return _fit_series(s, sigma, n, k, k, chi2, base_chi2, float(loglik))
+
+
+def _fit_series(
+    s: np.ndarray,
+    sigma: np.ndarray,
+    n: int,
+    k: int,
+    n_parameters: int,
+    chi2: float,
+    base_chi2: float,
+    loglik: float,
+) -> pd.Series:
+    """The fit Series from the two chi-squares; ``k`` covariance-structure parameters
+    (for the df), ``n_parameters`` in all (with FIML's means, for AIC and BIC)."""
+    from scipy import stats
+
+    p = s.shape[0]
+    df = p * (p + 1) // 2 - k
     base_df = p * (p - 1) // 2
     num, den = max(chi2 - df, 0.0), max(chi2 - df, base_chi2 - base_df, 0.0)
     cfi = 1.0 if den == 0 else 1 - num / den
@@ -532,11 +628,9 @@ def _fit_indices(model: Any, n: int) -> pd.Series:
     sd = np.sqrt(np.diag(s))
     resid = (s - sigma) / np.outer(sd, sd)
     srmr = math.sqrt(float(np.sum(np.tril(resid) ** 2)) / (p * (p + 1) / 2))
-    logdet = np.linalg.slogdet(sigma)[1]
-    loglik = -n / 2 * (p * math.log(2 * math.pi) + logdet + np.trace(np.linalg.solve(sigma, s)))
     row = {
         "n": n,
-        "n_parameters": k,
+        "n_parameters": n_parameters,
         "chi2": chi2,
         "df": df,
         "p_value": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
@@ -547,8 +641,8 @@ def _fit_indices(model: Any, n: int) -> pd.Series:
         "rmsea_ci_high": high,
         "srmr": srmr,
         "log_likelihood": float(loglik),
-        "aic": float(-2 * loglik + 2 * k),
-        "bic": float(-2 * loglik + k * math.log(n)),
+        "aic": float(-2 * loglik + 2 * n_parameters),
+        "bic": float(-2 * loglik + n_parameters * math.log(n)),
         "baseline_chi2": base_chi2,
         "baseline_df": base_df,
     }
@@ -566,8 +660,15 @@ def _latent_variances(model: Any, names: dict[str, str]) -> dict[str, float]:
 
 
 def _reliability(
-    model: Any, spec: Any, frame: pd.DataFrame, table: pd.DataFrame, names: dict[str, str]
+    model: Any,
+    spec: Any,
+    frame: pd.DataFrame,
+    table: pd.DataFrame,
+    names: dict[str, str],
+    item_cov: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Reliability per first-order factor; ``item_cov``: the items' covariances (FIML's
+    EM estimate) instead of those of the complete ``frame``."""
     phi = _latent_variances(model, names)
     factors = set(spec.construct_names)
     est = table.set_index("term")
@@ -588,7 +689,11 @@ def _reliability(
                         break
         true = lam.sum() ** 2 * phi[c.name]
         k = len(items)
-        cov = np.cov(frame[items].to_numpy(), rowvar=False).reshape(k, k)
+        cov = (
+            np.cov(frame[items].to_numpy(), rowvar=False).reshape(k, k)
+            if item_cov is None
+            else item_cov.loc[items, items].to_numpy()
+        )
         rows.append(
             {
                 "construct": c.name,
@@ -604,6 +709,192 @@ def _reliability(
     return pd.DataFrame(rows, columns=columns)
 
 
+# --------------------------------------------------------------------------- FIML
+
+
+def _patterns(x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The missing-data patterns of ``x``: (observed column indices, rows' values)."""
+    seen = np.isfinite(x)
+    keys, inverse = np.unique(seen, axis=0, return_inverse=True)
+    return [
+        (np.flatnonzero(key), x[np.ix_(inverse.ravel() == g, np.flatnonzero(key))])
+        for g, key in enumerate(keys)
+    ]
+
+
+def _minus2_loglik(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> float:
+    """``-2 log L`` of the normal model (``mu``, ``sigma``): each row's observed part."""
+    total = 0.0
+    for cols, rows in patterns:
+        c = np.linalg.cholesky(sigma[np.ix_(cols, cols)])
+        z = np.linalg.solve(c, (rows - mu[cols]).T)
+        logdet = 2 * np.log(np.diag(c)).sum()
+        total += len(rows) * (len(cols) * math.log(2 * math.pi) + logdet) + float((z**2).sum())
+    return total
+
+
+def _em_saturated(x: np.ndarray, patterns: list) -> tuple[np.ndarray, np.ndarray]:
+    """Means and (divide-by-n) covariances of the unrestricted normal model by EM."""
+    mu = np.nanmean(x, axis=0)
+    sigma = np.diag(np.nanvar(x, axis=0))
+    n, p = x.shape
+    for _ in range(10_000):
+        t1, t2 = np.zeros(p), np.zeros((p, p))
+        for cols, rows in patterns:
+            mis = np.setdiff1d(np.arange(p), cols)
+            full = np.tile(mu, (len(rows), 1))
+            full[:, cols] = rows
+            extra = np.zeros((p, p))
+            if len(mis):
+                coef = np.linalg.solve(sigma[np.ix_(cols, cols)], sigma[np.ix_(cols, mis)])
+                full[:, mis] = mu[mis] + (rows - mu[cols]) @ coef
+                extra[np.ix_(mis, mis)] = len(rows) * (
+                    sigma[np.ix_(mis, mis)] - sigma[np.ix_(mis, cols)] @ coef
+                )
+            t1 += full.sum(axis=0)
+            t2 += full.T @ full + extra
+        new_mu = t1 / n
+        new_sigma = t2 / n - np.outer(new_mu, new_mu)
+        done = np.abs(new_sigma - sigma).max() < 1e-13 * (1 + np.abs(sigma).max())
+        mu, sigma = new_mu, new_sigma
+        if done:
+            return mu, sigma
+    raise ConvergenceError("fiml: the EM algorithm for the saturated model did not converge.")
+
+
+def _semopy_sigma(model: Any):
+    """``theta -> (Sigma, [dSigma/dtheta_k])`` of a semopy model (which it updates)."""
+
+    def sigma_fn(theta: np.ndarray) -> tuple[np.ndarray, list]:
+        model.update_matrices(theta)
+        sigma, (m, c) = model.calc_sigma()
+        return np.asarray(sigma, dtype=float), model.calc_sigma_grad(m, c)
+
+    return sigma_fn
+
+
+def _saturated_sigma(p: int):
+    """``vech -> (Sigma, [dSigma/dsigma_ij])`` of the unrestricted covariance matrix."""
+    rows, cols = np.tril_indices(p)
+    units = []
+    for i, j in zip(rows, cols, strict=True):
+        e = np.zeros((p, p))
+        e[i, j] = e[j, i] = 1.0
+        units.append(e)
+
+    def sigma_fn(theta: np.ndarray) -> tuple[np.ndarray, list]:
+        sigma = np.zeros((p, p))
+        sigma[rows, cols] = theta
+        sigma[cols, rows] = theta
+        return sigma, units
+
+    return sigma_fn, (rows, cols)
+
+
+def _fiml_objective(sigma_fn: Any, k: int, patterns: list, p: int):
+    """``-2 log L`` and its gradient in (``k`` covariance parameters, the ``p`` means)."""
+
+    def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
+        sigma, grads = sigma_fn(x[:k])
+        mu = x[k:]
+        total, g_sigma, g_mu = 0.0, np.zeros((p, p)), np.zeros(p)
+        for cols, rows in patterns:
+            try:
+                chol = np.linalg.cholesky(sigma[np.ix_(cols, cols)])
+            except np.linalg.LinAlgError:
+                return np.inf, np.full(len(x), np.nan)
+            inv = np.linalg.inv(chol)
+            inv = inv.T @ inv
+            dev = rows - mu[cols]
+            s = dev.T @ dev
+            total += len(rows) * (len(cols) * math.log(2 * math.pi))
+            total += len(rows) * 2 * np.log(np.diag(chol)).sum() + float(np.sum(inv * s))
+            g_sigma[np.ix_(cols, cols)] += len(rows) * inv - inv @ s @ inv
+            g_mu[cols] -= 2 * inv @ dev.sum(axis=0)
+        g_theta = np.array([float(np.sum(g_sigma * g)) for g in grads])
+        return total, np.concatenate([g_theta, g_mu])
+
+    return fun
+
+
+def _casewise_scores(sigma_fn: Any, k: int, patterns: list, x: np.ndarray) -> np.ndarray:
+    """Each row's gradient of its log-likelihood in (covariance parameters, means)."""
+    sigma, grads = sigma_fn(x[:k])
+    mu, p = x[k:], len(x) - k
+    out = []
+    for cols, rows in patterns:
+        inv = np.linalg.inv(sigma[np.ix_(cols, cols)])
+        z = (rows - mu[cols]) @ inv  # Sigma^-1 d for each row
+        block = np.zeros((len(rows), k + p))
+        for j, g in enumerate(grads):
+            g = np.asarray(g, dtype=float)[np.ix_(cols, cols)]
+            block[:, j] = 0.5 * (np.einsum("ni,ij,nj->n", z, g, z) - np.sum(inv * g))
+        block[:, k + cols] = z
+        out.append(block)
+    return np.vstack(out)
+
+
+def _hessian(fun: Any, est: np.ndarray) -> np.ndarray:
+    """Central differences of the analytic gradient of ``fun`` at ``est``."""
+    hess = np.empty((len(est), len(est)))
+    for j in range(len(est)):
+        h = 1e-5 * max(1.0, abs(est[j]))
+        up, down = est.copy(), est.copy()
+        up[j] += h
+        down[j] -= h
+        hess[:, j] = (fun(up)[1] - fun(down)[1]) / (2 * h)
+    fun(est)  # leave a semopy model at the estimate
+    return (hess + hess.T) / 2
+
+
+def _fiml_fit(model: Any, patterns: list, mu0: np.ndarray, where: str) -> tuple[Any, Any]:
+    """Full-information ML from the fitted start: (scipy's result, the objective)."""
+    from scipy import optimize
+
+    p, k = len(mu0), len(model.param_vals)
+    fun = _fiml_objective(_semopy_sigma(model), k, patterns, p)
+    start = np.concatenate([model.param_vals, mu0])
+    bounds = [*model.get_bounds(), *[(None, None)] * p]
+    with np.errstate(all="ignore"):
+        res = optimize.minimize(
+            fun,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-10},
+        )
+    n = sum(len(rows) for _, rows in patterns)
+    if not np.isfinite(res.fun) or (not res.success and np.abs(res.jac).max() > 1e-4 * n):
+        raise ConvergenceError(
+            f"{where}: the full-information ML optimiser did not converge ({res.nit} "
+            f"iterations, -2 log L {res.fun:.6g}): {res.message}"
+        )
+    return res, fun
+
+
+def _sandwich(fun: Any, sigma_fn: Any, k: int, patterns: list, est: np.ndarray):
+    """(observed-information covariance, Huber-White covariance, tr(A^-1 B)) at ``est``.
+
+    ``A`` the observed information (half the Hessian of ``-2 log L``), ``B`` the sum of
+    the casewise score products; the robust covariance is ``A^-1 B A^-1``.
+    """
+    a_inv = np.linalg.pinv(_hessian(fun, est) / 2)
+    scores = _casewise_scores(sigma_fn, k, patterns, est)
+    b = scores.T @ scores
+    fun(est)
+    return a_inv, a_inv @ b @ a_inv, float(np.trace(a_inv @ b))
+
+
+def _saturated_trace(patterns: list, mu: np.ndarray, s: np.ndarray) -> float:
+    """``tr(A1^-1 B1)`` of the unrestricted normal model at its ML estimate."""
+    p = len(mu)
+    sigma_fn, (rows, cols) = _saturated_sigma(p)
+    est = np.concatenate([s[rows, cols], mu])
+    fun = _fiml_objective(sigma_fn, len(rows), patterns, p)
+    return _sandwich(fun, sigma_fn, len(rows), patterns, est)[2]
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -612,18 +903,218 @@ def _run(data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: st
     alias = _aliases(spec, frame.columns)
     names = {a: n for n, a in alias.items()}
     aliased = _renamed(spec, alias)
+    if missing == "fiml":
+        return _run_fiml(spec, frame, n_dropped, estimator, ci, where, alias)
     fitted = _fit(aliased, frame.rename(columns=alias), estimator, where, names)
-    table = _estimates(fitted, aliased, ci, names)
+    fit = _fit_indices(fitted, len(frame))
+    se = None
+    if estimator == "MLR":
+        x = frame.rename(columns=alias)[fitted.vars["observed"]].to_numpy(dtype=float)
+        se, fit = _robust(fitted, x, x.mean(axis=0), fit)
+    table = _estimates(fitted, aliased, ci, names, se=se)
     _warn_improper(table, where)
     return SEMResult(
         table=table,
-        fit=_fit_indices(fitted, len(frame)),
+        fit=fit,
         reliability=_reliability(fitted, spec, frame, table, names),
         n=len(frame),
         n_dropped=n_dropped,
         estimator=estimator,
         ci=ci,
         model=_semopy_syntax(spec),
+    )
+
+
+def _robust(fitted: Any, x: np.ndarray, mu: np.ndarray, fit: pd.Series) -> tuple:
+    """MLR on complete data: sandwich standard errors and the scaled fit."""
+    k, p = len(fitted.param_vals), x.shape[1]
+    patterns = _patterns(x)
+    sigma_fn = _semopy_sigma(fitted)
+    fun = _fiml_objective(sigma_fn, k, patterns, p)
+    est = np.concatenate([fitted.param_vals, mu])
+    _, robust, tr0 = _sandwich(fun, sigma_fn, k, patterns, est)
+    s = np.asarray(fitted.mx_cov, dtype=float)
+    se = np.sqrt(np.clip(np.diag(robust), 0.0, None))[:k]
+    return se, _scaled(fit, _saturated_trace(patterns, mu, s) - tr0)
+
+
+def _scaled(fit: pd.Series, traces: float) -> pd.Series:
+    """``fit`` with the Yuan-Bentler scaling factor, scaled chi-square and its p."""
+    from scipy import stats
+
+    df = fit["df"]
+    c = traces / df if df > 0 else np.nan
+    chi2 = fit["chi2"] / c if df > 0 else 0.0
+    extra = {
+        "scaling_factor": c,
+        "chi2_scaled": chi2,
+        "p_value_scaled": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
+    }
+    return pd.concat([fit, pd.Series(extra, dtype=float)]).rename("fit")
+
+
+def _run_by(data: Any, model: Any, by: Any, missing: Any, estimator: Any, ci: Any) -> SEMResult:
+    """The configural multi-group CFA: the model fitted in each group of ``by``."""
+    v.check_dataframe(data)
+    v.check_columns(data, [by], "by")
+    v.check_missing(missing, MISSING)
+    unknown = data[by].isna()
+    if unknown.any() and missing == "raise":
+        raise ValueError(
+            f"cfa: {int(unknown.sum())} row(s) have a missing value (NaN) in the group "
+            f"column {by!r}, at rows {v.format_values(data.index[unknown])}. {_MISSING_ADVICE}"
+        )
+    labels = list(dict.fromkeys(data.loc[~unknown, by]))
+    if len(labels) < 2:
+        raise ValueError(
+            f"by: column {by!r} has {len(labels)} group(s) ({v.format_values(labels)}); a "
+            f"multi-group CFA compares two or more. Leave by=None for one group."
+        )
+    fits = []
+    for label in labels:
+        try:
+            fits.append(_run(data.loc[data[by] == label], model, missing, estimator, ci, "cfa"))
+        except ValueError as exc:
+            raise ValueError(f"by: in group {label!r} of {by!r}: {exc}") from None
+    return _combined(fits, labels, by, int(unknown.sum()))
+
+
+def _combined(fits: list, labels: list, by: str, n_unknown: int) -> SEMResult:
+    """One result of the groups' fits: tables with a ``group`` column, summed fit."""
+    from scipy import stats
+
+    def stacked(frames: list, at: int) -> pd.DataFrame:
+        out = [f.insert(at, "group", label) or f for f, label in zip(frames, labels, strict=True)]
+        return pd.concat(out, ignore_index=True)
+
+    table = stacked([f.table.copy() for f in fits], 4)
+    reliability = stacked([f.reliability.copy() for f in fits], 1)
+    fit = pd.concat([f.fit for f in fits], axis=1)
+    total = fit.sum(axis=1)
+    n, groups = int(total["n"]), len(fits)
+    chi2, df = total["chi2"], total["df"]
+    base_chi2, base_df = total["baseline_chi2"], total["baseline_df"]
+    num, den = max(chi2 - df, 0.0), max(chi2 - df, base_chi2 - base_df, 0.0)
+    low, high = rmsea_interval(chi2, int(df), n + 1) if df > 0 else (0.0, 0.0)
+    scale = math.sqrt(groups)
+    row = {
+        **total[["n", "n_parameters", "chi2", "df"]].to_dict(),
+        "p_value": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
+        "cfi": 1.0 if den == 0 else 1 - num / den,
+        "tli": 1 - (chi2 / df - 1) / (base_chi2 / base_df - 1) if df > 0 else 1.0,
+        "rmsea": scale * math.sqrt(max(chi2 - df, 0.0) / (df * n)) if df > 0 else 0.0,
+        "rmsea_ci_low": scale * low,
+        "rmsea_ci_high": scale * high,
+        "srmr": float((fit.loc["srmr"] * fit.loc["n"]).sum() / n),
+        "log_likelihood": total["log_likelihood"],
+        "aic": float(-2 * total["log_likelihood"] + 2 * total["n_parameters"]),
+        "bic": float(-2 * total["log_likelihood"] + total["n_parameters"] * math.log(n)),
+        "baseline_chi2": base_chi2,
+        "baseline_df": base_df,
+    }
+    out = pd.Series(row, name="fit", dtype=float)
+    if "scaling_factor" in fit.index:  # the traces add over independent groups
+        c = float((fit.loc["scaling_factor"] * fit.loc["df"]).sum() / df)
+        out = _scaled(out, c * df)
+    first = fits[0]
+    return SEMResult(
+        table=table,
+        fit=out,
+        reliability=reliability,
+        n=n,
+        n_dropped=sum(f.n_dropped for f in fits) + n_unknown,
+        estimator=first.estimator,
+        ci=first.ci,
+        model=first.model,
+        n_patterns=sum(f.n_patterns for f in fits),
+        by=by,
+    )
+
+
+def _start_fiml(frame: pd.DataFrame, aliased: Any, where: str, names: dict) -> tuple:
+    """The EM saturated model and the ML fit to its covariance: FIML's start."""
+    x = frame.to_numpy(dtype=float)
+    mu, s = _em_saturated(x, _patterns(x))
+    try:
+        np.linalg.cholesky(s)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"{where}: the covariance matrix of {v.format_values(frame.columns.map(names))} "
+            f"estimated from the observed values (EM) is singular (a column is a linear "
+            f"combination of others, or too few rows answer a pair); drop the redundant one."
+        ) from None
+    cov = pd.DataFrame(s, index=frame.columns, columns=frame.columns)
+    filled = frame.fillna(pd.Series(mu, index=frame.columns))
+    fitted = _fit(aliased, filled, "MLW", where, names, cov=cov)
+    order = [list(frame.columns).index(o) for o in fitted.vars["observed"]]
+    return fitted, x[:, order], mu[order], s[np.ix_(order, order)]
+
+
+def _intercepts(names: list[str], mu: np.ndarray, se: np.ndarray, sigma, ci: float):
+    """lavaan's intercept rows (``y ~1``) of the observed variables."""
+    from scipy import stats
+
+    half = stats.norm.isf((1 - ci) / 2) * se
+    return pd.DataFrame(
+        {
+            "term": [f"{n} ~1" for n in names],
+            "lhs": names,
+            "op": "~1",
+            "rhs": "",
+            "free": True,
+            "estimate": mu,
+            "std_error": se,
+            "statistic": mu / se,
+            "p_value": 2 * stats.norm.sf(np.abs(mu / se)),
+            "ci_low": mu - half,
+            "ci_high": mu + half,
+            "std_estimate": mu / np.sqrt(np.diag(sigma)),
+        }
+    )
+
+
+def _run_fiml(
+    spec: Any, frame: pd.DataFrame, n_dropped: int, estimator: str, ci: float, where: str, alias
+) -> SEMResult:
+    """Full-information ML: every observed value of every row with one."""
+    names = {a: n for n, a in alias.items()}
+    aliased = _renamed(spec, alias)
+    fitted, x, mu, s = _start_fiml(frame.rename(columns=alias), aliased, where, names)
+    patterns = _patterns(x)
+    res, fun = _fiml_fit(fitted, patterns, mu, where)
+    k, n, p = len(fitted.param_vals), len(x), x.shape[1]
+    a_inv, robust, tr0 = _sandwich(fun, _semopy_sigma(fitted), k, patterns, res.x)
+    fitted.param_vals = res.x[:k]
+    fitted.update_matrices(res.x[:k])
+    vcov = robust if estimator == "MLR" else a_inv
+    se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+    sigma = np.asarray(fitted.calc_sigma()[0], dtype=float)
+    observed = [names[o] for o in fitted.vars["observed"]]
+    table = _estimates(fitted, aliased, ci, names, se=se[:k])
+    table = pd.concat(
+        [table, _intercepts(observed, res.x[k:], se[k:], sigma, ci)], ignore_index=True
+    )
+    _warn_improper(table, where)
+    h1 = _minus2_loglik(patterns, mu, s)
+    seen = np.isfinite(x)
+    base = sum(
+        seen[:, j].sum() * (math.log(2 * math.pi) + math.log(np.nanvar(x[:, j])) + 1)
+        for j in range(p)
+    )
+    fit = _fit_series(s, sigma, n, k, k + p, res.fun - h1, base - h1, -res.fun / 2)
+    if estimator == "MLR":
+        fit = _scaled(fit, _saturated_trace(patterns, mu, s) - tr0)
+    item_cov = pd.DataFrame(s, index=observed, columns=observed)
+    return SEMResult(
+        table=table,
+        fit=fit,
+        reliability=_reliability(fitted, spec, frame, table, names, item_cov=item_cov),
+        n=n,
+        n_dropped=n_dropped,
+        estimator=estimator,
+        ci=ci,
+        model=_semopy_syntax(spec),
+        n_patterns=len(patterns),
     )
 
 
@@ -657,6 +1148,27 @@ _NOTES = """
     variance ``phi`` and the error (co)variances ``theta`` of its items: the
     reliability of the unweighted sum of the raw items. A single-item factor reports 1
     (its error variance is fixed at 0).
+
+    ``missing="fiml"`` (Arbuckle 1996; Enders & Bandalos 2001) maximizes
+    ``log L = sum_i log phi(x_i,obs; mu_obs, Sigma_obs)`` over the covariance
+    structure's parameters and ``p`` free intercepts ``mu``, each row contributing the
+    normal density of its observed part (L-BFGS-B with the analytic gradient, started
+    at the ML fit to the EM covariance); standard errors from the observed information
+    (central differences of the analytic gradient), as lavaan's default for FIML.
+    ``chi2 = 2 (log L_1 - log L)`` against the unrestricted normal model (means and
+    covariances by EM), the baseline against the independence model (each variable's
+    own mean and variance), both with the formulas above; SRMR and alpha use the EM
+    covariances; ``n_parameters`` (for AIC, BIC) counts the ``p`` intercepts. On
+    complete data the estimates and fit equal ML's.
+
+    ``estimator="MLR"`` (Huber 1967; White 1982; Yuan & Bentler 2000) keeps the ML
+    estimates and replaces the covariance of the parameters (with the means) by the
+    sandwich ``A^-1 B A^-1``: ``A`` the observed information (central differences of
+    the analytic gradient), ``B = sum_i s_i s_i'`` over the rows' casewise scores
+    ``s_i`` (the gradient of row ``i``'s normal log-density of its observed part). The
+    scaling factor is ``c = (tr(A_1^-1 B_1) - tr(A^-1 B)) / df``, ``A_1``, ``B_1`` those
+    of the unrestricted normal model (the Mplus variant lavaan reports for MLR), and
+    ``chi2_scaled = chi2 / c``; CFI, TLI and RMSEA stay the ML ones.
 """
 
 _REFERENCES = """
@@ -672,6 +1184,24 @@ _REFERENCES = """
 
     McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Lawrence Erlbaum.
 
+    Arbuckle, J. L. (1996). Full information estimation in the presence of incomplete
+    data. In G. A. Marcoulides & R. E. Schumacker (Eds.), *Advanced Structural Equation
+    Modeling* (pp. 243-277). Lawrence Erlbaum.
+
+    Enders, C. K., & Bandalos, D. L. (2001). The relative performance of full
+    information maximum likelihood estimation for missing data in structural equation
+    models. *Structural Equation Modeling*, 8(3), 430-457.
+
+    Huber, P. J. (1967). The behavior of maximum likelihood estimates under nonstandard
+    conditions. *Proceedings of the Fifth Berkeley Symposium*, 1, 221-233.
+
+    White, H. (1982). Maximum likelihood estimation of misspecified models.
+    *Econometrica*, 50(1), 1-25.
+
+    Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and
+    covariance structure analysis with nonnormal missing data. *Sociological
+    Methodology*, 30, 165-200.
+
     Igolkina, A. A., & Meshcheryakov, G. (2020). semopy: A Python package for
     structural equation modeling. *Structural Equation Modeling*, 27(6), 952-963.
 """
@@ -683,13 +1213,32 @@ _PARAMETERS = """
     model : str or ModelSpec
         lavaan-style syntax: ``F =~ item1 + item2 + item3`` for each factor{paths},
         ``a ~~ b`` for a free (error) covariance. Composites (``<~``) are refused.
-    missing : {{"raise", "listwise"}}, default "raise"
+    missing : {{"raise", "listwise", "fiml"}}, default "raise"
         A missing value in a model column raises ``ValueError``; ``"listwise"`` drops
-        the incomplete rows and reports the count as ``n_dropped``.
-    estimator : {{"MLW"}}, default "MLW"
-        semopy's objective: maximum likelihood (Wishart), lavaan's ``"ML"``.
+        the incomplete rows and reports the count as ``n_dropped``; ``"fiml"`` fits by
+        full-information maximum likelihood on every observed value (valid when the
+        values are missing at random), with the observed variables' intercepts
+        (``y ~1`` rows), drops only rows without any answer (``n_dropped``) and reports
+        the missing-data patterns as ``n_patterns``.
+    estimator : {{"MLW", "MLR"}}, default "MLW"
+        ``"MLW"``: semopy's maximum likelihood (Wishart), lavaan's ``"ML"``;
+        ``"MLR"``: the same estimates with Huber-White (sandwich) standard errors and
+        the Yuan-Bentler scaled chi-square, robust to non-normal answers (lavaan's and
+        Mplus's ``"MLR"``).
     ci : float, default 0.95
         Confidence level of the Wald intervals ``ci_low``, ``ci_high``.
+"""
+
+_BY = """
+    by : str, optional
+        A group column: the configural multi-group CFA, the model fitted in each group
+        with nothing equal across groups (the first step of :func:`invariance`, whose
+        other steps add equality constraints). ``table`` and ``reliability`` get a
+        ``group`` column; ``fit`` sums ``n``, ``n_parameters``, ``chi2``, ``df``,
+        the log-likelihood and the baselines over the groups, with CFI and TLI from the
+        sums, RMSEA as lavaan's multi-group ``sqrt(G) sqrt(max(chi2 - df, 0) / (df N))``,
+        SRMR the n-weighted mean, and with ``"MLR"`` the scaling factor
+        ``sum(c_g df_g) / sum(df_g)``. A missing value in ``by`` follows ``missing``.
 """
 
 _RAISES = """
@@ -713,6 +1262,7 @@ def cfa(
     data: pd.DataFrame,
     model: str,
     *,
+    by: str | None = None,
     missing: str = "raise",
     estimator: str = "MLW",
     ci: float = 0.95,
@@ -750,6 +1300,8 @@ def cfa(
          SERV    A        4  0.870  0.871 0.628  0.871
           LOY    A        4  0.901  0.901 0.696  0.902
     """
+    if by is not None:
+        return _run_by(data, model, by, missing, estimator, ci)
     return _run(data, model, missing, estimator, ci, "cfa")
 
 
@@ -829,9 +1381,12 @@ def _fill_docstrings() -> None:
         (sem, ", ``SAT ~ IMAG + EXPE`` for the paths", ""),
     ]:
         sections = _SECTIONS.format(raises=_RAISES.format(cfa_paths=cfa_paths).strip(), **parts)
-        fn.__doc__ = fn.__doc__.format(
-            parameters=_PARAMETERS.format(paths=paths).strip(), sections=sections
-        )
+        parameters = _PARAMETERS.format(paths=paths).strip()
+        if fn is cfa:
+            parameters = parameters.replace(
+                "\n    missing : ", "\n" + _BY.strip("\n") + "\n    missing : "
+            )
+        fn.__doc__ = fn.__doc__.format(parameters=parameters, sections=sections)
 
 
 _fill_docstrings()

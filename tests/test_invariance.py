@@ -1,0 +1,201 @@
+"""Measurement invariance (cx.invariance): lavaan's multi-group tutorial, single-group
+fits, simulated data where invariance holds or one intercept differs, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cxresearch as cx
+from cxresearch.latent import InvarianceResult, cfa, invariance
+
+REFERENCE = Path(__file__).parent / "reference"
+HS = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+ONE = "F =~ q1 + q2 + q3 + q4"
+
+
+@pytest.fixture(scope="module")
+def holzinger() -> pd.DataFrame:
+    from semopy.examples import holzinger39
+
+    return holzinger39.get_data()
+
+
+def _groups(n: int, seed: int, shift: float = 0.0, labels=("north", "south")) -> pd.DataFrame:
+    """One factor, four items (loadings 1, 0.8, 0.9, 0.7; intercepts 3), two groups; the
+    second group's factor mean is 0.5 and its q3 intercept ``shift`` higher."""
+    rng = np.random.default_rng(seed)
+    lam = np.array([1.0, 0.8, 0.9, 0.7])
+    frames = []
+    for g, label in enumerate(labels):
+        f = rng.standard_normal(n) + 0.5 * g
+        x = 3 + f[:, None] * lam + 0.6 * rng.standard_normal((n, 4))
+        if g:
+            x[:, 2] += shift
+        frame = pd.DataFrame(x, columns=["q1", "q2", "q3", "q4"])
+        frame["region"] = label
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_configural_is_lavaans_multigroup_fit(holzinger):
+    ref = json.loads((REFERENCE / "lavaan_hs_multigroup.json").read_text())["configural"]
+    res = invariance(holzinger, HS, by="school", steps=("configural",))
+    assert isinstance(res, InvarianceResult)
+    row = res.table.iloc[0]
+    assert row["chi2"] == pytest.approx(ref["chi2"], abs=5e-4)
+    assert row["df"] == ref["df"]
+    assert res.group_sizes.to_dict() == {"Pasteur": 156, "Grant-White": 145}
+    # the configural chi-square is the sum of the groups' own ML fits (semopy)
+    alone = {
+        s: cfa(holzinger[holzinger["school"] == s], HS).fit["chi2"] for s in ref["chi2_by_group"]
+    }
+    for school, chi2 in ref["chi2_by_group"].items():
+        assert alone[school] == pytest.approx(chi2, abs=5e-4)
+    total = sum(alone.values())
+    assert row["chi2"] == pytest.approx(total, abs=1e-6)
+
+
+def test_ladder_holds_when_invariance_holds_by_construction():
+    res = invariance(_groups(400, seed=1), ONE, by="region")
+    table = res.table.set_index("term")
+    assert list(table.index) == ["configural", "metric", "scalar", "strict"]
+    assert list(table["df"]) == [4, 7, 10, 14]
+    assert (table["verdict"].iloc[1:] == "holds").all()
+    assert table["holds_cheung_rensvold"].all()
+    assert (table["delta_p"].iloc[1:] > 0.01).all()
+    means = res.latent_means
+    assert list(means["group"]) == ["south"] and list(means["factor"]) == ["F"]
+    est, se = means["estimate"].iloc[0], means["std_error"].iloc[0]
+    assert abs(est - 0.5) < 3 * se and 0.02 < se < 0.15
+    assert means["ci_low"].iloc[0] < est < means["ci_high"].iloc[0]
+
+
+def test_one_different_intercept_fails_scalar_and_freeing_it_restores_it():
+    data = _groups(400, seed=2, shift=0.8)
+    res = invariance(data, ONE, by="region", steps=("configural", "metric", "scalar"))
+    scalar = res.table.set_index("term").loc["scalar"]
+    assert scalar["verdict"] == "fails" and not scalar["holds_cheung_rensvold"]
+    assert scalar["delta_cfi"] <= -0.01 and scalar["delta_rmsea"] >= 0.015
+    assert scalar["delta_p"] < 1e-6
+    partial = invariance(
+        data, ONE, by="region", steps=("configural", "metric", "scalar"), free=["q3 ~1"]
+    )
+    assert partial.free == ("q3 ~1",)
+    table = partial.table.set_index("term")
+    assert table.loc["scalar", "verdict"] == "holds" and table.loc["scalar", "delta_p"] > 0.01
+    assert table.loc["scalar", "df"] == scalar["df"] - 1
+    est = partial.estimates
+    q3 = est[(est["step"] == "scalar") & (est["term"] == "q3 ~1")].set_index("group")
+    assert not q3["shared"].any()
+    assert q3.loc["south", "estimate"] - q3.loc["north", "estimate"] == pytest.approx(0.8, abs=0.2)
+    assert partial.latent_means["estimate"].iloc[0] == pytest.approx(0.5, abs=0.15)
+
+
+def test_metric_step_shares_the_loadings(holzinger):
+    res = invariance(holzinger, HS, by="school", steps=("configural", "metric"))
+    est = res.estimates
+    loads = est[(est["op"] == "=~")]
+    assert not loads[loads["step"] == "configural"]["shared"].any()
+    metric = loads[loads["step"] == "metric"].pivot(
+        index="term", columns="group", values="estimate"
+    )
+    np.testing.assert_array_equal(metric["Pasteur"], metric["Grant-White"])
+    assert res.latent_means.empty
+
+
+# --------------------------------------------------------------------------- bad input
+
+_PROPERTY = settings(max_examples=10, deadline=None)
+_DATA = _groups(60, seed=9)
+
+
+@_PROPERTY
+@given(by=st.text(min_size=1, max_size=8).filter(lambda s: s not in _DATA.columns))
+def test_unknown_group_column(by):
+    with pytest.raises(ValueError, match=r"^by: column"):
+        invariance(_DATA, ONE, by=by)
+
+
+@_PROPERTY
+@given(n=st.integers(1, 9))
+def test_a_group_with_too_few_rows(n):
+    data = pd.concat([_DATA, _groups(n, seed=3, labels=["tiny"])], ignore_index=True)
+    with pytest.raises(ValueError, match=r"^by: group 'tiny' of 'region' has \d+ complete row"):
+        invariance(data, ONE, by="region")
+
+
+@_PROPERTY
+@given(item=st.sampled_from(["q1", "q2", "q3", "q4"]), value=st.integers(1, 7))
+def test_a_constant_item_in_one_group(item, value):
+    data = _DATA.copy()
+    data.loc[data["region"] == "south", item] = value
+    with pytest.raises(
+        ValueError, match=rf"^by: in group 'south' of 'region', column\(s\) \['{item}'\]"
+    ):
+        invariance(data, ONE, by="region")
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    labels=st.lists(
+        st.text(
+            alphabet="абвгдежзийклмнопрстуфхцчшщыэюяابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی",
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=2,
+        max_size=2,
+        unique=True,
+    )
+)
+def test_persian_and_cyrillic_group_labels(labels):
+    data = _groups(60, seed=4, labels=labels)
+    res = invariance(data, ONE, by="region", steps=("configural", "metric"))
+    assert list(res.group_sizes.index) == labels
+    assert set(res.estimates["group"]) == set(labels)
+
+
+@_PROPERTY
+@given(rows=st.sets(st.integers(0, 119), min_size=1, max_size=5))
+def test_missing_values_raise(rows):
+    data = _DATA.copy()
+    data.loc[sorted(rows), "q2"] = np.nan
+    with pytest.raises(
+        ValueError, match=rf"^invariance: {len(rows)} row\(s\) have missing.*missing='listwise'"
+    ):
+        invariance(data, ONE, by="region")
+    res = invariance(data, ONE, by="region", steps=("configural",), missing="listwise")
+    assert res.n == len(data) - len(rows)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"steps": "metric"}, TypeError, r"^steps must be a list or tuple"),
+        ({"steps": ("metric", "scalar")}, ValueError, r"^steps must start with 'configural'"),
+        ({"steps": ("configural", "weak")}, ValueError, r"^steps must be one of"),
+        ({"free": ["F =~ q1"]}, ValueError, r"^free: 'F =~ q1' is not a loading"),
+        ({"free": "q3 ~1"}, TypeError, r"^free must be a list"),
+        ({"levels": ["north", "west"]}, ValueError, r"^levels: \['west'\] must be"),
+        ({"missing": "fiml"}, ValueError, r"^missing must be one of \['raise', 'listwise'\]"),
+    ],
+)
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        invariance(_DATA, ONE, by="region", **kwargs)
+
+
+def test_paths_are_refused():
+    with pytest.raises(ValueError, match=r"^invariance: the model has structural paths"):
+        invariance(_DATA, "F =~ q1 + q2; G =~ q3 + q4; G ~ F", by="region")
+
+
+def test_public_name():
+    assert cx.invariance is invariance
