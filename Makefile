@@ -13,7 +13,7 @@ PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-curr
 THREADS_1 := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 THREADS_2 := OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
 
-.PHONY: run test test-fast test-slow lint format notebooks data lab install clean distclean help
+.PHONY: run test test-fast test-slow lint format notebooks data assignments lab install clean distclean help
 
 help:
 	@echo "make run        set up .venv, execute the whole course, build the book in build/html"
@@ -22,6 +22,7 @@ help:
 	@echo "make lab        JupyterLab at the repository root, opening notebook 00"
 	@echo "make notebooks  re-execute the notebooks in place (refresh their stored outputs)"
 	@echo "make data       regenerate the generated datasets and the README's dataset table"
+	@echo "make assignments  build the graded assignments (otter-grader) in build/assignments"
 	@echo "make lint       ruff check + ruff format --check;  make format  apply ruff format"
 	@echo "make clean      remove build output and caches;  make distclean  also .venv"
 
@@ -65,6 +66,10 @@ notebooks: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python tools/make_data.py
+
+# Student notebooks and the instructor's autograders; grade with tools/assignments.py grade.
+assignments: $(STAMP)
+	$(BIN)/python tools/assignments.py build
 
 # At the repository root (solutions/, README.md and the data are one click away); as root
 # (containers, Binder) Jupyter refuses to start without --allow-root.

@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     "IPAResult": "keydrivers",
     "PenaltyRewardResult": "keydrivers",
     "MediationResult": "mediation",
+    "ProcessResult": "process",
     "PLSResult": "latent",
     "PLSBootstrap": "latent",
     "PLSMGAResult": "latent",
@@ -93,6 +94,8 @@ _LAZY: dict[str, str] = {
     "InvarianceResult": "latent",
     # mediation
     "mediation_analysis": "mediation",
+    # process: conditional process analysis (the PROCESS models; moderated path models)
+    "conditional_process": "process",
     # latent (PLS path models; the model syntax both families share)
     "pls": "latent",
     "pls_mga": "latent",
@@ -194,6 +197,7 @@ _SUBMODULES = (
     "models",
     "plots",
     "power",
+    "process",
     "reliability",
     "reporting",
     "simulate",

@@ -187,9 +187,11 @@ def test_slide_copy_keeps_tagged_cells_and_shows_code_output_only():
     nb = nbformat.v4.new_notebook(cells=[title, section, fig, md("not on a slide")])
     deck = bp.slide_copy(nb)
     kinds = [c.metadata["slideshow"]["slide_type"] for c in deck.cells]
-    assert kinds == ["slide", "slide", "subslide", "skip"]
-    assert deck.cells[2].source == "" and deck.cells[2].outputs
+    # the cut section and the figure (its alt text) get speaker notes after them
+    assert kinds == ["slide", "slide", "notes", "subslide", "notes", "skip"]
+    assert deck.cells[3].source == "" and deck.cells[3].outputs
     assert len(deck.cells[1].source.split()) < 80
+    assert deck.cells[2].source == long_text and deck.cells[4].source == "x"
     assert nb.cells[2].source == "plot()"  # the notebook itself is untouched
 
 
@@ -362,3 +364,31 @@ def test_each_weeks_readings_are_cited_by_its_notebooks():
         assert set(keys) <= cited, (week, set(keys) - cited)
         for key in keys:
             assert bp.reference_text(bib[key]).split(" (")[0] in table
+
+
+def test_slides_cut_at_sentences_and_keep_the_rest_as_speaker_notes():
+    ends_on_colon, cut, notes = [], 0, 0
+    for path in NOTEBOOKS:
+        deck = bp.slide_copy(nbformat.read(path, as_version=4))
+        for i, cell in enumerate(deck.cells):
+            kind = cell.metadata["slideshow"]["slide_type"]
+            if kind == "notes":
+                notes += 1
+                continue
+            if kind == "skip":
+                continue
+            if cell.cell_type == "code" and "slide-code" not in cell.metadata.get("tags", []):
+                assert bp.HIDE_INPUT in cell.metadata["tags"]  # no empty In[] box
+            if cell.cell_type == "markdown":
+                text = cell.source.rstrip()
+                if text.endswith(":"):
+                    ends_on_colon.append(f"{path.stem}: {text[-60:]!r}")
+                nxt = deck.cells[i + 1] if i + 1 < len(deck.cells) else None
+                if nxt is not None and nxt.metadata["slideshow"]["slide_type"] == "notes":
+                    cut += 1
+                    assert (
+                        text.split("\n\n")[-1].rstrip(" .…") in nxt.source
+                    )  # a cut, not a rewrite
+                    assert text.count("[") == text.count("]")  # no link left open
+    assert ends_on_colon == []
+    assert cut > 50 and notes >= cut

@@ -120,6 +120,9 @@ CALLS: dict[str, Callable[..., Any]] = {
     "mediation_analysis": lambda s, *_: cx.mediation_analysis(
         _drivers(), x="a", m="b", y="y", n_boot=100, seed=s
     ),
+    "conditional_process": lambda s, *_: cx.conditional_process(
+        _drivers(), model=7, x="a", m="b", y="y", w="c", n_boot=100, seed=s
+    ),
     "nps": lambda s, *_: cx.nps(_NPS, method="bootstrap", n_boot=100, seed=s),
     "pls_mga": lambda s, *_: cx.pls_mga(
         cx.load_dataset("corp_rep_data"),
@@ -306,6 +309,9 @@ MISSING_CALLS: dict[str, Callable[[Any], Any]] = {
     "mediation_analysis": lambda m: cx.mediation_analysis(
         _drivers(with_gaps=True), x="a", m="b", y="y", n_boot=100, seed=1, missing=m
     ),
+    "conditional_process": lambda m: cx.conditional_process(
+        _drivers(with_gaps=True), model=4, x="a", m="b", y="y", n_boot=100, seed=1, missing=m
+    ),
     "fit_drivers": lambda m: cx.fit_drivers(_drivers(with_gaps=True), "y ~ a + b", missing=m),
     "pls": lambda m: cx.pls(_corp(), PLS_MODEL, missing=m),
     "pls_mga": lambda m: cx.pls_mga(_corp(), PLS_MODEL, by="servicetype", n_perm=10, missing=m),
@@ -418,6 +424,9 @@ PARAMETER_NAMES = {
     "unit_cost", "weights", "x", "y", "steps", "bypass", "bypass_label", "raw", "reverse",
     "checkpoint", "errors",
     "lang", "pdf",  # the report's language and its PDF (issue 20)
+    # cx.conditional_process (issue 21): PROCESS's moderators W and Z, the moderated
+    # paths of a model stated directly, serial mediators, the codes of a categorical X
+    "w", "z", "moderated", "serial", "x_coding",
     "free",  # cx.invariance (issue 23): parameters left free across groups (partial invariance)
 }  # fmt: skip
 SYNONYMS = {  # banned name -> the house name of the idea

@@ -96,6 +96,16 @@ FACTORIES = {
     ),  # fmt: skip
     "SEMResult": lambda tmp: cx.cfa(cx.load_dataset("mobi"), CFA_MODEL),
     "InvarianceResult": lambda tmp: _invariance(),
+    "ProcessResult": lambda tmp: cx.conditional_process(
+        _key_data(),
+        model=7,
+        x="staff",
+        m="satisfaction",
+        y="loyalty",
+        w="price",
+        n_boot=200,
+        seed=1,
+    ),
     "SimulationStudyResult": lambda tmp: cx.simulation_study(
         lambda rng, n: {"estimate": rng.normal(size=n).mean()},
         {"n": [10, 20]},

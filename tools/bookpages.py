@@ -344,6 +344,7 @@ def toc(notebooks: dict[str, nbformat.NotebookNode]) -> str:
     lines += [f"      - file: notebooks/{stem}" for stem in notebooks]
     lines += ["  - caption: Reference", "    chapters:"]
     lines += [f"      - file: {page}" for page in ("glossary", "references", "instructor")]
+    lines += ["        sections:", "          - file: project"]  # the term project, in the guide
     return "\n".join(lines) + "\n"
 
 
@@ -562,21 +563,67 @@ def slides_list(notebooks: dict[str, nbformat.NotebookNode]) -> str:
 # ------------------------------------------------------------------------------ slides
 
 SLIDE_TAGS = ("slide", "subslide", "fragment")
+HIDE_INPUT = "slide-output-only"  # a figure's slide shows the figure, not an empty code box
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[(`\"'])")
+
+
+def _sentences_within(block: str, budget: int) -> str:
+    """The first whole sentences of a paragraph within ``budget`` words (at least one,
+    never cut inside a sentence, so no link or emphasis is left open, and the text as it
+    is, line breaks and list markers included), without a last sentence that ends on a
+    colon (it would announce what the slide leaves out)."""
+    block = block.strip()
+    ends = [m.start() for m in _SENTENCE_END.finditer(block)] + [len(block)]
+    kept = [ends[0]] + [e for e in ends[1:] if len(block[:e].split()) <= budget]
+    while len(kept) > 1 and block[: kept[-1]].rstrip().endswith(":"):
+        kept.pop()
+    text = block[: kept[-1]].rstrip()
+    if len(text.split()) > 2 * budget:  # one endless sentence: cut between whole words,
+        words = text.split(" ")  # where no link, code or emphasis is left open
+        cuts = [i for i in range(budget, 0, -1) if _balanced(" ".join(words[:i]))]
+        text = " ".join(words[: cuts[0] if cuts else budget]) + " …"
+    return text
+
+
+def _balanced(text: str) -> bool:
+    return (
+        text.count("[") == text.count("]")
+        and text.count("(") == text.count(")")
+        and text.count("`") % 2 == 0
+        and text.count("*") % 2 == 0
+    )
 
 
 def _slide_text(source: str, words: int = 60) -> str:
-    """A markdown cell cut for a slide: its heading(s) and the start of its first paragraph."""
-    keep, budget = [], words
-    for block in (b for b in source.strip().split("\n\n") if b.strip()):
+    r"""A markdown cell cut for a slide: its heading(s) and the first whole sentences of
+    its first paragraph (about ``words`` words; a paragraph that announces a list with a
+    colon keeps the list's first three items); the full text goes to the speaker notes.
+
+    >>> _slide_text("## A\n\nOne two. Three [link](x.md) four. Five:\n\n- six", words=5)
+    '## A\n\nOne two. Three [link](x.md) four.'
+    >>> _slide_text("Four paths:\n\n1. a\n2. b\n3. c\n4. d", words=4)
+    'Four paths:\n\n1. a\n2. b\n3. c'
+    """
+    blocks = [b for b in source.strip().split("\n\n") if b.strip()]
+    keep = []
+    for i, block in enumerate(blocks):
         if block.lstrip().startswith("#"):
             keep.append(block)
             continue
-        cut = block.split()
-        keep.append(block if len(cut) <= budget else " ".join(cut[:budget]) + " ...")
-        budget -= len(cut)
-        if budget <= 0 or len(keep) >= 3:
-            break
+        keep.append(_sentences_within(block, words))
+        if keep[-1].rstrip().endswith(":") and i + 1 < len(blocks):
+            keep.append("\n".join(blocks[i + 1].splitlines()[:3]))  # the list it announces
+        break
     return "\n\n".join(keep)
+
+
+def _notes(text: str) -> nbformat.NotebookNode:
+    """A speaker-notes cell (reveal.js shows it in the notes window, key S)."""
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["slideshow"] = {"slide_type": "notes"}
+    return cell
 
 
 def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -589,24 +636,32 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     deck = copy.deepcopy(nb)
     deck.metadata.pop("widgets", None)
     deck.cells = [cell for cell in deck.cells if not is_hidden(cell)]
+    notes: list[tuple[nbformat.NotebookNode, str]] = []
     for cell in deck.cells:
         tags = set(cell.metadata.get("tags", []))
         kind = next((t for t in SLIDE_TAGS if t in tags), "skip")
         cell.metadata["slideshow"] = {"slide_type": kind}
         if kind == "skip":
             continue
+        if cell.cell_type == "code" and meta(cell).get("alt"):
+            notes.append((cell, meta(cell)["alt"]))  # what the figure shows, in words
         if cell.cell_type == "code" and "slide-code" not in tags:
             cell.source = ""
+            cell.metadata["tags"] = [*cell.metadata.get("tags", []), HIDE_INPUT]  # no empty In[]
             cell.outputs = [
                 o for o in cell.get("outputs", []) if WIDGET_MIME not in o.get("data", {})
             ]
         if cell.cell_type == "markdown":
             if "slide-full" not in tags:
-                cell.source = _slide_text(cell.source)
+                full, cell.source = cell.source, _slide_text(cell.source)
+                if cell.source.strip() != full.strip():
+                    notes.append((cell, full))  # the whole paragraph, for the speaker
             # links between notebooks point at the book's pages
             cell.source = re.sub(
                 r"\]\((\d\d-[\w-]+)\.ipynb\)", r"](../notebooks/\1.html)", cell.source
             )
+    for cell, text in reversed(notes):  # each right after its slide's cell
+        deck.cells.insert(deck.cells.index(cell) + 1, _notes(text))
     return deck
 
 
@@ -617,12 +672,17 @@ def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(vendor.target("reveal.js"), out / "reveal.js", dirs_exist_ok=True)
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = SlidesExporter(
         template_name="cx_reveal",
         extra_template_basedirs=[str(BOOK / "_templates")],
         reveal_url_prefix="reveal.js",
         reveal_theme="white",  # its fonts are in reveal.js; "simple" fetches Google Fonts
         mathjax_url="../mathjax/tex-chtml.js",
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={HIDE_INPUT}, enabled=True), enabled=True
     )
     made = 0
     for stem, nb in sorted(notebooks.items()):
