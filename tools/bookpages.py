@@ -654,8 +654,9 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "markdown":
             if "slide-full" not in tags:
                 full, cell.source = cell.source, _slide_text(cell.source)
-                if cell.source.strip() != full.strip():
-                    notes.append((cell, full))  # the whole paragraph, for the speaker
+                if cell.source.strip() != full.strip():  # the whole text, for the speaker
+                    body = [b for b in full.split("\n\n") if not b.lstrip().startswith("#")]
+                    notes.append((cell, "\n\n".join(body)))  # (the heading is on the slide)
             # links between notebooks point at the book's pages
             cell.source = re.sub(
                 r"\]\((\d\d-[\w-]+)\.ipynb\)", r"](../notebooks/\1.html)", cell.source
