@@ -620,7 +620,9 @@ def _slide_text(source: str, words: int = 60) -> str:
 
 
 def _notes(text: str) -> nbformat.NotebookNode:
-    """A speaker-notes cell (reveal.js shows it in the notes window, key S)."""
+    """A speaker-notes cell (reveal.js shows it in the notes window, key S); links
+    between notebooks point at the book's pages, as on the slides."""
+    text = re.sub(r"\]\((\d\d-[\w-]+)\.ipynb\)", r"](../notebooks/\1.html)", text)
     cell = nbformat.v4.new_markdown_cell(text)
     cell.metadata["slideshow"] = {"slide_type": "notes"}
     return cell
