@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
+from ._design import split_formula
 from .simulate import CX_FORMULA, RetailParams, simulate_panel, truth
 from .studies import simulation_study
 
@@ -103,14 +104,9 @@ _DUMMY = re.compile(r"([A-Za-z_]\w*)\[T\.(.+)\]")
 
 
 def _split_formula(formula: str) -> tuple[str, str]:
-    if not isinstance(formula, str):
-        raise TypeError(f"formula must be a string (outcome ~ drivers), got {formula!r}.")
-    if formula.count("~") != 1:
-        raise ValueError(
-            f"formula must be a string with exactly one '~' (outcome ~ drivers), got {formula!r}."
-        )
-    lhs, rhs = (s.strip() for s in formula.split("~"))
-    return lhs, rhs
+    """The outcome and the right-hand side, split at the one ``~`` outside quoted names."""
+    lhs, rhs = split_formula(formula)
+    return lhs.strip(), rhs.strip()
 
 
 def _factor_recipe(part: str, data: pd.DataFrame) -> tuple[str, Any] | None:
@@ -318,7 +314,7 @@ def _check_settings(
     settings = {
         "sizes": v.check_int_list(n_customers, "n_customers"),
         "n_periods": v.check_integer(n_periods, "n_periods", low=1, high=120),
-        "n_sims": v.check_integer(n_sims, "n_sims", low=1),
+        "n_sims": v.check_resample_count(n_sims, "n_sims", minimum=1),
         "ci": v.check_level(ci),
         "robust": v.check_one_of(robust, _ROBUST, "robust"),
         "n_jobs": v.check_n_jobs(n_jobs),

@@ -260,6 +260,9 @@ __all__ = [
     "truth",
 ]
 
+#: Most rows (customers x periods) :func:`simulate_panel` makes: a runaway size is refused.
+MAX_PANEL_ROWS = 30_000_000
+
 #: The seven determinants of Verhoef et al. (2009) plus crowding (part of the social
 #: environment), in the order of the columns of :func:`simulate_panel`.
 DETERMINANTS = (
@@ -1436,6 +1439,13 @@ def simulate_panel(
     n = v.check_integer(n_customers, "n_customers", low=1, high=2**31 - 2)
     n_periods = v.check_integer(n_periods, "n_periods", low=1, high=120)
     n_stores = v.check_integer(n_stores, "n_stores", low=1, high=32767)
+    if n * n_periods > MAX_PANEL_ROWS:  # refuse before allocating what would not fit
+        raise ValueError(
+            f"n_customers x n_periods must be at most {MAX_PANEL_ROWS:,} rows (about 10 GB "
+            f"of panel), got {n:,} x {n_periods} = {n * n_periods:,}; a smaller panel "
+            f"(e.g. 20,000 customers over 8 quarters) already estimates every effect of "
+            f"the course to the second decimal."
+        )
     p = RetailParams.coerce(params)
     root = v.seed_sequence(seed)
 

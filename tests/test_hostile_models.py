@@ -1124,3 +1124,29 @@ def test_the_resample_count_check():
         v.check_resample_count(99, "n_boot", minimum=100)
     with pytest.raises(TypeError, match="n_perm must be an integer"):
         v.check_resample_count(True, "n_perm")
+
+
+# ------------------------------------------------------------- runaway sizes elsewhere
+
+
+@given(n=st.integers(1, 10**12), periods=st.integers(1, 120))
+@settings(max_examples=30, deadline=None)
+def test_a_runaway_panel_is_refused_before_it_is_made(n, periods):
+    assume(n * periods > 30_000_000)
+    with pytest.raises(ValueError, match=r"n_customers (x n_periods )?must be"):
+        cx.simulate_panel(n, periods, seed=1)
+
+
+@given(n_sims=st.integers(10**6 + 1, 10**15))
+@settings(max_examples=20, deadline=None)
+def test_power_refuses_a_runaway_number_of_simulations(n_sims):
+    with pytest.raises(ValueError, match="n_sims must be at most 1000000"):
+        cx.power_interaction([100], n_sims=n_sims, seed=1, progress=False)
+
+
+def test_power_reads_a_quoted_tilde_as_a_name():
+    from cxresearch.power import _split_formula
+
+    assert _split_formula('y ~ Q("a~b") + c') == ("y", 'Q("a~b") + c')
+    with pytest.raises(ValueError, match="exactly one '~'"):
+        _split_formula("y ~ a ~ b")
