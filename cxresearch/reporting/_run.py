@@ -329,35 +329,28 @@ def report(
                  scales=scales, nps=nps, csat=csat, reverse=reverse)  # fmt: skip
     staging = Path(tempfile.mkdtemp(prefix="cxreport-"))  # private (0700) until out exists
     try:
-        prep, kept = _prepare_isolated(source, roles, staging)
+        names, kept = _prepare_isolated(source, roles, staging)
         out = _out_folder(out, pdf)
-        return _write(prep, kept, source, out, roles, pdf=pdf, browser=browser, ci=ci,
+        return _write(names, kept, source, out, roles, pdf=pdf, browser=browser, ci=ci,
                       n_boot=n_boot, seed=seed, lang=lang, progress=progress, start=start)  # fmt: skip
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def _write(
-    prep: Any, kept: Path, source: Any, out: Path, roles: dict, *, pdf: bool, browser: str | None,
-    ci: float, n_boot: int, seed: int | None, lang: str, progress: bool, start: float,
+    names: _Roles, kept: Path, source: Any, out: Path, roles: dict, *, pdf: bool,
+    browser: str | None, ci: float, n_boot: int, seed: int | None, lang: str, progress: bool, start: float,
 ) -> Report:  # fmt: skip
     """Run the notebook on the prepared data and move the finished files into ``out``."""
-    names = OUTPUTS + (("report.pdf",) if pdf else ())
+    files = OUTPUTS + (("report.pdf",) if pdf else ())
     with _locked(out), tempfile.TemporaryDirectory(dir=out, prefix=".cxreport-") as tmp:
         work = Path(tmp)
         prepared = work / kept.name  # the data as prepared and checked: not read twice
         os.replace(kept, prepared)
         parameters = {
             "path": str(source),
-            "outcome": prep.outcome,
-            "drivers": list(prep.drivers),
-            "weights": roles["weights"],
-            "by": roles["by"],
-            "cluster": roles["cluster"],
-            "scales": {k: list(items) for k, items in prep.scales.items()},
-            "nps": prep.nps,
-            "csat": list(prep.csat),
-            "reverse": list(prep.reverse),
+            **dataclasses.asdict(names),  # outcome, drivers, scales, nps, csat, reverse
+            **{role: roles[role] for role in ("weights", "by", "cluster")},
             "ci": ci,
             "n_boot": n_boot,
             "seed": seed,
@@ -377,7 +370,7 @@ def _write(
         _html(work / "report.ipynb", work / "report.html", lang)
         if browser:
             _pdf(browser, work / "report.html", work / "report.pdf")
-        for name in names:  # each file whole, or the old one
+        for name in files:  # each file whole, or the old one
             _refuse_link(out / name)
             os.replace(work / name, out / name)
     tables = json.loads((out / "report.json").read_text(encoding="utf-8"))["tables"]
