@@ -392,3 +392,20 @@ def test_slides_cut_at_sentences_and_keep_the_rest_as_speaker_notes():
                     assert text.count("[") == text.count("]")  # no link left open
     assert ends_on_colon == []
     assert cut > 50 and notes >= cut
+
+
+def test_search_texts_keep_anchors_escape_text_and_drop_code():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import booksite
+
+    page = (
+        '<html><body><nav>menu</nav><main role="main"><section id="s-1"><h2>Title'
+        '<a class="headerlink">#</a></h2><p>a &lt;b&gt; promoter</p>'
+        '<div class="cell_input"><pre>secret_code()</pre></div>'
+        "<script>alert(1)</script></section></main></body></html>"
+    )
+    text = booksite.page_text(page)
+    assert '<div id="s-1">' in text
+    assert "a &lt;b&gt; promoter" in text and "Title" in text
+    assert "secret_code" not in text and "alert" not in text and "menu" not in text
+    assert booksite.page_text("<html><body>no main part</body></html>") is None

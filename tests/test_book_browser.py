@@ -181,12 +181,27 @@ def test_math_is_typeset_offline(site, browser):
     assert not report["external"]
 
 
-def test_search_finds_a_known_term(site, browser):
+def test_search_finds_a_known_term_and_shows_its_lines_offline(site, browser):
     context, page, report = _open(browser, (site / "search.html").as_uri() + "?q=promoter")
     page.wait_for_selector("#search-results li", timeout=15000)
     hits = page.locator("#search-results li a").all_inner_texts()
+    # under file:// the snippets come from tools/booksite.py's stored page texts
+    page.wait_for_selector("#search-results li p.context", timeout=15000)
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
     context.close()
     assert any("Measuring" in h for h in hits), hits
+    assert any("promoter" in s.lower() for s in snippets), snippets
+    assert not report["errors"], report["errors"]
+
+
+def test_the_whole_book_pdf_is_built_and_linked_from_the_front_page(site):
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    pdf = (site / "cxresearch-course.pdf").read_bytes()
+    assert pdf[:5] == b"%PDF-"
+    n_pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert n_pages > 100, n_pages  # every notebook, not one page printed
+    assert 'href="cxresearch-course.pdf"' in (site / "intro.html").read_text(encoding="utf-8")
 
 
 def test_glossary_persian_reads_right_to_left(site, browser):

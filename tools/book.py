@@ -40,6 +40,7 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bookpages
+import booksite
 import course
 import vendor
 
@@ -139,7 +140,7 @@ def sphinx_build(source: Path, output: Path, doctrees: Path) -> None:
         sys.exit(f"Sphinx failed (exit {result.returncode}); see the warnings above")
 
 
-def build(output: Path, *, stored: bool, draft: bool = False) -> None:
+def build(output: Path, *, stored: bool, draft: bool = False, pdf: bool = True) -> None:
     start = time.perf_counter()
     if not (vendor.target("mathjax") / ".complete").exists():
         vendor.main([])
@@ -153,10 +154,17 @@ def build(output: Path, *, stored: bool, draft: bool = False) -> None:
     bookpages.stage(notebooks, source, timings=timings, strict=not draft)
     shutil.rmtree(output, ignore_errors=True)
     sphinx_build(source, output, build_dir / "_doctrees")
+    n_texts = booksite.search_texts(output)
     n_decks = bookpages.slides(notebooks, output / "slides")
+    made = booksite.book_pdf(source, output, build_dir / "_doctrees") if pdf else None
+    if not made:
+        booksite.drop_pdf_link(output)
+    else:
+        print(f"the whole book as one PDF: {made} ({made.stat().st_size / 1e6:.1f} MB)")
     pages = len(list(output.glob("**/*.html")))
     print(
-        f"built {output}: {pages} HTML pages, {n_decks} slide decks "
+        f"built {output}: {pages} HTML pages ({n_texts} with offline search snippets), "
+        f"{n_decks} slide decks "
         f"in {time.perf_counter() - start:.0f} s"
     )
 
@@ -172,8 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument(
         "--draft", action="store_true", help="allow figures without alt text (while writing)"
     )
+    p_build.add_argument(
+        "--no-pdf", action="store_true", help="leave out the whole-book PDF (saves a minute)"
+    )
     args = parser.parse_args(argv)
-    build(args.output.resolve(), stored=args.stored, draft=args.draft)
+    build(args.output.resolve(), stored=args.stored, draft=args.draft, pdf=not args.no_pdf)
     return 0
 
 
