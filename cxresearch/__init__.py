@@ -157,6 +157,7 @@ _LAZY: dict[str, str] = {
     "plot_life_cycle": "plots",
     "plot_retail_model": "plots",
     "plot_communication_flow": "plots",
+    "use_course_style": "plots",
     # tables: numbers and tables for people, the same on every machine
     "format_p": "tables",
     "format_table": "tables",

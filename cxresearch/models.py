@@ -1323,8 +1323,8 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
     -------
     pandas.DataFrame
         One row per term present in both, in the order of ``table``: ``term,
-        estimate, true_value, bias, bias_z, std_error, ci_low, ci_high, covered``,
-        with ``bias = estimate - true_value``, ``bias_z = bias / std_error`` and
+        estimate, true_value, covered, ci_low, ci_high, bias, bias_z, std_error``
+        (what a reader compares first), with ``bias = estimate - true_value``, ``bias_z = bias / std_error`` and
         ``covered = ci_low <= true_value <= ci_high``. True terms the table does not
         have are left out (``set(truth["term"]) - set(table["term"])`` lists them).
 
@@ -1375,17 +1375,19 @@ def compare_to_truth(table: pd.DataFrame | DriverResult, truth: pd.DataFrame) ->
     out["bias"] = out["estimate"] - out["true_value"]
     out["bias_z"] = out["bias"] / out["std_error"]
     out["covered"] = (out["ci_low"] <= out["true_value"]) & (out["true_value"] <= out["ci_high"])
+    # the columns a reader compares come first: a wide table scrolls, and on a phone the
+    # last columns are off screen
     out = out[
         [
             "term",
             "estimate",
             "true_value",
+            "covered",
+            "ci_low",
+            "ci_high",
             "bias",
             "bias_z",
             "std_error",
-            "ci_low",
-            "ci_high",
-            "covered",
         ]
     ]
     return out.reset_index(drop=True)

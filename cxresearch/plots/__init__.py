@@ -13,7 +13,8 @@
 
 Every figure is also ``cx.plots.<name>`` and ``cx.<name>``. Each draws on ``ax`` (a new
 figure when ``ax=None``) and returns the Axes; no titles (the caption is the notebook's
-job) and no ``plt.show()``. matplotlib and seaborn are imported inside the functions, so
+job) and no ``plt.show()``. :func:`~cxresearch.plots.style.use_course_style` sets the
+course's figure style once per notebook (figures sized for the book's column). matplotlib and seaborn are imported inside the functions, so
 ``import cxresearch`` stays cheap.
 """
 
@@ -23,6 +24,7 @@ from .diagrams import plot_communication_flow, plot_retail_model
 from .journey import plot_consideration, plot_journey_map
 from .metrics import plot_item_correlations, plot_likert, plot_nps
 from .models import plot_importance_performance, plot_interaction, plot_johnson_neyman
+from .style import use_course_style
 from .value import plot_life_cycle, plot_profit_concentration, plot_pyramid
 
 __all__ = [
@@ -39,4 +41,5 @@ __all__ = [
     "plot_profit_concentration",
     "plot_pyramid",
     "plot_retail_model",
+    "use_course_style",
 ]
