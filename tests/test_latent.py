@@ -1,7 +1,8 @@
 """PLS path models (cxresearch/latent.py), against seminr-py, the Primer and the simulator.
 
 seminr's ``composite(..., weights=mode_A)`` is Wold's mode A (what ``=~`` means here);
-seminr's ``reflective()`` would add the PLSc correction, which cx.pls does not do.
+seminr's ``reflective()`` adds the PLSc correction, ``cx.pls(..., consistent=True)``
+(tests/test_pls_plsc.py; the other PLS-SEM extensions are in tests/test_pls_*.py).
 """
 
 from __future__ import annotations

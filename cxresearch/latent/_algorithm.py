@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _measures
 from ..errors import ConvergenceError
+from . import _plsc
 from .syntax import ModelSpec
 
 __all__ = [
@@ -47,11 +48,17 @@ class Structure:
     paths: tuple[tuple[int, int], ...]  # (from, to) construct indices
     endogenous: tuple[int, ...]
     predecessors: tuple[tuple[int, ...], ...]  # per endogenous construct
+    consistent: tuple[int, ...] = ()  # constructs corrected by PLSc (reflective ones)
+    interactions: tuple[int, ...] = ()  # interaction terms "A:B" of constructs A and B
 
     @classmethod
-    def from_spec(cls, spec: ModelSpec, paths=None) -> Structure:
+    def from_spec(
+        cls, spec: ModelSpec, paths=None, consistent: bool = False, items=None
+    ) -> Structure:
+        """The structure of ``spec``; ``items`` (optional, a superset of the model's
+        items in column order) gives rows to columns that measure no construct."""
         names = spec.construct_names
-        items = spec.items
+        items = spec.items if items is None else tuple(items)
         mask = np.zeros((len(items), len(names)), dtype=bool)
         for k, c in enumerate(spec.constructs):
             for item in c.items:
@@ -61,7 +68,17 @@ class Structure:
         endo = tuple(k for k in range(len(names)) if any(t == k for _, t in idx))
         preds = tuple(tuple(f for f, t in idx if t == k) for k in endo)
         mode_b = tuple(k for k, c in enumerate(spec.constructs) if c.mode == "B")
-        return cls(items, names, mask, mode_b, idx, endo, preds)
+        inter = tuple(
+            k
+            for k, n in enumerate(names)
+            if n.count(":") == 1 and all(part in names for part in n.split(":"))
+        )
+        plsc = (  # not a composite, nor an interaction term (rho_A 1, as seminr)
+            tuple(k for k in range(len(names)) if k not in mode_b and k not in inter)
+            if consistent
+            else ()
+        )
+        return cls(items, names, mask, mode_b, idx, endo, preds, plsc, inter)
 
     @property
     def path_matrix(self) -> np.ndarray:
@@ -72,6 +89,12 @@ class Structure:
 
     def block(self, k: int) -> np.ndarray:
         return np.flatnonzero(self.mask[:, k])
+
+    def entries(self, k: int) -> np.ndarray:
+        """Where construct ``k``'s loadings sit in the per-(item, construct) arrays
+        (``loadings``, ``weights``: the True cells of ``mask`` in row-major order; the
+        same as :meth:`block` unless an item measures two constructs)."""
+        return np.flatnonzero(np.argwhere(self.mask)[:, 1] == k)
 
     def without_path(self, path: tuple[int, int]) -> Structure:
         paths = tuple(p for p in self.paths if p != path)
@@ -185,30 +208,67 @@ def iterate(s: np.ndarray, st: Structure, scheme: str, max_iter: int, tol: float
     return w, iterations, change, change < tol
 
 
-def estimates(s: np.ndarray, w: np.ndarray, st: Structure) -> dict[str, np.ndarray]:
-    """Loadings, weights, score correlations, paths, R-squared and effects of a stack."""
+def estimates(s: np.ndarray, w: np.ndarray, st: Structure, item_sd=None) -> dict[str, np.ndarray]:
+    """Loadings, weights, construct correlations, paths, R-squared and effects of a stack.
+
+    With PLSc (``st.consistent``) the score correlations are corrected by rho_A
+    before the paths are estimated (``scores_cor``; the uncorrected ones are
+    ``raw_cor``), and the reflective constructs get consistent loadings.
+
+    An interaction term (a construct named ``A:B``) enters the regressions with its
+    score rescaled to the loading-weighted mean SD of its generated items (Henseler &
+    Chin 2010, as seminr): ``item_sd`` (B, p) are the items' SDs before
+    standardization; without it, and under PLSc (whose corrected correlations seminr
+    takes as they are), the scores are used as they are.
+    """
     w = unit_variance(s, w)
     sw = s @ w
     c = np.swapaxes(w, 1, 2) @ sw
     sd_items = np.sqrt(np.diagonal(s, axis1=1, axis2=2))
     loadings = (sw / sd_items[:, :, None])[:, st.mask]  # item order, one per item
     n_stack, k = s.shape[0], len(st.constructs)
+    rho = np.ones((n_stack, k))
+    raw = c
+    if st.consistent:
+        blocks = [(j, st.block(j)) for j in st.consistent]
+        rho[:, list(st.consistent)] = _plsc.rho_a_stack(s, w, blocks)
+        c = _plsc.correct(c, rho)
+        loadings = loadings.copy()
+        for j, b in blocks:
+            loadings[:, st.entries(j)] = _plsc.consistent_loadings(s, w, j, b, rho[:, j])
     beta = np.zeros((n_stack, k, k))
     r2 = np.zeros((n_stack, len(st.endogenous)))
+    cp = _interaction_scale(c, loadings, st, item_sd)
     for j, (t, preds) in enumerate(zip(st.endogenous, st.predecessors, strict=True)):
         pr = list(preds)
-        b = _solve(c[:, pr][:, :, pr], c[:, pr, t])
+        b = _solve(cp[:, pr][:, :, pr], cp[:, pr, t])
         beta[:, pr, t] = b
-        r2[:, j] = np.einsum("bi,bi->b", b, c[:, pr, t])
+        r2[:, j] = np.einsum("bi,bi->b", b, cp[:, pr, t])
     total = np.linalg.inv(np.eye(k) - beta) - np.eye(k)
     return {
         "weights": w[:, st.mask],
         "loadings": loadings,
         "scores_cor": c,
+        "raw_cor": raw,
+        "rho_a": rho,
         "beta": beta,
         "r_squared": r2,
         "total": total,
     }
+
+
+def _interaction_scale(c, loadings, st: Structure, item_sd) -> np.ndarray:
+    """The construct covariances the paths are estimated from: ``c`` with each
+    interaction term's score scaled by ``sum(sd_i |l_i|) / sum(|l_i|)`` over its items."""
+    inter = st.interactions
+    if not inter or item_sd is None or st.consistent:  # PLSc: correlations (as seminr)
+        return c
+    scale = np.ones(c.shape[:2])
+    for k in inter:
+        b = st.block(k)
+        lam = np.abs(loadings[:, st.entries(k)])
+        scale[:, k] = (item_sd[:, b] * lam).sum(axis=1) / lam.sum(axis=1)
+    return c * scale[:, :, None] * scale[:, None, :]
 
 
 def htmt_stack(s: np.ndarray, st: Structure) -> np.ndarray:
@@ -221,16 +281,22 @@ def htmt_stack(s: np.ndarray, st: Structure) -> np.ndarray:
 # --------------------------------------------------------------------------- the data
 
 
-def cov_stack(x: np.ndarray, idx: np.ndarray, scaled: bool) -> tuple[np.ndarray, np.ndarray]:
+def cov_stack(
+    x: np.ndarray, idx: np.ndarray, scaled: bool, augment=None, row_weights=None
+) -> tuple[np.ndarray, np.ndarray]:
     """Item covariance (``scaled``: correlation) matrices of the rows ``x[idx[b]]``.
 
     Missing cells (NaN) are replaced by the mean of the observed values among the
-    same rows (mean replacement inside each resample, as seminr does). Returns the
-    matrices and the item variances before scaling (to spot a resample that lost an
-    item's variation).
+    same rows (mean replacement inside each resample, as seminr does). ``augment``
+    (optional) maps each stack of row sets (B, m, p) to (B, m, p + q), appending
+    generated items (interaction terms) after the missing values are filled. Returns
+    the matrices and the item variances before scaling (to spot a resample that lost
+    an item's variation). ``row_weights`` (n,), optional: survey weights, the
+    covariances weighted (frequency weights: ``sum w (x - m)(y - m) / (sum w - 1)``).
     """
     m = idx.shape[1]
-    chunk = max(1, CHUNK_CELLS // (m * x.shape[1]))
+    width = x.shape[1] + (augment.n_generated if augment is not None else 0)
+    chunk = max(1, CHUNK_CELLS // (m * width))
     out, variances = [], []
     for start in range(0, idx.shape[0], chunk):
         xb = x[idx[start : start + chunk]]
@@ -240,8 +306,16 @@ def cov_stack(x: np.ndarray, idx: np.ndarray, scaled: bool) -> tuple[np.ndarray,
             total = np.where(miss, 0.0, xb).sum(axis=1)
             mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
             xb = np.where(miss, mean[:, None, :], xb)
-        xc = xb - xb.mean(axis=1, keepdims=True)
-        cov = np.swapaxes(xc, 1, 2) @ xc / (m - 1)
+        if augment is not None:
+            xb = augment(xb)
+        if row_weights is None:
+            xc = xb - xb.mean(axis=1, keepdims=True)
+            cov = np.swapaxes(xc, 1, 2) @ xc / (m - 1)
+        else:
+            wb = row_weights[idx[start : start + chunk]][:, :, None]
+            total = wb.sum(axis=1, keepdims=True)
+            xc = xb - (wb * xb).sum(axis=1, keepdims=True) / total
+            cov = np.swapaxes(xc * wb, 1, 2) @ xc / (total - 1)
         var = np.diagonal(cov, axis1=1, axis2=2).copy()
         if scaled:
             sd = np.sqrt(np.where(var > 0, var, 1.0))
