@@ -184,7 +184,11 @@ def test_missing_values_raise(rows):
         ({"free": ["F =~ q1"]}, ValueError, r"^free: 'F =~ q1' is not a loading"),
         ({"free": "q3 ~1"}, TypeError, r"^free must be a list"),
         ({"levels": ["north", "west"]}, ValueError, r"^levels: \['west'\] must be"),
-        ({"missing": "fiml"}, ValueError, r"^missing must be one of \['raise', 'listwise'\]"),
+        (
+            {"missing": "mice"},
+            ValueError,
+            r"^missing must be one of \['raise', 'listwise', 'fiml'\]",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, error, message):
@@ -199,3 +203,88 @@ def test_paths_are_refused():
 
 def test_public_name():
     assert cx.invariance is invariance
+
+
+# --------------------------------------------------------------------------- MLR (issue 23)
+
+
+@pytest.fixture(scope="module")
+def hs_mlr(holzinger):
+    return invariance(holzinger, HS, by="school", estimator="MLR")
+
+
+def test_mlr_configural_step_equals_cfa_by_group_with_mlr(holzinger, hs_mlr):
+    """Two implementations: the ladder's own engine (mean structure, all groups in one
+    likelihood) and cfa(by=..., estimator="MLR") on semopy, group by group."""
+    peer = cfa(holzinger, HS, by="school", estimator="MLR")
+    configural = hs_mlr.table.set_index("term").loc["configural"]
+    assert configural["scaling_factor"] == pytest.approx(peer.fit["scaling_factor"], rel=1e-6)
+    assert configural["chi2_scaled"] == pytest.approx(peer.fit["chi2_scaled"], rel=1e-6)
+    ours = hs_mlr.estimates.query("step == 'configural' and op == '=~'")
+    theirs = peer.table.query("op == '=~' and free")
+    both = ours.merge(theirs, on=["group", "term"], suffixes=("", "_peer"))
+    assert len(both) == 12
+    np.testing.assert_allclose(both["std_error"], both["std_error_peer"], rtol=1e-4)
+
+
+def test_mlr_scaled_difference_by_the_satorra_bentler_formula(holzinger, hs_mlr):
+    t = hs_mlr.table
+    ml = invariance(holzinger, HS, by="school")
+    np.testing.assert_allclose(t["chi2"], ml.table["chi2"], rtol=1e-10)
+    for i in range(1, len(t)):
+        d0, d1 = t["df"].iat[i], t["df"].iat[i - 1]
+        cd = (d0 * t["scaling_factor"].iat[i] - d1 * t["scaling_factor"].iat[i - 1]) / (d0 - d1)
+        expected = (t["chi2"].iat[i] - t["chi2"].iat[i - 1]) / cd
+        assert t["delta_chi2_scaled"].iat[i] == pytest.approx(expected)
+    assert t["chi2_scaled"].to_numpy() == pytest.approx(
+        (t["chi2"] / t["scaling_factor"]).to_numpy()
+    )
+    assert hs_mlr.estimator == "MLR" and ml.estimator == "MLW"
+    assert "scaling_factor" not in ml.table.columns
+    # robust standard errors of the latent means differ from the ML ones, same estimates
+    np.testing.assert_allclose(
+        hs_mlr.latent_means["estimate"], ml.latent_means["estimate"], rtol=1e-8
+    )
+    assert not np.allclose(hs_mlr.latent_means["std_error"], ml.latent_means["std_error"])
+
+
+def test_mlr_estimator_is_checked(holzinger):
+    with pytest.raises(ValueError, match=r"estimator must be one of \['MLW', 'MLR'\]"):
+        invariance(holzinger, HS, by="school", estimator="WLSMV")
+
+
+# --------------------------------------------------------------------------- FIML (issue 23)
+
+
+def _holed(holzinger: pd.DataFrame) -> pd.DataFrame:
+    items = [f"x{j}" for j in range(1, 10)]
+    rng = np.random.default_rng(3)
+    out = holzinger.copy()
+    out[items] = out[items].mask(rng.random((len(out), 9)) < 0.1)
+    return out
+
+
+def test_fiml_on_complete_data_is_ml(holzinger):
+    ml = invariance(holzinger, HS, by="school")
+    fiml = invariance(holzinger, HS, by="school", missing="fiml")
+    cols = ["chi2", "df", "cfi", "rmsea", "delta_chi2"]
+    np.testing.assert_allclose(fiml.table[cols], ml.table[cols], atol=1e-8)
+    np.testing.assert_allclose(fiml.estimates["estimate"], ml.estimates["estimate"], atol=1e-6)
+
+
+def test_fiml_configural_step_equals_cfa_by_group_with_fiml(holzinger):
+    """Two implementations on 10% blanked answers: the ladder's own FIML (all groups in
+    one likelihood) and cfa(by=..., missing="fiml") on semopy, group by group."""
+    holed = _holed(holzinger)
+    res = invariance(holed, HS, by="school", missing="fiml", steps=("configural",))
+    peer = cfa(holed, HS, by="school", missing="fiml")
+    configural = res.table.set_index("term").loc["configural"]
+    assert configural["chi2"] == pytest.approx(peer.fit["chi2"], rel=1e-6)
+    assert configural["cfi"] == pytest.approx(peer.fit["cfi"], rel=1e-6)
+    ours = res.estimates.query("step == 'configural' and op == '=~'")
+    both = ours.merge(peer.table.query("op == '=~' and free"), on=["group", "term"])
+    np.testing.assert_allclose(both["estimate_x"], both["estimate_y"], atol=1e-5)
+    np.testing.assert_allclose(both["std_error_x"], both["std_error_y"], rtol=1e-4)
+    assert res.n == len(holed)
+    with pytest.raises(ValueError, match="'MLR' with missing='fiml' is not supported"):
+        invariance(holed, HS, by="school", missing="fiml", estimator="MLR")

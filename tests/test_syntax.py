@@ -121,8 +121,7 @@ def test_item_in_two_blocks(data):
     spec = parse_model("IMAG =~ IMAG1 + IMAG2\nSAT =~ IMAG2 + CUSA1\nSAT ~ IMAG")
     with pytest.raises(ValueError, match="item 'IMAG2' is in two blocks \\('IMAG' and 'SAT'\\)"):
         check_model_data(spec, data, family="pls")
-    with pytest.raises(ValueError, match="item 'IMAG2' is in two blocks"):
-        check_model_data(spec, data, family="cbsem")
+    check_model_data(spec, data, family="cbsem")  # a CFA may cross-load (issue 23)
 
 
 def test_non_numeric_item(data):

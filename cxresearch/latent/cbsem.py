@@ -9,6 +9,15 @@ intervals, and the completely standardized value), the fit indices (chi-square, 
 TLI, RMSEA with its 90% interval, SRMR, AIC, BIC) and a reliability table with the
 same columns as the PLS one plus McDonald's omega, so the two families line up.
 
+lavaan's syntax extensions are read too (labels and equality constraints, fixed values,
+intercepts, defined parameters with delta-method standard errors, path analysis of
+observed variables; :mod:`cxresearch.latent._cbsyntax`); a result offers
+:meth:`SEMResult.modification_indices` (with expected parameter changes) and
+:meth:`SEMResult.bootstrap` (percentile intervals, defined parameters included).
+Ordinal items (``ordered=[...]``) are fitted to their polychoric correlations by DWLS
+with WLSMV's robust tests (:mod:`cxresearch.latent._cbordinal`); ``estimator="MLR"``
+adds the robust CFI, TLI and RMSEA.
+
 Every estimate and standard error is the number semopy computes; this module checks
 the input, counts missing values, and adds what semopy does not report (the RMSEA
 interval, SRMR, the normal-theory log-likelihood behind AIC/BIC, reliability).
@@ -31,9 +40,9 @@ from .. import _measures
 from .. import _validate as v
 from .._result import Result
 from ..errors import ConvergenceError
-from . import syntax
+from . import _cbextend, _cbfiml, _cbsyntax, syntax
 
-__all__ = ["SEMResult", "cfa", "sem"]
+__all__ = ["SEMBootstrap", "SEMResult", "cfa", "sem"]
 
 #: Estimators accepted by :func:`cfa` and :func:`sem`: ``"MLW"`` is semopy's maximum
 #: likelihood (Wishart) objective, the same fit function as lavaan's ``"ML"``; ``"MLR"``
@@ -72,7 +81,9 @@ class SEMResult(Result):
         n_parameters, chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high``
         (90%), ``srmr, log_likelihood, aic, bic, baseline_chi2, baseline_df``; with
         ``estimator="MLR"`` also ``scaling_factor`` (Yuan-Bentler), ``chi2_scaled``
-        (``chi2 / scaling_factor``) and ``p_value_scaled``.
+        (``chi2 / scaling_factor``) and ``p_value_scaled``; on complete data (and
+        with ``by``) also ``baseline_scaling_factor``, ``baseline_chi2_scaled`` and the
+        robust ``cfi_robust``, ``tli_robust``, ``rmsea_robust`` (lavaan's ``.robust``).
     reliability : pandas.DataFrame
         One row per first-order factor: ``construct, mode`` (always ``"A"``),
         ``n_items, alpha, rho_c, ave`` (the columns and formulas of the PLS table, whose
@@ -82,7 +93,9 @@ class SEMResult(Result):
     n_dropped : int
         Rows dropped for missing values (``missing="listwise"``; 0 otherwise).
     estimator : str
-        ``"MLW"`` or ``"MLR"`` (the same estimates, robust standard errors).
+        ``"MLW"`` or ``"MLR"`` (the same estimates, robust standard errors), or
+        ``"WLSMV"`` for ordinal items (``ordered``; then ``table`` also has lavaan's
+        threshold rows, ``op`` ``"|"``, ``term`` ``"item | t1"``).
     ci : float
         Confidence level of ``ci_low``/``ci_high``.
     model : str
@@ -94,6 +107,16 @@ class SEMResult(Result):
     by : str or None
         The group column of a multi-group (configural) CFA, else None; then ``table``
         and ``reliability`` have a ``group`` column.
+    missing : str
+        The ``missing`` handling of the fit (``"raise"``, ``"listwise"``, ``"fiml"``).
+    fitted, data, spec
+        The fitted semopy model, the rows used and the parsed model (not exported; for
+        :meth:`modification_indices` and :meth:`bootstrap`). None with ``by``.
+
+    With labels or defined parameters in the model, ``table`` has a ``label`` column
+    (``""`` where none was written) and one row per defined parameter (``op`` ``":="``,
+    ``rhs`` the expression, ``free`` False, delta-method ``std_error``); with ``y ~ 1``
+    one ``y ~1`` row per intercept asked for.
     """
 
     fit: pd.Series
@@ -105,10 +128,14 @@ class SEMResult(Result):
     model: str = dataclasses.field(repr=False)
     n_patterns: int = 1
     by: str | None = None
+    missing: str = "raise"
+    fitted: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
+    data: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
+    spec: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
 
     def _summary_title(self) -> str:
         kind = "structural equation model" if (self.table["op"] == "~").any() else "CFA"
-        how = f"{self.estimator}, FIML" if self.table["op"].eq("~1").any() else self.estimator
+        how = f"{self.estimator}, FIML" if self.missing == "fiml" else self.estimator
         return f"Covariance-based {kind} (semopy, {how})"
 
     def _summary_facts(self) -> list[tuple[str, Any]]:
@@ -123,7 +150,9 @@ class SEMResult(Result):
             *(
                 [
                     (
-                        "scaled chi-square (Yuan-Bentler)",
+                        "scaled chi-square (mean and variance adjusted)"
+                        if self.estimator == "WLSMV"
+                        else "scaled chi-square (Yuan-Bentler)",
                         f"{f['chi2_scaled']:.3f}, scaling factor {f['scaling_factor']:.3f}, "
                         f"p {format_p(f['p_value_scaled'])}",
                     )
@@ -138,8 +167,7 @@ class SEMResult(Result):
                 f"{f['rmsea']:.3f} (90% CI {f['rmsea_ci_low']:.3f} to {f['rmsea_ci_high']:.3f})",
             ),
             ("SRMR", float(f["srmr"])),
-            ("AIC", float(f["aic"])),
-            ("BIC", float(f["bic"])),
+            *([("AIC", float(f["aic"])), ("BIC", float(f["bic"]))] if "aic" in f.index else []),
         ]
 
     def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
@@ -149,6 +177,210 @@ class SEMResult(Result):
             ("estimates (std_estimate: lavaan's std.all)", self.table[columns]),
             ("reliability and convergent validity", reliability),
         ]
+
+    def _refitable(self, what: str) -> None:
+        if self.fitted is None:
+            raise ValueError(
+                f"{what}: not available for a multi-group fit (by=...); fit each group "
+                f"on its own rows."
+            )
+        if self.missing == "fiml" and self.data.isna().any().any():
+            raise ValueError(
+                f"{what}: not available for a FIML fit of incomplete rows (missing='fiml'); "
+                f"use missing='listwise' for it."
+            )
+
+    def modification_indices(self, top: int | None = 10) -> pd.DataFrame:
+        """Modification indices with expected parameter changes (lavaan's ``modindices``).
+
+        Parameters
+        ----------
+        top : int or None, default 10
+            The number of rows to keep (largest MI first); None for every candidate.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter the model fixes at 0 that could be freed (every
+            cross-loading of a factor on an item, every residual covariance of two
+            observed variables that are not exogenous): ``term, lhs, op, rhs, mi`` (the
+            expected drop of the chi-square when freed, on 1 df), ``epc`` (the expected
+            value of the parameter), ``sepc_all`` (lavaan's ``sepc.all``) and
+            ``p_value`` (chi-square on 1 df), largest ``mi`` first.
+
+        Raises
+        ------
+        ValueError
+            For a multi-group fit (``by``), a FIML fit of incomplete rows, or a bad
+            ``top``.
+
+        Notes
+        -----
+        The score test of Sorbom (1989) with the expected information of the normal
+        likelihood, as lavaan computes it by default; with ``estimator="MLR"`` the same
+        normal-theory values. See :mod:`cxresearch.latent._cbmodind`.
+
+        References
+        ----------
+        Sorbom, D. (1989). Model modification. *Psychometrika*, 54(3), 371-384.
+
+        Examples
+        --------
+        >>> from semopy.examples import holzinger39
+        >>> from cxresearch.latent import cfa
+        >>> hs = holzinger39.get_data()
+        >>> res = cfa(hs, "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9")
+        >>> res.modification_indices(top=3)[["term", "mi", "epc", "sepc_all"]].round(3)
+                   term      mi    epc  sepc_all
+        0  visual =~ x9  36.411  0.577     0.515
+        1      x7 ~~ x8  34.145  0.536     0.859
+        2  visual =~ x7  18.631 -0.422    -0.349
+        """
+        from . import _cbmodind
+
+        self._refitable("modification_indices")
+        if top is not None:
+            top = v.check_positive_int(top, "top")
+        alias = _aliases(self.spec, self.data.columns)
+        table = _cbmodind.modification_indices(
+            self.fitted, {a: n for n, a in alias.items()}, self.n
+        )
+        return table if top is None else table.head(top).reset_index(drop=True)
+
+    def bootstrap(
+        self,
+        n_boot: int = 1000,
+        *,
+        seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+    ) -> SEMBootstrap:
+        """Percentile bootstrap intervals of the free and the defined parameters.
+
+        The rows used are resampled with replacement ``n_boot`` times and the model is
+        refitted by ML on each resample; a resample whose fit fails (not converged,
+        not identified) is redrawn and counted.
+
+        Parameters
+        ----------
+        n_boot : int, default 1000
+            Resamples.
+        seed : int, numpy.random.Generator or SeedSequence, optional
+            Seed of the resampling.
+
+        Returns
+        -------
+        SEMBootstrap
+            ``.table``: ``term, estimate, std_error`` (SD over the resamples),
+            ``ci_low, ci_high`` (percentile, at the fit's ``ci``); ``n_boot``,
+            ``n_redrawn``.
+
+        Raises
+        ------
+        ValueError
+            For a multi-group or incomplete FIML fit; a bad ``n_boot``; more failed
+            resamples than valid ones.
+
+        Examples
+        --------
+        >>> from semopy.examples import political_democracy
+        >>> from cxresearch.latent import sem
+        >>> model = "ind60 =~ x1 + x2 + x3; y1 ~ a*ind60; y2 ~ b*y1; ab := a*b"
+        >>> res = sem(political_democracy.get_data(), model)
+        >>> boot = res.bootstrap(100, seed=1)
+        >>> boot.table.query("term == 'ab := a*b'")[["estimate", "ci_low", "ci_high"]].round(2)
+            estimate  ci_low  ci_high
+        10      1.21    0.38     1.87
+        """
+        self._refitable("bootstrap")
+        n_boot = v.check_resample_count(n_boot, "n_boot", minimum=20)
+        return _bootstrap(self, n_boot, v.make_rng(seed))
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SEMBootstrap(Result):
+    """What :meth:`SEMResult.bootstrap` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per free parameter (the first of equal ones) and per defined parameter:
+        ``term, estimate`` (the fit's), ``std_error`` (SD over the resamples),
+        ``ci_low, ci_high`` (percentile interval at level ``ci``).
+    n_boot : int
+        Resamples.
+    n_redrawn : int
+        Resamples whose fit failed and were drawn again.
+    ci : float
+        Confidence level of the intervals.
+    """
+
+    n_boot: int
+    n_redrawn: int
+    ci: float
+
+    def _summary_title(self) -> str:
+        return "Bootstrap of a covariance-based model (percentile intervals)"
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        return [("resamples", self.n_boot), ("redrawn", self.n_redrawn), ("ci", self.ci)]
+
+
+def _free_terms(result: SEMResult, alias: dict[str, str]) -> list[str]:
+    """The table's term of each free parameter, in semopy's order (the first of equal ones)."""
+    index = _active_index(result.fitted)
+    terms: dict[int, str] = {}
+    free = result.table[result.table["free"] & result.table["op"].isin(["=~", "~", "~~"])]
+    for lhs, op, rhs, term in zip(free["lhs"], free["op"], free["rhs"], free["term"], strict=True):
+        key = (alias[rhs], "~", alias[lhs]) if op == "=~" else (alias[lhs], op, alias[rhs])
+        if key in index:
+            terms.setdefault(index[key], term)
+    return [terms.get(i, f"parameter {i}") for i in range(len(result.fitted.param_vals))]
+
+
+def _bootstrap(result: SEMResult, n_boot: int, rng: np.random.Generator) -> SEMBootstrap:
+    """Refit the model on ``n_boot`` resamples of ``result.data``."""
+    from .._bootstrap import percentile_columns, redraw_degenerate
+
+    spec, frame = result.spec, result.data
+    alias = _aliases(spec, frame.columns)
+    names = {a: n for n, a in alias.items()}
+    aliased, labels = _renamed(spec, alias), _label_aliases(spec)
+    back = {a: label for label, a in labels.items()}
+    renamed = frame.rename(columns=alias)
+
+    def statistics(model: Any) -> np.ndarray:
+        est = np.asarray(model.param_vals, dtype=float)
+        keys = [back.get(n, n) for n in _cbextend.active_names(model)]
+        defined = _cbsyntax.defined_values(spec, dict(zip(keys, est, strict=True)))
+        return np.concatenate([est, list(defined.values())])
+
+    def draw(slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out = np.full((len(slots), len(base)), np.nan)
+        bad = np.zeros(len(slots), dtype=bool)
+        for r in range(len(slots)):
+            rows = renamed.iloc[rng.integers(0, len(renamed), len(renamed))]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    out[r] = statistics(_fit(aliased, rows, "MLW", "bootstrap", names))
+            except (ValueError, ConvergenceError, np.linalg.LinAlgError):
+                bad[r] = True
+            bad[r] |= not np.isfinite(out[r]).all()
+        return out, bad
+
+    def refuse(n_bad: int, n_drawn: int) -> None:
+        raise ValueError(
+            f"bootstrap: the model could not be fitted in {n_bad} of {n_drawn} resamples; "
+            f"the data cannot support a bootstrap of this model (too few rows?)."
+        )
+
+    base = statistics(result.fitted)
+    boot, n_redrawn = redraw_degenerate(draw, n_boot, refuse)
+    terms = _free_terms(result, alias)
+    terms += [f"{name} := {expr}" for name, expr in spec.defined]
+    table = pd.DataFrame({"term": terms, "estimate": base})
+    for key, values in percentile_columns(boot, result.ci).items():
+        table[key] = values
+    return SEMBootstrap(table=table, n_boot=n_boot, n_redrawn=n_redrawn, ci=result.ci)
 
 
 # --------------------------------------------------------------------------- input
@@ -229,7 +461,9 @@ def _prepare(
     data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: str
 ) -> tuple[Any, pd.DataFrame, int, float]:
     v.check_dataframe(data)
-    spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
+    spec = (
+        model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model, family="cbsem")
+    )
     # answers read with value labels (ordered Categoricals) count as their codes
     data = v.likert_as_codes(data, [c for c in spec.items if _is_column(data, c)], "model")
     v.check_missing(missing, MISSING)
@@ -244,6 +478,7 @@ def _prepare(
             f"covariances only. Use sem(...) for a model with paths."
         )
     columns = _observed_columns(spec, data)
+    _check_extensions(spec, columns)
     v.check_columns(data, columns, "model")  # each once: pandas.concat can repeat a name
     v.check_numeric(data, columns, "model")
     v.check_finite(data, columns, "model")
@@ -266,14 +501,33 @@ def _prepare(
     return spec, frame, n_dropped, ci
 
 
+def _check_extensions(spec: Any, columns: list[str]) -> None:
+    """Labels, intercepts and defined parameters the model can estimate."""
+    _cbsyntax.check_labels(spec, {c.name: c.items[0] for c in spec.constructs}, "model")
+    for name in spec.intercepts:
+        if name in spec.construct_names:
+            raise ValueError(
+                f"model: '{name} ~ 1' asks for the mean of the factor {name!r}, which one "
+                f"group cannot identify (it is 0); compare latent means across groups with "
+                f"cx.invariance(..., by=...)."
+            )
+        if name not in columns:
+            raise ValueError(
+                f"model: '{name} ~ 1' names {name!r}, which is no observed variable of the "
+                f"model; intercepts are for the model's items and observed variables."
+            )
+
+
 def _semopy_syntax(spec: Any) -> str:
-    """lavaan text for semopy; a single-item factor gets its error variance fixed at 0."""
-    lines = [spec.to_lavaan()]
-    covs = set(spec.covariances)
-    for c in spec.constructs:
-        if len(c.items) == 1 and (c.items[0], c.items[0]) not in covs:
-            lines.append(f"{c.items[0]} ~~ 0*{c.items[0]}")
-    return "\n".join(lines)
+    """lavaan text for semopy (modifiers written in); a single-item factor gets its
+    error variance fixed at 0."""
+    return _cbsyntax.semopy_text(spec)
+
+
+def _label_aliases(spec: Any) -> dict[str, str]:
+    """A plain semopy name (``p0``, ``p1``, ...) for every label of the model."""
+    labels = sorted({m for *_, m in spec.modifiers if not _cbsyntax.is_number(m)})
+    return {label: f"p{i}" for i, label in enumerate(labels)}
 
 
 def _aliases(spec: Any, columns: Any) -> dict[str, str]:
@@ -296,10 +550,14 @@ def _renamed(spec: Any, alias: dict[str, str]) -> Any:
         syntax.Construct(alias[c.name], tuple(alias[i] for i in c.items), c.mode)
         for c in spec.constructs
     )
+    labels = _label_aliases(spec)
     return syntax.ModelSpec(
         constructs,
         tuple((alias[a], alias[b]) for a, b in spec.paths),
         tuple((alias[a], alias[b]) for a, b in spec.covariances),
+        modifiers=tuple(
+            (alias[a], op, alias[b], labels.get(m, m)) for a, op, b, m in spec.modifiers
+        ),
     )
 
 
@@ -442,32 +700,14 @@ def _refuse_unidentified(where: str, terms: list[str], why: str) -> None:
     )
 
 
-def _tidy_row(spec_items: dict[str, str], row: pd.Series) -> tuple[str, str, str]:
-    """semopy's (lval, op, rval) -> lavaan's (lhs, op, rhs)."""
-    if row["op"] == "~" and spec_items.get(row["lval"]) == row["rval"]:
+def _tidy_row(loads: set, row: pd.Series) -> tuple[str, str, str]:
+    """semopy's (lval, op, rval) -> lavaan's (lhs, op, rhs); ``loads``: (item, factor)."""
+    if row["op"] == "~" and (row["lval"], row["rval"]) in loads:
         return row["rval"], "=~", row["lval"]
     return row["lval"], row["op"], row["rval"]
 
 
-def _active_index(model: Any) -> dict[tuple[str, str, str], int]:
-    """semopy's (lval, op, rval) of each free parameter's places -> its index."""
-    kinds = [
-        (getattr(model, "mx_beta", None), getattr(model, "names_beta", None), "~"),
-        (model.mx_lambda, model.names_lambda, "~"),
-        (model.mx_psi, model.names_psi, "~~"),
-        (model.mx_theta, model.names_theta, "~~"),
-    ]
-    out: dict[tuple[str, str, str], int] = {}
-    active = [p for p in model.parameters.values() if p.active]
-    for i, param in enumerate(active):
-        for loc in param.locations:
-            for mx, labels, op in kinds:
-                if mx is not None and loc.matrix is mx:
-                    a, b = labels[0][loc.indices[0]], labels[1][loc.indices[1]]
-                    out[(a, op, b)] = i
-                    if op == "~~":
-                        out[(b, op, a)] = i
-    return out
+_active_index = _cbextend.active_index
 
 
 def _estimates(model: Any, spec: Any, ci: float, names: dict[str, str], se=None) -> pd.DataFrame:
@@ -483,8 +723,8 @@ def _estimates(model: Any, spec: Any, ci: float, names: dict[str, str], se=None)
         index = _active_index(model)
         keys = zip(raw["lval"], raw["op"], raw["rval"], strict=True)
         raw["Std. Err"] = [se[index[k]] if k in index else "-" for k in keys]
-    owner = {item: c.name for c in spec.constructs for item in c.items}
-    rows = (_tidy_row(owner, row) for _, row in raw.iterrows())
+    loads = {(item, c.name) for c in spec.constructs for item in c.items}
+    rows = (_tidy_row(loads, row) for _, row in raw.iterrows())
     rank = {a: i for i, a in enumerate(dict.fromkeys([*spec.construct_names, *spec.items]))}
     lhs, op, rhs = zip(*(_ordered(r, rank, spec, names) for r in rows), strict=True)
     se = pd.to_numeric(raw["Std. Err"].replace("-", np.nan)).to_numpy(dtype=float)
@@ -597,10 +837,22 @@ def _fit_indices(model: Any, n: int) -> pd.Series:
     p = s.shape[0]
     chi2 = n * float(model.last_result.fun)
     base_chi2 = n * float(np.sum(np.log(np.diag(s))) - np.linalg.slogdet(s)[1])
+    fixed = _fixed_x(model)
+    if len(fixed) > 1:  # lavaan's baseline keeps the exogenous block at its sample values
+        sxx = s[np.ix_(fixed, fixed)]
+        base_chi2 -= n * float(np.sum(np.log(np.diag(sxx))) - np.linalg.slogdet(sxx)[1])
     logdet = np.linalg.slogdet(sigma)[1]
     loglik = -n / 2 * (p * math.log(2 * math.pi) + logdet + np.trace(np.linalg.solve(sigma, s)))
     k = len(model.param_vals)
-    return _fit_series(s, sigma, n, k, k, chi2, base_chi2, float(loglik))
+    return _fit_series(s, sigma, n, k, k, chi2, base_chi2, float(loglik), len(fixed))
+
+
+def _fixed_x(model: Any) -> list[int]:
+    """Positions (in semopy's observed order) of the exogenous observed variables, whose
+    variances and covariances semopy fixes at their sample values (lavaan's
+    ``fixed.x``): they count neither as moments nor as parameters in the df."""
+    exogenous = set(model.vars["exogenous"])
+    return [i for i, name in enumerate(model.vars["observed"]) if name in exogenous]
 
 
 def _fit_series(
@@ -612,14 +864,17 @@ def _fit_series(
     chi2: float,
     base_chi2: float,
     loglik: float,
+    n_fixed_x: int = 0,
 ) -> pd.Series:
     """The fit Series from the two chi-squares; ``k`` covariance-structure parameters
-    (for the df), ``n_parameters`` in all (with FIML's means, for AIC and BIC)."""
+    (for the df), ``n_parameters`` in all (with FIML's means, for AIC and BIC);
+    ``n_fixed_x`` exogenous observed variables whose (co)variances are fixed at their
+    sample values (taken out of the moments of the model and of the baseline)."""
     from scipy import stats
 
-    p = s.shape[0]
-    df = p * (p + 1) // 2 - k
-    base_df = p * (p - 1) // 2
+    p, q = s.shape[0], n_fixed_x
+    df = p * (p + 1) // 2 - k - q * (q + 1) // 2
+    base_df = p * (p - 1) // 2 - q * (q - 1) // 2
     num, den = max(chi2 - df, 0.0), max(chi2 - df, base_chi2 - base_df, 0.0)
     cfi = 1.0 if den == 0 else 1 - num / den
     tli = 1 - (chi2 / df - 1) / (base_chi2 / base_df - 1) if df > 0 else 1.0
@@ -712,54 +967,9 @@ def _reliability(
 # --------------------------------------------------------------------------- FIML
 
 
-def _patterns(x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The missing-data patterns of ``x``: (observed column indices, rows' values)."""
-    seen = np.isfinite(x)
-    keys, inverse = np.unique(seen, axis=0, return_inverse=True)
-    return [
-        (np.flatnonzero(key), x[np.ix_(inverse.ravel() == g, np.flatnonzero(key))])
-        for g, key in enumerate(keys)
-    ]
-
-
-def _minus2_loglik(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> float:
-    """``-2 log L`` of the normal model (``mu``, ``sigma``): each row's observed part."""
-    total = 0.0
-    for cols, rows in patterns:
-        c = np.linalg.cholesky(sigma[np.ix_(cols, cols)])
-        z = np.linalg.solve(c, (rows - mu[cols]).T)
-        logdet = 2 * np.log(np.diag(c)).sum()
-        total += len(rows) * (len(cols) * math.log(2 * math.pi) + logdet) + float((z**2).sum())
-    return total
-
-
-def _em_saturated(x: np.ndarray, patterns: list) -> tuple[np.ndarray, np.ndarray]:
-    """Means and (divide-by-n) covariances of the unrestricted normal model by EM."""
-    mu = np.nanmean(x, axis=0)
-    sigma = np.diag(np.nanvar(x, axis=0))
-    n, p = x.shape
-    for _ in range(10_000):
-        t1, t2 = np.zeros(p), np.zeros((p, p))
-        for cols, rows in patterns:
-            mis = np.setdiff1d(np.arange(p), cols)
-            full = np.tile(mu, (len(rows), 1))
-            full[:, cols] = rows
-            extra = np.zeros((p, p))
-            if len(mis):
-                coef = np.linalg.solve(sigma[np.ix_(cols, cols)], sigma[np.ix_(cols, mis)])
-                full[:, mis] = mu[mis] + (rows - mu[cols]) @ coef
-                extra[np.ix_(mis, mis)] = len(rows) * (
-                    sigma[np.ix_(mis, mis)] - sigma[np.ix_(mis, cols)] @ coef
-                )
-            t1 += full.sum(axis=0)
-            t2 += full.T @ full + extra
-        new_mu = t1 / n
-        new_sigma = t2 / n - np.outer(new_mu, new_mu)
-        done = np.abs(new_sigma - sigma).max() < 1e-13 * (1 + np.abs(sigma).max())
-        mu, sigma = new_mu, new_sigma
-        if done:
-            return mu, sigma
-    raise ConvergenceError("fiml: the EM algorithm for the saturated model did not converge.")
+_patterns = _cbfiml.patterns
+_minus2_loglik = _cbfiml.minus2_loglik
+_em_saturated = _cbfiml.em_saturated
 
 
 def _semopy_sigma(model: Any):
@@ -849,22 +1059,14 @@ def _hessian(fun: Any, est: np.ndarray) -> np.ndarray:
 
 def _fiml_fit(model: Any, patterns: list, mu0: np.ndarray, where: str) -> tuple[Any, Any]:
     """Full-information ML from the fitted start: (scipy's result, the objective)."""
-    from scipy import optimize
 
     p, k = len(mu0), len(model.param_vals)
     fun = _fiml_objective(_semopy_sigma(model), k, patterns, p)
     start = np.concatenate([model.param_vals, mu0])
     bounds = [*model.get_bounds(), *[(None, None)] * p]
-    with np.errstate(all="ignore"):
-        res = optimize.minimize(
-            fun,
-            start,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-10},
-        )
     n = sum(len(rows) for _, rows in patterns)
+    options = {"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-10}
+    res = _cbfiml.minimize(fun, start, bounds, n, options)
     if not np.isfinite(res.fun) or (not res.success and np.abs(res.jac).max() > 1e-4 * n):
         raise ConvergenceError(
             f"{where}: the full-information ML optimiser did not converge ({res.nit} "
@@ -908,11 +1110,17 @@ def _run(data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: st
     fitted = _fit(aliased, frame.rename(columns=alias), estimator, where, names)
     fit = _fit_indices(fitted, len(frame))
     se = None
+    x = frame.rename(columns=alias)[fitted.vars["observed"]].to_numpy(dtype=float)
     if estimator == "MLR":
-        x = frame.rename(columns=alias)[fitted.vars["observed"]].to_numpy(dtype=float)
-        se, fit = _robust(fitted, x, x.mean(axis=0), fit)
+        se, fit, vcov = _robust(fitted, x, x.mean(axis=0), fit)
+    else:
+        vcov = _cbextend.ml_vcov(fitted, len(frame))
     table = _estimates(fitted, aliased, ci, names, se=se)
     _warn_improper(table, where)
+    table = _cbextend.extend_table(
+        table, fitted, spec, names, _label_aliases(spec), vcov, x.mean(axis=0), ci,
+        list(spec.intercepts),
+    )  # fmt: skip
     return SEMResult(
         table=table,
         fit=fit,
@@ -921,7 +1129,11 @@ def _run(data: Any, model: Any, missing: Any, estimator: Any, ci: Any, where: st
         n_dropped=n_dropped,
         estimator=estimator,
         ci=ci,
-        model=_semopy_syntax(spec),
+        model=_cbsyntax.lavaan_text(spec),
+        missing=missing,
+        fitted=fitted,
+        data=frame,
+        spec=spec,
     )
 
 
@@ -935,11 +1147,16 @@ def _robust(fitted: Any, x: np.ndarray, mu: np.ndarray, fit: pd.Series) -> tuple
     _, robust, tr0 = _sandwich(fun, sigma_fn, k, patterns, est)
     s = np.asarray(fitted.mx_cov, dtype=float)
     se = np.sqrt(np.clip(np.diag(robust), 0.0, None))[:k]
-    return se, _scaled(fit, _saturated_trace(patterns, mu, s) - tr0)
+    saturated = _saturated_trace(patterns, mu, s)
+    base = saturated - _independence_trace(patterns, mu, np.diag(s).copy())
+    return se, _scaled(fit, saturated - tr0, base), robust
 
 
-def _scaled(fit: pd.Series, traces: float) -> pd.Series:
-    """``fit`` with the Yuan-Bentler scaling factor, scaled chi-square and its p."""
+def _scaled(
+    fit: pd.Series, traces: float, base_traces: float | None = None, groups: int = 1
+) -> pd.Series:
+    """``fit`` with the Yuan-Bentler scaling factor, scaled chi-square and its p; with
+    the baseline's ``base_traces`` also the robust CFI, TLI and RMSEA."""
     from scipy import stats
 
     df = fit["df"]
@@ -950,30 +1167,70 @@ def _scaled(fit: pd.Series, traces: float) -> pd.Series:
         "chi2_scaled": chi2,
         "p_value_scaled": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
     }
+    if base_traces is not None:
+        extra.update(_robust_indices(fit, c, base_traces / fit["baseline_df"], groups))
     return pd.concat([fit, pd.Series(extra, dtype=float)]).rename("fit")
 
 
-def _run_by(data: Any, model: Any, by: Any, missing: Any, estimator: Any, ci: Any) -> SEMResult:
-    """The configural multi-group CFA: the model fitted in each group of ``by``."""
+def _robust_indices(fit: pd.Series, c: float, c_base: float, groups: int) -> dict:
+    """Robust CFI and TLI (Brosseau-Liard & Savalei 2014) and RMSEA (Brosseau-Liard,
+    Savalei & Li 2012): the noncentralities ``T - c df`` of the model and the baseline,
+    ``T`` the ML chi-square and ``c`` the scaling factor."""
+    t, df, t_b, df_b = fit["chi2"], fit["df"], fit["baseline_chi2"], fit["baseline_df"]
+    lam = t - c * df if df > 0 else 0.0
+    lam_b = t_b - c_base * df_b
+    num, den = max(lam, 0.0), max(lam, lam_b, 0.0)
+    # the n of the ML RMSEA of this fit: n - 1 for one group (semopy's), N for several
+    n = fit["n"] - 1 if groups == 1 else fit["n"]
+    return {
+        "baseline_scaling_factor": c_base,
+        "baseline_chi2_scaled": t_b / c_base,
+        "cfi_robust": 1.0 if den == 0 else 1 - num / den,
+        "tli_robust": 1 - (lam / df) / (lam_b / df_b) if df > 0 else 1.0,
+        "rmsea_robust": math.sqrt(groups) * math.sqrt(max(lam, 0.0) / (df * n)) if df > 0 else 0.0,
+    }
+
+
+def _independence_trace(patterns: list, mu: np.ndarray, var: np.ndarray) -> float:
+    """``tr(A_B^-1 B_B)`` of the independence (baseline) model -- each variable its own
+    mean and variance, no covariances -- at its ML estimate."""
+    p = len(mu)
+    units = []
+    for j in range(p):
+        e = np.zeros((p, p))
+        e[j, j] = 1.0
+        units.append(e)
+
+    def sigma_fn(theta: np.ndarray) -> tuple[np.ndarray, list]:
+        return np.diag(theta), units
+
+    fun = _fiml_objective(sigma_fn, p, patterns, p)
+    return _sandwich(fun, sigma_fn, p, patterns, np.concatenate([var, mu]))[2]
+
+
+def _run_by(
+    data: Any, model: Any, by: Any, missing: Any, estimator: Any, ci: Any, where: str = "cfa"
+) -> SEMResult:
+    """The configural multi-group model: the model fitted in each group of ``by``."""
     v.check_dataframe(data)
     v.check_columns(data, [by], "by")
     v.check_missing(missing, MISSING)
     unknown = data[by].isna()
     if unknown.any() and missing == "raise":
         raise ValueError(
-            f"cfa: {int(unknown.sum())} row(s) have a missing value (NaN) in the group "
+            f"{where}: {int(unknown.sum())} row(s) have a missing value (NaN) in the group "
             f"column {by!r}, at rows {v.format_values(data.index[unknown])}. {_MISSING_ADVICE}"
         )
     labels = list(dict.fromkeys(data.loc[~unknown, by]))
     if len(labels) < 2:
         raise ValueError(
             f"by: column {by!r} has {len(labels)} group(s) ({v.format_values(labels)}); a "
-            f"multi-group CFA compares two or more. Leave by=None for one group."
+            f"multi-group model compares two or more. Leave by=None for one group."
         )
     fits = []
     for label in labels:
         try:
-            fits.append(_run(data.loc[data[by] == label], model, missing, estimator, ci, "cfa"))
+            fits.append(_run(data.loc[data[by] == label], model, missing, estimator, ci, where))
         except ValueError as exc:
             raise ValueError(f"by: in group {label!r} of {by!r}: {exc}") from None
     return _combined(fits, labels, by, int(unknown.sum()))
@@ -1015,7 +1272,10 @@ def _combined(fits: list, labels: list, by: str, n_unknown: int) -> SEMResult:
     out = pd.Series(row, name="fit", dtype=float)
     if "scaling_factor" in fit.index:  # the traces add over independent groups
         c = float((fit.loc["scaling_factor"] * fit.loc["df"]).sum() / df)
-        out = _scaled(out, c * df)
+        base = None
+        if "baseline_scaling_factor" in fit.index:
+            base = float((fit.loc["baseline_scaling_factor"] * fit.loc["baseline_df"]).sum())
+        out = _scaled(out, c * df, base, groups)
     first = fits[0]
     return SEMResult(
         table=table,
@@ -1028,6 +1288,7 @@ def _combined(fits: list, labels: list, by: str, n_unknown: int) -> SEMResult:
         model=first.model,
         n_patterns=sum(f.n_patterns for f in fits),
         by=by,
+        missing=first.missing,
     )
 
 
@@ -1050,29 +1311,6 @@ def _start_fiml(frame: pd.DataFrame, aliased: Any, where: str, names: dict) -> t
     return fitted, x[:, order], mu[order], s[np.ix_(order, order)]
 
 
-def _intercepts(names: list[str], mu: np.ndarray, se: np.ndarray, sigma, ci: float):
-    """lavaan's intercept rows (``y ~1``) of the observed variables."""
-    from scipy import stats
-
-    half = stats.norm.isf((1 - ci) / 2) * se
-    return pd.DataFrame(
-        {
-            "term": [f"{n} ~1" for n in names],
-            "lhs": names,
-            "op": "~1",
-            "rhs": "",
-            "free": True,
-            "estimate": mu,
-            "std_error": se,
-            "statistic": mu / se,
-            "p_value": 2 * stats.norm.sf(np.abs(mu / se)),
-            "ci_low": mu - half,
-            "ci_high": mu + half,
-            "std_estimate": mu / np.sqrt(np.diag(sigma)),
-        }
-    )
-
-
 def _run_fiml(
     spec: Any, frame: pd.DataFrame, n_dropped: int, estimator: str, ci: float, where: str, alias
 ) -> SEMResult:
@@ -1091,10 +1329,10 @@ def _run_fiml(
     sigma = np.asarray(fitted.calc_sigma()[0], dtype=float)
     observed = [names[o] for o in fitted.vars["observed"]]
     table = _estimates(fitted, aliased, ci, names, se=se[:k])
-    table = pd.concat(
-        [table, _intercepts(observed, res.x[k:], se[k:], sigma, ci)], ignore_index=True
-    )
     _warn_improper(table, where)
+    table = _cbextend.extend_table(
+        table, fitted, spec, names, _label_aliases(spec), vcov, res.x[k:], ci, observed
+    )
     h1 = _minus2_loglik(patterns, mu, s)
     seen = np.isfinite(x)
     base = sum(
@@ -1113,8 +1351,12 @@ def _run_fiml(
         n_dropped=n_dropped,
         estimator=estimator,
         ci=ci,
-        model=_semopy_syntax(spec),
+        model=_cbsyntax.lavaan_text(spec),
         n_patterns=len(patterns),
+        missing="fiml",
+        fitted=fitted,
+        data=frame,
+        spec=spec,
     )
 
 
@@ -1152,7 +1394,8 @@ _NOTES = """
     ``missing="fiml"`` (Arbuckle 1996; Enders & Bandalos 2001) maximizes
     ``log L = sum_i log phi(x_i,obs; mu_obs, Sigma_obs)`` over the covariance
     structure's parameters and ``p`` free intercepts ``mu``, each row contributing the
-    normal density of its observed part (L-BFGS-B with the analytic gradient, started
+    normal density of its observed part (L-BFGS-B with the analytic gradient, TNC when
+    L-BFGS-B stops short of a zero projected gradient, started
     at the ML fit to the EM covariance); standard errors from the observed information
     (central differences of the analytic gradient), as lavaan's default for FIML.
     ``chi2 = 2 (log L_1 - log L)`` against the unrestricted normal model (means and
@@ -1168,7 +1411,28 @@ _NOTES = """
     ``s_i`` (the gradient of row ``i``'s normal log-density of its observed part). The
     scaling factor is ``c = (tr(A_1^-1 B_1) - tr(A^-1 B)) / df``, ``A_1``, ``B_1`` those
     of the unrestricted normal model (the Mplus variant lavaan reports for MLR), and
-    ``chi2_scaled = chi2 / c``; CFI, TLI and RMSEA stay the ML ones.
+    ``chi2_scaled = chi2 / c``; CFI, TLI and RMSEA stay the ML ones. On complete data
+    the robust indices use the noncentralities ``T - c df`` of the model and
+    ``T_0 - c_0 df_0`` of the baseline (``c_0`` the baseline's scaling factor, from
+    the independence model's ``A_0``, ``B_0``):
+    ``cfi_robust = 1 - max(T - c df, 0) / max(T - c df, T_0 - c_0 df_0, 0)`` and
+    ``tli_robust = 1 - ((T - c df) / df) / ((T_0 - c_0 df_0) / df_0)``
+    (Brosseau-Liard & Savalei 2014),
+    ``rmsea_robust = sqrt(max(T - c df, 0) / (df (n - 1)))`` (Brosseau-Liard, Savalei
+    & Li 2012; ``N`` and ``sqrt(G)`` with ``by``, as the ML RMSEA). With FIML lavaan
+    uses another correction (Zhang & Savalei 2022), not computed here.
+
+    lavaan's modifiers are passed to semopy (labels and fixed values); as in lavaan,
+    a factor's first loading stays fixed at 1 when a later one is fixed. Observed
+    exogenous variables (predictors in paths) keep their sample (co)variances, as
+    lavaan's ``fixed.x``: their ``q (q + 1) / 2`` moments leave the df and the baseline
+    keeps their block (``df_0 = p (p - 1) / 2 - q (q - 1) / 2``). An intercept
+    ``y ~ 1`` is ``nu_y = mu_y - sum_k b_yk mu_k`` over the observed predictors ``k`` of
+    ``y`` (latent means 0) with ``mu`` the sample means (FIML's estimates with
+    ``missing="fiml"``); a defined parameter is its expression at the estimates. Both
+    get delta-method standard errors from the joint covariance of the parameters and
+    the means (``Sigma / n`` for the means under ML, the fit's own under FIML and
+    MLR; Sobel 1982 for ``a*b``).
 """
 
 _REFERENCES = """
@@ -1202,6 +1466,26 @@ _REFERENCES = """
     covariance structure analysis with nonnormal missing data. *Sociological
     Methodology*, 30, 165-200.
 
+    Sobel, M. E. (1982). Asymptotic confidence intervals for indirect effects in
+    structural equation models. *Sociological Methodology*, 13, 290-312.
+
+    Brosseau-Liard, P. E., Savalei, V., & Li, L. (2012). An investigation of the
+    sample performance of two nonnormality corrections for RMSEA. *Multivariate
+    Behavioral Research*, 47(6), 904-930.
+
+    Brosseau-Liard, P. E., & Savalei, V. (2014). Adjusting incremental fit indices
+    for nonnormality. *Multivariate Behavioral Research*, 49(5), 460-470.
+
+    Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation
+    coefficient. *Psychometrika*, 44(4), 443-460.
+
+    Muthen, B. O., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
+    weighted least squares and quadratic estimating equations in latent variable
+    modeling with categorical and continuous outcomes. Unpublished manuscript.
+
+    Asparouhov, T., & Muthen, B. (2010). Simple second order chi-square correction.
+    Mplus technical appendix.
+
     Igolkina, A. A., & Meshcheryakov, G. (2020). semopy: A Python package for
     structural equation modeling. *Structural Equation Modeling*, 27(6), 952-963.
 """
@@ -1212,7 +1496,13 @@ _PARAMETERS = """
         or covariance) a numeric column.
     model : str or ModelSpec
         lavaan-style syntax: ``F =~ item1 + item2 + item3`` for each factor{paths},
-        ``a ~~ b`` for a free (error) covariance. Composites (``<~``) are refused.
+        ``a ~~ b`` for a free (error) covariance, and lavaan's modifiers: labels
+        (``y ~ a*x1 + a*x2``: one label, equal parameters), fixed values
+        (``F =~ x1 + 0.5*x2``, ``x1 ~~ 0.3*x1``), intercepts (``y ~ 1``, observed
+        variables) and defined parameters (``ind := a*b``: delta-method standard
+        errors; percentile intervals by :meth:`SEMResult.bootstrap`). Composites
+        (``<~``), ``==``/``<``/``>`` constraints, thresholds (``|``) and other
+        modifiers (``NA*``, ``start()``, ``c()``) are refused, naming the statement.
     missing : {{"raise", "listwise", "fiml"}}, default "raise"
         A missing value in a model column raises ``ValueError``; ``"listwise"`` drops
         the incomplete rows and reports the count as ``n_dropped``; ``"fiml"`` fits by
@@ -1231,9 +1521,10 @@ _PARAMETERS = """
 
 _BY = """
     by : str, optional
-        A group column: the configural multi-group CFA, the model fitted in each group
-        with nothing equal across groups (the first step of :func:`invariance`, whose
-        other steps add equality constraints). ``table`` and ``reliability`` get a
+        A group column: the configural multi-group model, fitted in each group with
+        nothing equal across groups (for a CFA the first step of :func:`invariance`,
+        whose other steps add equality constraints; for a model with paths, compare the
+        groups' ``table`` rows). ``table`` and ``reliability`` get a
         ``group`` column; ``fit`` sums ``n``, ``n_parameters``, ``chi2``, ``df``,
         the log-likelihood and the baselines over the groups, with CFI and TLI from the
         sums, RMSEA as lavaan's multi-group ``sqrt(G) sqrt(max(chi2 - df, 0) / (df N))``,
@@ -1241,11 +1532,28 @@ _BY = """
         ``sum(c_g df_g) / sum(df_g)``. A missing value in ``by`` follows ``missing``.
 """
 
+_ORDERED = """
+    ordered : list of str, optional
+        The model's items as ordinal (every observed variable of the model: Likert
+        answers coded as integers; in a model with paths, the paths join factors). The
+        model is then fitted to their polychoric
+        correlations (two steps: thresholds from the marginals, then one bivariate
+        normal likelihood per pair; Olsson 1979) by diagonally weighted least squares
+        with robust (sandwich) standard errors and the mean-and-variance adjusted
+        chi-square (lavaan's and Mplus's WLSMV; Muthen, du Toit & Spisic 1997;
+        Asparouhov & Muthen 2010), ``estimator`` reported as ``"WLSMV"``. The
+        table gets lavaan's threshold rows (``item | t1``, ...); ``fit`` has
+        ``chi2`` (DWLS), ``chi2_scaled``, ``scaling_factor``, ``shift``, CFI, TLI and
+        RMSEA from ``chi2`` and ``cfi_scaled``, ``rmsea_scaled`` from the adjusted one,
+        and no log-likelihood. Not with ``by``, ``missing="fiml"``, ``"MLR"`` or
+        lavaan's modifiers.
+"""
+
 _RAISES = """
     TypeError
         ``data`` not a DataFrame, ``model`` not a string, a non-numeric column.
     ValueError
-        Bad syntax; an unknown item, a construct without items, an item in two blocks, a
+        Bad syntax; an unknown item, a construct without items, a
         composite (``<~``: use ``cx.pls``){cfa_paths}; a missing value with
         ``missing="raise"``; an infinite value, a constant or duplicated column, fewer
         rows than variables, a singular covariance matrix, a column with values beyond
@@ -1258,11 +1566,156 @@ _RAISES = """
 """
 
 
+def _ordinal_codes(frame: pd.DataFrame, ordered: Any, columns: list[str]) -> tuple:
+    """Check ``ordered`` (every observed column of the model) and code the answers
+    ``0..C-1`` (the distinct values in order): ``(codes, n_cat, categories)``."""
+    names = v.as_column_list(ordered, "ordered")
+    if sorted(map(str, names)) != sorted(map(str, columns)) or len(names) != len(columns):
+        raise ValueError(
+            f"ordered must list every observed variable of the model, "
+            f"{v.format_values(columns, 12)} (mixing ordinal and continuous items is not "
+            f"supported), got {v.format_values(names, 12)}."
+        )
+    codes, n_cat, cats = np.empty(frame.shape, dtype=np.intp), [], []
+    for j, col in enumerate(frame.columns):
+        v.check_integer_valued(frame[col], col, "ordered")
+        values = np.unique(frame[col].to_numpy())
+        if not 2 <= len(values) <= 20:
+            raise ValueError(
+                f"ordered: column {col!r} has {len(values)} distinct answer(s); an ordinal "
+                f"item needs 2 to 20 categories."
+            )
+        codes[:, j] = np.searchsorted(values, frame[col].to_numpy())
+        n_cat.append(len(values))
+        cats.append(values)
+    return codes, n_cat, cats
+
+
+def _threshold_rows(frame, codes, taus, ci: float) -> pd.DataFrame:
+    """lavaan's threshold rows ``item | t1`` with the standard errors of the marginals."""
+    from scipy import stats
+
+    from . import _cbordinal
+
+    rows, z = [], stats.norm.isf((1 - ci) / 2)
+    for j, col in enumerate(frame.columns):
+        infl = _cbordinal.threshold_influence(codes[:, j], taus[j])
+        se = infl.std(axis=0) / math.sqrt(len(codes))
+        for c, (tau, s) in enumerate(zip(taus[j][1:-1], se, strict=True), start=1):
+            rows.append(
+                {"term": f"{col} | t{c}", "lhs": col, "op": "|", "rhs": f"t{c}", "free": True,
+                 "estimate": tau, "std_error": s, "statistic": tau / s,
+                 "p_value": 2 * stats.norm.sf(abs(tau / s)), "ci_low": tau - z * s,
+                 "ci_high": tau + z * s, "std_estimate": tau}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _pair_order(columns: list[str], observed: list[str]) -> np.ndarray:
+    """Positions, among ``columns``' lower-triangle pairs, of ``observed``'s pairs."""
+    rows, cols = np.tril_indices(len(columns), -1)
+    where = {(a, b): m for m, (a, b) in enumerate(zip(rows, cols, strict=True))}
+    perm = [columns.index(o) for o in observed]
+    r2, c2 = np.tril_indices(len(observed), -1)
+    return np.array(
+        [where[max(perm[i], perm[j]), min(perm[i], perm[j])] for i, j in zip(r2, c2, strict=True)]
+    )
+
+
+def _ordinal_fit(res: dict, base: tuple, r, sigma, n: int, k: int) -> pd.Series:
+    """The fit Series of a WLSMV fit (DWLS chi-square, scaled and shifted)."""
+    from scipy import stats
+
+    chi2, df = res["chi2"], res["df"]
+    scaled, scaling, shift = res["scaled"]
+    base_chi2, base_df, base_scaled = base
+    num, den = max(chi2 - df, 0.0), max(chi2 - df, base_chi2 - base_df, 0.0)
+    num_s, den_s = max(scaled - df, 0.0), max(scaled - df, base_scaled - base_df, 0.0)
+    low, high = rmsea_interval(chi2, df, n) if df > 0 else (0.0, 0.0)
+    rows, cols = np.tril_indices(r.shape[0], -1)
+    row = {
+        "n": n, "n_parameters": k, "chi2": chi2, "df": df,
+        "p_value": float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0,
+        "cfi": 1.0 if den == 0 else 1 - num / den,
+        "tli": 1 - (chi2 / df - 1) / (base_chi2 / base_df - 1) if df > 0 else 1.0,
+        "rmsea": math.sqrt(max(chi2 - df, 0.0) / (df * (n - 1))) if df > 0 else 0.0,
+        "rmsea_ci_low": low, "rmsea_ci_high": high,
+        "srmr": math.sqrt(float(np.mean((r[rows, cols] - sigma[rows, cols]) ** 2))),
+        "baseline_chi2": base_chi2, "baseline_df": base_df,
+        "scaling_factor": scaling, "shift": shift, "chi2_scaled": scaled,
+        "p_value_scaled": float(stats.chi2.sf(scaled, df)) if df > 0 else 1.0,
+        "baseline_chi2_scaled": base_scaled,
+        "cfi_scaled": 1.0 if den_s == 0 else 1 - num_s / den_s,
+        "rmsea_scaled": math.sqrt(max(scaled - df, 0.0) / (df * (n - 1))) if df > 0 else 0.0,
+    }  # fmt: skip
+    return pd.Series(row, name="fit", dtype=float)
+
+
+def _run_ordinal(data, model, ordered, missing, estimator, ci, where="cfa") -> SEMResult:
+    """A CFA of ordinal items: polychoric correlations, DWLS, WLSMV's tests."""
+    from . import _cbordinal
+
+    if estimator != "MLW" or missing == "fiml":
+        raise ValueError(
+            f"ordered: ordinal items are fitted by DWLS with robust standard errors and the "
+            f"mean-and-variance adjusted chi-square (WLSMV); leave estimator at 'MLW' (got "
+            f"{estimator!r}) and use missing='raise' or 'listwise' (got {missing!r})."
+        )
+    spec, frame, n_dropped, ci = _prepare(data, model, missing, estimator, ci, where)
+    if any(name in frame.columns for path in spec.paths for name in path):
+        raise ValueError(
+            f"{where}: ordered: an ordinal item in a path is not supported; paths join the "
+            f"factors the ordinal items measure."
+        )
+    if spec.modifiers or spec.intercepts or spec.defined:
+        raise ValueError("ordered: labels, fixed values, intercepts and ':=' are not supported.")
+    columns = list(frame.columns)
+    codes, n_cat, _ = _ordinal_codes(frame, ordered, columns)
+    taus, r, gamma = _cbordinal.polychoric_matrix(codes, n_cat)
+    alias = _aliases(spec, columns)
+    names = {a: name for name, a in alias.items()}
+    aliased = _renamed(spec, alias)
+    cov = pd.DataFrame(r, index=[alias[c] for c in columns], columns=[alias[c] for c in columns])
+    fitted = _fit(aliased, frame.rename(columns=alias), "MLW", where, names, cov=cov)
+    observed = [names[o] for o in fitted.vars["observed"]]
+    perm = [columns.index(o) for o in observed]
+    pairs = _pair_order(columns, observed)
+    r_o, gamma_o, n = r[np.ix_(perm, perm)], gamma[np.ix_(pairs, pairs)], len(frame)
+    res = _cbordinal.fit_dwls(fitted, r_o, gamma_o, n)
+    if not res["converged"]:
+        raise ConvergenceError(
+            f"{where}: the DWLS fit to the polychoric correlations did not converge."
+        )
+    fitted.param_vals = res["x"]
+    fitted.update_matrices(res["x"])
+    table = _estimates(
+        fitted, aliased, ci, names, se=np.sqrt(np.clip(np.diag(res["vcov"]), 0, None))
+    )
+    _warn_improper(table, where)
+    # an item's error variance is 1 minus its common variance, not a parameter (lavaan)
+    derived = (table["op"] == "~~") & (table["lhs"] == table["rhs"]) & table["lhs"].isin(columns)
+    table.loc[derived, "free"] = False
+    cols = ["std_error", "statistic", "p_value", "ci_low", "ci_high"]
+    table.loc[derived, cols] = np.nan
+    table = pd.concat([table, _threshold_rows(frame, codes, taus, ci)], ignore_index=True)
+    sigma = np.asarray(fitted.calc_sigma()[0], dtype=float)
+    k = len(res["x"]) - len(_cbordinal.theta_diagonal(fitted)) + sum(c - 1 for c in n_cat)
+    item_cov = pd.DataFrame(r, index=columns, columns=columns)
+    return SEMResult(
+        table=table,
+        fit=_ordinal_fit(res, _cbordinal.baseline(r_o, gamma_o, n), r_o, sigma, n, k),
+        reliability=_reliability(fitted, spec, frame, table, names, item_cov=item_cov),
+        n=n, n_dropped=n_dropped, estimator="WLSMV", ci=ci,
+        model=_cbsyntax.lavaan_text(spec), missing=missing, fitted=fitted, data=frame, spec=spec,
+    )  # fmt: skip
+
+
 def cfa(
     data: pd.DataFrame,
     model: str,
     *,
     by: str | None = None,
+    ordered: Any = None,
     missing: str = "raise",
     estimator: str = "MLW",
     ci: float = 0.95,
@@ -1299,7 +1752,29 @@ def cfa(
     construct mode  n_items  alpha  rho_c   ave  omega
          SERV    A        4  0.870  0.871 0.628  0.871
           LOY    A        4  0.901  0.901 0.696  0.902
+
+    The same answers as the ordinal items they are (polychoric correlations, WLSMV):
+
+    >>> items = [c for c in s.data.columns if c != "respondent_id"]
+    >>> ordinal = cfa(
+    ...     s.data,
+    ...     "SERV =~ service_1 + service_2 + service_3 + service_4; "
+    ...     "LOY =~ loyalty_1 + loyalty_2 + loyalty_3 + loyalty_4",
+    ...     ordered=items,
+    ... )
+    >>> ordinal.fit[["chi2", "df", "chi2_scaled", "cfi", "rmsea"]].round(3).to_dict()
+    {{'chi2': 6.473, 'df': 19.0, 'chi2_scaled': 15.303, 'cfi': 1.0, 'rmsea': 0.0}}
+    >>> ordinal.table.query("op == '=~'")["std_estimate"].round(3).tolist()
+    [0.858, 0.777, 0.85, 0.783, 0.887, 0.893, 0.821, 0.823]
+    >>> s.loadings["loading"].round(3).tolist()  # the simulator's truth
+    [0.836, 0.776, 0.859, 0.765, 0.891, 0.893, 0.791, 0.819]
     """
+    if ordered is not None:
+        if by is not None:
+            raise ValueError(
+                "ordered: a multi-group CFA of ordinal items (by=...) is not supported."
+            )
+        return _run_ordinal(data, model, ordered, missing, estimator, ci)
     if by is not None:
         return _run_by(data, model, by, missing, estimator, ci)
     return _run(data, model, missing, estimator, ci, "cfa")
@@ -1309,6 +1784,8 @@ def sem(
     data: pd.DataFrame,
     model: str,
     *,
+    by: str | None = None,
+    ordered: Any = None,
     missing: str = "raise",
     estimator: str = "MLW",
     ci: float = 0.95,
@@ -1351,7 +1828,39 @@ def sem(
      LOY ~ SAT     1.647      0.219         0.847
     >>> res.fit[["chi2", "df", "cfi", "tli", "rmsea", "srmr"]].round(3).to_dict()
     {{'chi2': 65.223, 'df': 33.0, 'cfi': 0.963, 'tli': 0.949, 'rmsea': 0.063, 'srmr': 0.041}}
+
+    lavaan's labels, equality constraints and defined parameters (an indirect effect):
+
+    >>> from semopy.examples import political_democracy
+    >>> res = sem(
+    ...     political_democracy.get_data(),
+    ...     '''
+    ...     ind60 =~ x1 + x2 + x3
+    ...     dem60 =~ y1 + a*y2 + b*y3 + c*y4
+    ...     dem65 =~ y5 + a*y6 + b*y7 + c*y8
+    ...     dem60 ~ d1*ind60
+    ...     dem65 ~ ind60 + d2*dem60
+    ...     indirect := d1*d2
+    ... ''',
+    ... )
+    >>> res.fit[["chi2", "df"]].round(3).to_dict()
+    {{'chi2': 74.618, 'df': 44.0}}
+    >>> rows = res.table[res.table["label"].isin(["a", "d1"]) | (res.table["op"] == ":=")]
+    >>> print(rows[["term", "label", "estimate", "std_error"]].round(3).to_string(index=False))
+                 term label  estimate  std_error
+          dem60 =~ y2     a     1.287      0.118
+          dem65 =~ y6     a     1.287      0.118
+        dem60 ~ ind60    d1     1.463      0.383
+    indirect := d1*d2           1.298      0.357
     """
+    if ordered is not None:
+        if by is not None:
+            raise ValueError(
+                "ordered: a multi-group model of ordinal items (by=...) is not supported."
+            )
+        return _run_ordinal(data, model, ordered, missing, estimator, ci, "sem")
+    if by is not None:
+        return _run_by(data, model, by, missing, estimator, ci, "sem")
     return _run(data, model, missing, estimator, ci, "sem")
 
 
@@ -1378,14 +1887,21 @@ def _fill_docstrings() -> None:
     parts = {"notes": _NOTES.strip(), "references": _REFERENCES.strip()}
     for fn, paths, cfa_paths in [
         (cfa, "", "; a structural path (use sem)"),
-        (sem, ", ``SAT ~ IMAG + EXPE`` for the paths", ""),
+        (
+            sem,
+            ", ``SAT ~ IMAG + EXPE`` for the paths (of observed variables only: path analysis)",
+            "",
+        ),
     ]:
         sections = _SECTIONS.format(raises=_RAISES.format(cfa_paths=cfa_paths).strip(), **parts)
         parameters = _PARAMETERS.format(paths=paths).strip()
-        if fn is cfa:
+        if fn in (cfa, sem):
             parameters = parameters.replace(
                 "\n    missing : ", "\n" + _BY.strip("\n") + "\n    missing : "
             )
+        parameters = parameters.replace(
+            "\n    missing : ", "\n" + _ORDERED.strip("\n") + "\n    missing : "
+        )
         fn.__doc__ = fn.__doc__.format(parameters=parameters, sections=sections)
 
 

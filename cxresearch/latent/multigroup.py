@@ -20,7 +20,7 @@ import pandas as pd
 from .. import _validate as v
 from .._result import Result
 from ..errors import ConvergenceError
-from . import syntax
+from . import _cbfiml, syntax
 
 __all__ = ["InvarianceResult", "invariance"]
 
@@ -66,6 +66,12 @@ class InvarianceResult(Result):
         The parameters left free across groups (partial invariance).
     ci : float
         Confidence level of the latent-mean intervals.
+    estimator : str
+        ``"MLW"`` (maximum likelihood) or ``"MLR"``: then ``table`` also has each
+        step's ``scaling_factor`` and ``chi2_scaled`` (Yuan-Bentler) and the scaled
+        difference test ``delta_chi2_scaled``, ``delta_p_scaled`` (Satorra & Bentler
+        2001), and the standard errors of ``estimates`` and ``latent_means`` are
+        Huber-White (sandwich).
     """
 
     fit: pd.Series
@@ -76,6 +82,7 @@ class InvarianceResult(Result):
     by: str
     free: tuple
     ci: float
+    estimator: str = "MLW"
 
     def _summary_title(self) -> str:
         return f"Measurement invariance across {self.by!r} ({len(self.group_sizes)} groups)"
@@ -173,15 +180,61 @@ def _matrices(lay: _Layout, slots: list, x: np.ndarray) -> tuple:
     return lam, phi, theta, nu, alpha
 
 
-def _objective(lay: _Layout, slots: list, stats: list, q: int):
+def _chain(g_slots: list, mats: tuple, big_g: np.ndarray, h: np.ndarray, grad: np.ndarray):
+    """Add ``dF/dtheta`` to ``grad`` from ``dF/dSigma`` (``big_g``) and ``dF/dmu`` (``h``)."""
+    lam, phi, _, _, alpha = mats
+    d_lam = 2 * big_g @ lam @ phi + np.outer(h, alpha)
+    d_phi = lam.T @ big_g @ lam
+    d_alpha = lam.T @ h
+    for kind, i, j, k in g_slots:
+        if kind == "L":
+            grad[k] += d_lam[i, j]
+        elif kind == "P":
+            grad[k] += d_phi[i, j] * (1 if i == j else 2)
+        elif kind == "T":
+            grad[k] += big_g[i, j] * (1 if i == j else 2)
+        elif kind == "N":
+            grad[k] += h[i]
+        else:
+            grad[k] += d_alpha[i]
+
+
+def _pattern_terms(sigma: np.ndarray, mu: np.ndarray, patterns: list):
+    """FIML's ``sum_k n_k (log|Sigma_oo| + tr(S_k Sigma_oo^-1) + d_k' Sigma_oo^-1 d_k)``
+    over a group's missing-data patterns, with its ``dF/dSigma`` and ``dF/dmu``."""
+    p = len(mu)
+    total, big_g, h = 0.0, np.zeros((p, p)), np.zeros(p)
+    for cols, n, mean, s in patterns:
+        sub = sigma[np.ix_(cols, cols)]
+        sign, logdet = np.linalg.slogdet(sub)
+        if sign <= 0:
+            return np.inf, big_g, h
+        inv = np.linalg.inv(sub)
+        d = mean - mu[cols]
+        total += n * (logdet + np.trace(s @ inv) + d @ inv @ d)
+        big_g[np.ix_(cols, cols)] += n * (inv - inv @ (s + np.outer(d, d)) @ inv)
+        h[cols] += -2 * n * inv @ d
+    return total, big_g, h
+
+
+def _objective(lay: _Layout, slots: list, stats: list, q: int, patterns=None, offset=0.0):
     """``F = sum_g n_g (log|Sigma| + tr(S Sigma^-1) + d' Sigma^-1 d - log|S| - p)`` (the
-    chi-square) and its gradient."""
+    chi-square) and its gradient; with ``patterns`` (FIML) the sum over each group's
+    missing-data patterns minus ``offset`` (the saturated model's value)."""
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = 0.0, np.zeros(q)
-        for g_slots, (n, mean, s, logdet_s) in zip(slots, stats, strict=True):
-            lam, phi, theta, nu, alpha = _matrices(lay, g_slots, x)
+        total, grad = -offset, np.zeros(q)
+        for g, (g_slots, (n, mean, s, logdet_s)) in enumerate(zip(slots, stats, strict=True)):
+            mats = _matrices(lay, g_slots, x)
+            lam, phi, theta, nu, alpha = mats
             sigma = lam @ phi @ lam.T + theta
+            if patterns is not None:
+                value, big_g, h = _pattern_terms(sigma, nu + lam @ alpha, patterns[g])
+                if not np.isfinite(value):
+                    return np.inf, np.full(q, np.nan)
+                total += value
+                _chain(g_slots, mats, big_g, h, grad)
+                continue
             sign, logdet = np.linalg.slogdet(sigma)
             if sign <= 0:
                 return np.inf, np.full(q, np.nan)
@@ -189,21 +242,7 @@ def _objective(lay: _Layout, slots: list, stats: list, q: int):
             d = mean - (nu + lam @ alpha)
             total += n * (logdet + np.trace(s @ inv) + d @ inv @ d - logdet_s - len(mean))
             big_g = n * (inv - inv @ (s + np.outer(d, d)) @ inv)  # dF/dSigma
-            h = -2 * n * inv @ d  # dF/dmu
-            d_lam = 2 * big_g @ lam @ phi + np.outer(h, alpha)
-            d_phi = lam.T @ big_g @ lam
-            d_alpha = lam.T @ h
-            for kind, i, j, k in g_slots:
-                if kind == "L":
-                    grad[k] += d_lam[i, j]
-                elif kind == "P":
-                    grad[k] += d_phi[i, j] * (1 if i == j else 2)
-                elif kind == "T":
-                    grad[k] += big_g[i, j] * (1 if i == j else 2)
-                elif kind == "N":
-                    grad[k] += h[i]
-                else:
-                    grad[k] += d_alpha[i]
+            _chain(g_slots, mats, big_g, -2 * n * inv @ d, grad)
         return total, grad
 
     return fun
@@ -227,17 +266,14 @@ def _start(lay: _Layout, slots: list, stats: list, q: int) -> tuple[np.ndarray, 
     return x0, bounds
 
 
-def _fit_step(lay: _Layout, stats: list, step: str, free: set[str]) -> dict:
-    from scipy import optimize
+def _fit_step(lay: _Layout, stats: list, step: str, free: set[str], fiml=None) -> dict:
+    """One step's fit; ``fiml``: ``(patterns per group, the saturated value)``."""
 
     slots, q = _slots(lay, len(stats), step, free)
-    fun = _objective(lay, slots, stats, q)
+    fun = _objective(lay, slots, stats, q, *(fiml or ()))
     x0, bounds = _start(lay, slots, stats, q)
-    with np.errstate(all="ignore"):
-        res = optimize.minimize(
-            fun, x0, jac=True, method="L-BFGS-B", bounds=bounds,
-            options={"maxiter": 20_000, "ftol": 1e-15, "gtol": 1e-9},
-        )  # fmt: skip
+    options = {"maxiter": 20_000, "ftol": 1e-15, "gtol": 1e-9}
+    res = _cbfiml.minimize(fun, x0, bounds, sum(s[0] for s in stats), options)
     n = sum(s[0] for s in stats)
     if not np.isfinite(res.fun) or (not res.success and np.abs(res.jac).max() > 1e-4 * n):
         raise ConvergenceError(
@@ -255,6 +291,61 @@ def _fit_step(lay: _Layout, stats: list, step: str, free: set[str]) -> dict:
     return {"step": step, "slots": slots, "x": res.x, "cov": cov, "chi2": float(res.fun), "q": q}
 
 
+def _robust_step(lay: _Layout, fit: dict, raws: list) -> dict:
+    """MLR for one step: the sandwich ``A^-1 B A^-1`` (``A^-1`` the step's ``cov``, ``B``
+    the sum of the rows' score products) and the Yuan-Bentler scaling factor's trace."""
+    scores = []
+    for g_slots, x in zip(fit["slots"], raws, strict=True):
+        for row in x:  # one row's -2 log-density gradient; its score is minus half of it
+            scores.append(-0.5 * _row_gradient(lay, g_slots, row, fit))
+    scores = np.asarray(scores)
+    a_inv = fit["cov"]
+    b = scores.T @ scores
+    return {**fit, "cov": a_inv @ b @ a_inv, "trace": float(np.trace(a_inv @ b))}
+
+
+def _row_gradient(lay: _Layout, g_slots: list, row: np.ndarray, fit: dict) -> np.ndarray:
+    """The gradient of one row's ``-2 log`` density (up to a constant) in the step's
+    parameters: the objective of a one-row group with zero covariance."""
+    fun = _objective(lay, [g_slots], [(1, row, np.zeros((len(row), len(row))), 0.0)], fit["q"])
+    return fun(fit["x"])[1]
+
+
+def _saturated_trace(x: np.ndarray) -> float:
+    """``tr(A1^-1 B1)`` of one group's unrestricted normal model: ``p`` for the means
+    and ``tr(Gamma_N^-1 Gamma)`` for the covariances (``Gamma`` the covariance of the
+    rows' ``vech(d d')``, ``Gamma_N`` its normal-theory value)."""
+    p = x.shape[1]
+    d = x - x.mean(axis=0)
+    rows, cols = np.tril_indices(p)
+    gamma = np.cov(d[:, rows] * d[:, cols], rowvar=False, bias=True)
+    s = d.T @ d / len(x)
+    normal = s[np.ix_(rows, rows)] * s[np.ix_(cols, cols)]
+    normal += s[np.ix_(rows, cols)] * s[np.ix_(cols, rows)]
+    return p + float(np.trace(np.linalg.solve(normal, gamma)))
+
+
+def _scaled_ladder(table: pd.DataFrame, fits: list, raws: list) -> pd.DataFrame:
+    """MLR's columns: each step's scaling factor and scaled chi-square, and the scaled
+    difference test of Satorra & Bentler (2001) against the step before."""
+    from scipy import stats as sps
+
+    saturated = sum(_saturated_trace(x) for x in raws)
+    df = table["df"].to_numpy(dtype=float)
+    traces = np.array([f["trace"] for f in fits])
+    c = np.where(df > 0, (saturated - traces) / np.where(df > 0, df, 1.0), np.nan)
+    chi2 = table["chi2"].to_numpy(dtype=float)
+    out = table.assign(scaling_factor=c, chi2_scaled=chi2 / c)
+    delta, p_value = [np.nan], [np.nan]
+    for i in range(1, len(table)):
+        dd = df[i] - df[i - 1]
+        cd = (df[i] * c[i] - df[i - 1] * c[i - 1]) / dd if dd > 0 else np.nan
+        t = (chi2[i] - chi2[i - 1]) / cd if dd > 0 and cd > 0 else np.nan
+        delta.append(t)
+        p_value.append(float(sps.chi2.sf(max(t, 0.0), dd)) if np.isfinite(t) else np.nan)
+    return out.assign(delta_chi2_scaled=delta, delta_p_scaled=p_value)
+
+
 def _indices(chi2: float, df: int, base_chi2: float, base_df: int, n: int, groups: int):
     from scipy import stats
 
@@ -265,13 +356,14 @@ def _indices(chi2: float, df: int, base_chi2: float, base_df: int, n: int, group
     return {"chi2": chi2, "df": df, "p_value": p_value, "cfi": cfi, "rmsea": rmsea}
 
 
-def _ladder(fits: list[dict], stats: list, p: int) -> pd.DataFrame:
+def _ladder(fits: list[dict], stats: list, p: int, base_chi2: float | None = None) -> pd.DataFrame:
     from scipy import stats as sps
 
     groups = len(stats)
     n = sum(s[0] for s in stats)
     moments = groups * (p * (p + 1) // 2 + p)
-    base_chi2 = sum(k * (np.log(np.diag(s)).sum() - ld) for k, _, s, ld in stats)
+    if base_chi2 is None:
+        base_chi2 = sum(k * (np.log(np.diag(s)).sum() - ld) for k, _, s, ld in stats)
     base_df = groups * p * (p - 1) // 2
     rows = []
     for fit in fits:
@@ -398,12 +490,15 @@ def _groups(data: pd.DataFrame, by: Any, levels: Any, items: list, missing: str)
     v.check_columns(data, [by], "by")
     frame = data[[by, *items]]
     incomplete = frame.isna().any(axis=1)
+    if missing == "fiml":  # keep every row with a group and at least one answer
+        incomplete = frame[by].isna() | frame[items].isna().all(axis=1)
     if incomplete.any() and missing == "raise":
         cols = [c for c in frame.columns if frame[c].isna().any()]
         raise ValueError(
             f"invariance: {int(incomplete.sum())} row(s) have missing values (NaN) in "
             f"{v.format_values(cols)}, at rows {v.format_values(data.index[incomplete])}. "
-            f"{v.missing_advice(('raise', 'listwise'))}"
+            f"{v.missing_advice(('raise', 'listwise'))} Or pass missing='fiml' to use every "
+            f"answer (full-information maximum likelihood)."
         )
     frame = frame.loc[~incomplete]
     present = list(dict.fromkeys(frame[by]))
@@ -453,6 +548,45 @@ def _group_stats(frame: pd.DataFrame, by: Any, labels: list, items: list) -> lis
     return out
 
 
+def _fiml_stats(frame: pd.DataFrame, by: Any, labels: list, items: list) -> tuple:
+    """FIML's inputs per group: the EM means and covariances (as ``stats``), the
+    missing-data patterns ``(columns, rows, mean, covariance)``, the saturated model's
+    value (the chi-square's zero) and the independence baseline's chi-square."""
+    stats, patterns, offset, base = [], [], 0.0, 0.0
+    for label in labels:
+        x = frame.loc[frame[by] == label, items].to_numpy(dtype=float)
+        const = [c for j, c in enumerate(items) if np.unique(x[np.isfinite(x[:, j]), j]).size <= 1]
+        if len(x) < max(MIN_GROUP_ROWS, len(items) + 1) or const:
+            raise ValueError(
+                f"by: group {label!r} of {by!r} has {len(x)} row(s) with answers"
+                + (f" and constant column(s) {v.format_values(const)}" if const else "")
+                + "; each group needs more rows than items and varying answers."
+            )
+        raw = _cbfiml.patterns(x)
+        mu, sigma = _cbfiml.em_saturated(x, raw)
+        pats = [
+            (
+                cols,
+                len(rows),
+                rows.mean(axis=0),
+                np.cov(rows, rowvar=False, bias=True).reshape(len(cols), len(cols)),
+            )
+            for cols, rows in raw
+        ]
+        sign, logdet = np.linalg.slogdet(sigma)
+        if sign <= 0:
+            raise ValueError(
+                f"by: in group {label!r} of {by!r}, the covariance matrix of the items "
+                f"(EM, from the observed values) is singular; drop the redundant item."
+            )
+        stats.append((len(x), mu, sigma, logdet))
+        patterns.append(pats)
+        sat = _pattern_terms(sigma, mu, pats)[0]
+        offset += sat
+        base += _pattern_terms(np.diag(np.nanvar(x, axis=0)), np.nanmean(x, axis=0), pats)[0] - sat
+    return stats, patterns, offset, base
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -465,6 +599,7 @@ def invariance(
     levels: Any = None,
     free: Any = None,
     missing: str = "raise",
+    estimator: str = "MLW",
     ci: float = 0.95,
 ) -> InvarianceResult:
     """Measurement invariance of a CFA across the groups of ``by``: the ladder of steps.
@@ -489,9 +624,17 @@ def invariance(
         Partial invariance: parameters left free across groups in every step, written
         as in the tables: ``"F =~ x2"`` (a loading), ``"x3 ~1"`` (an intercept),
         ``"x3 ~~ x3"`` (a residual variance).
-    missing : {"raise", "listwise"}, default "raise"
+    missing : {"raise", "listwise", "fiml"}, default "raise"
         A missing value in an item or in ``by`` raises ``ValueError``; ``"listwise"``
-        drops those rows.
+        drops those rows; ``"fiml"`` fits every step by full-information maximum
+        likelihood on every observed answer (rows without a group or without any answer
+        are dropped), the chi-square against each group's unrestricted model (EM) and
+        the baseline the independence model, as :func:`cfa`'s ``"fiml"``.
+    estimator : {"MLW", "MLR"}, default "MLW"
+        ``"MLR"``: the same estimates with Huber-White standard errors, each step's
+        Yuan-Bentler scaled chi-square and the Satorra-Bentler (2001) scaled
+        difference between steps (robust to non-normal answers), as
+        :func:`cfa`'s ``"MLR"``.
     ci : float, default 0.95
         Confidence level of the latent-mean intervals.
 
@@ -540,6 +683,9 @@ def invariance(
     Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement
     invariance. *Structural Equation Modeling*, 14(3), 464-504.
 
+    Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic
+    for moment structure analysis. *Psychometrika*, 66(4), 507-514.
+
     Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for
     testing measurement invariance. *Structural Equation Modeling*, 9(2), 233-255.
 
@@ -566,7 +712,13 @@ def invariance(
     """
     v.check_dataframe(data)
     spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
-    v.check_missing(missing, ("raise", "listwise"))
+    v.check_missing(missing, ("raise", "listwise", "fiml"))
+    v.check_one_of(estimator, ("MLW", "MLR"), "estimator")
+    if estimator == "MLR" and missing == "fiml":
+        raise ValueError(
+            "estimator: 'MLR' with missing='fiml' is not supported by invariance; use "
+            "missing='listwise' for MLR, or 'MLW' with FIML."
+        )
     ci = v.check_level(ci)
     steps = _check_steps(steps)
     syntax.check_model_data(spec, data, family="cbsem")
@@ -580,9 +732,18 @@ def invariance(
     free_terms = _check_free(free, lay)
     v.check_numeric(data, lay.items, "model")
     frame, labels, _ = _groups(data, by, levels, lay.items, missing)
-    stats = _group_stats(frame, by, labels, lay.items)
-    fits = [_fit_step(lay, stats, step, set(free_terms)) for step in steps]
-    table = _ladder(fits, stats, len(lay.items))
+    fiml, base = None, None
+    if missing == "fiml":
+        stats, patterns, offset, base = _fiml_stats(frame, by, labels, lay.items)
+        fiml = (patterns, offset)
+    else:
+        stats = _group_stats(frame, by, labels, lay.items)
+    fits = [_fit_step(lay, stats, step, set(free_terms), fiml) for step in steps]
+    table = _ladder(fits, stats, len(lay.items), base)
+    if estimator == "MLR":
+        raws = [frame.loc[frame[by] == g, lay.items].to_numpy(dtype=float) for g in labels]
+        fits = [_robust_step(lay, fit, raws) for fit in fits]
+        table = _scaled_ladder(table, fits, raws)
     last = table.iloc[-1]
     fit = pd.Series(
         {
@@ -603,4 +764,5 @@ def invariance(
         by=by,
         free=free_terms,
         ci=ci,
+        estimator=estimator,
     )

@@ -12,7 +12,8 @@ One lavaan-style string describes both families::
 
 Lines may hold several statements separated by ``;``; ``#`` starts a comment;
 ``+`` separates names on either side of ``~``. Labels, fixed values and other lavaan
-modifiers (``0.5*x``, ``a*x``) are not supported.
+modifiers (``0.5*x``, ``a*x``), intercepts and defined parameters are read for the
+covariance-based models only (``parse_model(..., family="cbsem")``).
 
 :func:`parse_model` turns the string into a frozen :class:`ModelSpec`;
 :func:`check_model_data` checks it against a DataFrame for one family (``"pls"`` or
@@ -97,6 +98,12 @@ class ModelSpec:
     constructs: tuple[Construct, ...]
     paths: tuple[tuple[str, str], ...] = ()
     covariances: tuple[tuple[str, str], ...] = ()
+    #: lavaan's extensions (``parse_model(..., family="cbsem")`` only): ``(lhs, op, rhs,
+    #: modifier)`` of each labelled (``a*x``) or fixed (``0.5*x``) term, the names with
+    #: an intercept (``y ~ 1``) and the defined parameters ``(name, expression)``.
+    modifiers: tuple[tuple[str, str, str, str], ...] = ()
+    intercepts: tuple[str, ...] = ()
+    defined: tuple[tuple[str, str], ...] = ()
 
     def construct(self, name: str) -> Construct:
         """The construct called ``name`` (``KeyError`` naming the known ones otherwise)."""
@@ -189,7 +196,7 @@ def _split_names(side: str, where: str) -> list[str]:
         if "*" in name:
             raise ValueError(
                 f"{where}: {name!r} uses a lavaan modifier ('*'); labels and fixed values "
-                f"are not supported. Write plain names separated by '+'."
+                f"are read by cx.cfa / cx.sem only. Write plain names separated by '+'."
             )
         if not _NAME.match(name):
             raise ValueError(f"{where}: {name!r} is not a valid name.")
@@ -223,7 +230,7 @@ def _add_unique(seen: dict, key: tuple, what: str, where: str) -> None:
     seen[key] = where.split()[-1]
 
 
-def parse_model(model: str) -> ModelSpec:
+def parse_model(model: str, *, family: str | None = None) -> ModelSpec:
     """Parse lavaan-style model syntax into a :class:`ModelSpec`.
 
     Parameters
@@ -233,6 +240,11 @@ def parse_model(model: str) -> ModelSpec:
         ``TO ~ FROM + ...`` (paths), ``a ~~ b`` (covariances); ``#`` comments, blank
         lines and ``;`` separators allowed. A construct written twice with the same
         operator gets the items of both lines.
+    family : {None, "pls", "cbsem"}, default None
+        ``"cbsem"`` also reads lavaan's extensions for cx.cfa / cx.sem (see
+        :mod:`cxresearch.latent._cbsyntax`): labels and fixed values (``a*x``,
+        ``0.5*x``), intercepts (``y ~ 1``), defined parameters (``ind := a*b``) and
+        models of observed variables only; other lavaan statements are refused, named.
 
     Returns
     -------
@@ -265,8 +277,14 @@ def parse_model(model: str) -> ModelSpec:
     blocks: dict[str, tuple[str, list[str]]] = {}
     paths: dict[tuple[str, str], str] = {}
     covs: dict[tuple[str, str], str] = {}
+    v.check_one_of(family, (None, "pls", "cbsem"), "family")
+    extra: dict[str, list] = {"modifiers": [], "intercepts": [], "defined": []}
     for lineno, statement in _statements(model):
         where = f"model line {lineno}"
+        if family == "cbsem":  # lavaan's extensions (issue 23)
+            statement = _lavaan_extensions(statement, where, extra)
+            if statement is None:
+                continue
         op, lhs, rhs = _parse_statement(statement, where)
         if op in MODES:
             if len(lhs) != 1:
@@ -298,13 +316,41 @@ def parse_model(model: str) -> ModelSpec:
             for a in lhs:
                 for b in rhs:
                     _add_unique(covs, (a, b), f"the covariance {a} ~~ {b}", where)
-    if not blocks:
+    if not blocks and not (family == "cbsem" and any(a != "1" for a, _ in paths)):
         raise ValueError(
             "model has no construct: define each with 'NAME =~ item1 + item2' (reflective) "
             "or 'NAME <~ item1 + item2' (composite)."
         )
     constructs = tuple(Construct(n, tuple(items), mode) for n, (mode, items) in blocks.items())
+    if family == "cbsem":
+        if "1" not in blocks:  # 'y ~ 1' is an intercept, unless a construct is called 1
+            for lhs in extra["intercepts"]:
+                paths.pop(("1", lhs), None)
+        else:
+            extra["intercepts"] = []
+        return ModelSpec(
+            constructs,
+            tuple(paths),
+            tuple(covs),
+            modifiers=tuple(extra["modifiers"]),
+            intercepts=tuple(dict.fromkeys(extra["intercepts"])),
+            defined=tuple(extra["defined"]),
+        )
     return ModelSpec(constructs, tuple(paths), tuple(covs))
+
+
+def _lavaan_extensions(statement: str, where: str, extra: dict[str, list]) -> str | None:
+    """Split labels, fixed values, intercepts and ``:=`` off a statement (cbsem)."""
+    from . import _cbsyntax
+
+    plain, modifiers, intercepts, defined = _cbsyntax.split_statement(statement, where)
+    extra["modifiers"] += modifiers
+    extra["intercepts"] += intercepts
+    if defined is not None:
+        if defined[0] in {name for name, _ in extra["defined"]}:
+            raise ValueError(f"{where}: the parameter {defined[0]!r} is defined twice.")
+        extra["defined"].append(defined)
+    return plain
 
 
 def _find_cycle(spec: ModelSpec) -> list[str] | None:
@@ -352,7 +398,7 @@ def _check_blocks(spec: ModelSpec, family: str) -> None:
                     f"model: construct {c.name!r} uses construct {item!r} as an item; "
                     f"higher-order constructs are not supported by cx.pls."
                 )
-            if item in owner:
+            if item in owner and family != "cbsem":  # a CFA may cross-load (issue 23)
                 raise ValueError(
                     f"model: item {item!r} is in two blocks ({owner[item]!r} and {c.name!r}); "
                     f"each item may measure one construct only."
@@ -421,7 +467,7 @@ def check_model_data(spec: ModelSpec, data: pd.DataFrame, *, family: str) -> Non
         ``data`` not a DataFrame, ``spec`` not a ModelSpec, or a non-numeric item.
     ValueError
         An item not in ``data`` (the available columns are listed), a construct without
-        items, an item in two blocks, a construct name that is also a column, a path
+        items, an item in two blocks (``pls``), a construct name that is also a column, a path
         naming an unknown construct, a cycle (``pls``; the cycle is named), a composite
         (``cbsem``).
 
@@ -440,8 +486,13 @@ def check_model_data(spec: ModelSpec, data: pd.DataFrame, *, family: str) -> Non
     if not isinstance(spec, ModelSpec):
         raise TypeError(f"spec must be a ModelSpec from parse_model, got {type(spec).__name__}.")
     v.check_one_of(family, ("pls", "cbsem"), "family")
-    if not spec.constructs:
+    if not spec.constructs and (family == "pls" or not spec.paths):
         raise ValueError("model has no construct.")
+    if family == "pls" and (spec.modifiers or spec.intercepts or spec.defined):
+        raise ValueError(
+            "model: labels, fixed values, intercepts ('~ 1') and defined parameters (':=') "
+            "are for cx.cfa / cx.sem; a PLS path model has none."
+        )
     _check_blocks(spec, family)
     clash: list[Hashable] = [n for n in spec.construct_names if n in data.columns]
     if clash:
