@@ -21,6 +21,17 @@ Newton steps. Resamples are drawn from ``seed`` only; a degenerate one (a column
 stops varying, collinear predictors, a separated logit) is drawn again
 (``cxresearch._bootstrap``).
 
+A moderator may be numeric or categorical: two groups are coded 0/1, g >= 3 groups enter
+as g - 1 indicator codes (the first group the reference), each multiplying the moderated
+predictor, so that the slope polynomials have one variable per code; the effects are then
+conditional on each group, the indices are per code (each group minus the reference),
+the groups' conditional indirect effects are compared pairwise, and the codes' products
+are tested jointly (Hayes & Montoya 2017; Hayes 2022, ch. 10). Unmoderated
+indirect effects of a continuous outcome can be reported partially and completely
+standardized (``standardized=True``, PROCESS's ``effsize``); :meth:`ProcessResult.plot`
+draws a conditional indirect effect against its moderator with its bootstrap band.
+:func:`cxresearch.simulate_recovery` simulates a model 7 with a known answer.
+
 References
 ----------
 Hayes, A. F. (2015). An index and test of linear moderated mediation. *Multivariate
@@ -31,6 +42,10 @@ Quantification, inference, and interpretation. *Communication Monographs*, 85(1)
 
 Hayes, A. F. (2022). *Introduction to Mediation, Moderation, and Conditional Process
 Analysis* (3rd ed.). Guilford Press.
+
+Hayes, A. F., & Montoya, A. K. (2017). A tutorial on testing, visualizing, and probing an
+interaction involving a multicategorical variable in linear regression analysis.
+*Communication Methods and Measures*, 11(1), 1-30.
 """
 
 from __future__ import annotations
@@ -120,6 +135,7 @@ MAX_CODES = 4
 #: ``_MIN_CHUNK`` resamples, so that large samples are not drawn a few resamples at a time.
 _CHUNK_CELLS = 100_000
 _MIN_CHUNK = 16
+_SMALL_DRAW = 10_000  # rows up to which resample indices are drawn as uint16 (faster there)
 _NEWTON_ITER = 100
 _NEWTON_TOL = 1e-10
 _LEVERAGE_TOL = 1e-10
@@ -136,7 +152,9 @@ class ProcessResult(Result):
     ----------
     table : pandas.DataFrame
         The effects, one row per estimate: ``component`` (``"total"``, ``"direct"``,
-        ``"indirect"``, ``"total indirect"``, ``"contrast"``, ``"index"``), ``term``
+        ``"indirect"``, ``"total indirect"``, ``"contrast"``, ``"index"``, and with
+        ``standardized=True`` ``"partially standardized"`` and ``"completely
+        standardized"``), ``term``
         (``"c'"``, ``"ind1"``, ``"ind1 - ind2"``, ``"ind1(w = 2) - ind1(w = 0)"``, the kind
         of index), ``path`` (the
         route, ``"staff -> satisfaction -> loyalty"``), ``moderator`` (whose index),
@@ -161,6 +179,11 @@ class ProcessResult(Result):
     omnibus : pandas.DataFrame or None
         A multicategorical X: the joint test that all its (conditional) direct effects
         are 0 (``w, z, statistic, df1, df2, p_value, test``).
+    interaction : pandas.DataFrame or None
+        A moderator of 3 or more groups: in each equation, the joint test that the
+        products of each focal predictor (X, a mediator) with the moderator's codes are 0
+        (``equation, interaction, terms, statistic, df1, df2, p_value, test``: F, or a
+        Wald chi-square for a logistic outcome, under the equation's covariance).
     x_codes : pandas.DataFrame or None
         A multicategorical X: each group's codes (the coding matrix).
     model : int or None
@@ -179,8 +202,9 @@ class ProcessResult(Result):
         With ``family="logit"``: the value of Y coded 1 (the larger of its two values).
     robust : str or None
         The covariance of the OLS equations (``None``: classical).
-    w_values, z_values : tuple of float
-        The moderator values the conditional effects are evaluated at.
+    w_values, z_values : tuple
+        The moderator values the conditional effects are evaluated at (floats; the
+        groups of a moderator of 3 or more groups).
     jn_bounds : tuple of float
         The Johnson-Neyman bounds (none, one or two) when one moderator acts on X -> Y.
     n, n_dropped, n_clusters : int
@@ -199,6 +223,7 @@ class ProcessResult(Result):
     fit: pd.DataFrame
     johnson_neyman: pd.DataFrame | None
     omnibus: pd.DataFrame | None
+    interaction: pd.DataFrame | None
     x_codes: pd.DataFrame | None
     model: int | None
     paths: str
@@ -234,7 +259,8 @@ class ProcessResult(Result):
             facts.append((f"M ({kind})", ", ".join(map(str, self.m))))
         for role, col, values in (("W", self.w, self.w_values), ("Z", self.z, self.z_values)):
             if col is not None:
-                facts.append((role, f"{col} at {', '.join(f'{x:.4g}' for x in values)}"))
+                shown = ", ".join(f"{x:.4g}" if isinstance(x, float) else str(x) for x in values)
+                facts.append((role, f"{col} at {shown}"))
         if self.covariates:
             facts.append(("covariates", ", ".join(map(str, self.covariates))))
         facts.append(("moderated paths", self.paths or "none"))
@@ -269,6 +295,8 @@ class ProcessResult(Result):
             "total indirect": "Total indirect effect (bootstrap)",
             "index": "Indices of moderated mediation (bootstrap)",
             "contrast": "Pairwise contrasts of (conditional) indirect effects (bootstrap)",
+            "partially standardized": "Partially standardized indirect effect(s) (bootstrap)",
+            "completely standardized": "Completely standardized indirect effect(s) (bootstrap)",
         }
         for component, caption in names.items():
             part = self.table[self.table["component"] == component]
@@ -277,9 +305,94 @@ class ProcessResult(Result):
                 tables.append((caption, part.reset_index(drop=True)))
         if self.omnibus is not None:
             tables.append(("Omnibus test of the direct effect of X", self.omnibus))
+        if self.interaction is not None:
+            caption = "Tests of the interaction with a multicategorical moderator"
+            tables.append((caption, self.interaction))
         if self.johnson_neyman is not None:
             tables.append(("Johnson-Neyman regions of the effect of X on Y", self.johnson_neyman))
         return tables
+
+    def plot(self, *, ax: Any = None) -> Any:
+        """Each conditional indirect effect against its moderator, with its bootstrap interval.
+
+        For a smooth band, fit at many moderator values, e.g. ``at={"price":
+        numpy.linspace(1, 7, 41)}``; with five values or fewer each is drawn as a point
+        with its interval. A moderator of 3 or more groups gets one point per group, the
+        groups on the horizontal axis in their order.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure if omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            One line per specific indirect effect (route), labelled with its path, its
+            ``ci`` percentile (or BC) bootstrap interval as a band (labelled when there is
+            one route), and a line at 0; no title. A legend is drawn for several routes.
+
+        Raises
+        ------
+        ValueError
+            The indirect effects are not conditional on exactly one moderator.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> rng = np.random.default_rng(7)
+        >>> d = pd.DataFrame({"staff": rng.normal(size=300), "crowding": rng.normal(size=300)})
+        >>> d["satisfaction"] = (0.5 - 0.3 * d["crowding"]) * d["staff"] + rng.normal(size=300)
+        >>> d["loyalty"] = 0.6 * d["satisfaction"] + rng.normal(size=300)
+        >>> res = conditional_process(
+        ...     d, model=7, x="staff", m="satisfaction", y="loyalty", w="crowding",
+        ...     at={"crowding": np.linspace(-2, 2, 21)}, n_boot=200, seed=1,
+        ... )  # fmt: skip
+        >>> ax = res.plot()
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('crowding', 'indirect effect of staff on loyalty')
+        """
+        from .plots._common import axes_or_new
+
+        ind = self.table[self.table["component"] == "indirect"]
+        roles = [r for r in ROLES if r in ind and ind[r].notna().any()]
+        if len(roles) != 1:
+            raise ValueError(
+                f"plot draws the indirect effects against one moderator; in this model they "
+                f"are conditional on {len(roles)} ({', '.join(roles) or 'none'}). Read "
+                f".table instead."
+            )
+        role = roles[0]
+        ax = axes_or_new(ax, (6.0, 4.0))
+        ax.axhline(0, color="0.5", linewidth=0.8)
+        colors = ["#2c7fb8", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
+        groups = list(ind.groupby("path", sort=False))
+        values = self.w_values if role == "w" else self.z_values
+        categorical = not all(isinstance(val, float) for val in values)  # 3 or more groups
+        for k, (path, part) in enumerate(groups):
+            color = colors[k % len(colors)]
+            if categorical:  # one point per group, in the groups' order
+                at = part[role].map({g: i for i, g in enumerate(values)}).to_numpy(float)
+            else:
+                part = part.sort_values(role)
+                at = part[role].to_numpy(float)
+            est = part["estimate"].to_numpy(float)
+            low, high = part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float)
+            if len(part) > 5 and not categorical:
+                band = f"{self.ci:.0%} bootstrap interval" if len(groups) == 1 else None
+                ax.fill_between(at, low, high, color=color, alpha=0.25, linewidth=0, label=band)
+                ax.plot(at, est, color=color, label=path)
+            else:
+                err = np.vstack([est - low, high - est])
+                ax.errorbar(at, est, yerr=err, fmt="o", color=color, capsize=3, label=path)
+        if categorical:
+            ax.set_xticks(range(len(values)), [str(g) for g in values])
+        ax.set_xlabel(str(self.w if role == "w" else self.z))
+        ax.set_ylabel(f"indirect effect of {self.x} on {self.y}")
+        if len(groups) > 1:
+            ax.legend()
+        return ax
 
 
 def _fit_caption(row: pd.Series, format_p: Any) -> str:
@@ -444,6 +557,9 @@ class _Data:
     n_dropped: int
     x_codes: pd.DataFrame | None
     y_event: Any  # the value coded 1 (logit)
+    moderator_groups: dict[str, tuple] = dataclasses.field(default_factory=dict)  # role -> (0, 1)
+    #: role -> coding table of a moderator of 3 or more groups (atoms "w0", "w1", ...)
+    moderator_codes: dict[str, pd.DataFrame] = dataclasses.field(default_factory=dict)
 
 
 def _single_column(data: pd.DataFrame, value: Any, argument: str) -> Any:
@@ -521,20 +637,24 @@ def _coding_matrix(g: int, coding: str) -> np.ndarray:
     return mat
 
 
-def _x_codes(series: pd.Series, x: Any, coding: str) -> tuple[np.ndarray, list, pd.DataFrame]:
-    """The codes of a multicategorical X, their labels and the coding table."""
+def _x_codes(
+    series: pd.Series, x: Any, coding: str, role: str = "x"
+) -> tuple[np.ndarray, list, pd.DataFrame]:
+    """The codes of a multicategorical X (or moderator ``role``), their labels and the
+    coding table."""
     levels = _levels(series)
     if not 2 <= len(levels) <= MAX_X_LEVELS:
         raise ValueError(
-            f"x: column {x!r} has {len(levels)} groups {v.format_values(levels, 12)}; a "
-            f"multicategorical X needs 2 to {MAX_X_LEVELS}."
+            f"{role}: column {x!r} has {len(levels)} groups {v.format_values(levels, 12)}; a "
+            f"multicategorical {role.upper()} needs 2 to {MAX_X_LEVELS}."
         )
     counts = series.value_counts()
     few = [lev for lev in levels if counts[lev] < 2]
     if few:
         raise ValueError(
-            f"x: group(s) {v.format_values(few)} of column {x!r} hold a single row; every "
-            f"group of a multicategorical X needs at least 2. Merge rare groups first."
+            f"{role}: group(s) {v.format_values(few)} of column {x!r} hold a single row; every "
+            f"group of a multicategorical {role.upper()} needs at least 2. Merge rare groups "
+            f"first."
         )
     mat = _coding_matrix(len(levels), coding)
     position = {lev: i for i, lev in enumerate(levels)}
@@ -543,6 +663,13 @@ def _x_codes(series: pd.Series, x: Any, coding: str) -> tuple[np.ndarray, list, 
     table = pd.DataFrame(mat, columns=labels)
     table.insert(0, str(x), levels)
     return codes, labels, table
+
+
+def _moderator_codes(series: pd.Series, col: Any, role: str) -> tuple[np.ndarray, str, tuple]:
+    """A categorical moderator of two groups as an indicator (0: the first group, 1: the
+    second), its label (``"tier[gold]"``) and the two groups."""
+    levels = _levels(series)
+    return (series == levels[1]).to_numpy(dtype=float), f"{col}[{levels[1]}]", tuple(levels)
 
 
 def _check_not_numbers_as_text(data: pd.DataFrame, col: Any, role: str) -> None:
@@ -651,20 +778,16 @@ def _prepare(
     covs, weights, cluster = roles["covariates"], roles["weights"], roles["cluster"]
     categorical_x = x_coding is not None or _is_categorical(data[x])
     cat_covs = [c for c in covs if _is_categorical(data[c])]
-    for col, role in [(x, "x"), *((c, "covariates") for c in cat_covs)]:
+    cat_mods = {role: col for role, col in mods.items() if _is_categorical(data[col])}
+    checked = [(x, "x"), *((c, "covariates") for c in cat_covs), *map(reversed, cat_mods.items())]
+    for col, role in checked:
         _check_not_numbers_as_text(data, col, role)
     numeric = {x: "x"} if not categorical_x else {}
     numeric |= {med: "m" for med in mediators}
     if not (family == "logit" and pd.api.types.is_bool_dtype(data[y].dtype)):
         numeric[y] = "y"  # a logistic outcome may be True/False
-    numeric |= {col: role for role, col in mods.items()}
+    numeric |= {col: role for role, col in mods.items() if role not in cat_mods}
     numeric |= {c: "covariates" for c in covs if c not in cat_covs}
-    for role, col in mods.items():
-        if _is_categorical(data[col]):
-            raise TypeError(
-                f"{role}: moderator column {col!r} is not numeric (dtype {data[col].dtype}); "
-                f"moderators must be numbers (a two-group moderator coded 0/1)."
-            )
     columns = [x, *mediators, y, *mods.values(), *covs, weights, cluster]
     clean, n_dropped, w = _clean(data, columns, numeric, weights, missing)
     constant = [c for c in [x, *mediators, y, *mods.values(), *covs] if clean[c].nunique() <= 1]
@@ -682,8 +805,18 @@ def _prepare(
         atoms["x0"], labels["x0"] = clean[x].to_numpy(dtype=float), str(x)
     for j, med in enumerate(mediators):
         atoms[f"m{j}"], labels[f"m{j}"] = clean[med].to_numpy(dtype=float), str(med)
+    groups: dict[str, tuple] = {}
+    mod_tables: dict[str, pd.DataFrame] = {}
     for role, col in mods.items():
-        atoms[role], labels[role] = clean[col].to_numpy(dtype=float), str(col)
+        if role in cat_mods and len(_levels(clean[col])) > 2:  # g - 1 indicator codes
+            codes, code_labels, mod_tables[role] = _x_codes(clean[col], col, "indicator", role)
+            for j, lab in enumerate(code_labels):
+                atoms[f"{role}{j}"], labels[f"{role}{j}"] = codes[:, j], lab
+            labels[role] = str(col)
+        elif role in cat_mods:
+            atoms[role], labels[role], groups[role] = _moderator_codes(clean[col], col, role)
+        else:
+            atoms[role], labels[role] = clean[col].to_numpy(dtype=float), str(col)
     cov_cols, cov_labels = _covariate_columns(clean, covs)
     cov_keys = [f"c{j}" for j in range(len(cov_cols))]
     for key, col, lab in zip(cov_keys, cov_cols, cov_labels, strict=True):
@@ -698,13 +831,14 @@ def _prepare(
     while constant in labels.values():
         constant = f"({constant})"
     labels[""] = constant
-    groups = None
+    clusters = None
     if cluster is not None:
-        groups = pd.factorize(clean[cluster])[0]
+        clusters = pd.factorize(clean[cluster])[0]
     n_codes = sum(1 for k in atoms if k.startswith("x"))
     return _Data(
-        atoms, labels, n_codes, len(mediators), cov_keys, w, groups, n_dropped, table, y_event
-    )
+        atoms, labels, n_codes, len(mediators), cov_keys, w, clusters, n_dropped, table, y_event,
+        groups, mod_tables,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- equations
@@ -743,7 +877,7 @@ def _equations(data: _Data, paths: dict, serial: bool, family: str) -> list[_Eq]
     xs = [f"x{j}" for j in range(data.n_codes)]
     ms = [f"m{j}" for j in range(data.n_mediators)]
     covs = [(c,) for c in data.covariate_keys]
-    a, b, d = paths.get("a", []), paths.get("b", []), paths.get("direct", [])
+    a, b, d = (_expand(paths.get(p, []), data) for p in PATHS)
     eqs = []
     for j, med in enumerate(ms):
         prior = [(p,) for p in ms[:j]] if serial else []
@@ -754,6 +888,18 @@ def _equations(data: _Data, paths: dict, serial: bool, family: str) -> list[_Eq]
     terms += [(x, *t) for t in d for x in xs] + [(m, *t) for t in b for m in ms] + covs
     eqs.append(_Eq("y", _unique(terms), family))
     return eqs
+
+
+def _role_atoms(data: _Data, role: str) -> list[str]:
+    """The atoms of moderator ``role``: ``["w"]``, or its codes ``["w0", "w1", ...]`` when
+    it has 3 or more groups; ``[]`` when the model has no such moderator."""
+    return [k for k in data.atoms if k[0] == role]
+
+
+def _expand(terms: list[tuple[str, ...]], data: _Data) -> list[tuple[str, ...]]:
+    """Moderator terms of roles (``("w", "z")``) as terms of atoms: one per code of a
+    multicategorical moderator (``("w0", "z"), ("w1", "z")``)."""
+    return [combo for t in terms for combo in itertools.product(*(_role_atoms(data, r) for r in t))]
 
 
 def _term_label(term: tuple[str, ...], labels: dict[str, str]) -> str:
@@ -1006,9 +1152,11 @@ def _fit_table(eqs: list[_Eq], fits: list[dict], labels: dict, n: int) -> pd.Dat
 # --------------------------------------------------------------------------- effects
 #
 # A path's slope is a polynomial in the moderators: {monomial: coefficient}, the monomial
-# a sorted tuple of roles ("w", "z", "w"...), the coefficient an array with one value per
-# fit (1 for the estimates, one per resample in the bootstrap). Products of polynomials
-# are the indirect effects; derivatives are the indices of moderated mediation.
+# a sorted tuple of moderator atoms ("w", "z", "w"...; a moderator of g >= 3 groups is its
+# g - 1 codes "w0", "w1", ..., each atom's role its first letter), the coefficient an
+# array with one value per fit (1 for the estimates, one per resample in the bootstrap).
+# Products of polynomials are the indirect effects; derivatives are the indices of
+# moderated mediation (per code of a multicategorical moderator).
 
 
 Poly = dict[tuple[str, ...], np.ndarray]
@@ -1052,11 +1200,16 @@ def _derivative(p: Poly, role: str) -> Poly:
 
 
 def _roles_in(p: Poly) -> list[str]:
-    return sorted({r for key in p for r in key})
+    """The moderators (roles ``"w"``, ``"z"``) that ``p`` depends on."""
+    return sorted({a[0] for key in p for a in key})
+
+
+def _atoms_in(p: Poly, role: str) -> list[str]:
+    return sorted({a for key in p for a in key if a[0] == role})
 
 
 def _degree(p: Poly, role: str) -> int:
-    return max((key.count(role) for key in p), default=0)
+    return max((sum(a[0] == role for a in key) for key in p), default=0)
 
 
 def _evaluate(p: Poly, at: Mapping[str, float]) -> np.ndarray:
@@ -1096,9 +1249,10 @@ def _effect_polys(
             inds.append(_multiply(p, b[route[-1]]))
         for r, p in enumerate(inds):
             polys[("ind", c, r)] = p
-            for role in ROLES:
-                polys[("d1", c, r, role)] = _derivative(p, role)
-            polys[("d2", c, r)] = _derivative(_derivative(p, "w"), "z")
+            for atom in [*_atoms_in(p, "w"), *_atoms_in(p, "z")]:
+                polys[("d1", c, r, atom)] = _derivative(p, atom)
+            for wa, za in itertools.product(_atoms_in(p, "w"), _atoms_in(p, "z")):
+                polys[("d2", c, r, wa, za)] = _derivative(_derivative(p, wa), za)
         total: Poly = {}
         for p in inds:
             total = _add(total, p)
@@ -1108,11 +1262,23 @@ def _effect_polys(
     return polys
 
 
-def _grid(roles: list[str], probe: Mapping[str, np.ndarray]) -> list[dict[str, float]]:
+def _points(probe: Mapping[str, Any], role: str) -> list[dict[str, Any]]:
+    """The probe values of ``role`` as dicts: ``{"w": 1.5}``, or for a moderator of 3 or
+    more groups its group and codes, ``{"w": "gold", "w0": 0.0, "w1": 1.0}``."""
+    return [pt if isinstance(pt, dict) else {role: pt} for pt in probe[role]]
+
+
+def _grid(roles: list[str], probe: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every combination of the roles' probe values, each one dict of atom values."""
     return [
-        dict(zip(roles, vals, strict=True))
-        for vals in itertools.product(*(probe[r] for r in roles))
+        {k: val for pt in combo for k, val in pt.items()}
+        for combo in itertools.product(*(_points(probe, r) for r in roles))
     ]
+
+
+def _shown(at: Mapping[str, Any]) -> dict[str, Any]:
+    """The moderator values a table shows: the roles, not the codes of a moderator."""
+    return {k: val for k, val in at.items() if k in ROLES}
 
 
 def _index_rows(
@@ -1127,24 +1293,29 @@ def _index_rows(
     rows = []
     linear = [role for role in roles if _degree(p, role) == 1]
     for role in linear:
-        deriv = _derivative(p, role)
-        others = _roles_in(deriv)
-        if not others:
-            kind = "moderated mediation" if len(roles) == 1 else "partial moderated mediation"
-            rows.append((kind, role, ("d1", c, r, role), {}))
-        elif len(others) == 1:
-            for at in _grid(others, probe):
-                rows.append(("conditional moderated mediation", role, ("d1", c, r, role), at))
+        for atom in _atoms_in(p, role):  # a multicategorical moderator: one per code
+            deriv = _derivative(p, atom)
+            others = _roles_in(deriv)
+            if not others:
+                kind = "moderated mediation" if len(roles) == 1 else "partial moderated mediation"
+                rows.append((kind, atom, ("d1", c, r, atom), {}))
+            elif len(others) == 1:
+                for at in _grid(others, probe):
+                    rows.append(("conditional moderated mediation", atom, ("d1", c, r, atom), at))
     if len(linear) == 2:
-        mixed = _derivative(_derivative(p, "w"), "z")
-        if mixed and not _roles_in(mixed):
-            rows.append(("moderated moderated mediation", "w*z", ("d2", c, r), {}))
+        for wa, za in itertools.product(_atoms_in(p, "w"), _atoms_in(p, "z")):
+            mixed = _derivative(_derivative(p, wa), za)
+            if mixed and not _roles_in(mixed):
+                rows.append(
+                    ("moderated moderated mediation", f"{wa}*{za}", ("d2", c, r, wa, za), {})
+                )
     return rows
 
 
 def _plan(
-    polys: dict[tuple, Poly], n_codes: int, routes: list, probe: Mapping[str, np.ndarray]
-) -> list[dict[str, Any]]:
+    polys: dict[tuple, Poly], n_codes: int, routes: list, probe: Mapping[str, Any],
+    grouped: Sequence[str] = (),
+) -> list[dict[str, Any]]:  # fmt: skip
     """The bootstrapped rows of the effects table: which polynomial, at which values."""
     rows: list[dict[str, Any]] = []
     for c in range(n_codes):
@@ -1168,17 +1339,21 @@ def _plan(
                     {"component": "index", "code": c, "route": r, "key": pkey, "at": at,
                      "kind": kind, "role": role}
                 )  # fmt: skip
-            rows += _value_contrasts(polys[key], c, r, probe)
+            rows += _value_contrasts(polys[key], c, r, probe, grouped)
     return rows
 
 
 def _value_contrasts(
-    p: Poly, c: int, r: int, probe: Mapping[str, np.ndarray]
+    p: Poly, c: int, r: int, probe: Mapping[str, Any], grouped: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """Where one moderator acts on both the a and the b path (models 58, 59) the indirect
     effect is quadratic in it and has no index: its conditional values are compared
-    pairwise instead (each later probe value minus each earlier one)."""
+    pairwise instead (each later probe value minus each earlier one). The conditional
+    indirect effects in the groups of a multicategorical moderator (``grouped``) are
+    always compared pairwise (at each value of the other moderator, if any)."""
     roles = _roles_in(p)
+    if any(role in grouped for role in roles):
+        return _group_contrasts(p, c, r, probe, [g for g in roles if g in grouped])
     if len(roles) != 1 or _degree(p, roles[0]) < 2:
         return []
     role, values = roles[0], probe[roles[0]]
@@ -1187,6 +1362,23 @@ def _value_contrasts(
          "at": {role: hi}, "minus": {role: lo}}
         for i, lo in enumerate(values) for hi in values[i + 1 :]
     ]  # fmt: skip
+
+
+def _group_contrasts(
+    p: Poly, c: int, r: int, probe: Mapping[str, Any], grouped: list[str]
+) -> list[dict[str, Any]]:
+    """Each later group's conditional indirect effect minus each earlier group's."""
+    rows = []
+    for role in grouped:
+        points = _points(probe, role)
+        for at in _grid([o for o in _roles_in(p) if o != role], probe):
+            for i, lo in enumerate(points):
+                rows += [
+                    {"component": "contrast", "code": c, "route": r, "key": ("ind", c, r),
+                     "at": at | hi, "minus": at | lo, "vary": role}
+                    for hi in points[i + 1 :]
+                ]  # fmt: skip
+    return rows
 
 
 def _plan_values(plan: list[dict], polys: dict[tuple, Poly], size: int) -> np.ndarray:
@@ -1205,7 +1397,10 @@ def _plan_values(plan: list[dict], polys: dict[tuple, Poly], size: int) -> np.nd
 
 def _draw_indices(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray:
     """Row (or cluster) numbers of ``size`` resamples: the bootstrap's only random draw."""
-    dtype = np.uint16 if n_units <= np.iinfo(np.uint16).max else np.int32  # fewer bits: faster
+    # NumPy draws bounded 16-bit integers faster than 32-bit ones for a few thousand rows,
+    # and about twice as slowly for tens of thousands (measured at 1,000-60,000 rows); the
+    # choice depends on n_units only, so a seed always gives the same resamples.
+    dtype = np.uint16 if n_units <= _SMALL_DRAW else np.int32
     return rng.integers(0, n_units, size=(size, n_units), dtype=dtype)
 
 
@@ -1222,6 +1417,7 @@ class _Boot:
     groups: np.ndarray | None
     n_units: int
     names: list[str]
+    sd_cols: tuple[int, int]  # the columns of X (its first code) and Y in z
 
 
 def _boot_setup(eqs: list[_Eq], designs: list[np.ndarray], data: _Data, fits: list) -> _Boot:
@@ -1244,7 +1440,10 @@ def _boot_setup(eqs: list[_Eq], designs: list[np.ndarray], data: _Data, fits: li
         logit = (designs[-1], data.atoms["y"], fits[-1]["beta"])
     n_units = len(z) if data.groups is None else int(data.groups.max()) + 1
     names = [_term_label(k, data.labels) for k in keys]
-    return _Boot(z, boot._products(z, w), full_var, eq_cols, logit, w, data.groups, n_units, names)
+    sd_cols = (position[("x0",)], position[("y",)])
+    return _Boot(
+        z, boot._products(z, w), full_var, eq_cols, logit, w, data.groups, n_units, names, sd_cols
+    )  # fmt: skip
 
 
 def _logit_batch(
@@ -1359,9 +1558,19 @@ def _solve(
     return np.concatenate(out, axis=1), bad
 
 
+def _resample_sds(gram: np.ndarray, cols: Sequence[int]) -> np.ndarray:
+    """Each resample's standard deviation of the columns ``cols`` of z from its cross
+    products: ``(sum f z^2 - (sum f z)^2 / sum f) / (sum f - 1)`` (f: counts times weights)."""
+    total = gram[:, 0, 0][:, None]
+    idx = np.asarray(cols)
+    sums, squares = gram[:, 0, idx], gram[:, idx, idx]
+    return np.sqrt(np.maximum(squares - sums**2 / total, 0.0) / (total - 1))
+
+
 def _bootstrap(st: _Boot, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """Coefficients of ``n_boot`` valid resamples (drawn in chunks from ``rng``; the
-    degenerate ones drawn again) and how many were redrawn."""
+    degenerate ones drawn again), then each resample's SD of X and of Y (two more
+    columns), and how many were redrawn."""
     chunk = max(_MIN_CHUNK, _CHUNK_CELLS // max(st.n_units, len(st.z)))
     lost = np.zeros(st.z.shape[1] - 1, dtype=int)
 
@@ -1376,7 +1585,8 @@ def _bootstrap(st: _Boot, n_boot: int, rng: np.random.Generator) -> tuple[np.nda
         gram[:, iu, ju] = tri
         gram[:, ju, iu] = tri
         logit = None if st.logit is None else np.concatenate([p[1] for p in parts])
-        return _solve(st, gram, logit, np.concatenate([p[2] for p in parts]), lost)
+        coef, bad = _solve(st, gram, logit, np.concatenate([p[2] for p in parts]), lost)
+        return np.concatenate([coef, _resample_sds(gram, st.sd_cols)], axis=1), bad
 
     def refuse(n_bad: int, n_drawn: int) -> None:
         boot._refuse(st.z, st.names, lost, n_bad, n_drawn)
@@ -1387,10 +1597,11 @@ def _bootstrap(st: _Boot, n_boot: int, rng: np.random.Generator) -> tuple[np.nda
 # --------------------------------------------------------------------------- tables
 
 
-def _probe_values(data: _Data, roles: Mapping[str, Any], at: Any) -> dict[str, np.ndarray]:
+def _probe_values(data: _Data, roles: Mapping[str, Any], at: Any) -> dict[str, Any]:
     """The moderator values of the conditional effects: the user's, else the 16th, 50th
     and 84th percentiles (PROCESS 3 and later) or the mean and one SD either side; a
-    moderator with two values at both."""
+    moderator with two values at both; one of 3 or more groups at each group (or the
+    groups chosen in ``at``), as :func:`_group_points`."""
     if isinstance(at, str):
         v.check_one_of(at, AT_RULES, "at")
         custom: dict = {}
@@ -1404,14 +1615,27 @@ def _probe_values(data: _Data, roles: Mapping[str, Any], at: Any) -> dict[str, n
                 f"at: {v.format_values(bad)} is not a moderator of the model; the moderators "
                 f"are {v.format_values(list(columns)) if columns else 'none'}."
             )
-        custom = {columns[k]: v.check_number_array(val, f"at[{k!r}]") for k, val in custom.items()}
+        fixed = [k for k in custom if columns[k] in data.moderator_groups]
+        if fixed:
+            raise ValueError(
+                f"at: {v.format_values(fixed)} is a categorical moderator, probed at both of its "
+                f"groups (coded 0 and 1); leave it out of at."
+            )
+        custom = {
+            columns[k]: val if columns[k] in data.moderator_codes
+            else v.check_number_array(val, f"at[{k!r}]")
+            for k, val in custom.items()
+        }  # fmt: skip
     else:
         raise TypeError(
             f"at must be 'percentiles', 'mean_sd' or a dict from moderator columns to values, "
             f"got {at!r}."
         )
-    probe = {}
+    probe: dict[str, Any] = {}
     for role in ROLES:
+        if role in data.moderator_codes:
+            probe[role] = _group_points(data, role, roles[role], custom.get(role))
+            continue
         if role not in data.atoms:
             continue
         values = data.atoms[role]
@@ -1425,6 +1649,28 @@ def _probe_values(data: _Data, roles: Mapping[str, Any], at: Any) -> dict[str, n
             mean, sd = values.mean(), values.std(ddof=1)
             probe[role] = np.array([mean - sd, mean, mean + sd])
     return probe
+
+
+def _group_points(data: _Data, role: str, col: Any, chosen: Any) -> list[dict[str, Any]]:
+    """A multicategorical moderator's probe points: each group (those ``chosen``, in the
+    groups' order) with its codes, ``{"w": "gold", "w0": 0.0, "w1": 1.0}``."""
+    table = data.moderator_codes[role]
+    levels = list(table.iloc[:, 0])
+    if chosen is not None:
+        many = isinstance(chosen, Sequence | np.ndarray | pd.Index) and not isinstance(chosen, str)
+        chosen = list(chosen) if many else [chosen]
+        bad = [g for g in chosen if g not in levels]
+        if bad or not chosen:
+            raise ValueError(
+                f"at[{col!r}]: {v.format_values(bad) if bad else 'no group'} is not a group of "
+                f"the moderator {col!r}; choose among {v.format_values(levels, 12)}."
+            )
+    codes = table.iloc[:, 1:].to_numpy(dtype=float)
+    return [
+        {role: lev, **{f"{role}{j}": float(code) for j, code in enumerate(codes[i])}}
+        for i, lev in enumerate(levels)
+        if chosen is None or lev in chosen
+    ]
 
 
 def _route_label(route: tuple[int, ...], c: int, data: _Data) -> str:
@@ -1445,7 +1691,15 @@ def _boot_rows(
         c = row["code"]
         if method != "percentile":
             lows[j], highs[j] = boot.interval(draws[:, j], estimates[j], ci, method, None)
-        if "minus" in row:  # one route at two values of its moderator
+        at = _shown(row["at"])
+        if "vary" in row:  # one route in two groups of a multicategorical moderator
+            role = row["vary"]
+            name, hi, lo = data.labels[role], row["at"][role], row["minus"][role]
+            ind = f"ind{row['route'] + 1}"
+            term = f"{ind}({name} = {hi}) - {ind}({name} = {lo})"
+            path = _route_label(routes[row["route"]], c, data)
+            at.pop(role)
+        elif "minus" in row:  # one route at two values of its moderator
             (role, hi), (lo,) = *row["at"].items(), row["minus"].values()
             name = data.labels[role]
             ind = f"ind{row['route'] + 1}"
@@ -1466,7 +1720,7 @@ def _boot_rows(
             moderator = " x ".join(data.labels[r] for r in row["role"].split("*"))
         rows.append(
             {"component": row["component"], "term": term, "path": path, "moderator": moderator,
-             "code": c, **row["at"], "estimate": estimates[j],
+             "code": c, **at, "estimate": estimates[j],
              "std_error": float(draws[:, j].std(ddof=1)), "statistic": np.nan,
              "p_value": np.nan, "ci_low": lows[j], "ci_high": highs[j], "inference": "bootstrap"}
         )  # fmt: skip
@@ -1499,7 +1753,8 @@ def _direct_rows(
             rows.append(
                 {"component": "direct", "term": "c'" if data.n_mediators else "effect",
                  "path": f"{data.labels[f'x{c}']} -> {data.labels['y']}", "moderator": None,
-                 "code": c, **at, "estimate": est, "std_error": se, "statistic": est / se,
+                 "code": c, **_shown(at), "estimate": est, "std_error": se,
+                 "statistic": est / se,
                  "p_value": float(_p_value(est / se, df)), "ci_low": est - crit * se,
                  "ci_high": est + crit * se, "inference": "t" if df is not None else "z"}
             )  # fmt: skip
@@ -1532,7 +1787,7 @@ def _effects_table(rows: list[dict], data: _Data) -> pd.DataFrame:
     if data.n_codes > 1 or data.x_codes is not None:
         table["x_code"] = [data.labels[f"x{c}"] for c in table["code"]]
         columns.append("x_code")
-    columns += [r for r in ROLES if r in data.atoms]
+    columns += [r for r in ROLES if _role_atoms(data, r)]
     columns += ["estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high", "inference"]
     table = table.reindex(columns=columns)
     for col in ("estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"):
@@ -1578,7 +1833,7 @@ def _jn_regions(
         est, var = a + b * mid, vaa + 2 * mid * vab + mid * mid * vbb
         sig = bool(est * est > c2 * var)
         rows.append(
-            {**at, "low": lo, "high": hi, "significant": sig,
+            {**_shown(at), "low": lo, "high": hi, "significant": sig,
              "sign": ("positive" if est > 0 else "negative") if sig else None,
              "share_of_data": float(np.average((mod >= lo) & (mod < hi), weights=data.weights))}
         )  # fmt: skip
@@ -1598,8 +1853,8 @@ def _johnson_neyman(
     if data.n_codes != 1 or not roles:
         return None, ()
     role = "w" if "w" in roles else roles[0]
-    if _degree(poly, role) != 1:
-        return None, ()
+    if _degree(poly, role) != 1 or role in data.moderator_groups or role in data.moderator_codes:
+        return None, ()  # a categorical moderator has its groups' conditional effects, no regions
     others = [r for r in roles if r != role]
     rows, bounds = [], []
     for at in _grid(others, probe):
@@ -1640,7 +1895,9 @@ def _omnibus(
         else:
             stat, df2, test = wald / q, fit["df"], "F"
             p = float(stats.f.sf(stat, q, df2))
-        rows.append({**at, "statistic": stat, "df1": q, "df2": df2, "p_value": p, "test": test})
+        rows.append(
+            {**_shown(at), "statistic": stat, "df1": q, "df2": df2, "p_value": p, "test": test}
+        )
     table = pd.DataFrame(rows)
     if not roles and y_eq.family == "ols":  # PROCESS also prints the change in R-squared
         keep = [i for i, t in enumerate(y_eq.terms) if not any(a[0] == "x" for a in t)]
@@ -1650,7 +1907,53 @@ def _omnibus(
     return table
 
 
+def _interaction_tests(
+    eqs: list[_Eq], fits: list[dict], data: _Data, x: Any
+) -> pd.DataFrame | None:
+    """A moderator of 3 or more groups: in each equation, are all the products of a focal
+    predictor (X, every code of a multicategorical X, or a mediator) with the
+    moderator's codes 0? A Wald F test (a chi-square for a logistic outcome) under the
+    equation's covariance (robust where ``robust`` is set), PROCESS's test of the
+    interaction; with ``"w*z"`` it tests the two-way products (at the other moderator's 0)."""
+    from scipy import special
+
+    rows = []
+    for eq, fit in zip(eqs, fits, strict=True):
+        focals = [({f"x{c}" for c in range(data.n_codes)}, str(x))]
+        focals += [({f"m{j}"}, data.labels[f"m{j}"]) for j in range(data.n_mediators)]
+        for role, table in data.moderator_codes.items():
+            mods = set(_role_atoms(data, role))
+            for focal, name in focals:
+                idx = [
+                    i for i, t in enumerate(eq.terms)
+                    if len(t) == 2 and t[0] in focal and t[1] in mods
+                ]  # fmt: skip
+                if not idx:
+                    continue
+                est, cov = fit["beta"][idx], fit["cov"][np.ix_(idx, idx)]
+                wald, q = float(est @ np.linalg.solve(cov, est)), len(idx)
+                if eq.family == "logit":
+                    stat, df2, test = wald, np.nan, "Wald chi2"
+                    p = float(special.chdtrc(q, stat))
+                else:
+                    stat, df2, test = wald / q, fit["df"], "F"
+                    p = float(special.fdtrc(q, df2, stat))
+                label = f"{name}:{table.columns[0]}"
+                rows.append(
+                    {"equation": data.labels[eq.target], "interaction": label,
+                     "terms": ", ".join(_term_label(eq.terms[i], data.labels) for i in idx),
+                     "statistic": stat, "df1": q, "df2": df2, "p_value": p, "test": test}
+                )  # fmt: skip
+    return pd.DataFrame(rows) if rows else None
+
+
 # --------------------------------------------------------------------------- public
+
+
+def _probe_labels(probe: Mapping[str, Any], role: str) -> tuple:
+    """The probe values of ``role`` as :attr:`ProcessResult.w_values` shows them: numbers,
+    or a multicategorical moderator's groups."""
+    return tuple(pt[role] if isinstance(pt, dict) else float(pt) for pt in probe.get(role, ()))
 
 
 def _check_options(
@@ -1692,9 +1995,57 @@ def _check_options(
     return robust, logit_robust, n_boot, v.check_level(ci)
 
 
+def _standardized_rows(
+    plan: list[dict], estimates: np.ndarray, draws: np.ndarray, sds: np.ndarray, routes: list,
+    data: _Data, ci: float, method: str,
+) -> list[dict]:  # fmt: skip
+    """Partially (divided by SD(Y)) and, for a numeric X, completely standardized (times
+    SD(X) / SD(Y)) indirect and total indirect effects, each resample standardized with
+    its own SDs (``sds``: resamples x [X, Y]), as PROCESS's ``effsize`` option does."""
+    keep = [j for j, row in enumerate(plan) if row["component"] in ("indirect", "total indirect")]
+    sub = [plan[j] for j in keep]
+    full = [_weighted_sd(data.atoms[a], data.weights) for a in ("x0", "y")]
+    scales = {"partially standardized": (1 / full[1], 1 / sds[:, 1])}
+    if data.x_codes is None:
+        scales["completely standardized"] = (full[0] / full[1], sds[:, 0] / sds[:, 1])
+    rows = []
+    for kind, (scale, boot_scale) in scales.items():
+        part = _boot_rows(sub, estimates[keep] * scale, draws[:, keep] * boot_scale[:, None],
+                          routes, data, ci, method)  # fmt: skip
+        rows += [{**row, "component": kind} for row in part]
+    return rows
+
+
+def _weighted_sd(values: np.ndarray, w: np.ndarray | None) -> float:
+    """The SD with divisor n - 1 (with weights: their sum - 1, as for frequency weights)."""
+    w = np.ones(len(values)) if w is None else w
+    mean = float(np.average(values, weights=w))
+    return float(np.sqrt(w @ (values - mean) ** 2 / (w.sum() - 1)))
+
+
+def _check_standardized(standardized: Any, paths: dict, family: str, mediators: list) -> bool:
+    """Standardized indirect effects are defined (as in PROCESS) for unmoderated indirect
+    paths of a continuous outcome."""
+    if not v.check_bool(standardized, "standardized"):
+        return False
+    why = None
+    if not mediators:
+        why = "the model has no mediator, so no indirect effect"
+    elif paths.get("a") or paths.get("b"):
+        why = f"the indirect effects are moderated ({_paths_text(paths)})"
+    elif family != "ols":
+        why = "the outcome is binary (family='logit'): its effects are on the log-odds scale"
+    if why:
+        raise ValueError(
+            f"standardized=True: standardized indirect effects are defined for unmoderated "
+            f"indirect paths and a continuous outcome (models 4, 5 and 6); here {why}."
+        )
+    return True
+
+
 def _inference(
     eqs: list[_Eq], fits: list[dict], designs: list, data: _Data, routes: list, probe: dict,
-    n_boot: int, rng: np.random.Generator, ci: float, method: str,
+    n_boot: int, rng: np.random.Generator, ci: float, method: str, standardized: bool = False,
 ) -> tuple[list[dict], int, int]:  # fmt: skip
     """The bootstrapped rows (indirect effects, totals, contrasts, indices), the number of
     resamples drawn and of those redrawn."""
@@ -1702,7 +2053,7 @@ def _inference(
         return [], 0, 0
     betas0 = [fit["beta"][None, :] for fit in fits]
     polys0 = _effect_polys(eqs, betas0, data.n_codes, routes)
-    plan = _plan(polys0, data.n_codes, routes, probe)
+    plan = _plan(polys0, data.n_codes, routes, probe, list(data.moderator_codes))
     estimates = _plan_values(plan, polys0, 1)[0]
     k_max = max(len(eq.terms) for eq in eqs)
     if data.groups is None:
@@ -1711,10 +2062,14 @@ def _inference(
         raise ValueError("cluster: the bootstrap resamples clusters and needs at least 2.")
     st = _boot_setup(eqs, designs, data, fits)
     coefs, n_redrawn = _bootstrap(st, n_boot, rng)
+    coefs, sds = coefs[:, :-2], coefs[:, -2:]
     splits = np.cumsum([len(eq.terms) for eq in eqs])[:-1]
     betas = np.split(coefs, splits, axis=1)
     draws = _plan_values(plan, _effect_polys(eqs, betas, data.n_codes, routes), n_boot)
-    return _boot_rows(plan, estimates, draws, routes, data, ci, method), n_boot, n_redrawn
+    rows = _boot_rows(plan, estimates, draws, routes, data, ci, method)
+    if standardized:
+        rows += _standardized_rows(plan, estimates, draws, sds, routes, data, ci, method)
+    return rows, n_boot, n_redrawn
 
 
 def conditional_process(
@@ -1739,6 +2094,7 @@ def conditional_process(
     n_boot: int = 5000,
     ci: float = 0.95,
     method: str = "percentile",
+    standardized: bool = False,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
     missing: str = "raise",
 ) -> ProcessResult:
@@ -1760,8 +2116,17 @@ def conditional_process(
     y : str
         The outcome Y: numeric, or binary with ``family="logit"``.
     w, z : str, optional
-        The moderators W and Z (numeric; a two-group moderator coded 0/1), as PROCESS
-        names them in each model (:data:`MODELS`).
+        The moderators W and Z, as PROCESS names them in each model (:data:`MODELS`):
+        numeric, or categorical (text, a pandas Categorical, True/False). Two groups are
+        coded 0 for the first group (sorted; a Categorical keeps its order) and 1 for the
+        second -- the table's ``w``/``z`` hold the code and ``moderator`` names the group
+        coded 1 (``"tier[gold]"``). Three to ten groups enter as indicator codes against
+        the first group (PROCESS's ``mcw=1``): the effects are conditional on each group
+        (the table's ``w``/``z`` hold the group), each index of moderated mediation is
+        one code's (``moderator="tier[gold]"``: gold minus the first group), the groups'
+        conditional indirect effects are compared pairwise (``component="contrast"``)
+        and ``.interaction`` tests the codes' products jointly. No Johnson-Neyman regions
+        for a categorical moderator.
     moderated : dict, optional
         Your own path model: ``{"a": ..., "b": ..., "direct": ...}``, each ``"w"``,
         ``"z"``, ``"w + z"`` (both, separately) or ``"w*z"`` (with their interaction);
@@ -1777,7 +2142,8 @@ def conditional_process(
         Moderator values of the conditional effects: the 16th, 50th and 84th
         percentiles (PROCESS 3 and later), the mean and one SD either side, or
         ``{column: values}`` (others by percentiles). A moderator with two values is
-        probed at both.
+        probed at both; one of 3 or more groups at each group, or at the groups named
+        in ``{column: [groups]}``.
     family : {"ols", "logit"}, default "ols"
         The outcome's equation: OLS, or a logistic regression for a binary Y (the larger
         value is coded 1); the mediators' equations are always OLS.
@@ -1809,6 +2175,12 @@ def conditional_process(
         Confidence level of every interval.
     method : {"percentile", "bc"}, default "percentile"
         Bootstrap interval: percentile (PROCESS 3 and later) or bias-corrected.
+    standardized : bool, default False
+        Also report the partially standardized indirect effects (divided by the SD of
+        Y) and, for a numeric X, the completely standardized ones (times SD(X) / SD(Y)),
+        with bootstrap intervals, each resample standardized with its own SDs (PROCESS's
+        ``effsize``). Defined for unmoderated indirect paths and a continuous Y (models
+        4, 5 and 6). SDs have divisor n - 1 (with weights: their sum - 1).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Randomness of the bootstrap.
     missing : {"raise", "listwise"}, default "raise"
@@ -1831,12 +2203,13 @@ def conditional_process(
     Raises
     ------
     TypeError
-        A column name that is not one name, a non-numeric column (X, covariates may be
-        categorical), a badly typed option.
+        A column name that is not one name, a non-numeric column (X, W, Z and covariates
+        may be categorical), a badly typed option.
     ValueError
         A column missing, constant or used twice; a moderator the model lacks or needs;
         a model number not supported (the message lists them); more than 3 serial
-        mediators; missing values with ``missing="raise"``; a binary outcome or mediator
+        mediators; a categorical moderator of more than ten groups or with a group of
+        one row; missing values with ``missing="raise"``; a binary outcome or mediator
         not named (see ``family``, ``as_numeric``); too few rows; collinear terms.
     cxresearch.ConvergenceError
         The logistic regression does not converge (separation).
@@ -1855,7 +2228,12 @@ def conditional_process(
     in it and has no such index; compare its conditional values instead. Direct effects:
     :math:`g'\\hat\\beta` with SE :math:`\\sqrt{g'Vg}` (:math:`g` the derivative with
     respect to the coefficients). A binary Y's equation is on the log-odds scale, so are
-    its b paths and the indirect effects (as in PROCESS).
+    its b paths and the indirect effects (as in PROCESS). A moderator of :math:`g \\ge 3`
+    groups is its :math:`g - 1` indicator codes :math:`D_1, \\ldots`: a moderated slope
+    is :math:`a_1 + \\sum_k a_{3k} D_k`, so the conditional effect in group :math:`k` is
+    :math:`a_1 + a_{3k}` and, where only one path is moderated, the index for code
+    :math:`k` (:math:`a_{3k} b`) is the difference between group :math:`k`'s and the
+    reference group's conditional indirect effect (Hayes & Montoya 2017).
 
     References
     ----------
@@ -1867,6 +2245,10 @@ def conditional_process(
 
     Hayes, A. F. (2022). *Introduction to Mediation, Moderation, and Conditional Process
     Analysis* (3rd ed.). Guilford Press.
+
+    Hayes, A. F., & Montoya, A. K. (2017). A tutorial on testing, visualizing, and probing
+    an interaction involving a multicategorical variable in linear regression analysis.
+    *Communication Methods and Measures*, 11(1), 1-30.
 
     Cribari-Neto, F. (2004). Asymptotic inference under heteroskedasticity of unknown
     form. *Computational Statistics & Data Analysis*, 45(2), 215-233.
@@ -1903,6 +2285,27 @@ def conditional_process(
     ... )  # fmt: skip
     >>> same.model, same.paths, same.n_boot, same.n_redrawn
     (7, 'a: w', 1000, 0)
+
+    A moderator of three groups (a Categorical keeps its order; the first group is the
+    reference): the indirect effect in each group, and the groups compared pairwise:
+
+    >>> bands = [-np.inf, -0.5, 0.5, np.inf]
+    >>> d["rush"] = pd.cut(d["crowding"], bands, labels=["quiet", "normal", "busy"])
+    >>> groups = conditional_process(
+    ...     d, model=7, x="staff", m="satisfaction", y="loyalty", w="rush", n_boot=1000, seed=1,
+    ... )  # fmt: skip
+    >>> rows = groups.table.query("component in ['indirect', 'contrast']")
+    >>> rows[["term", "w", "estimate", "ci_low", "ci_high"]].round(2)
+                                           term       w  estimate  ci_low  ci_high
+    1                                      ind1   quiet      0.54    0.40     0.68
+    2                                      ind1  normal      0.49    0.37     0.62
+    3                                      ind1    busy     -0.02   -0.17     0.12
+    6  ind1(rush = normal) - ind1(rush = quiet)     NaN     -0.06   -0.21     0.11
+    7    ind1(rush = busy) - ind1(rush = quiet)     NaN     -0.56   -0.76    -0.37
+    8   ind1(rush = busy) - ind1(rush = normal)     NaN     -0.50   -0.71    -0.33
+    >>> groups.interaction[["equation", "interaction", "statistic", "df1", "df2"]].round(1)
+           equation interaction  statistic  df1  df2
+    0  satisfaction  staff:rush       18.8    2  394
     """
     data = v.check_dataframe(data)
     robust, logit_robust, n_boot, ci = _check_options(
@@ -1938,8 +2341,9 @@ def conditional_process(
     rows = _direct_rows(eqs, fits, prepared, probe, ci)
     if not paths and family == "ols":
         rows = _total_rows(prepared, robust, ci) + rows
+    standardized = _check_standardized(standardized, paths, family, mediators)
     boot_rows, n_boot_used, n_redrawn = _inference(
-        eqs, fits, designs, prepared, routes, probe, n_boot, rng, ci, method
+        eqs, fits, designs, prepared, routes, probe, n_boot, rng, ci, method, standardized
     )
     jn, bounds = _johnson_neyman(eqs, fits, prepared, probe, ci)
     return ProcessResult(
@@ -1948,6 +2352,7 @@ def conditional_process(
         fit=_fit_table(eqs, fits, prepared.labels, n),
         johnson_neyman=jn,
         omnibus=_omnibus(eqs, fits, designs, prepared, probe),
+        interaction=_interaction_tests(eqs, fits, prepared, x),
         x_codes=prepared.x_codes,
         model=number,
         paths=_paths_text(paths),
@@ -1961,8 +2366,8 @@ def conditional_process(
         family=family,
         y_event=prepared.y_event,
         robust=robust,
-        w_values=tuple(float(x) for x in probe.get("w", ())),
-        z_values=tuple(float(x) for x in probe.get("z", ())),
+        w_values=_probe_labels(probe, "w"),
+        z_values=_probe_labels(probe, "z"),
         jn_bounds=bounds,
         n=n,
         n_dropped=int(prepared.n_dropped),

@@ -253,9 +253,11 @@ __all__ = [
     "CX_FORMULA",
     "DETERMINANTS",
     "RetailParams",
+    "SimulatedRecovery",
     "SimulatedSurvey",
     "complaint_levers",
     "simulate_panel",
+    "simulate_recovery",
     "simulate_survey",
     "truth",
 ]
@@ -499,7 +501,7 @@ class RetailParams:
         -0.08,
         -2,
         2,
-        "Added channel slope for men: the gender difference in how brand-app experience builds loyalty (Kim & Yu 2016); its direction here is a teaching choice.",
+        "Added channel slope for men: a teaching choice, not a finding of Kim & Yu (2016), who report which parts of the app experience matter to each sex.",
     )
     assortment_x_task_orientation: float = _par(
         0.08,
@@ -1645,7 +1647,7 @@ def _cx_slope_rows(p: RetailParams) -> list[tuple[str, float, str]]:
         (
             "channel:gender[T.male]",
             p.channel_x_male,
-            "added channel slope for men (gender difference, Kim & Yu 2016)",
+            "added channel slope for men (a teaching choice)",
         ),
         ("assortment", p.assortment_weight, "assortment at average task orientation"),
         ("task_orientation", 0.0, zero),
@@ -2119,6 +2121,10 @@ class SimulatedSurvey(Result):
         The true correlation matrix of the constructs.
     thresholds : tuple of float
         The cut-points of the standardised response for the Likert categories.
+    non_invariance : pandas.DataFrame
+        With ``regions``: one row per item measured differently in the last region,
+        ``region, item, parameter`` (``"loading"`` or ``"intercept"``) and ``shift``;
+        empty (no rows) when the scale is invariant across the regions.
     """
 
     data: pd.DataFrame
@@ -2126,6 +2132,9 @@ class SimulatedSurvey(Result):
     reliability: pd.DataFrame
     factor_correlation: pd.DataFrame
     thresholds: tuple
+    #: With ``regions``: the items whose measurement differs in the last region
+    #: (``region, item, parameter, shift``; empty when the scale is invariant).
+    non_invariance: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     _title = "Simulated survey (true measurement model)"
 
@@ -2210,6 +2219,8 @@ def simulate_survey(
     factor_correlation: float = 0.4,
     skew: float = 0.5,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+    regions: Sequence[str] | None = None,
+    non_invariant: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SimulatedSurvey:
     """Simulate Likert items from latent constructs through a measurement model.
 
@@ -2232,19 +2243,31 @@ def simulate_survey(
         up at the top as satisfaction answers usually do (0 = symmetric).
     seed : int, numpy.random.Generator or None
         Source of randomness; the same int gives identical output.
+    regions : sequence of str, optional
+        Region names: ``data`` gets a ``region`` column, each respondent in a region
+        drawn with equal probabilities (from a stream of its own: the items are those
+        of the same call without ``regions``). Every region has the same constructs.
+    non_invariant : mapping, optional
+        Items measured differently in the *last* region (the scale is not invariant
+        there): ``{"service_2": {"intercept": 0.8}}`` shifts the item's latent response
+        by 0.8 standard deviations there (the same construct level gives higher
+        answers), ``{"service_2": {"loading": -0.3}}`` changes its loading by -0.3
+        (error variance unchanged). Needs ``regions``; the truth is ``non_invariance``.
 
     Returns
     -------
     SimulatedSurvey
         ``.data`` (the items), ``.latent``, ``.loadings``, ``.reliability``,
-        ``.factor_correlation`` and ``.thresholds``.
+        ``.factor_correlation``, ``.thresholds`` and ``.non_invariance``.
 
     Notes
     -----
     Item *j* of construct *c* for respondent *i*: ``y*_ij = l_j f_ic + sqrt(1 - l_j^2)
     e_ij`` with ``f`` multivariate standard normal (equicorrelated) and ``e`` standard
     normal; the answer is ``1 + #(thresholds < y*_ij)``, with thresholds at the standard
-    normal quantiles ``k / scale_points`` minus ``skew``.
+    normal quantiles ``k / scale_points`` minus ``skew``. In the last region of
+    ``regions``, a non-invariant item has ``y*_ij = (l_j + d) f_ic + sqrt(1 - l_j^2)
+    e_ij`` (``"loading"``) or ``y*_ij + d`` (``"intercept"``).
 
     Examples
     --------
@@ -2253,6 +2276,20 @@ def simulate_survey(
     ['respondent_id', 'service_1', 'service_2', 'service_3', 'loyalty_1', 'loyalty_2', 'loyalty_3']
     >>> s.reliability.round(3).to_dict("records")[0]
     {'construct': 'service', 'n_items': 3, 'rho_c': 0.864}
+
+    A scale that is not invariant across regions (one intercept differs in the north):
+
+    >>> s = simulate_survey(
+    ...     400,
+    ...     constructs=["service"],
+    ...     seed=1,
+    ...     regions=["south", "north"],
+    ...     non_invariant={"service_2": {"intercept": 0.8}},
+    ... )
+    >>> s.data["region"].value_counts().sort_index().to_dict()
+    {'north': 208, 'south': 192}
+    >>> s.non_invariance.to_dict("records")
+    [{'region': 'north', 'item': 'service_2', 'parameter': 'intercept', 'shift': 0.8}]
     """
     from scipy import stats
 
@@ -2264,6 +2301,7 @@ def simulate_survey(
     )
     skew = v.check_number(skew, "skew", low=-3, high=3)
     root = v.seed_sequence(seed)
+    region, shifts = _survey_regions(root, n, constructs, n_items, regions, non_invariant)
 
     m = len(constructs)
     corr = np.full((m, m), float(factor_correlation))
@@ -2279,6 +2317,8 @@ def simulate_survey(
         lam = rl.uniform(lo, hi, size=n_items[c])
         noise = _stream(root, f"items_{c}").standard_normal((n, n_items[c]))
         ystar = f[:, [ci]] * lam + noise * np.sqrt(1 - lam**2)
+        if region is not None:
+            _shift_last_region(ystar, f[:, ci], c, region, shifts)
         answers = (np.searchsorted(cuts, ystar.ravel()).reshape(ystar.shape) + 1).astype(np.int8)
         for j in range(n_items[c]):
             item = f"{c}_{j + 1}"
@@ -2302,6 +2342,8 @@ def simulate_survey(
                 "rho_c": float(s**2 / (s**2 + (1 - lam**2).sum())),
             }
         )
+    if region is not None:
+        columns["region"] = np.asarray(list(regions), dtype=object)[region]
     return SimulatedSurvey(
         data=pd.DataFrame(columns),
         latent=pd.DataFrame(
@@ -2314,4 +2356,308 @@ def simulate_survey(
         reliability=pd.DataFrame(rel_rows),
         factor_correlation=pd.DataFrame(corr, index=constructs, columns=constructs),
         thresholds=thresholds,
+        non_invariance=_non_invariance_table(regions, shifts),
+    )
+
+
+def _survey_regions(
+    root: np.random.SeedSequence,
+    n: int,
+    constructs: list[str],
+    n_items: dict[str, int],
+    regions: Any,
+    non_invariant: Any,
+) -> tuple[np.ndarray | None, list[tuple[str, int, str, float]]]:
+    """Each respondent's region index (None without ``regions``) and the checked shifts
+    ``(construct, item index, parameter, shift, last region's index)``."""
+    if regions is None:
+        if non_invariant is not None:
+            raise ValueError(
+                "non_invariant: needs regions (e.g. regions=['south', 'north']); the "
+                "items differ in the last region."
+            )
+        return None, []
+    if isinstance(regions, str) or not isinstance(regions, Sequence):
+        raise TypeError(f"regions must be a list of region names, got {regions!r}.")
+    names = [str(r) for r in regions]
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise ValueError(f"regions must hold two or more distinct names, got {list(regions)!r}.")
+    items = {f"{c}_{j + 1}": (c, j) for c in constructs for j in range(n_items[c])}
+    shifts = []
+    if non_invariant is not None and not isinstance(non_invariant, Mapping):
+        raise TypeError(
+            f"non_invariant must map items to {{'loading' or 'intercept': shift}}, got "
+            f"{non_invariant!r}."
+        )
+    for item, change in (non_invariant or {}).items():
+        if item not in items:
+            raise ValueError(
+                f"non_invariant: {item!r} is no item of the survey; items: "
+                f"{v.format_values(list(items), 8)}."
+            )
+        if not isinstance(change, Mapping) or not change:
+            raise TypeError(
+                f"non_invariant[{item!r}] must be like {{'intercept': 0.5}}, got {change!r}."
+            )
+        for parameter, shift in change.items():
+            v.check_one_of(parameter, ("loading", "intercept"), f"non_invariant[{item!r}]")
+            shift = v.check_number(shift, f"non_invariant[{item!r}][{parameter!r}]", low=-3, high=3)
+            shifts.append((*items[item], parameter, float(shift), len(names) - 1))
+    region = _stream(root, "regions").integers(len(names), size=n)
+    return region, shifts
+
+
+def _shift_last_region(
+    ystar: np.ndarray, factor: np.ndarray, construct: str, region: Any, shifts: list
+) -> None:
+    """Apply the last region's loading and intercept shifts to ``ystar`` in place
+    (``region``: each respondent's region index, the last region's being the largest
+    that ``_survey_regions`` can draw, stored in ``shifts``' fifth field)."""
+    for c, j, parameter, shift, last in shifts:
+        if c != construct:
+            continue
+        rows = region == last
+        ystar[rows, j] += shift * factor[rows] if parameter == "loading" else shift
+
+
+def _non_invariance_table(regions: Any, shifts: list) -> pd.DataFrame:
+    columns = ["region", "item", "parameter", "shift"]
+    if regions is None:
+        return pd.DataFrame(columns=columns)
+    last = str(list(regions)[-1])
+    rows = [(last, f"{c}_{j + 1}", parameter, shift) for c, j, parameter, shift, _ in shifts]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------------------- recovery
+# A moderated mediation with a known answer (issue 21): service recovery effort X ->
+# satisfaction with the recovery M -> loyalty Y, the X -> M path moderated by the
+# customer's prior experience W (PROCESS model 7).
+
+#: The defaults of :func:`simulate_recovery`'s ``params`` (see its docstring).
+_RECOVERY_DEFAULTS: dict[str, float] = {
+    "satisfaction_intercept": 4.0,
+    "effort_on_satisfaction": 0.5,
+    "prior_on_satisfaction": 0.4,
+    "effort_x_prior": 0.25,
+    "satisfaction_sd": 1.0,
+    "loyalty_intercept": 1.0,
+    "satisfaction_on_loyalty": 0.6,
+    "effort_on_loyalty": 0.1,
+    "loyalty_sd": 1.0,
+}
+_RECOVERY_PATH = "recovery_effort -> satisfaction -> loyalty"
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SimulatedRecovery(Result):
+    """What :func:`simulate_recovery` returns: the data and the true effects.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The true effects in the layout of :attr:`cxresearch.ProcessResult.table`:
+        ``component`` (``"direct"``, ``"indirect"``, ``"index"``), ``term`` (``"c'"``,
+        ``"ind1"``, ``"moderated mediation"``), ``path``, ``moderator``, ``w`` (the
+        prior experience the conditional indirect effect is evaluated at) and
+        ``estimate``, so the truth lines up with a fit of model 7 row by row.
+    data : pandas.DataFrame
+        ``customer_id`` (int32, from 1), ``recovery_effort``, ``prior_experience``,
+        ``satisfaction`` and ``loyalty`` (float64).
+    coefficients : pandas.DataFrame
+        The true coefficients of the two equations (``equation, term, estimate``), named
+        as :attr:`cxresearch.ProcessResult.coefficients` names them.
+    params : dict
+        The parameters the data were simulated with (defaults and overrides).
+    at : tuple of float
+        The values of the prior experience in :attr:`table`.
+    index_of_moderated_mediation : float
+        ``effort_x_prior * satisfaction_on_loyalty``.
+    """
+
+    data: pd.DataFrame
+    coefficients: pd.DataFrame
+    params: dict
+    at: tuple
+    index_of_moderated_mediation: float
+
+    _title = "Simulated service recovery (true moderated mediation)"
+
+    def conditional_indirect(self, w: Any) -> np.ndarray:
+        """The true conditional indirect effect of the recovery effort on loyalty through
+        satisfaction at prior experience ``w`` (a number or an array):
+        ``(effort_on_satisfaction + effort_x_prior * w) * satisfaction_on_loyalty``."""
+        w = v.check_number_array(w, "w")
+        p = self.params
+        slope = p["effort_on_satisfaction"] + p["effort_x_prior"] * w
+        return slope * p["satisfaction_on_loyalty"]
+
+    def _summary_facts(self) -> list[tuple[str, Any]]:
+        return [
+            ("customers", len(self.data)),
+            ("prior experience at", self.at),
+            ("index of moderated mediation", self.index_of_moderated_mediation),
+        ]
+
+    def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("true effects", self.table), ("true coefficients", self.coefficients)]
+
+
+def _recovery_params(params: Any) -> dict[str, float]:
+    """The defaults updated with ``params``, checked (the standard deviations positive)."""
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of parameter values or None, got {params!r}.")
+    unknown = [k for k in params if k not in _RECOVERY_DEFAULTS]
+    if unknown:
+        raise ValueError(
+            f"params: unknown parameter(s) {v.format_values(unknown)}; the parameters are "
+            f"{', '.join(_RECOVERY_DEFAULTS)}."
+        )
+    out = dict(_RECOVERY_DEFAULTS)
+    for key, value in params.items():
+        sd = key.endswith("_sd")
+        out[key] = v.check_number(
+            value, f"params[{key!r}]", low=0 if sd else -100, high=100, open_low=sd
+        )
+    return out
+
+
+def _recovery_truth(p: Mapping[str, float], at: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The true effects (ProcessResult.table's layout) and coefficients."""
+    b = p["satisfaction_on_loyalty"]
+    rows = [("direct", "c'", "recovery_effort -> loyalty", None, np.nan, p["effort_on_loyalty"])]
+    for w in at:
+        ind = (p["effort_on_satisfaction"] + p["effort_x_prior"] * w) * b
+        rows.append(("indirect", "ind1", _RECOVERY_PATH, None, float(w), ind))
+    index = p["effort_x_prior"] * b
+    rows.append(("index", "moderated mediation", _RECOVERY_PATH, "prior_experience", np.nan, index))
+    columns = ["component", "term", "path", "moderator", "w", "estimate"]
+    coefficients = pd.DataFrame(
+        [
+            ("satisfaction", "Intercept", p["satisfaction_intercept"]),
+            ("satisfaction", "recovery_effort", p["effort_on_satisfaction"]),
+            ("satisfaction", "prior_experience", p["prior_on_satisfaction"]),
+            ("satisfaction", "recovery_effort:prior_experience", p["effort_x_prior"]),
+            ("loyalty", "Intercept", p["loyalty_intercept"]),
+            ("loyalty", "recovery_effort", p["effort_on_loyalty"]),
+            ("loyalty", "satisfaction", b),
+        ],
+        columns=["equation", "term", "estimate"],
+    )
+    return pd.DataFrame(rows, columns=columns), coefficients
+
+
+def simulate_recovery(
+    n_customers: int,
+    *,
+    params: Mapping[str, float] | None = None,
+    at: Sequence[float] = (-1.0, 0.0, 1.0),
+    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+) -> SimulatedRecovery:
+    """Simulate a service recovery with a known moderated mediation (PROCESS model 7).
+
+    Customers whose visit went wrong get a recovery effort of some strength (an
+    apology, speed, compensation); the effort raises their satisfaction with how the
+    problem was handled, and satisfaction raises loyalty. The effort works better for
+    customers whose earlier experience with the store was good: prior experience
+    moderates the first path (the effort -> satisfaction link), so the indirect effect
+    of the effort on loyalty grows with it. Every effect is a parameter, and the
+    conditional indirect effects and the index of moderated mediation are computed
+    from the parameters (not estimated), so a fit can be checked against them.
+
+    Parameters
+    ----------
+    n_customers : int
+        Customers (one row each), 10 to 10**7.
+    params : dict, optional
+        Parameter values that replace the defaults: ``satisfaction_intercept`` (4),
+        ``effort_on_satisfaction`` (0.5, the a path at average prior experience),
+        ``prior_on_satisfaction`` (0.4), ``effort_x_prior`` (0.25, the added a path per
+        SD of prior experience), ``satisfaction_sd`` (1), ``loyalty_intercept`` (1),
+        ``satisfaction_on_loyalty`` (0.6, the b path), ``effort_on_loyalty`` (0.1, the
+        direct path c') and ``loyalty_sd`` (1). Values lie between -100 and 100; the
+        standard deviations are positive.
+    at : sequence of float, default (-1, 0, 1)
+        Values of the prior experience (in SDs from its mean) at which the table gives
+        the true conditional indirect effects; pass the same values to
+        :func:`cxresearch.conditional_process` as ``at={"prior_experience": at}``.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+        Source of randomness; the same int gives identical output.
+
+    Returns
+    -------
+    SimulatedRecovery
+        ``.table`` (the true effects), ``.data``, ``.coefficients``, ``.params``,
+        ``.at``, ``.index_of_moderated_mediation`` and ``.conditional_indirect(w)``.
+
+    Notes
+    -----
+    The recovery effort X and the prior experience W are independent standard normal
+    (the effort is assigned at random, as in a field experiment), and::
+
+        satisfaction = i_M + a1 X + a2 W + a3 X W + e_M,     e_M ~ N(0, satisfaction_sd^2)
+        loyalty      = i_Y + c' X + b satisfaction + e_Y,    e_Y ~ N(0, loyalty_sd^2)
+
+    The conditional indirect effect of X at W = w is ``(a1 + a3 w) b`` and the index of
+    moderated mediation is ``a3 b`` (Hayes 2015). OLS of the two equations, as
+    :func:`cxresearch.conditional_process` with ``model=7`` fits them, is consistent for
+    every parameter. Each of the four columns has its own random stream.
+
+    References
+    ----------
+    Hayes, A. F. (2015). An index and test of linear moderated mediation. *Multivariate
+    Behavioral Research*, 50(1), 1-22.
+
+    Smith, A. K., Bolton, R. N., & Wagner, J. (1999). A model of customer satisfaction
+    with service encounters involving failure and recovery. *Journal of Marketing
+    Research*, 36(3), 356-372.
+
+    Examples
+    --------
+    >>> sim = simulate_recovery(500, seed=1)
+    >>> sim.data.columns.tolist()
+    ['customer_id', 'recovery_effort', 'prior_experience', 'satisfaction', 'loyalty']
+    >>> sim.table[["component", "term", "w", "estimate"]]
+      component                 term    w  estimate
+    0    direct                   c'  NaN      0.10
+    1  indirect                 ind1 -1.0      0.15
+    2  indirect                 ind1  0.0      0.30
+    3  indirect                 ind1  1.0      0.45
+    4     index  moderated mediation  NaN      0.15
+    >>> sim.conditional_indirect([-2, 2]).round(3)
+    array([0. , 0.6])
+    """
+    n = v.check_integer(n_customers, "n_customers", low=10, high=10**7)
+    p = _recovery_params(params)
+    at_values = np.unique(v.check_number_array(at, "at", low=-10, high=10).ravel())
+    if not at_values.size:
+        raise ValueError(f"at must list at least one value of the prior experience, got {at!r}.")
+    root = v.seed_sequence(seed)
+    x = _stream(root, "recovery_effort").standard_normal(n)
+    w = _stream(root, "prior_experience").standard_normal(n)
+    a_slope = p["effort_on_satisfaction"] + p["effort_x_prior"] * w
+    sat = p["satisfaction_intercept"] + a_slope * x + p["prior_on_satisfaction"] * w
+    sat = sat + p["satisfaction_sd"] * _stream(root, "satisfaction").standard_normal(n)
+    loyalty = p["loyalty_intercept"] + p["effort_on_loyalty"] * x
+    loyalty = loyalty + p["satisfaction_on_loyalty"] * sat
+    loyalty = loyalty + p["loyalty_sd"] * _stream(root, "loyalty").standard_normal(n)
+    data = pd.DataFrame(
+        {
+            "customer_id": np.arange(1, n + 1, dtype=np.int32),
+            "recovery_effort": x,
+            "prior_experience": w,
+            "satisfaction": sat,
+            "loyalty": loyalty,
+        }
+    )
+    table, coefficients = _recovery_truth(p, at_values)
+    return SimulatedRecovery(
+        table=table,
+        data=data,
+        coefficients=coefficients,
+        params=p,
+        at=tuple(float(a) for a in at_values),
+        index_of_moderated_mediation=float(p["effort_x_prior"] * p["satisfaction_on_loyalty"]),
     )

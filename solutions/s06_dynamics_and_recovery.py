@@ -56,3 +56,24 @@ def ex_06_5():
         seed=1, as_numeric=["returned"],
     )  # fmt: skip
     return round(float(res.table.set_index("term").loc["indirect", "estimate"]), 4)
+
+
+def _recovery_paths(data):
+    """a1, a3 and b of model 7 by two OLS fits (section 4)."""
+    path_m = smf.ols("satisfaction ~ recovery_effort * prior_experience", data=data).fit()
+    path_y = smf.ols("loyalty ~ recovery_effort + satisfaction", data=data).fit()
+    a1 = path_m.params["recovery_effort"]
+    a3 = path_m.params["recovery_effort:prior_experience"]
+    return a1, a3, path_y.params["satisfaction"]
+
+
+def ex_06_6():
+    """Conditional indirect effect at prior experience 2 SD above the mean: (a1 + 2 a3) b."""
+    a1, a3, b = _recovery_paths(cx.simulate_recovery(1_000, seed=1999).data)
+    return round(float((a1 + a3 * 2) * b), 4)
+
+
+def ex_06_7():
+    """Index of moderated mediation a3 * b on a new sample of 5,000 customers."""
+    _, a3, b = _recovery_paths(cx.simulate_recovery(5_000, seed=11).data)
+    return round(float(a3 * b), 4)

@@ -635,6 +635,93 @@ def test_johnson_neyman_bounds_match_pyprocessmacros_floodlight_whose_sign_is_wr
 # --------------------------------------------------------------------------- the engine
 
 
+@pytest.mark.parametrize("model", [7, 8, 14, 58])
+def test_a_two_group_categorical_moderator_is_its_0_1_indicator(model, monkeypatch):
+    d = _simulated().assign(w=lambda f: (f["w"] > 1).astype(float))
+    numeric = _check_against_pyprocessmacro(monkeypatch, d, model, SIMULATED)
+    labels = pd.Categorical(np.where(d["w"] == 1, "gold", "basic"), categories=["gold", "basic"])
+    tiers = d.assign(w=pd.Categorical(labels, categories=["basic", "gold"]))
+    m = SIMULATED["m"]
+    cat = conditional_process(tiers, model=model, x="x", m=m, y="y", w="w", covariates=["c1"],
+                              robust=None, n_boot=200, seed=5)  # fmt: skip
+    assert cat.w_values == numeric.w_values == (0.0, 1.0)
+    cols = ["w", *COLUMNS]
+    _close(cat.table[cols].to_numpy(float), numeric.table[cols].to_numpy(float), 1e-12)
+    _close(cat.coefficients[COLUMNS].to_numpy(float), numeric.coefficients[COLUMNS], 1e-12)
+    assert "w[gold]" in set(cat.coefficients["term"])
+    index = cat.table[cat.table["component"] == "index"]
+    assert index.empty or set(index["moderator"]) == {"w[gold]"}
+    if model == 8:  # two conditional direct effects, no Johnson-Neyman regions
+        assert cat.johnson_neyman is None and numeric.johnson_neyman is not None
+    flipped = conditional_process(d.assign(w=labels), model=model, x="x", m=m, y="y", w="w",
+                                  covariates=["c1"], robust=None, n_boot=200, seed=5)  # fmt: skip
+    ind = flipped.table[flipped.table["component"] == "indirect"]
+    np.testing.assert_allclose(  # "gold" first: the codes swap, the effects do not change
+        ind.sort_values("w", ascending=False)["estimate"],
+        numeric.table.query("component == 'indirect'").sort_values("w")["estimate"],
+        rtol=0, atol=1e-12,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("model", [4, 6])
+def test_standardized_indirect_effects_match_pyprocessmacros_effsize(model, monkeypatch):
+    d = _simulated(k=3)
+    m = SIMULATED["m6"] if model == 6 else SIMULATED["m"]
+    with _shared_resamples(monkeypatch):
+        res = conditional_process(d, model=model, x="x", m=m, y="y", covariates=["c1"],
+                                  robust=None, n_boot=200, seed=5, standardized=True)  # fmt: skip
+        pp = _pyprocessmacro(d, model, x="x", y="y", m=m, controls=["c1"], boot=200,
+                             contrast=True, total=True, effsize=True)  # fmt: skip
+    sizes = pp.indirect_model.effect_sizes()
+    for kind, component in (("ps", "partially standardized"), ("cs", "completely standardized")):
+        ours = res.table[res.table["component"] == component]
+        raw = res.table[res.table["component"].isin(["indirect", "total indirect"])]
+        assert len(ours) == len(sizes[kind]["labels"]) == len(raw)
+        for i, label in enumerate(sizes[kind]["labels"]):
+            if label == "total":
+                hit = ours[ours["term"] == "total"]
+            else:  # pyprocessmacro names a route by its mediators
+                chain = label if "->" in label else f"x -> {label} -> y"
+                hit = ours[ours["path"] == chain]
+            assert len(hit) == 1, label
+            peer = [sizes[kind][k][i] for k in ("effect", "se", "llci", "ulci")]
+            _close(hit[["estimate", "std_error", "ci_low", "ci_high"]].to_numpy()[0], peer)
+        # by hand: the raw effects times SD(X)/SD(Y) (completely) or 1/SD(Y) (partially)
+        scale = (d["x"].std() if kind == "cs" else 1) / d["y"].std()
+        _close(ours["estimate"], raw["estimate"] * scale, 1e-12)
+
+
+def test_standardized_effects_with_weights_a_categorical_x_and_where_undefined():
+    d = _simulated().assign(wt=lambda f: 1 + (f["c1"] > 0), g=lambda f: np.arange(len(f)) % 3)
+    res = conditional_process(d, model=4, x="g", m="m0", y="y", weights="wt", x_coding="indicator",
+                              n_boot=200, seed=1, standardized=True)  # fmt: skip
+    parts = set(res.table["component"])
+    assert "partially standardized" in parts and "completely standardized" not in parts
+    # weighted SD of Y by hand (divisor: sum of weights - 1, the frequency-weight convention)
+    w, y = d["wt"].to_numpy(float), d["y"].to_numpy(float)
+    sd_y = np.sqrt(w @ (y - np.average(y, weights=w)) ** 2 / (w.sum() - 1))
+    raw = res.table.query("component == 'indirect'")["estimate"].to_numpy()
+    std = res.table.query("component == 'partially standardized'")["estimate"].to_numpy()
+    _close(std, raw / sd_y, 1e-12)
+    # integer weights: the same as repeating the rows (SD with divisor n - 1)
+    rep = d.loc[d.index.repeat(d["wt"])].reset_index(drop=True)
+    plain = conditional_process(rep, model=4, x="x", m="m0", y="y", n_boot=100, seed=1,
+                                standardized=True)  # fmt: skip
+    weighted = conditional_process(d, model=4, x="x", m="m0", y="y", weights="wt", n_boot=100,
+                                   seed=1, standardized=True)  # fmt: skip
+    pick = plain.table["component"].str.endswith("standardized")
+    _close(weighted.table.loc[pick, "estimate"], plain.table.loc[pick, "estimate"], 1e-12)
+    for kwargs, reason in [
+        ({"model": 7, "w": "w"}, "moderated"),
+        ({"model": 4, "y": "yb", "family": "logit"}, "log-odds"),
+    ]:
+        args = {"x": "x", "m": "m0", "y": "y", "n_boot": 100, "seed": 1} | kwargs
+        with pytest.raises(ValueError, match=rf"standardized=True: .*{reason}"):
+            conditional_process(d.assign(yb=d["y"] > 0), standardized=True, **args)
+    with pytest.raises(TypeError, match="standardized must be"):
+        conditional_process(d, model=4, x="x", m="m0", y="y", standardized="yes")
+
+
 def test_paths_stated_directly_are_the_numbered_models():
     data = _simulated(n=200, seed=20)
     for number, preset in [(59, {"a": "w", "b": "w", "direct": "w"}), (21, {"a": "w", "b": "z"}),
@@ -868,8 +955,24 @@ def test_bad_columns_are_named():
         conditional_process(_data().assign(mb=(_data()["x"] > 0) * 1.0), **(base | {"m": "mb"}))
     with pytest.raises(ValueError, match=r"x: column 'g' holds 3 whole-number values .*x_coding"):
         conditional_process(_data().assign(g=np.arange(120) % 3), **(base | {"x": "g"}))
-    with pytest.raises(TypeError, match=r"w: moderator column 'tier' is not numeric"):
-        conditional_process(_data().assign(tier="a"), **(base | {"w": "tier"}))
+    tiers = np.array(["a", "b", "c"])[np.arange(120) % 3]
+    many = np.array(list("abcdefghijkl"))[np.arange(120) % 12]
+    with pytest.raises(ValueError, match=r"w: column 'tier' has 12 groups .*W needs 2 to 10"):
+        conditional_process(_data().assign(tier=many), **(base | {"w": "tier"}))
+    lone = np.r_[["c"], tiers[1:]].copy()
+    lone[lone == "c"] = "a"
+    lone[0] = "c"
+    with pytest.raises(ValueError, match=r"w: group\(s\) \['c'\] of column 'tier' hold a single"):
+        conditional_process(_data().assign(tier=lone), **(base | {"w": "tier"}))
+    with pytest.raises(ValueError, match=r"at\['tier'\]: \['d'\] is not a group of the moderator"):
+        conditional_process(_data().assign(tier=tiers), at={"tier": ["a", "d"]},
+                            **(base | {"w": "tier"}))  # fmt: skip
+    with pytest.raises(TypeError, match=r"w: column 'tier' holds numbers stored as text"):
+        conditional_process(_data().assign(tier=(np.arange(120) % 2).astype(str)),
+                            **(base | {"w": "tier"}))  # fmt: skip
+    two = _data().assign(tier=tiers[np.arange(120) % 2])
+    with pytest.raises(ValueError, match=r"at: \['tier'\] is a categorical moderator"):
+        conditional_process(two, at={"tier": [0, 1]}, **(base | {"w": "tier"}))
     with pytest.raises(ValueError, match=r"data: column 'x' has 1 infinite value"):
         conditional_process(_data().assign(x=np.r_[np.inf, np.zeros(119) + 1]), **base)
 
@@ -1002,3 +1105,357 @@ def test_index_interval_coverage_is_nominal():
     share = _coverage(n_reps=1000, n=200, n_boot=2000, seed=2)
     # binomial SE at 0.95 with 1000 replications is 0.007; allow three
     assert 0.929 <= share <= 0.971
+
+
+# --------------------------------------------------------------------------- the simulator's truth
+
+
+def _fit_recovery(sim: Any, n_boot: int, seed: int) -> ProcessResult:
+    return conditional_process(
+        sim.data, model=7, x="recovery_effort", m="satisfaction", y="loyalty",
+        w="prior_experience", at={"prior_experience": list(sim.at)}, n_boot=n_boot,
+        seed=seed, robust=None,
+    )  # fmt: skip
+
+
+def test_a_large_sample_recovers_the_simulators_moderated_mediation():
+    sim = cx.simulate_recovery(20_000, seed=21)
+    res = _fit_recovery(sim, n_boot=500, seed=1)
+    keys = ["component", "term", "w"]
+    both = res.table.merge(sim.table, on=keys, suffixes=("", "_true"))
+    assert len(both) == len(sim.table) == 5  # c', ind1 at three values, the index
+    z = (both["estimate"] - both["estimate_true"]) / both["std_error"]
+    assert np.abs(z).max() < 4, both[[*keys, "estimate", "estimate_true", "std_error"]]
+    coef = res.coefficients.merge(sim.coefficients, on=["equation", "term"], suffixes=("", "_t"))
+    assert len(coef) == len(res.coefficients) == 7
+    assert np.abs((coef["estimate"] - coef["estimate_t"]) / coef["std_error"]).max() < 4
+
+
+def _recovery_coverage(n_reps: int, n: int, n_boot: int) -> pd.Series:
+    """Share of 95% percentile intervals (model 7) covering the simulator's true
+    conditional indirect effects (at W = -1, 0, 1) and its index of moderated mediation."""
+    hits = []
+    for rep in range(n_reps):
+        sim = cx.simulate_recovery(n, seed=10_000 + rep)
+        res = _fit_recovery(sim, n_boot=n_boot, seed=rep)
+        keys = ["component", "term", "w"]
+        both = res.table.merge(sim.table, on=keys, suffixes=("", "_true"))
+        both = both[both["component"].isin(["indirect", "index"])]
+        covered = (both["ci_low"] <= both["estimate_true"]) & (
+            both["estimate_true"] <= both["ci_high"]
+        )
+        labels = [f"ind1(w={w:g})" if c == "indirect" else "index" for c, w in
+                  zip(both["component"], both["w"], strict=True)]  # fmt: skip
+        hits.append(pd.Series(covered.to_numpy(), index=labels))
+    return pd.DataFrame(hits).mean()
+
+
+def test_recovery_intervals_cover_in_a_short_monte_carlo():
+    rates = _recovery_coverage(n_reps=40, n=300, n_boot=300)
+    assert len(rates) == 4 and (rates >= 0.8).all(), rates
+
+
+@pytest.mark.slow
+def test_recovery_intervals_coverage_is_nominal():
+    # 2,000 replications: the binomial SE at 0.95 is 0.0049, so the band [0.935, 0.965]
+    # is three SEs either side of 0.95 for each of the four intervals.
+    rates = _recovery_coverage(n_reps=2000, n=500, n_boot=2000)
+    print("coverage:", rates.round(4).to_dict())
+    assert len(rates) == 4
+    assert ((rates >= 0.935) & (rates <= 0.965)).all(), rates
+
+
+def test_plot_draws_each_conditional_indirect_effect_and_its_band():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = _simulated()
+    grid = np.linspace(0, 2, 11)
+    res = conditional_process(d, model=7, x="x", m=["m0", "m1"], y="y", w="w",
+                              at={"w": grid}, n_boot=100, seed=1)  # fmt: skip
+    ax = res.plot()
+    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("x -> ")]
+    assert [ln.get_label() for ln in lines] == ["x -> m0 -> y", "x -> m1 -> y"]
+    ind = res.table[res.table["component"] == "indirect"]
+    for ln in lines:
+        part = ind[ind["path"] == ln.get_label()]
+        _close(ln.get_xdata(), part["w"], 1e-15)
+        _close(ln.get_ydata(), part["estimate"], 1e-15)
+    bands = ax.collections
+    assert len(bands) == 2  # one band per route
+    _close(bands[0].get_paths()[0].vertices[:, 1].min(), ind["ci_low"].iloc[:11].min(), 1e-12)
+    assert ax.get_ylabel() == "indirect effect of x on y" and ax.get_legend() is not None
+    few = conditional_process(d, model=7, x="x", m="m0", y="y", w="w", n_boot=100, seed=1)
+    assert len(few.plot().containers) == 1  # three probe values: points with error bars
+    flat = conditional_process(d, model=4, x="x", m="m0", y="y", n_boot=100, seed=1)
+    with pytest.raises(ValueError, match="conditional on 0"):
+        flat.plot()
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- a W of 3+ groups
+#
+# A moderator of three or more groups (PROCESS's mcw=1, Hayes & Montoya 2017) enters each
+# moderated equation as indicator codes; checked against equations fitted by statsmodels on
+# codes and products built by hand, separate per-group fits, a plain bootstrap loop over the
+# same resamples and pyprocessmacro 2.2's mcw option.
+
+TIERS = ["basic", "gold", "silver"]  # sorted: "basic" is the reference group
+
+
+def _tiered(n: int = 300, seed: int = 31, binary: bool = False) -> pd.DataFrame:
+    """X, a covariate and a three-group moderator ``tier`` acting on X -> M and M -> Y."""
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"x": rng.normal(size=n), "c1": rng.normal(size=n)})
+    d["tier"] = np.array(TIERS)[rng.integers(0, 3, size=n)]
+    lift = d["tier"].map({"basic": 0.0, "gold": 0.5, "silver": 0.25})
+    d["m0"] = (0.2 + lift) * d["x"] + 0.2 * d["c1"] + rng.normal(size=n)
+    d["y"] = (0.3 + lift) * d["m0"] + 0.1 * d["x"] + rng.normal(size=n)
+    if binary:
+        d["y"] = (d["y"] + rng.logistic(size=n) > 0).astype(float)
+    return d
+
+
+def _hand_design(d: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
+    """Columns named as the package names them: codes ``tier[gold]``, products ``x:tier[gold]``."""
+    cols = {"Intercept": np.ones(len(d))}
+    for lev in TIERS[1:]:
+        cols[f"tier[{lev}]"] = (d["tier"] == lev).to_numpy(float)
+    for name in ("x", "m0", "c1"):
+        cols[name] = d[name].to_numpy(float)
+    out = {}
+    for term in terms:
+        parts = term.split(":")
+        out[term] = np.prod([cols[p] for p in parts], axis=0)
+    return pd.DataFrame(out, index=d.index)
+
+
+HAND_TERMS = {  # model: {equation: terms}
+    1: {"y": ["Intercept", "x", "tier[gold]", "tier[silver]", "x:tier[gold]", "x:tier[silver]",
+              "c1"]},
+    7: {"m0": ["Intercept", "x", "tier[gold]", "tier[silver]", "x:tier[gold]",
+               "x:tier[silver]", "c1"],
+        "y": ["Intercept", "x", "m0", "c1"]},
+    14: {"m0": ["Intercept", "x", "c1"],
+         "y": ["Intercept", "x", "m0", "tier[gold]", "tier[silver]", "m0:tier[gold]",
+               "m0:tier[silver]", "c1"]},
+    15: {"m0": ["Intercept", "x", "c1"],
+         "y": ["Intercept", "x", "m0", "tier[gold]", "tier[silver]", "x:tier[gold]",
+               "x:tier[silver]", "m0:tier[gold]", "m0:tier[silver]", "c1"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("robust", [None, "HC3"])
+@pytest.mark.parametrize("model", [1, 7, 14, 15])
+def test_three_group_moderator_equations_and_interaction_tests_match_statsmodels(model, robust):
+    d = _tiered(seed=31 + model)
+    m = None if model == 1 else "m0"
+    res = conditional_process(d, model=model, x="x", m=m, y="y", w="tier", covariates="c1",
+                              robust=robust, n_boot=100, seed=1)  # fmt: skip
+    kwargs = {} if robust is None else {"cov_type": robust, "use_t": True}
+    tests = res.interaction.set_index(["equation", "interaction"])
+    n_tests = 0
+    for eq, terms in HAND_TERMS[model].items():
+        design = _hand_design(d, terms)
+        fit = sm.OLS(d[eq], design).fit(**kwargs)
+        _check_equation(res, eq, fit)
+        row = res.fit[res.fit["equation"] == eq].iloc[0]
+        _close([row["r_squared"], row["statistic"], row["p_value"]],
+               [fit.rsquared, fit.fvalue, fit.f_pvalue], SM_TOL)  # fmt: skip
+        for focal in ("x", "m0"):
+            products = [t for t in terms if t.startswith(f"{focal}:tier")]
+            if not products:
+                continue
+            r = np.array([[float(t == p) for t in terms] for p in products])
+            peer = fit.f_test(r)
+            ours = tests.loc[(eq, f"{focal}:tier")]
+            _close([ours["statistic"], ours["p_value"], ours["df1"], ours["df2"]],
+                   [float(np.squeeze(peer.fvalue)), float(peer.pvalue), 2, fit.df_resid],
+                   SM_TOL)  # fmt: skip
+            if robust is None:  # the classical F is the nested models' F test
+                reduced = sm.OLS(d[eq], design.drop(columns=products)).fit()
+                _close(ours["statistic"], fit.compare_f_test(reduced)[0], SM_TOL)
+            assert ours["terms"] == ", ".join(products) and ours["test"] == "F"
+            n_tests += 1
+    assert n_tests == len(res.interaction) == {1: 1, 7: 1, 14: 1, 15: 2}[model]
+    assert res.johnson_neyman is None and res.jn_bounds == ()  # no regions for groups
+    direct = res.table[res.table["component"] == "direct"]
+    if model in (1, 15):  # X -> Y moderated: one conditional effect per tier
+        assert direct["w"].tolist() == TIERS
+    else:
+        assert len(direct) == 1 and direct["w"].isna().all()
+
+
+def test_three_group_moderator_of_a_logistic_outcome_matches_statsmodels():
+    d = _tiered(n=400, seed=41, binary=True)
+    res = conditional_process(d, model=15, x="x", m="m0", y="y", w="tier", covariates="c1",
+                              family="logit", robust=None, n_boot=100, seed=1)  # fmt: skip
+    terms = HAND_TERMS[15]["y"]
+    design = _hand_design(d, terms)
+    fit = sm.Logit(d["y"], design).fit(disp=0, tol=1e-12, maxiter=100)
+    _check_equation(res, "y", fit, 1e-8)
+    tests = res.interaction.set_index("interaction")
+    for focal in ("x", "m0"):
+        r = np.array(
+            [
+                [float(t == p) for t in terms]
+                for p in (f"{focal}:tier[gold]", f"{focal}:tier[silver]")
+            ]
+        )
+        peer = fit.wald_test(r, scalar=True, use_f=False)
+        _close([tests.loc[f"{focal}:tier", "statistic"], tests.loc[f"{focal}:tier", "p_value"]],
+               [peer.statistic, peer.pvalue], 1e-8)  # fmt: skip
+        assert tests.loc[f"{focal}:tier", "test"] == "Wald chi2"
+
+
+def _group_paths(d: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+    """a, b and c' of each tier from separate OLS fits within the tier (model 59)."""
+    out = {}
+    for lev in TIERS:
+        part = d[d["tier"] == lev]
+        a = smf.ols("m0 ~ x", part).fit().params["x"]
+        fit = smf.ols("y ~ x + m0", part).fit().params
+        out[lev] = (a, fit["m0"], fit["x"])
+    return out
+
+
+def test_each_groups_effects_are_the_products_of_separate_fits_within_the_group():
+    """Model 59 without covariates: every equation is fully interacted with the tier, so
+    each tier's a, b and c' are those of a fit to its rows alone; the conditional indirect
+    effect is a b, the contrasts their differences, each index a code's difference."""
+    d = _tiered(seed=43)
+    res = conditional_process(d, model=59, x="x", m="m0", y="y", w="tier", n_boot=100, seed=1)
+    paths = _group_paths(d)
+    table = res.table
+    ind = table[table["component"] == "indirect"].set_index("w")["estimate"]
+    direct = table[table["component"] == "direct"].set_index("w")["estimate"]
+    assert list(ind.index) == TIERS and res.w_values == tuple(TIERS)
+    for lev, (a, b, c) in paths.items():
+        _close([ind[lev], direct[lev]], [a * b, c], SM_TOL)
+    contrasts = table[table["component"] == "contrast"]
+    assert contrasts["term"].tolist() == [
+        "ind1(tier = gold) - ind1(tier = basic)", "ind1(tier = silver) - ind1(tier = basic)",
+        "ind1(tier = silver) - ind1(tier = gold)",
+    ]  # fmt: skip
+    _close(contrasts["estimate"], [ind["gold"] - ind["basic"], ind["silver"] - ind["basic"],
+                                   ind["silver"] - ind["gold"]], SM_TOL)  # fmt: skip
+    assert contrasts["w"].isna().all()
+    assert not (table["component"] == "index").any()  # quadratic in the codes: no index
+    linear = conditional_process(d, model=7, x="x", m="m0", y="y", w="tier", n_boot=100,
+                                 seed=1)  # fmt: skip
+    index = linear.table[linear.table["component"] == "index"].set_index("moderator")
+    lind = linear.table[linear.table["component"] == "indirect"].set_index("w")["estimate"]
+    assert list(index["term"]) == ["moderated mediation"] * 2
+    _close([index.loc["tier[gold]", "estimate"], index.loc["tier[silver]", "estimate"]],
+           [lind["gold"] - lind["basic"], lind["silver"] - lind["basic"]], 1e-12)  # fmt: skip
+    chosen = conditional_process(d, model=59, x="x", m="m0", y="y", w="tier",
+                                 at={"tier": ["silver", "basic"]}, n_boot=100, seed=1)  # fmt: skip
+    sub = chosen.table[chosen.table["component"] == "indirect"].set_index("w")["estimate"]
+    assert list(sub.index) == ["basic", "silver"] and chosen.w_values == ("basic", "silver")
+    _close(sub, ind[["basic", "silver"]], 1e-12)
+    text = str(res.summary())
+    assert "tier[gold]" in text and "x:tier[silver]" in text and "basic, gold, silver" in text
+
+
+def test_an_empty_or_merged_third_group_gives_the_two_group_answer():
+    d = _tiered(seed=47)
+    two = d.assign(tier=np.where(d["tier"] == "basic", "basic", "gold"))
+    kw = {"model": 58, "x": "x", "m": "m0", "y": "y", "w": "tier", "covariates": "c1",
+          "n_boot": 200, "seed": 3}  # fmt: skip
+    expected = conditional_process(two, **kw)
+    empty = two.assign(tier=pd.Categorical(two["tier"], categories=TIERS))
+    merged = d.assign(tier=d["tier"].replace({"silver": "gold"}))
+    for data in (empty, merged):
+        res = conditional_process(data, **kw)
+        pd.testing.assert_frame_equal(res.table, expected.table)
+        pd.testing.assert_frame_equal(res.coefficients, expected.coefficients)
+        assert res.interaction is None and res.w_values == (0.0, 1.0)
+    three = conditional_process(d, **kw)
+    assert three.w_values == tuple(TIERS) and len(three.interaction) == 2
+
+
+def test_group_contrast_intervals_are_a_plain_loop_over_the_same_resamples(monkeypatch):
+    d = _tiered(n=240, seed=53)
+    drawn: list[np.ndarray] = []
+    original = process._draw_indices
+
+    def record(rng, n_units, size):
+        idx = original(rng, n_units, size)
+        drawn.append(idx)
+        return idx
+
+    monkeypatch.setattr(process, "_draw_indices", record)
+    res = conditional_process(d, model=59, x="x", m="m0", y="y", w="tier", n_boot=300, seed=9)
+    assert res.n_redrawn == 0
+    rows = []
+    for idx in np.concatenate(drawn).astype(np.intp):
+        paths = _group_paths(d.iloc[idx])
+        ind = [paths[lev][0] * paths[lev][1] for lev in TIERS]
+        rows.append([*ind, ind[1] - ind[0], ind[2] - ind[0], ind[2] - ind[1]])
+    loop = np.array(rows)
+    boot = res.table[res.table["inference"] == "bootstrap"]
+    assert boot["component"].tolist() == ["indirect"] * 3 + ["contrast"] * 3
+    lo, hi = np.quantile(loop, [0.025, 0.975], axis=0)
+    _close(boot["ci_low"], lo, 1e-10)
+    _close(boot["ci_high"], hi, 1e-10)
+    _close(boot["std_error"], loop.std(axis=0, ddof=1), 1e-10)
+
+
+@pytest.mark.parametrize("model", [7, 8, 14, 15, 58])
+def test_three_group_moderator_matches_pyprocessmacros_mcw(model, monkeypatch):
+    """pyprocessmacro 2.2 has PROCESS's mcw (its W is "v" in models 14-20): the same
+    equations, conditional direct and indirect effects in each group and indices per code,
+    on the same resamples. (It has no pairwise contrasts of the groups' indirect effects:
+    those are checked against a plain loop above.)"""
+    d = _tiered(seed=59)
+    option = "mcv" if 14 <= model <= 20 else "mcw"
+    with _shared_resamples(monkeypatch):
+        res = conditional_process(d, model=model, x="x", m="m0", y="y", w="tier",
+                                  covariates=["c1"], robust=None, n_boot=200, seed=5)  # fmt: skip
+        kwargs = _pp_roles(model, "tier", None) | {option: 1, "m": ["m0"]}
+        pp = _pyprocessmacro(d, model, x="x", y="y", controls=["c1"], boot=200, **kwargs)
+    tidy = pp.tidy()
+    codes = {"W1": "tier[gold]", "W2": "tier[silver]", "V1": "tier[gold]", "V2": "tier[silver]"}
+    theirs = tidy[tidy["component"] == "outcome"]
+    ours = res.coefficients
+    assert len(ours) == len(theirs)
+    for _, row in theirs.iterrows():
+        factors = {"Intercept"} if row["term"] == "Cons" else {
+            codes.get(f, f) for f in row["term"].split("*")}  # fmt: skip
+        eq = ours[ours["equation"] == row["outcome"]]
+        hit = eq[[set(t.split(":")) == factors for t in eq["term"]]]
+        assert len(hit) == 1, row["term"]
+        _close(hit[COLUMNS[:4]].to_numpy()[0], row[["estimate", "std_error", "statistic",
+                                                      "p_value"]])  # fmt: skip
+    table, compared = res.table, 0
+    for component, kind in (("direct", "direct"), ("indirect", "indirect"), ("index_mm", "index")):
+        part = tidy[tidy["component"] == component]
+        mine = table[table["component"] == kind]
+        assert len(part) == len(mine)
+        for _, row in part.iterrows():
+            if kind == "index":
+                hit = mine[mine["moderator"] == codes[row["moderator"]]]
+            elif pd.notna(row["tier"]):
+                hit = mine[mine["w"] == row["tier"]]
+            else:
+                hit = mine
+            assert len(hit) == 1
+            _close(hit[["estimate", "std_error", "ci_low", "ci_high"]].to_numpy()[0],
+                   row[["estimate", "std_error", "conf_low", "conf_high"]])  # fmt: skip
+            compared += 1
+    n_index = 0 if model == 58 else 2  # quadratic in the codes when W is on a and b
+    assert compared == (3 if model in (8, 15) else 1) + 3 + n_index
+
+
+def test_three_group_moderator_plot_and_export():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    d = _tiered(seed=61)
+    res = conditional_process(d, model=7, x="x", m="m0", y="y", w="tier", n_boot=100, seed=1)
+    ax = res.plot()
+    assert [t.get_text() for t in ax.get_xticklabels()] == TIERS
+    json.dumps(res.to_dict())
+    assert "Tests of the interaction" in str(res.summary())

@@ -941,3 +941,61 @@ def test_monte_carlo_coverage_of_driver_effects_and_new_effects():
     report = dict(zip(names_all, coverage.round(4), strict=True))
     print("coverage:", report)
     assert ((coverage >= 0.93) & (coverage <= 0.97)).all(), report
+
+
+# --------------------------------------------------------------------------- recovery (issue 21)
+
+
+def test_recovery_truth_is_the_product_of_the_parameters_by_hand():
+    from cxresearch.simulate import simulate_recovery
+
+    params = {"effort_on_satisfaction": 0.3, "effort_x_prior": -0.2, "satisfaction_on_loyalty": 2}
+    sim = simulate_recovery(50, params=params, at=[2, -1.5], seed=1)
+    t = sim.table
+    ind = t[t["component"] == "indirect"]
+    assert ind["w"].tolist() == [-1.5, 2.0] and sim.at == (-1.5, 2.0)
+    # (a1 + a3 w) b by hand: (0.3 + 0.3) * 2 and (0.3 - 0.4) * 2
+    np.testing.assert_allclose(ind["estimate"], [1.2, -0.2], rtol=0, atol=1e-15)
+    index = t.loc[t["component"] == "index", "estimate"].item()
+    assert index == sim.index_of_moderated_mediation == pytest.approx(-0.4, abs=1e-15)
+    assert t.loc[t["component"] == "direct", "estimate"].item() == 0.1  # the default c'
+    np.testing.assert_allclose(sim.conditional_indirect([-1.5, 2]), [1.2, -0.2], atol=1e-15)
+    coef = sim.coefficients.set_index(["equation", "term"])["estimate"]
+    assert coef["satisfaction", "recovery_effort:prior_experience"] == -0.2
+
+
+def test_recovery_data_follow_the_equations_exactly_without_noise_and_the_seed():
+    from cxresearch.simulate import simulate_recovery
+
+    tiny = {"satisfaction_sd": 1e-12, "loyalty_sd": 1e-12}
+    d = simulate_recovery(200, params=tiny, seed=4).data
+    x, w = d["recovery_effort"], d["prior_experience"]
+    sat = 4 + 0.5 * x + 0.4 * w + 0.25 * x * w
+    np.testing.assert_allclose(d["satisfaction"], sat, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(d["loyalty"], 1 + 0.1 * x + 0.6 * sat, rtol=0, atol=1e-10)
+    assert abs(np.corrcoef(x, w)[0, 1]) < 0.2  # the effort is assigned independently
+    a = simulate_recovery(200, seed=4).data
+    pd.testing.assert_frame_equal(a, simulate_recovery(200, seed=4).data)
+    assert not a.equals(simulate_recovery(200, seed=5).data)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"n_customers": 5}, ValueError, "n_customers must be between 10"),
+        ({"n_customers": 2.5}, TypeError, "n_customers must be an integer"),
+        ({"params": {"effort": 1}}, ValueError, "unknown parameter.*effort_on_satisfaction"),
+        ({"params": {"loyalty_sd": 0}}, ValueError, r"params\['loyalty_sd'\] must satisfy 0 <"),
+        ({"params": [1, 2]}, TypeError, "params must be a dict"),
+        ({"at": ["low"]}, TypeError, "at must be a number"),
+        ({"at": []}, ValueError, "at must list at least one value"),
+        ({"seed": "x"}, TypeError, "seed"),
+    ],
+)
+def test_recovery_bad_arguments_are_named(kwargs, error, pattern):
+    from cxresearch.simulate import simulate_recovery
+
+    args = {"n_customers": 100, **kwargs}
+    n = args.pop("n_customers")
+    with pytest.raises(error, match=pattern):
+        simulate_recovery(n, **args)
