@@ -162,13 +162,38 @@ def _has_column(data: pd.DataFrame, name: Any) -> bool:
 
 
 def check_numeric(data: pd.DataFrame, columns: Sequence[Hashable], argument: str) -> None:
-    """Raise ``TypeError`` unless each column holds numbers (bool is not a number here)."""
+    """Raise ``TypeError`` unless each column holds numbers (bool is not a number here),
+    and ``ValueError`` if all of a column's nonzero values are subnormal.
+
+    A float below about 2.2e-308 keeps only a few significant digits (1e-320 has three):
+    a column that lives entirely down there has lost the ratios between its values, so
+    no result computed from it can be trusted. One such value among ordinary ones is
+    simply next to zero, and allowed.
+
+    Examples
+    --------
+    >>> check_numeric(pd.DataFrame({"w": [0.0, 1e-320, 2.0]}), ["w"], "weights")
+    >>> check_numeric(pd.DataFrame({"w": [0.0, 1e-320, 3e-320]}), ["w"], "weights")
+    Traceback (most recent call last):
+    ...
+    ValueError: weights: column 'w' has no value larger in magnitude than 3e-320, below 2.2e-308 (the smallest number floating point holds to full precision): its values have lost their digits. Express it in other units (multiply it by a power of ten).
+    """
     for col in columns:
         dtype = data[col].dtype
         if not (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
             raise TypeError(
                 f"{argument}: column {col!r} must be numeric, got dtype {dtype}. "
                 f"Convert it first, e.g. with pandas.to_numeric(...)."
+            )
+        with np.errstate(invalid="ignore"):
+            arr = np.abs(data[col].to_numpy(dtype=float, na_value=np.nan))
+        top = float(np.nanmax(arr, initial=0.0)) if arr.size else 0.0
+        if 0.0 < top < np.finfo(float).tiny:
+            raise ValueError(
+                f"{argument}: column {col!r} has no value larger in magnitude than {top:.2g}, "
+                f"below {np.finfo(float).tiny:.2g} (the smallest number floating point holds "
+                f"to full precision): its values have lost their digits. Express it in other "
+                f"units (multiply it by a power of ten)."
             )
 
 

@@ -532,7 +532,10 @@ def _fit_model(model: Any, family: str, robust: str | None, groups: np.ndarray |
             warnings.filterwarnings(
                 "ignore", "Maximum Likelihood optimization failed to converge", ConvergenceWarning
             )
-            return model.fit(disp=0, **kw)
+            # exp() of a large linear predictor overflows to inf inside the logistic cdf,
+            # whose value is then the right limit (0 or 1): not a problem to report
+            with np.errstate(over="ignore"):
+                return model.fit(disp=0, **kw)
     if family == "ordinal":
         return model.fit(method="bfgs", disp=False, **kw)
     return model.fit(reml=True)
