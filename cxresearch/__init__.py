@@ -47,6 +47,11 @@ _LAZY: dict[str, str] = {
     "PLSResult": "latent",
     "PLSBootstrap": "latent",
     "PLSMGAResult": "latent",
+    "PLScWarning": "latent",
+    "PLSFitTest": "latent",
+    "PLSPredictResult": "latent",
+    "PLSIPMAResult": "latent",
+    "MICOMResult": "latent",
     "CollinearityWarning": "models",
     "ConvergenceError": "errors",
     # metrics
@@ -73,6 +78,8 @@ _LAZY: dict[str, str] = {
     # simulate
     "RetailParams": "simulate",
     "SimulatedSurvey": "simulate",
+    "SimulatedRecovery": "simulate",  # issue 21
+    "simulate_recovery": "simulate",  # issue 21
     "simulate_panel": "simulate",
     "simulate_survey": "simulate",
     "complaint_levers": "simulate",
@@ -90,6 +97,7 @@ _LAZY: dict[str, str] = {
     "cfa": "latent",
     "sem": "latent",
     "SEMResult": "latent",
+    "SEMBootstrap": "latent",  # issue 23: SEMResult.bootstrap
     "invariance": "latent",
     "InvarianceResult": "latent",
     # mediation
@@ -99,6 +107,7 @@ _LAZY: dict[str, str] = {
     # latent (PLS path models; the model syntax both families share)
     "pls": "latent",
     "pls_mga": "latent",
+    "micom": "latent",
     "parse_model": "latent",
     "ModelSpec": "latent",
     # keydrivers
@@ -148,6 +157,8 @@ _LAZY: dict[str, str] = {
     "plot_likert": "plots",
     "plot_item_correlations": "plots",
     "plot_interaction": "plots",
+    "plot_pls_slopes": "plots",
+    "plot_pls_ipma": "plots",
     "plot_johnson_neyman": "plots",
     "plot_importance_performance": "plots",
     "plot_journey_map": "plots",

@@ -55,3 +55,18 @@ def ex_09_5():
 def ex_09_6():
     """Opening hours, ATMs and app features are separate causes of accessibility: formative."""
     return "b"
+
+
+def ex_09_7():
+    """PLSc's correction: divide by the square root of the product, 0.50 / sqrt(0.90 * 0.60)."""
+    return round(float(0.50 / np.sqrt(0.90 * 0.60)), 3)
+
+
+def ex_09_8():
+    """Metric holds by Chen's pair (-0.004, +0.003); scalar fails (-0.021 and +0.019): relations only."""
+    return "b"
+
+
+def ex_09_9():
+    """All Q2predict > 0; PLS beats LM on a minority (one of four items): low predictive power."""
+    return "c"

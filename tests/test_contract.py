@@ -111,6 +111,19 @@ def _bootstrap(seed: Any) -> Any:
 # owner -> a small call (seed, tmp_path, monkeypatch) -> result; each runs 8 times.
 CALLS: dict[str, Callable[..., Any]] = {
     "PLSResult.bootstrap": lambda s, *_: _bootstrap(s),
+    "SEMResult.bootstrap": lambda s, *_: cx.sem(  # issue 23
+        cx.load_dataset("mobi"), "IMAG =~ IMAG1 + IMAG2 + IMAG3; CUSA1 ~ a*IMAG; ab := 2*a"
+    ).bootstrap(20, seed=s),
+    "PLSResult.fit_test": lambda s, *_: (_bootstrap(s), _PLS[0].fit_test(n_boot=5, seed=s))[1],
+    "PLSResult.predict": lambda s, *_: (_bootstrap(s), _PLS[0].predict(3, 2, seed=s))[1],
+    "micom": lambda s, *_: cx.micom(
+        cx.load_dataset("corp_rep_data"),
+        PLS_MODEL,
+        by="servicetype",
+        n_perm=10,
+        seed=s,
+        missing="mean",
+    ),  # fmt: skip
     "complaint_levers": lambda s, *_: cx.complaint_levers(300, 2, seed=s),
     "dominance_analysis": lambda s, *_: cx.dominance_analysis(_drivers(), y="y", n_boot=20, seed=s),
     "fit_drivers": lambda s, *_: cx.fit_drivers(
@@ -151,6 +164,7 @@ CALLS: dict[str, Callable[..., Any]] = {
     ),
     "simulate_panel": lambda s, *_: cx.simulate_panel(30, 2, seed=s),
     "simulate_survey": lambda s, *_: cx.simulate_survey(30, seed=s),
+    "simulate_recovery": lambda s, *_: cx.simulate_recovery(30, seed=s),  # issue 21
     "simulation_study": lambda s, *_: cx.simulation_study(
         _study, {"n": [5]}, n_sims=3, seed=s, n_jobs=1, progress=False
     ),
@@ -315,6 +329,7 @@ MISSING_CALLS: dict[str, Callable[[Any], Any]] = {
     "fit_drivers": lambda m: cx.fit_drivers(_drivers(with_gaps=True), "y ~ a + b", missing=m),
     "pls": lambda m: cx.pls(_corp(), PLS_MODEL, missing=m),
     "pls_mga": lambda m: cx.pls_mga(_corp(), PLS_MODEL, by="servicetype", n_perm=10, missing=m),
+    "micom": lambda m: cx.micom(_corp(), PLS_MODEL, by="servicetype", n_perm=10, missing=m),
     "cfa": lambda m: cx.cfa(_corp(), _CFA, missing=m),
     "sem": lambda m: cx.sem(_corp(), _CFA + "\nCUSL ~ LIKE", missing=m),
     "invariance": lambda m: cx.invariance(
@@ -330,9 +345,11 @@ MISSING_CALLS: dict[str, Callable[[Any], Any]] = {
 MORE_MISSING = {
     "pls": ("mean",),
     "pls_mga": ("mean",),
+    "micom": ("mean",),
     "fit_drivers": ("mice",),
     "cfa": ("fiml",),
     "sem": ("fiml",),
+    "invariance": ("fiml",),  # issue 23
 }
 
 WITH_MISSING = {
@@ -428,6 +445,13 @@ PARAMETER_NAMES = {
     # paths of a model stated directly, serial mediators, the codes of a categorical X
     "w", "z", "moderated", "serial", "x_coding",
     "free",  # cx.invariance (issue 23): parameters left free across groups (partial invariance)
+    "regions", "non_invariant",  # simulate_survey (issue 23): a region measured differently
+    "ordered",  # cx.cfa (issue 23): the ordinal items (polychoric correlations, WLSMV)
+    # cx.pls (issue 22): consistent PLS; the bootstrap's sign-change option; PLSpredict's
+    # folds, repetitions and prediction technique (direct or earliest antecedents)
+    "consistent", "sign_changes", "n_folds", "n_repeats", "technique",
+    "interaction_method",  # cx.pls: two-stage, product-indicator or orthogonal terms
+    "higher_order",  # cx.pls: disjoint / embedded two-stage or repeated indicators
 }  # fmt: skip
 SYNONYMS = {  # banned name -> the house name of the idea
     "alpha": "ci", "level": "ci", "conf_level": "ci", "confidence": "ci",

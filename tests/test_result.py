@@ -86,6 +86,23 @@ FACTORIES = {
     "PLSBootstrap": lambda tmp: cx.pls(
         cx.load_dataset("corp_rep_data"), PLS_MODEL, missing="mean"
     ).bootstrap(n_boot=50, seed=1),
+    "PLSFitTest": lambda tmp: cx.pls(  # issue 22
+        cx.load_dataset("corp_rep_data"), PLS_MODEL, missing="mean"
+    ).fit_test(n_boot=20, seed=1),
+    "PLSPredictResult": lambda tmp: cx.pls(  # issue 22
+        cx.load_dataset("corp_rep_data"), PLS_MODEL, missing="mean"
+    ).predict(n_folds=5, n_repeats=2, seed=1),
+    "PLSIPMAResult": lambda tmp: cx.pls(  # issue 22
+        cx.load_dataset("corp_rep_data"), PLS_MODEL, missing="mean"
+    ).ipma("COMP", scale=(1, 7)),
+    "MICOMResult": lambda tmp: cx.micom(  # issue 22
+        cx.load_dataset("corp_rep_data"),
+        PLS_MODEL,
+        by="servicetype",
+        n_perm=20,
+        seed=1,
+        missing="mean",
+    ),  # fmt: skip
     "PLSMGAResult": lambda tmp: cx.pls_mga(
         cx.load_dataset("corp_rep_data"),
         PLS_MODEL,
@@ -95,6 +112,9 @@ FACTORIES = {
         missing="mean",
     ),  # fmt: skip
     "SEMResult": lambda tmp: cx.cfa(cx.load_dataset("mobi"), CFA_MODEL),
+    "SEMBootstrap": lambda tmp: cx.sem(
+        cx.load_dataset("mobi"), "IMAG =~ IMAG1 + IMAG2 + IMAG3; CUSA1 ~ a*IMAG; ab := 2*a"
+    ).bootstrap(20, seed=1),
     "InvarianceResult": lambda tmp: _invariance(),
     "ProcessResult": lambda tmp: cx.conditional_process(
         _key_data(),
@@ -117,6 +137,7 @@ FACTORIES = {
     "ScaleScore": lambda tmp: cx.scale_score(_key_data(), items=["staff", "price", "view"]),
     "MissingReport": lambda tmp: cx.missing_report(_key_data()),
     "SimulatedSurvey": lambda tmp: cx.simulate_survey(100, seed=1),
+    "SimulatedRecovery": lambda tmp: cx.simulate_recovery(100, seed=1),  # issue 21
     "ReportData": lambda tmp: _report_data(tmp),
     "Report": lambda tmp: cx.Report(
         table=pd.DataFrame({"name": ["drivers"], "n_rows": [2], "n_columns": [7]}),

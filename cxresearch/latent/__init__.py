@@ -58,3 +58,21 @@ __all__ = [
     "pls_mga",
     "sem",
 ]
+
+# PLS-SEM extensions (issue 22): consistent PLS, the model fit test, PLSpredict, IPMA,
+# MICOM
+from .plspm import MICOMResult, PLScWarning, PLSFitTest, PLSIPMAResult, PLSPredictResult, micom
+
+__all__ += [
+    "MICOMResult",
+    "PLSFitTest",
+    "PLSIPMAResult",
+    "PLSPredictResult",
+    "PLScWarning",
+    "micom",
+]
+
+# covariance-based SEM (issue 23): bootstrap of the free and defined parameters
+from .cbsem import SEMBootstrap  # noqa: E402
+
+__all__ += ["SEMBootstrap"]

@@ -24,6 +24,7 @@ from .diagrams import plot_communication_flow, plot_retail_model
 from .journey import plot_consideration, plot_journey_map
 from .metrics import plot_item_correlations, plot_likert, plot_nps
 from .models import plot_importance_performance, plot_interaction, plot_johnson_neyman
+from .pls import plot_pls_ipma, plot_pls_slopes
 from .style import use_course_style
 from .value import plot_life_cycle, plot_profit_concentration, plot_pyramid
 
@@ -38,6 +39,8 @@ __all__ = [
     "plot_life_cycle",
     "plot_likert",
     "plot_nps",
+    "plot_pls_ipma",
+    "plot_pls_slopes",
     "plot_profit_concentration",
     "plot_pyramid",
     "plot_retail_model",
