@@ -63,7 +63,7 @@ def moderator_figure(
     n_customers, n_periods : int
         Size of the simulated panel.
     n_paths : int, default 5
-        How many customers' paths to draw in the right-hand panel.
+        How many customers' paths to draw in the second (lower) panel.
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, default 11
         Seed of the simulation.
     axes : pair of matplotlib Axes, optional
@@ -96,7 +96,7 @@ def moderator_figure(
     varied = dataclasses.replace(base, crowding_x_hedonic=crowding_x_hedonic, carryover=carryover)
     data = simulate_panel(n_customers, n_periods, params=varied, seed=seed)
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 6.6))
     left, right = np.asarray(axes).ravel()
     for goal, group in data.groupby("goal", observed=True):
         bins = pd.qcut(group["crowding"], 8)
@@ -373,8 +373,10 @@ def situation_figure(
     ax.errorbar(x, table["estimate"], yerr=err, fmt="o", capsize=4, label="estimated (95% CI)")
     ax.scatter(x, table["true"], marker="x", s=70, color="black", zorder=3, label="true (mean)")
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_xticks(x, table["level"])
-    ax.set_xlabel(f"{moderator} ({parameter} = {getattr(base, parameter):g})")
+    # long level names lean so that they do not run into each other in a narrow panel
+    lean = {"rotation": 20, "ha": "right"} if len(table) > 3 else {}
+    ax.set_xticks(x, table["level"], **lean)
+    ax.set_xlabel(f"{moderator}\n({parameter} = {getattr(base, parameter):g})")
     ax.set_ylabel(f"slope of CX on {determinant}")
     ax.legend(loc="best", fontsize="small")
     ax.figure.tight_layout()

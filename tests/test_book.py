@@ -409,3 +409,21 @@ def test_search_texts_keep_anchors_escape_text_and_drop_code():
     assert "a &lt;b&gt; promoter" in text and "Title" in text
     assert "secret_code" not in text and "alert" not in text and "menu" not in text
     assert booksite.page_text("<html><body>no main part</body></html>") is None
+
+
+def test_every_notebook_starts_with_an_install_cell_for_colab():
+    import importlib.util
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code[0].get("id") == "colab-install", path.name
+        assert bp.INSTALL_FROM in code[0].source and "find_spec" in code[0].source
+        assert not code[0].outputs  # installed here: the cell does nothing
+    assert importlib.util.find_spec("cxresearch") is not None
+    nb = nbformat.read(ROOT / "notebooks" / "00-start-here.ipynb", as_version=4)
+    assert bp.point_install_cell(nb, "https://github.com/someone/fork")
+    assert (
+        "git+https://github.com/someone/fork"
+        in nb.cells[[c.get("id") for c in nb.cells].index("colab-install")].source
+    )

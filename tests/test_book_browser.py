@@ -84,9 +84,15 @@ def test_site_has_every_page(site):
 
 def test_every_internal_link_resolves(site):
     cache: dict[Path, _Links] = {}
+
+    def parsed(path: Path) -> _Links:  # each page parsed once (setdefault would parse each time)
+        if path not in cache:
+            cache[path] = _parse(path)
+        return cache[path]
+
     broken = []
     for page in pages(site):
-        links = cache.setdefault(page, _parse(page))
+        links = parsed(page)
         for href in links.hrefs:
             parts = urlsplit(href)
             if parts.scheme in ("http", "https", "mailto", "data", "javascript"):
@@ -96,7 +102,7 @@ def test_every_internal_link_resolves(site):
                 broken.append(f"{page.relative_to(site)} -> {href}")
                 continue
             if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, _parse(target)).ids
+                ids = parsed(target).ids
                 if parts.fragment not in ids:
                     broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     assert not broken, "\n".join(broken[:30])

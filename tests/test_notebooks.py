@@ -63,6 +63,29 @@ def test_figures_are_png_and_plot_cells_print_no_object_repr(notebook):
                 assert not re.search(r"<(Figure|Axes|matplotlib\.)|Text\(", text), cell.source
 
 
+def test_figures_are_drawn_for_the_column_at_twice_the_pixels(notebook):
+    """Each figure is at most MAX_WIDTH inches (the book's column) and a 2x PNG, so the
+    book shows it at its drawn size instead of shrinking its text (cx.plots.use_course_style)."""
+    import base64
+    import struct
+
+    from cxresearch.plots.style import MAX_WIDTH
+
+    name, nb = notebook
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if not png:
+                continue
+            width_px = struct.unpack(">I", base64.b64decode(png[:64])[16:20])[0]
+            shown = out.get("metadata", {}).get("image/png", {}).get("width")
+            assert shown, f"{name} cell {index}: a 1x PNG (call cx.plots.use_course_style())"
+            assert width_px >= 1.9 * shown, (name, index, width_px, shown)
+            # MAX_WIDTH inches of axes; labels and legends outside them may add a little (the
+            # column is about 750 px: 880 is shown at 85%, its text still legible)
+            assert shown <= MAX_WIDTH * 100 + 80, f"{name} cell {index}: {shown} px, shrunk to fit"
+
+
 def test_every_exercise_of_the_notebook_is_checked_in_it(notebook):
     stem, nb = notebook
     source = "\n".join(c.source for c in _code(nb))
@@ -73,8 +96,9 @@ def test_every_exercise_of_the_notebook_is_checked_in_it(notebook):
 
 
 def test_data_comes_only_from_the_package(notebook):
+    """No data from the network: the one address is the Colab install cell's package source."""
     _, nb = notebook
-    source = "\n".join(c.source for c in _code(nb))
+    source = "\n".join(c.source for c in _code(nb) if c.get("id") != "colab-install")
     assert not re.search(r"read_csv\(|https?://|urlopen|requests\.", source)
 
 

@@ -395,6 +395,25 @@ def launch_config(config: dict, url: str | None) -> dict:
     return config
 
 
+#: The address the notebooks' install cell (cell id ``colab-install``) installs from.
+INSTALL_FROM = "git+https://github.com/cxresearch/cxresearch"
+
+
+def point_install_cell(nb: nbformat.NotebookNode, url: str | None) -> bool:
+    """Make the install cell install from this repository's ``url``; True if it has one.
+
+    Colab opens a notebook without the package: its first code cell installs it (and does
+    nothing where the package is present). The book's copies install from the repository
+    the launch buttons point at.
+    """
+    for cell in nb.cells:
+        if cell.get("id") == "colab-install":
+            if url:
+                cell.source = cell.source.replace(INSTALL_FROM, f"git+{url}")
+            return True
+    return False
+
+
 def stage(
     notebooks: dict[str, nbformat.NotebookNode],
     dest: Path,
@@ -409,7 +428,8 @@ def stage(
     shutil.copytree(BOOK, dest, ignore=shutil.ignore_patterns("_templates", "*.json"))
     (dest / "notebooks").mkdir()
     config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
-    config = launch_config(config, repository_url())
+    url = repository_url()
+    config = launch_config(config, url)
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     glossary, bib = load_glossary(), load_bib()
     titles, missing_alt = {}, []
@@ -417,6 +437,7 @@ def stage(
         nb = copy.deepcopy(original)
         titles[stem] = title_of(nb)
         replace_widgets(nb, stem)
+        point_install_cell(nb, url)
         missing_alt += add_figure_text(nb, stem)
         cite(nb, stem, bib)
         link_terms(nb, glossary, stem)
