@@ -73,16 +73,95 @@ def test_mi_approximates_the_chi_square_drop_of_freeing_it(hs, indices, term):
 
 
 def test_mi_of_the_one_parameter_that_saturates_a_path_model(hs):
-    # freeing the residual covariance of x4 and x5 leaves 0 df: the LR drop is the chi-square
+    # freeing the residual covariance of x4 and x5, or the path x2 -> x5, leaves 0 df:
+    # the LR drop is the chi-square (lavaan lists both; x4 ~ x5 would be unidentified)
     res = cx.sem(hs, "x4 ~ x1 + x2\nx5 ~ x4 + x1")
     table = res.modification_indices(top=None)
-    assert table["term"].tolist() == ["x5 ~~ x4"]
-    assert table["mi"].iloc[0] == pytest.approx(res.fit["chi2"], rel=2e-3)
+    assert sorted(table["term"]) == ["x5 ~ x2", "x5 ~~ x4"]
+    assert table["mi"].to_numpy() == pytest.approx([res.fit["chi2"]] * 2, rel=2e-3)
+    assert table.set_index("term").loc["x5 ~ x2", "op"] == "~"
+
+
+PD_CHAIN = (
+    "ind60 =~ x1 + x2 + x3\ndem60 =~ y1 + y2 + y3 + y4\ndem65 =~ y5 + y6 + y7 + y8\n"
+    "dem60 ~ ind60\ndem65 ~ dem60"
+)
+HS_CHAIN = (
+    "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5\nspeed =~ x7 + x8 + x9\n"
+    "textual ~ visual\nspeed ~ textual + x6"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "model", "term", "rel"),
+    [
+        ("pd", PD_CHAIN, "dem65 ~ ind60", 0.02),  # measured 0.8%
+        ("pd", PD_CHAIN, "dem60 ~~ dem65", 0.02),  # a disturbance covariance, 0.8%
+        ("hs", HS_CHAIN, "speed ~ visual", 0.15),  # measured 14%
+        ("hs", HS_CHAIN, "speed ~~ visual", 0.15),  # a factor covariance
+    ],
+)
+def test_structural_mi_approximates_the_chi_square_drop(hs, data, model, term, rel):
+    from semopy.examples import political_democracy
+
+    frame = political_democracy.get_data() if data == "pd" else hs
+    base = cx.sem(frame, model)
+    table = base.modification_indices(top=None).set_index("term")
+    freed = cx.sem(frame, f"{model}\n{term}")
+    assert freed.fit["df"] == base.fit["df"] - 1
+    assert table.loc[term, "mi"] == pytest.approx(base.fit["chi2"] - freed.fit["chi2"], rel=rel)
+    estimate = freed.table.set_index("term").loc[term, "estimate"]
+    assert table.loc[term, "epc"] == pytest.approx(estimate, rel=0.2)
+
+
+def test_structural_candidates_follow_lavaan(hs):
+    table = cx.sem(hs, HS_CHAIN).modification_indices(top=None)
+    regressions = set(table.loc[table["op"] == "~", "term"])
+    # factor on factor, factor on the observed predictor; never x6 (fixed.x) as outcome
+    assert {"visual ~ x6", "textual ~ x6", "speed ~ visual", "visual ~ speed"} <= regressions
+    assert not any(t.startswith("x6 ~") for t in regressions)
+    # no loading of a factor on a variable of the structural part (lavaan: it is a path)
+    assert not (table["op"].eq("=~") & table["rhs"].eq("x6")).any()
+    assert "speed ~~ visual" in set(table["term"])
+
+
+def test_derivatives_of_sigma_equal_finite_differences(hs):
+    from cxresearch.latent import _cbmodind
+
+    fitted = cx.sem(hs, HS_CHAIN).fitted
+    names = {n: n for n in [*fitted.vars["observed"], *fitted.vars["latent"]]}
+    sigma, (m, c) = fitted.calc_sigma()
+    kinds = set()
+    for *_, kind, a, b in _cbmodind._candidates(fitted, names):
+        if kind == "T" or kind in kinds:
+            continue
+        kinds.add(kind)
+        mx = {"L": fitted.mx_lambda, "B": fitted.mx_beta, "P": fitted.mx_psi}[kind]
+        h = 1e-6
+        mx[a, b] += h
+        if kind == "P":
+            mx[b, a] += h
+        moved = fitted.calc_sigma()[0]
+        mx[a, b] -= h
+        if kind == "P":
+            mx[b, a] -= h
+        analytic = _cbmodind._derivative(fitted, kind, a, b, np.asarray(m), np.asarray(c))
+        assert np.abs((moved - sigma) / h - analytic).max() < 1e-4
+    assert kinds == {"L", "B", "P"}
+
+
+def test_multi_group_indices_are_each_groups_own(hs):
+    table = cx.cfa(hs, HS, by="school").modification_indices(top=None)
+    assert list(table.columns[:5]) == ["term", "lhs", "op", "rhs", "group"]
+    assert table["mi"].is_monotonic_decreasing
+    for school in ("Pasteur", "Grant-White"):
+        alone = cx.cfa(hs.loc[hs["school"] == school], HS).modification_indices(top=None)
+        mine = table.loc[table["group"] == school].drop(columns="group")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
+    assert len(cx.cfa(hs, HS, by="school").modification_indices(top=3)) == 3
 
 
 def test_refusals(hs):
-    with pytest.raises(ValueError, match="not available for a multi-group fit"):
-        cx.cfa(hs, HS, by="school").modification_indices()
     data = hs.copy()
     data.loc[data.index[:20], "x1"] = np.nan
     with pytest.raises(ValueError, match="not available for a FIML fit of incomplete rows"):

@@ -286,5 +286,114 @@ def test_fiml_configural_step_equals_cfa_by_group_with_fiml(holzinger):
     np.testing.assert_allclose(both["estimate_x"], both["estimate_y"], atol=1e-5)
     np.testing.assert_allclose(both["std_error_x"], both["std_error_y"], rtol=1e-4)
     assert res.n == len(holed)
-    with pytest.raises(ValueError, match="'MLR' with missing='fiml' is not supported"):
-        invariance(holed, HS, by="school", missing="fiml", estimator="MLR")
+
+
+def test_mlr_with_fiml_configural_step_equals_cfa_by_group(holzinger):
+    """lavaan's estimator="MLR", missing="ml": the ladder's own engine (rows' scores of
+    their observed answers, the saturated model's sandwich at its EM estimate) against
+    cfa(by=..., missing="fiml", estimator="MLR") on semopy, group by group."""
+    holed = _holed(holzinger)
+    steps = ("configural", "metric", "scalar")
+    res = invariance(holed, HS, by="school", missing="fiml", estimator="MLR", steps=steps)
+    peer = cfa(holed, HS, by="school", missing="fiml", estimator="MLR")
+    configural = res.table.set_index("term").loc["configural"]
+    assert configural["scaling_factor"] == pytest.approx(peer.fit["scaling_factor"], rel=1e-5)
+    assert configural["chi2_scaled"] == pytest.approx(peer.fit["chi2_scaled"], rel=1e-5)
+    ours = res.estimates.query("step == 'configural' and op == '=~'")
+    both = ours.merge(peer.table.query("op == '=~' and free"), on=["group", "term"])
+    assert len(both) == 12
+    np.testing.assert_allclose(both["std_error_x"], both["std_error_y"], rtol=1e-4)
+    # the same estimates and chi-squares as FIML, scaled; robust latent-mean SEs differ
+    ml = invariance(holed, HS, by="school", missing="fiml", steps=steps)
+    np.testing.assert_allclose(res.table["chi2"], ml.table["chi2"], rtol=1e-10)
+    assert np.isfinite(res.table["delta_chi2_scaled"].iloc[1:]).all()
+    assert not np.allclose(res.latent_means["std_error"], ml.latent_means["std_error"])
+
+
+def test_mlr_with_fiml_on_complete_data_is_mlr(holzinger, hs_mlr):
+    both = invariance(holzinger, HS, by="school", missing="fiml", estimator="MLR")
+    cols = ["chi2", "scaling_factor", "chi2_scaled", "delta_chi2_scaled"]
+    np.testing.assert_allclose(both.table[cols], hs_mlr.table[cols], rtol=1e-5)
+
+
+# --------------------------------------------------------------------------- score tests
+
+
+@pytest.fixture(scope="module")
+def hs_scalar(holzinger):
+    return invariance(holzinger, HS, by="school", steps=("configural", "metric", "scalar"))
+
+
+@pytest.mark.parametrize("term", ["x3 ~1", "x7 ~1", "x1 ~1", "textual =~ x5"])
+def test_score_test_approximates_releasing_the_constraint(holzinger, hs_scalar, term):
+    # two groups: releasing Grant-White's copy is freeing the parameter across groups
+    tests = hs_scalar.score_tests().set_index("term")
+    freed = invariance(
+        holzinger, HS, by="school", steps=("configural", "metric", "scalar"), free=[term]
+    )
+    drop = hs_scalar.table["chi2"].iloc[-1] - freed.table["chi2"].iloc[-1]
+    assert freed.table["df"].iloc[-1] == hs_scalar.table["df"].iloc[-1] - 1
+    # measured: 19.19 vs 19.52 (x3), 15.02 vs 15.15 (x7), 5.85 vs 6.65 (x1, 12%)
+    assert tests.loc[term, "mi"] == pytest.approx(drop, rel=0.15, abs=0.3)
+    est = freed.estimates.query("step == 'scalar' and term == @term").set_index("group")
+    gap = est.loc["Grant-White", "estimate"] - est.loc["Pasteur", "estimate"]
+    assert np.sign(tests.loc[term, "epc"]) == np.sign(gap)
+
+
+def test_score_tests_layout_and_steps(hs_scalar):
+    tests = hs_scalar.score_tests()
+    assert list(tests.columns) == [
+        "step", "group", "term", "lhs", "op", "rhs", "mi", "p_value", "epc"
+    ]  # fmt: skip
+    # scalar: 6 loadings and 9 intercepts equal across the two schools
+    assert len(tests) == 15 and set(tests["group"]) == {"Grant-White"}
+    assert tests["mi"].is_monotonic_decreasing
+    assert tests["term"].iloc[0] == "x3 ~1"
+    assert len(hs_scalar.score_tests("metric")) == 6
+    with pytest.raises(ValueError, match="no equality constraint"):
+        hs_scalar.score_tests("configural")
+    with pytest.raises(ValueError, match="step"):
+        hs_scalar.score_tests("strict")
+
+
+def test_score_tests_with_three_groups_release_one_group_at_a_time():
+    data = pd.concat(
+        [
+            _groups(300, 11, labels=("a", "b")),
+            _groups(300, 12, shift=1.0, labels=("c", "d")).query("region == 'd'"),
+        ],
+        ignore_index=True,
+    )
+    res = invariance(data, ONE, by="region", steps=("configural", "metric", "scalar"))
+    tests = res.score_tests()
+    assert set(tests["group"]) == {"b", "d"}  # each constraint ties a group to "a"
+    top = tests.iloc[0]
+    assert (top["group"], top["term"]) == ("d", "q3 ~1") and top["p_value"] < 1e-6
+    assert top["epc"] == pytest.approx(1.0, abs=0.15)  # the true shift; measured 0.951
+
+
+def test_score_test_under_fiml_approximates_releasing_the_constraint(holzinger):
+    steps = ("configural", "metric", "scalar")
+    data = _holed(holzinger)
+    res = invariance(data, HS, by="school", steps=steps, missing="fiml")
+    freed = invariance(data, HS, by="school", steps=steps, missing="fiml", free=["x3 ~1"])
+    drop = res.table["chi2"].iloc[-1] - freed.table["chi2"].iloc[-1]
+    mi = res.score_tests().set_index("term").loc["x3 ~1", "mi"]
+    assert mi == pytest.approx(drop, rel=0.05)  # measured 18.24 vs 18.57
+
+
+def test_levels_order_sets_the_reference_group(holzinger):
+    steps = ("configural", "metric", "scalar")
+    data_order = invariance(holzinger, HS, by="school", steps=steps)
+    flipped = invariance(holzinger, HS, by="school", steps=steps, levels=["Grant-White", "Pasteur"])
+    assert data_order.reference == holzinger["school"].iloc[0] == "Pasteur"
+    assert flipped.reference == "Grant-White"
+    assert set(flipped.latent_means["reference"]) == {"Grant-White"}
+    assert set(flipped.latent_means["group"]) == {"Pasteur"}
+    # the same fit: the means are the other sign (equal to 1e-4, optimiser tolerance)
+    np.testing.assert_allclose(
+        flipped.latent_means["estimate"], -data_order.latent_means["estimate"], atol=1e-4
+    )
+    assert flipped.table["chi2"].to_numpy() == pytest.approx(data_order.table["chi2"], abs=1e-6)
+    assert "latent means relative to" in str(flipped.summary())
+    assert set(flipped.score_tests()["group"]) == {"Pasteur"}

@@ -15,9 +15,17 @@ when it is freed. ``sepc_all`` standardizes the EPC as lavaan's ``sepc.all``: a 
 ``F =~ x`` times ``sd(F) / sd(x)``, a residual covariance ``x ~~ y`` over
 ``sqrt(theta_x theta_y)`` (the residual variances).
 
-The candidates are lavaan's for a CFA: every loading of a factor on an item of the
-model that it does not load (cross-loadings) and every residual covariance of two
-observed variables that the model does not free.
+The candidates are lavaan's (its ``lav_partable_full``): every loading of a factor on
+an item of the model that it does not load (cross-loadings; not on a variable of the
+structural part), every residual covariance of two observed variables that the model
+does not free (not of two exogenous ones: ``fixed.x``), every covariance of two factors
+(of their disturbances when they are endogenous) and every regression between two
+variables of the structural part (factor on factor, factor on observed, observed on
+factor; not of an exogenous observed variable, nor of an item on a factor). For a
+regression ``y ~ x`` ``sepc_all`` is the EPC times ``sd(x) / sd(y)`` (model-implied),
+for a factor covariance the EPC over the square root of the two (residual) variances.
+A candidate whose freeing would leave the model unidentified (zero conditional
+information) is left out, as lavaan leaves its MI missing.
 """
 
 from __future__ import annotations
@@ -49,12 +57,13 @@ def _candidates(model: Any, names: dict[str, str]) -> list[tuple]:
     latent = set(model.vars["latent"])
     exogenous = set(model.vars["exogenous"])
     observed = list(model.vars["observed"])
+    paths = _in_paths(model, taken)
     out = []
     for f, factor in enumerate(cols):
         if factor not in latent:
             continue
         for i, item in enumerate(rows):
-            if item in inner or lam[i, f] != 0 or (id(lam), i, f) in taken:
+            if item in inner or item in paths or lam[i, f] != 0 or (id(lam), i, f) in taken:
                 continue
             out.append((names[factor], "=~", names[item], "L", i, f))
     for a in range(len(observed)):
@@ -66,6 +75,47 @@ def _candidates(model: Any, names: dict[str, str]) -> list[tuple]:
             if mx is my and (mx[i, j] != 0 or (id(mx), i, j) in taken):
                 continue
             out.append((names[y], "~~", names[x], "T", y, x))
+    return out + _structural_candidates(model, names, taken)
+
+
+def _in_paths(model: Any, taken: set) -> set[str]:
+    """The variables of the structural part: in a regression (semopy keeps one of an
+    observed outcome that predicts nothing in Lambda, on a column that is no factor)."""
+    inner, rows = list(model.names_beta[0]), list(model.names_lambda[0])
+    latent = set(model.vars["latent"])
+    out = set()
+    for mx, i, j in taken:
+        if mx == id(model.mx_beta):
+            out.update((inner[i], inner[j]))
+        elif mx == id(model.mx_lambda) and inner[j] not in latent:
+            out.update((rows[i], inner[j]))
+    return out
+
+
+def _structural_candidates(model: Any, names: dict[str, str], taken: set) -> list[tuple]:
+    """Factor (disturbance) covariances and regressions among the structural variables."""
+    inner, rows = list(model.names_beta[0]), list(model.names_lambda[0])
+    latent = [v for v in inner if v in set(model.vars["latent"])]
+    beta, psi, lam = model.mx_beta, model.mx_psi, model.mx_lambda
+    out = []
+    for a in range(len(latent)):
+        for b in range(a):
+            i, j = inner.index(latent[a]), inner.index(latent[b])
+            if psi[i, j] == 0 and (id(psi), i, j) not in taken:
+                out.append((names[latent[b]], "~~", names[latent[a]], "P", j, i))
+    in_paths = _in_paths(model, taken)
+    exogenous_observed = set(model.vars["exogenous"]) - set(model.vars["latent"])
+    order = list(dict.fromkeys(rows + inner))
+    for lhs in sorted(in_paths - exogenous_observed, key=order.index):
+        for j, rhs in enumerate(inner):
+            if rhs not in in_paths or rhs == lhs:
+                continue
+            if lhs in inner:  # an inner variable: a regression in Beta
+                i, mx, kind = inner.index(lhs), beta, "B"
+            else:  # an observed outcome kept in Lambda
+                i, mx, kind = rows.index(lhs), lam, "L"
+            if mx[i, j] == 0 and (id(mx), i, j) not in taken:
+                out.append((names[lhs], "~", names[rhs], kind, i, j))
     return out
 
 
@@ -79,7 +129,12 @@ def _derivative(model: Any, kind: str, a: Any, b: Any, m: np.ndarray, c: np.ndar
         d[a] += row
         d[:, a] += row
         return d
-    u, v = _propagation(model, a, m), _propagation(model, b, m)
+    if kind == "B":  # regression of inner a on inner b: d(C) = C E_ab C
+        u, v = m[:, a], (m @ psi @ c.T)[:, b]
+    elif kind == "P":  # covariance of the (disturbances of) inner a and b
+        u, v = m[:, a], m[:, b]
+    else:
+        u, v = _propagation(model, a, m), _propagation(model, b, m)
     return np.outer(u, v) + np.outer(v, u)
 
 
@@ -123,7 +178,7 @@ def modification_indices(model: Any, names: dict[str, str], n: int) -> pd.DataFr
         score = 0.5 * n * float(np.sum(resid * d))
         cross = np.array([0.5 * np.sum(wd * g) for g in free])
         v = 0.5 * float(np.sum(wd * d)) - cross @ info_ff_inv @ cross
-        if v <= 1e-12:
+        if v <= max(1e-12, 1e-9 * float(np.sum(wd * d))):
             continue  # freeing it would leave the model unidentified
         mi, epc = score**2 / (n * v), score / (n * v)
         rows.append((lhs, op, rhs, mi, epc, _sepc(model, kind, a, b, epc, sigma, latent_var)))
@@ -137,6 +192,11 @@ def _sepc(model: Any, kind: str, a: Any, b: Any, epc: float, sigma, latent_var) 
     """lavaan's ``sepc.all`` of one candidate."""
     if kind == "L":
         return float(epc * np.sqrt(latent_var[b]) / np.sqrt(sigma[a, a]))
+    if kind == "B":
+        return float(epc * np.sqrt(latent_var[b] / latent_var[a]))
+    if kind == "P":
+        va, vb = float(model.mx_psi[a, a]), float(model.mx_psi[b, b])
+        return float(epc / np.sqrt(va * vb)) if va > 0 and vb > 0 else float("nan")
     (mx_a, i), (mx_b, j) = _residual(model, a), _residual(model, b)
     va, vb = float(mx_a[i, i]), float(mx_b[j, j])
     return float(epc / np.sqrt(va * vb)) if va > 0 and vb > 0 else float("nan")

@@ -112,6 +112,9 @@ class SEMResult(Result):
     fitted, data, spec
         The fitted semopy model, the rows used and the parsed model (not exported; for
         :meth:`modification_indices` and :meth:`bootstrap`). None with ``by``.
+    group_fits
+        With ``by``: a tuple of ``(group, SEMResult)``, each group's own fit (not
+        exported; for :meth:`modification_indices` per group). None without ``by``.
 
     With labels or defined parameters in the model, ``table`` has a ``label`` column
     (``""`` where none was written) and one row per defined parameter (``op`` ``":="``,
@@ -132,6 +135,7 @@ class SEMResult(Result):
     fitted: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
     data: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
     spec: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
+    group_fits: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
 
     def _summary_title(self) -> str:
         kind = "structural equation model" if (self.table["op"] == "~").any() else "CFA"
@@ -201,18 +205,26 @@ class SEMResult(Result):
         Returns
         -------
         pandas.DataFrame
-            One row per parameter the model fixes at 0 that could be freed (every
-            cross-loading of a factor on an item, every residual covariance of two
-            observed variables that are not exogenous): ``term, lhs, op, rhs, mi`` (the
-            expected drop of the chi-square when freed, on 1 df), ``epc`` (the expected
-            value of the parameter), ``sepc_all`` (lavaan's ``sepc.all``) and
-            ``p_value`` (chi-square on 1 df), largest ``mi`` first.
+            One row per parameter the model fixes at 0 that could be freed, lavaan's
+            candidates: every cross-loading of a factor on an item, every residual
+            covariance of two observed variables that are not both exogenous, every
+            covariance of two factors (of their disturbances when endogenous) and
+            every regression between two variables of the structural part (factor on
+            factor, factor on an observed predictor, observed outcome on a factor); a
+            candidate whose freeing would leave the model unidentified is left out.
+            Columns ``term, lhs, op, rhs, mi`` (the expected drop of the chi-square
+            when freed, on 1 df), ``epc`` (the expected value of the parameter),
+            ``sepc_all`` (lavaan's ``sepc.all``) and ``p_value`` (chi-square on 1 df),
+            largest ``mi`` first. For a multi-group fit (``by``) one row per group
+            and candidate, with a ``group`` column after ``rhs`` (each group's own
+            model: the configural fit has no constraint across groups; for the
+            equality constraints of an invariance step see
+            :meth:`InvarianceResult.score_tests`).
 
         Raises
         ------
         ValueError
-            For a multi-group fit (``by``), a FIML fit of incomplete rows, or a bad
-            ``top``.
+            For a FIML fit of incomplete rows, or a bad ``top``.
 
         Notes
         -----
@@ -238,9 +250,19 @@ class SEMResult(Result):
         """
         from . import _cbmodind
 
-        self._refitable("modification_indices")
         if top is not None:
             top = v.check_positive_int(top, "top")
+        if self.group_fits is not None:
+            parts = []
+            for label, fit in self.group_fits:
+                part = fit.modification_indices(top=None)
+                part.insert(4, "group", label)
+                parts.append(part)
+            table = pd.concat(parts, ignore_index=True)
+            table = table.sort_values("mi", ascending=False, kind="stable")
+            table = table.reset_index(drop=True)
+            return table if top is None else table.head(top).reset_index(drop=True)
+        self._refitable("modification_indices")
         alias = _aliases(self.spec, self.data.columns)
         table = _cbmodind.modification_indices(
             self.fitted, {a: n for n, a in alias.items()}, self.n
@@ -1289,6 +1311,7 @@ def _combined(fits: list, labels: list, by: str, n_unknown: int) -> SEMResult:
         n_patterns=sum(f.n_patterns for f in fits),
         by=by,
         missing=first.missing,
+        group_fits=tuple(zip(labels, fits, strict=True)),
     )
 
 
@@ -1309,6 +1332,24 @@ def _start_fiml(frame: pd.DataFrame, aliased: Any, where: str, names: dict) -> t
     fitted = _fit(aliased, filled, "MLW", where, names, cov=cov)
     order = [list(frame.columns).index(o) for o in fitted.vars["observed"]]
     return fitted, x[:, order], mu[order], s[np.ix_(order, order)]
+
+
+def _fiml_baseline(x: np.ndarray, mu: np.ndarray, s: np.ndarray, fixed: list) -> float:
+    """``-2 log L`` of FIML's independence baseline: each variable its own mean and
+    variance (ML on its observed values), except the exogenous observed variables
+    (``fixed.x``), whose block keeps the saturated (EM) means and covariances, as
+    lavaan's baseline keeps their sample block."""
+    seen = np.isfinite(x)
+    out = sum(
+        seen[:, j].sum() * (math.log(2 * math.pi) + math.log(np.nanvar(x[:, j])) + 1)
+        for j in range(x.shape[1])
+        if j not in fixed
+    )
+    if fixed:
+        block = x[:, fixed]
+        keep = np.isfinite(block).any(axis=1)
+        out += _cbfiml.minus2_loglik(_patterns(block[keep]), mu[fixed], s[np.ix_(fixed, fixed)])
+    return float(out)
 
 
 def _run_fiml(
@@ -1334,12 +1375,11 @@ def _run_fiml(
         table, fitted, spec, names, _label_aliases(spec), vcov, res.x[k:], ci, observed
     )
     h1 = _minus2_loglik(patterns, mu, s)
-    seen = np.isfinite(x)
-    base = sum(
-        seen[:, j].sum() * (math.log(2 * math.pi) + math.log(np.nanvar(x[:, j])) + 1)
-        for j in range(p)
-    )
-    fit = _fit_series(s, sigma, n, k, k + p, res.fun - h1, base - h1, -res.fun / 2)
+    fixed = _fixed_x(fitted)
+    fit = _fit_series(
+        s, sigma, n, k, k + p - len(fixed), res.fun - h1, _fiml_baseline(x, mu, s, fixed) - h1,
+        -res.fun / 2, len(fixed),
+    )  # fmt: skip
     if estimator == "MLR":
         fit = _scaled(fit, _saturated_trace(patterns, mu, s) - tr0)
     item_cov = pd.DataFrame(s, index=observed, columns=observed)
@@ -1426,7 +1466,9 @@ _NOTES = """
     a factor's first loading stays fixed at 1 when a later one is fixed. Observed
     exogenous variables (predictors in paths) keep their sample (co)variances, as
     lavaan's ``fixed.x``: their ``q (q + 1) / 2`` moments leave the df and the baseline
-    keeps their block (``df_0 = p (p - 1) / 2 - q (q - 1) / 2``). An intercept
+    keeps their block (``df_0 = p (p - 1) / 2 - q (q - 1) / 2``); with
+    ``missing="fiml"`` the block keeps its saturated (EM) values, with the same df and
+    baseline and ``n_parameters`` counting the outcomes' intercepts only. An intercept
     ``y ~ 1`` is ``nu_y = mu_y - sum_k b_yk mu_k`` over the observed predictors ``k`` of
     ``y`` (latent means 0) with ``mu`` the sample means (FIML's estimates with
     ``missing="fiml"``); a defined parameter is its expression at the estimates. Both

@@ -53,9 +53,9 @@ class InvarianceResult(Result):
         std_error, shared`` (True where equal across groups).
     latent_means : pandas.DataFrame
         Under the scalar step (with the intercepts equal), each factor's mean in each
-        group minus the first group's (fixed at 0): ``group, factor, estimate,
-        std_error, statistic, p_value, ci_low, ci_high``; empty unless ``"scalar"`` was
-        fitted. Interpret them only where scalar invariance holds.
+        group minus the reference group's (fixed at 0): ``group, reference, factor,
+        estimate, std_error, statistic, p_value, ci_low, ci_high``; empty unless
+        ``"scalar"`` was fitted. Interpret them only where scalar invariance holds.
     n : int
         Rows used, over all groups.
     group_sizes : pandas.Series
@@ -66,6 +66,11 @@ class InvarianceResult(Result):
         The parameters left free across groups (partial invariance).
     ci : float
         Confidence level of the latent-mean intervals.
+    reference : object
+        The reference group of ``latent_means`` and of the constraints of
+        :meth:`score_tests`: the first of ``levels``, or with ``levels=None`` the
+        group of the first row of ``data`` (order of first appearance), not the
+        sorted order.
     estimator : str
         ``"MLW"`` (maximum likelihood) or ``"MLR"``: then ``table`` also has each
         step's ``scaling_factor`` and ``chi2_scaled`` (Yuan-Bentler) and the scaled
@@ -83,12 +88,83 @@ class InvarianceResult(Result):
     free: tuple
     ci: float
     estimator: str = "MLW"
+    reference: Any = None
+    steps_fitted: Any = dataclasses.field(default=None, repr=False, metadata={"export": False})
+
+    def score_tests(self, step: str | None = None) -> pd.DataFrame:
+        """Score tests of releasing each equality constraint of a step (lavaan's
+        ``lavTestScore``): which loading or intercept to free for partial invariance.
+
+        Parameters
+        ----------
+        step : str, optional
+            A fitted step after ``"configural"`` (which has no constraint); default the
+            last step fitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per constraint, as lavaan writes them: the parameter of each group
+            after the first equal to the first group's (the reference, see
+            :attr:`latent_means`). Columns ``step, group, term, lhs, op, rhs``,
+            ``mi`` (the score statistic: the expected drop of the chi-square when that
+            group's parameter is set free, on 1 df), ``p_value`` and ``epc`` (the
+            expected difference of that group's parameter from the shared one),
+            largest ``mi`` first.
+
+        Raises
+        ------
+        ValueError
+            ``step`` not fitted, or ``"configural"``.
+
+        Notes
+        -----
+        With ``F`` the fitted chi-square function (``-2 log L`` up to a constant),
+        each released constraint adds ``delta``, the group's departure from the
+        shared value; at the constrained estimate ``MI = g^2 / (2 v)`` and ``EPC =
+        -g / v``, with ``g = dF/d delta`` and ``v = H_dd - H_dx H_xx^-1 H_xd``, ``H`` twice
+        the expected information of the normal likelihood (lavaan's default; per
+        missing-data pattern with ``missing="fiml"``); the normal-theory statistic
+        also for ``estimator="MLR"``. With two groups
+        releasing a constraint is freeing the parameter (``free=[term]``), whose
+        chi-square drop the MI approximates.
+
+        References
+        ----------
+        Bentler, P. M. (1990). Fit indexes, Lagrange multipliers, constraint changes
+        and incomplete data in structural models. *Multivariate Behavioral
+        Research*, 25(2), 163-172.
+
+        Examples
+        --------
+        >>> from semopy.examples import holzinger39
+        >>> from cxresearch.latent import invariance
+        >>> hs = holzinger39.get_data()
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = invariance(hs, model, by="school", steps=("configural", "metric", "scalar"))
+        >>> res.score_tests().head(2)[["group", "term", "mi", "epc"]].round(3)
+                 group   term      mi    epc
+        0  Grant-White  x3 ~1  19.193 -0.538
+        1  Grant-White  x7 ~1  15.021 -0.450
+        """
+        state = self.steps_fitted
+        fitted = [f["step"] for f in state["fits"]]
+        step = fitted[-1] if step is None else step
+        v.check_one_of(step, fitted, "step")
+        if step == "configural":
+            raise ValueError(
+                "step: 'configural' has no equality constraint to release; pass a later "
+                f"step of {v.format_values(fitted[1:])}."
+            )
+        fit = next(f for f in state["fits"] if f["step"] == step)
+        return _score_tests(state["lay"], state["stats"], fit, state["labels"], state["fiml"])
 
     def _summary_title(self) -> str:
         return f"Measurement invariance across {self.by!r} ({len(self.group_sizes)} groups)"
 
     def _summary_facts(self) -> list[tuple[str, Any]]:
-        return [("n", self.n), ("groups", len(self.group_sizes)), ("freed", list(self.free))]
+        facts = [("n", self.n), ("groups", len(self.group_sizes)), ("freed", list(self.free))]
+        return [*facts, ("latent means relative to", self.reference)]
 
     def _summary_tables(self) -> list[tuple[str, pd.DataFrame]]:
         cols = ["term", "chi2", "df", "delta_chi2", "delta_p", "cfi", "delta_cfi", "rmsea"]
@@ -293,7 +369,8 @@ def _fit_step(lay: _Layout, stats: list, step: str, free: set[str], fiml=None) -
 
 def _robust_step(lay: _Layout, fit: dict, raws: list) -> dict:
     """MLR for one step: the sandwich ``A^-1 B A^-1`` (``A^-1`` the step's ``cov``, ``B``
-    the sum of the rows' score products) and the Yuan-Bentler scaling factor's trace."""
+    the sum of the rows' score products) and the Yuan-Bentler scaling factor's trace.
+    A row with missing answers (FIML) contributes the score of its observed part."""
     scores = []
     for g_slots, x in zip(fit["slots"], raws, strict=True):
         for row in x:  # one row's -2 log-density gradient; its score is minus half of it
@@ -306,15 +383,29 @@ def _robust_step(lay: _Layout, fit: dict, raws: list) -> dict:
 
 def _row_gradient(lay: _Layout, g_slots: list, row: np.ndarray, fit: dict) -> np.ndarray:
     """The gradient of one row's ``-2 log`` density (up to a constant) in the step's
-    parameters: the objective of a one-row group with zero covariance."""
-    fun = _objective(lay, [g_slots], [(1, row, np.zeros((len(row), len(row))), 0.0)], fit["q"])
+    parameters: the objective of a one-row group with zero covariance (of its observed
+    answers only)."""
+    p = len(row)
+    cols = np.flatnonzero(np.isfinite(row))
+    if len(cols) == p:
+        fun = _objective(lay, [g_slots], [(1, row, np.zeros((p, p)), 0.0)], fit["q"])
+    else:
+        pattern = [(cols, 1, row[cols], np.zeros((len(cols), len(cols))))]
+        stats = [(1, np.nan_to_num(row), np.zeros((p, p)), 0.0)]
+        fun = _objective(lay, [g_slots], stats, fit["q"], [pattern])
     return fun(fit["x"])[1]
 
 
-def _saturated_trace(x: np.ndarray) -> float:
+def _saturated_trace(x: np.ndarray, moments=None) -> float:
     """``tr(A1^-1 B1)`` of one group's unrestricted normal model: ``p`` for the means
     and ``tr(Gamma_N^-1 Gamma)`` for the covariances (``Gamma`` the covariance of the
-    rows' ``vech(d d')``, ``Gamma_N`` its normal-theory value)."""
+    rows' ``vech(d d')``, ``Gamma_N`` its normal-theory value); with missing answers
+    (FIML) the sandwich of the saturated model at its EM estimate ``moments``
+    (``(mu, sigma)``), as :func:`cfa`'s MLR with FIML."""
+    if moments is not None and not np.isfinite(x).all():
+        from . import cbsem
+
+        return cbsem._saturated_trace(_cbfiml.patterns(x), *moments)
     p = x.shape[1]
     d = x - x.mean(axis=0)
     rows, cols = np.tril_indices(p)
@@ -325,12 +416,12 @@ def _saturated_trace(x: np.ndarray) -> float:
     return p + float(np.trace(np.linalg.solve(normal, gamma)))
 
 
-def _scaled_ladder(table: pd.DataFrame, fits: list, raws: list) -> pd.DataFrame:
+def _scaled_ladder(table: pd.DataFrame, fits: list, raws: list, stats: list) -> pd.DataFrame:
     """MLR's columns: each step's scaling factor and scaled chi-square, and the scaled
     difference test of Satorra & Bentler (2001) against the step before."""
     from scipy import stats as sps
 
-    saturated = sum(_saturated_trace(x) for x in raws)
+    saturated = sum(_saturated_trace(x, (s[1], s[2])) for x, s in zip(raws, stats, strict=True))
     df = table["df"].to_numpy(dtype=float)
     traces = np.array([f["trace"] for f in fits])
     c = np.where(df > 0, (saturated - traces) / np.where(df > 0, df, 1.0), np.nan)
@@ -425,13 +516,105 @@ def _term(lay: _Layout, kind: str, i: int, j: int) -> tuple[str, str, str]:
     return lay.factors[i], "~1", ""
 
 
+def _released(fit: dict) -> tuple[list, list]:
+    """The step's slots with each constraint released: group ``g > 0``'s copy of a
+    shared parameter gets its own index (``q`` on), as lavaan writes the constraints."""
+    slots, q = fit["slots"], fit["q"]
+    owners: dict[int, list] = {}
+    for g, g_slots in enumerate(slots):
+        for *_, k in g_slots:
+            owners.setdefault(k, []).append(g)
+    releases, out = [], []
+    for g, g_slots in enumerate(slots):
+        mine = []
+        for kind, i, j, k in g_slots:
+            if kind in "LTN" and len(owners[k]) > 1 and g != owners[k][0]:
+                mine.append((kind, i, j, q + len(releases)))
+                releases.append((g, kind, i, j, k))
+            else:
+                mine.append((kind, i, j, k))
+        out.append(mine)
+    return out, releases
+
+
+def _expected_hessian(lay: _Layout, slots: list, stats: list, fiml, y: np.ndarray, shared):
+    """``2 I`` (``I`` the expected information of the normal likelihood, per missing-data
+    pattern with ``fiml``) in ``y = (x, delta)``, from central differences of each
+    group's implied ``Sigma`` and ``mu`` (exact: they are quadratic in ``y``)."""
+    q = len(y) - len(shared)
+
+    def implied(yy: np.ndarray, g_slots: list) -> tuple[np.ndarray, np.ndarray]:
+        lam, phi, theta, nu, alpha = _matrices(
+            lay, g_slots, np.concatenate([yy[:q], yy[:q][shared] + yy[q:]])
+        )
+        return lam @ phi @ lam.T + theta, nu + lam @ alpha
+
+    out = np.zeros((len(y), len(y)))
+    for g, g_slots in enumerate(slots):
+        sigma, mu = implied(y, g_slots)
+        d_sigma, d_mu = [], []
+        for j in range(len(y)):
+            up, down = y.copy(), y.copy()
+            up[j] += 1e-6
+            down[j] -= 1e-6
+            (su, mu_u), (sd, mu_d) = implied(up, g_slots), implied(down, g_slots)
+            d_sigma.append((su - sd) / 2e-6)
+            d_mu.append((mu_u - mu_d) / 2e-6)
+        d_sigma, d_mu = np.asarray(d_sigma), np.asarray(d_mu)
+        groups = [(np.arange(len(mu)), stats[g][0])] if fiml is None else [
+            (cols, n) for cols, n, *_ in fiml[0][g]
+        ]  # fmt: skip
+        for cols, n in groups:
+            w = np.linalg.inv(sigma[np.ix_(cols, cols)])
+            ds = d_sigma[:, cols][:, :, cols]
+            wd = np.einsum("ab,jbc->jac", w, ds)
+            info = 0.5 * np.einsum("iab,jba->ij", wd, wd)
+            info += d_mu[:, cols] @ w @ d_mu[:, cols].T
+            out += 2 * n * info
+    return out
+
+
+def _score_tests(lay: _Layout, stats: list, fit: dict, labels: list, fiml) -> pd.DataFrame:
+    from scipy import stats as sps
+
+    aug_slots, releases = _released(fit)
+    q, r = fit["q"], len(releases)
+    base = _objective(lay, aug_slots, stats, q + r, *(fiml or ()))
+    shared = np.array([k for *_, k in releases], dtype=int)
+
+    def grad(y: np.ndarray) -> np.ndarray:  # F in (x, delta): released = x_k + delta
+        g = base(np.concatenate([y[:q], y[:q][shared] + y[q:]]))[1]
+        out = g.copy()
+        np.add.at(out, shared, g[q:])
+        return out
+
+    y0 = np.concatenate([fit["x"], np.zeros(r)])
+    hess = _expected_hessian(lay, aug_slots, stats, fiml, y0, shared)
+    g = grad(y0)[q:]
+    h_xx_inv = np.linalg.pinv(hess[:q, :q])
+    rows = []
+    for c, (grp, kind, i, j, _) in enumerate(releases):
+        cross = hess[:q, q + c]
+        var = hess[q + c, q + c] - cross @ h_xx_inv @ cross
+        lhs, op, rhs = _term(lay, kind, i, j)
+        mi = g[c] ** 2 / (2 * var) if var > 1e-12 else np.nan
+        epc = -g[c] / var if var > 1e-12 else np.nan
+        term = f"{lhs} {op} {rhs}".strip()
+        rows.append([fit["step"], labels[grp], term, lhs, op, rhs, mi, epc])
+    cols = ["step", "group", "term", "lhs", "op", "rhs", "mi", "epc"]
+    out = pd.DataFrame(rows, columns=cols)
+    out.insert(7, "p_value", sps.chi2.sf(out["mi"].to_numpy(dtype=float), 1))
+    out = out.sort_values("mi", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
+
+
 def _latent_means(lay: _Layout, fits: list[dict], labels: list, ci: float) -> pd.DataFrame:
     from scipy import stats
 
     cols = ["group", "factor", "estimate", "std_error", "statistic", "p_value"]
     scalar = next((f for f in fits if f["step"] == "scalar"), None)
     if scalar is None:
-        return pd.DataFrame(columns=[*cols, "ci_low", "ci_high"])
+        return pd.DataFrame(columns=[cols[0], "reference", *cols[1:], "ci_low", "ci_high"])
     z_crit = stats.norm.isf((1 - ci) / 2)
     rows = []
     for label, g_slots in zip(labels[1:], scalar["slots"][1:], strict=True):
@@ -442,6 +625,7 @@ def _latent_means(lay: _Layout, fits: list[dict], labels: list, ci: float) -> pd
                     [label, lay.factors[i], est, se, est / se, 2 * stats.norm.sf(abs(est / se))]
                 )
     out = pd.DataFrame(rows, columns=cols)
+    out.insert(1, "reference", labels[0])
     out["ci_low"] = out["estimate"] - z_crit * out["std_error"]
     out["ci_high"] = out["estimate"] + z_crit * out["std_error"]
     return out
@@ -619,7 +803,12 @@ def invariance(
         ``"scalar"`` (loadings and intercepts equal; latent means free in every group
         but the first) and ``"strict"`` (also residual variances equal).
     levels : list, optional
-        The groups to compare (values of ``by``; at least two); default all.
+        The groups to compare (values of ``by``; at least two), in this order: the
+        first is the reference group whose latent means are fixed at 0 (the latent
+        means of the others are differences from it) and to which the constraints of
+        :meth:`InvarianceResult.score_tests` tie each other group. Default all groups
+        in their order of first appearance in ``data`` (not sorted): pass ``levels``
+        to choose the reference.
     free : list of str, optional
         Partial invariance: parameters left free across groups in every step, written
         as in the tables: ``"F =~ x2"`` (a loading), ``"x3 ~1"`` (an intercept),
@@ -634,7 +823,9 @@ def invariance(
         ``"MLR"``: the same estimates with Huber-White standard errors, each step's
         Yuan-Bentler scaled chi-square and the Satorra-Bentler (2001) scaled
         difference between steps (robust to non-normal answers), as
-        :func:`cfa`'s ``"MLR"``.
+        :func:`cfa`'s ``"MLR"``; with ``missing="fiml"`` the rows' scores of their
+        observed answers and the saturated model's sandwich at its EM estimate
+        (lavaan's ``estimator="MLR", missing="ml"``).
     ci : float, default 0.95
         Confidence level of the latent-mean intervals.
 
@@ -714,11 +905,6 @@ def invariance(
     spec = model if isinstance(model, syntax.ModelSpec) else syntax.parse_model(model)
     v.check_missing(missing, ("raise", "listwise", "fiml"))
     v.check_one_of(estimator, ("MLW", "MLR"), "estimator")
-    if estimator == "MLR" and missing == "fiml":
-        raise ValueError(
-            "estimator: 'MLR' with missing='fiml' is not supported by invariance; use "
-            "missing='listwise' for MLR, or 'MLW' with FIML."
-        )
     ci = v.check_level(ci)
     steps = _check_steps(steps)
     syntax.check_model_data(spec, data, family="cbsem")
@@ -743,7 +929,7 @@ def invariance(
     if estimator == "MLR":
         raws = [frame.loc[frame[by] == g, lay.items].to_numpy(dtype=float) for g in labels]
         fits = [_robust_step(lay, fit, raws) for fit in fits]
-        table = _scaled_ladder(table, fits, raws)
+        table = _scaled_ladder(table, fits, raws, stats)
     last = table.iloc[-1]
     fit = pd.Series(
         {
@@ -765,4 +951,6 @@ def invariance(
         free=free_terms,
         ci=ci,
         estimator=estimator,
+        reference=labels[0],
+        steps_fitted={"lay": lay, "stats": stats, "fits": fits, "labels": labels, "fiml": fiml},
     )
