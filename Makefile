@@ -44,8 +44,10 @@ run: $(STAMP)
 	@echo "The course is built. Open build/html/index.html in a browser:"
 	@echo "  file://$(CURDIR)/build/html/index.html"
 
+# Two workers (the CI machine's two cores); a notebook's cells, and each test file, stay
+# together on one worker in order (--dist loadfile), so nbval's kernels are not shared.
 test: $(STAMP) lint
-	$(THREADS_1) $(BIN)/python -m pytest -m "not slow" --durations=5 --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
+	$(THREADS_1) $(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow" --durations=5 --doctest-modules cxresearch tests $(PYTEST_NB) $(NOTEBOOKS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" --doctest-modules cxresearch tests
