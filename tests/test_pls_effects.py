@@ -6,25 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from test_latent import ECSI
 
 import cxresearch as cx
 from cxresearch.latent.plspm import _resample_indices
-
-ECSI = """
-IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
-EXPE =~ CUEX1 + CUEX2 + CUEX3
-QUAL =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
-VAL  =~ PERV1 + PERV2
-SAT  =~ CUSA1 + CUSA2 + CUSA3
-COMP =~ CUSCO
-LOY  =~ CUSL1 + CUSL2 + CUSL3
-EXPE ~ IMAG
-QUAL ~ EXPE
-VAL  ~ EXPE + QUAL
-SAT  ~ IMAG + EXPE + QUAL + VAL
-COMP ~ SAT
-LOY  ~ IMAG + SAT + COMP
-"""
 
 
 @pytest.fixture(scope="module")
