@@ -18,6 +18,7 @@ seconds: machines are shared.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
 
@@ -142,16 +143,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--n-boot", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=2, help="timed repetitions up to n = 5,000")
+    parser.add_argument("--repeat", type=int, default=5, help="timed repetitions up to n = 5,000")
     parser.add_argument("--seed", type=int, default=20091)
     args = parser.parse_args()
     print(f"{args.n_boot} bootstrap resamples; best of {args.repeat} (one run above n = 5,000)")
+    print("load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     print(f"{'model':<28}{'cxresearch':>12}{'peer':>12}{'ratio':>9}")
     for n in args.n:
         d = make_data(n, args.seed)
         run_pyprocessmacro(d, n, args)
         run_pingouin(d, n, args)
     print("point estimates equal to 1e-10; bootstrap SEs within 10% (independent resamples)")
+    # a loaded machine slows both sides, unevenly (the peers' times vary most; cxresearch's
+    # bootstrap runs on one BLAS thread): report the load with the ratios
+    print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -1459,3 +1459,58 @@ def test_three_group_moderator_plot_and_export():
     assert [t.get_text() for t in ax.get_xticklabels()] == TIERS
     json.dumps(res.to_dict())
     assert "Tests of the interaction" in str(res.summary())
+
+
+# --------------------------------------------------------------------------- bootstrap internals
+
+
+@pytest.mark.parametrize(("n_units", "dtype"), [(7, np.uint16), (1000, np.uint16), (12, np.int32)])
+def test_resample_counts_are_each_rows_number_of_draws(n_units, dtype):
+    """The counts the resampled cross products are built from (a sparse matrix of draws
+    made dense) are, row by row, np.bincount of that resample's indices."""
+    idx = np.random.default_rng(1).integers(0, n_units, size=(40, n_units), dtype=dtype)
+    parts: dict = {}
+    counts = process._counts(idx, parts)
+    expected = np.stack([np.bincount(row, minlength=n_units) for row in idx])
+    assert counts.dtype == float and np.array_equal(counts, expected)
+    assert (counts.sum(axis=1) == n_units).all()
+    assert np.array_equal(process._counts(idx[:5], parts), expected[:5]) and len(parts) == 2
+
+
+def test_degenerate_resamples_are_those_the_shared_eigenvalue_check_finds(monkeypatch):
+    """The determinant screen in front of the eigenvalues changes no verdict: resamples
+    whose predictors are exactly collinear (only rows where c2 = x - c1), whose column
+    lost its variation (one row repeated), and ordinary ones are flagged exactly as
+    cxresearch._bootstrap.degenerate flags them equation by equation."""
+    from cxresearch import _bootstrap
+
+    rng = np.random.default_rng(4)
+    d = pd.DataFrame(rng.normal(size=(60, 4)), columns=["x", "c1", "m", "y"])
+    d["c2"] = rng.normal(size=60)
+    d.loc[:29, "c2"] = d.loc[:29, "x"] - d.loc[:29, "c1"]  # collinear in the first 30 rows
+    captured: dict = {}
+    original = process._boot_setup
+
+    def spy(*args):
+        captured["st"] = original(*args)
+        return captured["st"]
+
+    monkeypatch.setattr(process, "_boot_setup", spy)
+    conditional_process(d, model=4, x="x", m="m", y="y", covariates=["c1", "c2"],
+                        n_boot=200, seed=1)  # fmt: skip
+    st_ = captured["st"]
+    assert max(len(p) for p, _ in st_.eq_cols) >= 4  # a determinant-screened equation
+    draws = [rng.integers(0, 30, size=(20, 60)), rng.integers(0, 60, size=(20, 60))]
+    draws.append(np.full((2, 60), 7))  # one row 60 times: every column loses its variation
+    freq = process._counts(np.concatenate(draws), {})
+    r = st_.z.shape[1]
+    iu, ju = np.triu_indices(r)
+    gram = np.empty((len(freq), r, r))
+    gram[:, iu, ju] = gram[:, ju, iu] = freq @ st_.products
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bad = process._degenerate(gram, st_, np.zeros(r - 1, dtype=int))
+        expected = np.zeros(len(gram), dtype=bool)
+        for preds, _ in st_.eq_cols:
+            expected |= _bootstrap.degenerate(gram, st_.full_var, np.asarray(preds[1:]) - 1)[0]
+    assert np.array_equal(bad, expected)
+    assert bad[:20].all() and bad[-2:].all() and not bad[20:40].any()
