@@ -246,3 +246,12 @@ def test_slides_run_offline(site, browser):
 @pytest.mark.skipif(os.environ.get("CI") != "true" or CHROMIUM is not None, reason="CI only")
 def test_ci_has_chromium():  # pragma: no cover - only fails on a CI machine without it
     pytest.fail(NO_CHROMIUM)
+
+
+def test_each_deck_is_linked_from_its_page_and_back(site):
+    decks = sorted((site / "slides").glob("[0-9][0-9]-*.html"))
+    assert len(decks) >= 10
+    for deck in decks:
+        page = site / "notebooks" / deck.name
+        assert f'href="../slides/{deck.name}"' in page.read_text(encoding="utf-8"), deck.name
+        assert f'href="../notebooks/{deck.name}"' in deck.read_text(encoding="utf-8"), deck.name

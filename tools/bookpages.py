@@ -441,6 +441,7 @@ def stage(
         missing_alt += add_figure_text(nb, stem)
         cite(nb, stem, bib)
         link_terms(nb, glossary, stem)
+        link_deck(nb, stem)  # last: figure labels and links above use the cells' positions
         nbformat.write(nb, dest / "notebooks" / f"{stem}.ipynb")
     if missing_alt and strict:
         raise SystemExit(
@@ -689,6 +690,37 @@ def slide_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return deck
 
 
+def has_deck(nb: nbformat.NotebookNode) -> bool:
+    """Whether any cell is tagged for the slides (the notebook then gets a deck)."""
+    return any(set(c.metadata.get("tags", [])) & set(SLIDE_TAGS) for c in nb.cells)
+
+
+def link_deck(nb: nbformat.NotebookNode, stem: str) -> bool:
+    """Put a link to the notebook's slide deck under its title on the book's page."""
+    if not has_deck(nb):
+        return False
+    link = nbformat.v4.new_markdown_cell(
+        f'<p class="cx-deck">For class: <a href="../slides/{stem}.html">the slides of this '
+        f"notebook</a> (press S in the deck for the speaker notes).</p>"
+    )
+    nb.cells.insert(1, link)
+    return True
+
+
+def _link_back(deck: nbformat.NotebookNode, stem: str) -> None:
+    """A line on the title slide and a last slide that lead back to the book's page."""
+    href = f"../notebooks/{stem}.html"
+    back = nbformat.v4.new_markdown_cell(f"[The whole page, with the code and exercises]({href})")
+    back.metadata["slideshow"] = {"slide_type": "-"}  # on the title slide
+    first = next(
+        i for i, c in enumerate(deck.cells) if c.metadata["slideshow"]["slide_type"] != "skip"
+    )
+    deck.cells.insert(first + 1, back)
+    end = nbformat.v4.new_markdown_cell(f"## Read on\n\n[The book's page of this notebook]({href})")
+    end.metadata["slideshow"] = {"slide_type": "slide"}
+    deck.cells.append(end)
+
+
 def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
     """A reveal.js deck per notebook with tagged cells, served from ``out``; return the count."""
     import vendor
@@ -713,6 +745,7 @@ def slides(notebooks: dict[str, nbformat.NotebookNode], out: Path) -> int:
         deck = slide_copy(nb)
         if not any(c.metadata["slideshow"]["slide_type"] != "skip" for c in deck.cells):
             continue
+        _link_back(deck, stem)
         body, _ = exporter.from_notebook_node(deck, resources={"metadata": {"name": title_of(nb)}})
         (out / f"{stem}.html").write_text(body, encoding="utf-8")
         made += 1
