@@ -381,8 +381,9 @@ def _bootstrap(result: SEMResult, n_boot: int, rng: np.random.Generator) -> SEMB
         for r in range(len(slots)):
             rows = renamed.iloc[rng.integers(0, len(renamed), len(renamed))]
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
+                # a degenerate resample may overflow or divide by zero on its way to a
+                # failed fit: it is judged by its result below and drawn again
+                with np.errstate(all="ignore"):
                     out[r] = statistics(_fit(aliased, rows, "MLW", "bootstrap", names))
             except (ValueError, ConvergenceError, np.linalg.LinAlgError):
                 bad[r] = True
